@@ -1,0 +1,173 @@
+//! `ai`: writes carousel slides, answers and the wisdom of the day. The writer behind it is a
+//! small trait, so tests can run the actor with a scripted writer.
+use crate::ai::{AiClient, CarouselBrief, ContentSource, OfflineReason, Written};
+use crate::error::AppError;
+use crate::messages::ai::{
+    AnalysisCompleted, ContentKind, ContentRequested, WisdomGenerated, WrittenBody, WrittenContent,
+};
+use crate::messages::{Envelope, Event, Outbox};
+use crate::service_actor;
+use crate::supervisors::{supervised, ServiceHandle};
+use actix::{Handler, ResponseActFuture};
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use std::sync::Arc;
+
+/// Anything that can write what the AI actor is asked for. It never fails: a writer that
+/// cannot reach its model falls back to offline content itself.
+pub trait ContentWriter: Send + Sync + 'static {
+    fn write(&self, request: ContentRequested) -> BoxFuture<'static, WrittenContent>;
+}
+
+/// `model`, `offline:no_api_key` or `offline:model_failed` (the failure itself is in the logs).
+fn source_label(source: &ContentSource) -> String {
+    match source {
+        ContentSource::Model => "model".to_string(),
+        ContentSource::Offline {
+            reason: OfflineReason::NoApiKey,
+        } => "offline:no_api_key".to_string(),
+        ContentSource::Offline {
+            reason: OfflineReason::ModelFailed(_),
+        } => "offline:model_failed".to_string(),
+    }
+}
+
+fn into_content<T>(written: Written<T>, body: impl FnOnce(T) -> WrittenBody) -> WrittenContent {
+    WrittenContent {
+        source: source_label(&written.source),
+        attempts: written.attempts,
+        body: body(written.content),
+    }
+}
+
+impl ContentWriter for AiClient {
+    fn write(&self, request: ContentRequested) -> BoxFuture<'static, WrittenContent> {
+        let client = self.clone();
+        async move {
+            match request.kind {
+                ContentKind::Carousel { topic, slides } => {
+                    let brief = CarouselBrief::new(topic, slides, request.lang);
+                    into_content(client.write_carousel(&brief).await, WrittenBody::Slides)
+                }
+                ContentKind::Answer { question } => {
+                    into_content(client.ask(&question, request.lang).await, WrittenBody::Text)
+                }
+                ContentKind::Wisdom { date } => {
+                    into_content(client.wisdom(request.lang, date).await, WrittenBody::Text)
+                }
+            }
+        }
+        .boxed()
+    }
+}
+
+#[derive(Clone)]
+pub struct AiLinks {
+    pub analyzed: Outbox<AnalysisCompleted>,
+    pub wisdom: Outbox<WisdomGenerated>,
+}
+
+pub struct AiActor {
+    service: ServiceHandle,
+    writer: Arc<dyn ContentWriter>,
+    links: AiLinks,
+}
+
+impl AiActor {
+    pub fn new(service: ServiceHandle, writer: Arc<dyn ContentWriter>, links: AiLinks) -> Self {
+        AiActor { service, writer, links }
+    }
+
+    /// The client is stateless between calls; nothing to rebuild.
+    fn rebuild(&mut self) {}
+}
+
+service_actor!(AiActor);
+
+impl Handler<Envelope<ContentRequested>> for AiActor {
+    type Result = ResponseActFuture<Self, Result<WrittenContent, AppError>>;
+
+    fn handle(&mut self, env: Envelope<ContentRequested>, _: &mut Self::Context) -> Self::Result {
+        let writer = self.writer.clone();
+        let links = self.links.clone();
+        supervised(self, ContentRequested::KIND, async move {
+            let written = writer.write(env.payload.clone()).await;
+            match &written.body {
+                WrittenBody::Slides(slides) => {
+                    let _ = links.analyzed.tell(env.caused("ai", AnalysisCompleted {
+                        request_id: env.payload.request_id,
+                        source: written.source.clone(),
+                        attempts: written.attempts,
+                        slides: slides.len(),
+                    }));
+                }
+                WrittenBody::Text(text) if matches!(env.payload.kind, ContentKind::Wisdom { .. }) => {
+                    let _ = links.wisdom.tell(env.caused("ai", WisdomGenerated {
+                        lang: env.payload.lang,
+                        text: text.clone(),
+                        source: written.source.clone(),
+                    }));
+                }
+                WrittenBody::Text(_) => {}
+            }
+            Ok(written)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Lang, SlideKind};
+    use crate::testkit::ack_probe;
+    use actix::Actor;
+
+    #[actix_rt::test]
+    async fn without_an_api_key_the_ai_actor_writes_offline_and_reports_the_analysis() {
+        let (analyzed, seen_analyzed, _a) = ack_probe::<AnalysisCompleted>();
+        let (wisdom, seen_wisdom, _w) = ack_probe::<WisdomGenerated>();
+        let client = AiClient::new(crate::ai::AiSettings::default());
+        let actor = AiActor::new(ServiceHandle::detached("ai"), Arc::new(client), AiLinks { analyzed, wisdom }).start();
+        let request_id = uuid::Uuid::now_v7();
+
+        let written = actor
+            .send(Envelope::new("test", ContentRequested {
+                request_id,
+                lang: Lang::Ru,
+                kind: ContentKind::Carousel { topic: "Вера и сомнение".into(), slides: 6 },
+            }))
+            .await
+            .expect("mailbox")
+            .expect("written");
+
+        let WrittenBody::Slides(slides) = written.body else { panic!("slides expected") };
+        assert_eq!(slides.len(), 6);
+        assert_eq!(slides[0].kind, SlideKind::Title);
+        assert_eq!(written.source, "offline:no_api_key");
+        assert_eq!(seen_analyzed.payloads()[0].request_id, request_id);
+        assert_eq!(seen_wisdom.count(), 0);
+    }
+
+    #[actix_rt::test]
+    async fn the_wisdom_of_the_day_is_announced_to_analytics() {
+        let (analyzed, _seen_analyzed, _a) = ack_probe::<AnalysisCompleted>();
+        let (wisdom, seen_wisdom, _w) = ack_probe::<WisdomGenerated>();
+        let client = AiClient::new(crate::ai::AiSettings::default());
+        let actor = AiActor::new(ServiceHandle::detached("ai"), Arc::new(client), AiLinks { analyzed, wisdom }).start();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+
+        let written = actor
+            .send(Envelope::new("test", ContentRequested {
+                request_id: uuid::Uuid::now_v7(),
+                lang: Lang::En,
+                kind: ContentKind::Wisdom { date },
+            }))
+            .await
+            .expect("mailbox")
+            .expect("written");
+
+        let WrittenBody::Text(text) = written.body else { panic!("text expected") };
+        assert!(!text.trim().is_empty());
+        assert_eq!(seen_wisdom.payloads()[0].text, text);
+    }
+}

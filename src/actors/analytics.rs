@@ -1,0 +1,185 @@
+//! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
+use crate::error::AppError;
+use crate::messages::analytics::{
+    AlertSeverity, AlertTriggered, AnalyticsReport, HealthChecked, MetricsCollected, ReportRequested,
+    UserInteractionTracked,
+};
+use crate::messages::data::UserCreated;
+use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
+use crate::service_actor;
+use crate::supervisors::{supervised_sync, ServiceHandle};
+use actix::Handler;
+use std::collections::{BTreeMap, VecDeque};
+
+/// How many alerts `/stats` shows.
+pub const RECENT_ALERTS: usize = 50;
+
+pub struct AnalyticsActor {
+    service: ServiceHandle,
+    report: AnalyticsReport,
+    alerts: VecDeque<AlertTriggered>,
+}
+
+impl AnalyticsActor {
+    pub fn new(service: ServiceHandle) -> Self {
+        AnalyticsActor {
+            service,
+            report: empty_report(),
+            alerts: VecDeque::with_capacity(RECENT_ALERTS),
+        }
+    }
+
+    /// Counters are process-lifetime figures; the durable history is the event log.
+    fn rebuild(&mut self) {
+        self.report = empty_report();
+        self.alerts.clear();
+    }
+
+    fn count_event(&mut self, kind: &str) {
+        *self.report.events.entry(kind.to_string()).or_default() += 1;
+    }
+}
+
+fn empty_report() -> AnalyticsReport {
+    AnalyticsReport {
+        users_created: 0,
+        interactions: BTreeMap::new(),
+        events: BTreeMap::new(),
+        recent_alerts: Vec::new(),
+    }
+}
+
+/// Keeps the newest `RECENT_ALERTS` alerts, oldest first.
+pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, alert: AlertTriggered) {
+    if alerts.len() == RECENT_ALERTS {
+        alerts.pop_front();
+    }
+    alerts.push_back(alert);
+}
+
+service_actor!(AnalyticsActor);
+
+impl Handler<Envelope<UserInteractionTracked>> for AnalyticsActor {
+    type Result = Ack;
+    fn handle(&mut self, env: Envelope<UserInteractionTracked>, ctx: &mut Self::Context) -> Ack {
+        supervised_sync(self, ctx, UserInteractionTracked::KIND, |this| {
+            *this.report.interactions.entry(env.payload.interaction).or_default() += 1;
+            this.count_event(UserInteractionTracked::KIND);
+            Ok(())
+        })
+    }
+}
+
+impl Handler<Envelope<UserCreated>> for AnalyticsActor {
+    type Result = Ack;
+    fn handle(&mut self, _env: Envelope<UserCreated>, ctx: &mut Self::Context) -> Ack {
+        supervised_sync(self, ctx, UserCreated::KIND, |this| {
+            this.report.users_created += 1;
+            this.count_event(UserCreated::KIND);
+            Ok(())
+        })
+    }
+}
+
+impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
+    type Result = Ack;
+    fn handle(&mut self, env: Envelope<AlertTriggered>, ctx: &mut Self::Context) -> Ack {
+        supervised_sync(self, ctx, AlertTriggered::KIND, |this| {
+            let alert = env.payload;
+            match alert.severity {
+                AlertSeverity::Critical => tracing::error!(service = %alert.service, message = %alert.message, "alert"),
+                AlertSeverity::Warning => tracing::warn!(service = %alert.service, message = %alert.message, "alert"),
+                AlertSeverity::Info => tracing::info!(service = %alert.service, message = %alert.message, "alert"),
+            }
+            remember_alert(&mut this.alerts, alert);
+            this.count_event(AlertTriggered::KIND);
+            Ok(())
+        })
+    }
+}
+
+impl Handler<ReportRequested> for AnalyticsActor {
+    type Result = Result<AnalyticsReport, AppError>;
+    fn handle(&mut self, _: ReportRequested, ctx: &mut Self::Context) -> Self::Result {
+        supervised_sync(self, ctx, "analytics.report.requested", |this| {
+            let mut report = this.report.clone();
+            report.recent_alerts = this.alerts.iter().cloned().collect();
+            Ok(report)
+        })
+    }
+}
+
+/// Events analytics only counts.
+macro_rules! counted_events {
+    ($($event:ty),+ $(,)?) => {$(
+        impl Handler<Envelope<$event>> for AnalyticsActor {
+            type Result = Ack;
+            fn handle(&mut self, _env: Envelope<$event>, ctx: &mut Self::Context) -> Ack {
+                supervised_sync(self, ctx, <$event>::KIND, |this| {
+                    this.count_event(<$event>::KIND);
+                    Ok(())
+                })
+            }
+        }
+    )+};
+}
+
+counted_events!(
+    MetricsCollected,
+    HealthChecked,
+    workflow::Started,
+    workflow::StepCompleted,
+    workflow::Completed,
+    workflow::EventRouted,
+    carousel::ContentAnalyzed,
+    carousel::ImagesRendered,
+    carousel::Completed,
+    ai::AnalysisCompleted,
+    ai::WisdomGenerated,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::analytics::AlertSeverity;
+    use actix::Actor;
+
+    fn alert(n: usize) -> AlertTriggered {
+        AlertTriggered {
+            severity: AlertSeverity::Warning,
+            service: "ai".into(),
+            message: format!("alert {n}"),
+        }
+    }
+
+    #[test]
+    fn only_the_newest_alerts_are_kept_in_order() {
+        let mut alerts = VecDeque::new();
+        for n in 0..RECENT_ALERTS + 5 {
+            remember_alert(&mut alerts, alert(n));
+        }
+        assert_eq!(alerts.len(), RECENT_ALERTS);
+        assert_eq!(alerts.front().map(|a| a.message.clone()), Some("alert 5".to_string()));
+        assert_eq!(alerts.back().map(|a| a.message.clone()), Some(format!("alert {}", RECENT_ALERTS + 4)));
+    }
+
+    #[actix_rt::test]
+    async fn the_analytics_actor_alone_counts_interactions_and_reports_alerts() {
+        let service = ServiceHandle::detached("analytics");
+        let addr = AnalyticsActor::new(service.clone()).start();
+        for interaction in ["command:/start", "command:/start", "text"] {
+            let env = Envelope::new("test", UserInteractionTracked {
+                user_id: Some(1),
+                chat_id: Some(1),
+                interaction: interaction.into(),
+            });
+            addr.send(env).await.expect("mailbox").expect("handled");
+        }
+        addr.send(Envelope::new("test", alert(1))).await.expect("mailbox").expect("handled");
+        let report = addr.send(ReportRequested).await.expect("mailbox").expect("report");
+        assert_eq!(report.interactions.get("command:/start"), Some(&2));
+        assert_eq!(report.interactions.get("text"), Some(&1));
+        assert_eq!(report.recent_alerts, vec![alert(1)]);
+        assert_eq!(service.status().handled, 5);
+    }
+}

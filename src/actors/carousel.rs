@@ -1,0 +1,78 @@
+//! `carousel`: lays out and renders slides. Rendering is CPU-bound, so it runs on the blocking
+//! pool (slides in parallel on rayon) and never on the actor's arbiter.
+use crate::error::AppError;
+use crate::messages::carousel::{ImagesRendered, RenderedCarousel, RenderedImage, SlidesGenerated};
+use crate::messages::{Envelope, Event, Outbox};
+use crate::render::{render_carousel, render_pdf, RenderOptions};
+use crate::service_actor;
+use crate::supervisors::{supervised, ServiceHandle};
+use actix::{Handler, ResponseActFuture};
+use std::time::Instant;
+
+pub struct CarouselActor {
+    service: ServiceHandle,
+    handle: String,
+    jpeg_quality: u8,
+    rendered: Outbox<ImagesRendered>,
+}
+
+impl CarouselActor {
+    pub fn new(service: ServiceHandle, handle: String, jpeg_quality: u8, rendered: Outbox<ImagesRendered>) -> Self {
+        CarouselActor {
+            service,
+            handle,
+            jpeg_quality,
+            rendered,
+        }
+    }
+
+    /// Fonts are loaded once per process, not per actor; nothing to rebuild.
+    fn rebuild(&mut self) {}
+}
+
+service_actor!(CarouselActor);
+
+impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
+    type Result = ResponseActFuture<Self, Result<RenderedCarousel, AppError>>;
+
+    fn handle(&mut self, env: Envelope<SlidesGenerated>, _: &mut Self::Context) -> Self::Result {
+        let options = RenderOptions {
+            style: env.payload.style,
+            size: env.payload.size,
+            format: env.payload.format,
+            jpeg_quality: self.jpeg_quality,
+            handle: self.handle.clone(),
+        };
+        let rendered_outbox = self.rendered.clone();
+        supervised(self, SlidesGenerated::KIND, async move {
+            let started = Instant::now();
+            let slides = env.payload.slides.clone();
+            let want_pdf = env.payload.pdf;
+            let (images, pdf) = tokio::task::spawn_blocking(move || {
+                let images = render_carousel(&slides, &options)?;
+                let pdf = if want_pdf { Some(render_pdf(&images)?) } else { None };
+                Ok::<_, crate::render::RenderError>((images, pdf))
+            })
+            .await
+            .map_err(|e| AppError::internal("rendering slides", format!("render task failed: {e}")))?
+            .map_err(|e| AppError::internal("rendering slides", e))?;
+            let images: Vec<RenderedImage> = images
+                .into_iter()
+                .map(|slide| RenderedImage {
+                    file_name: slide.file_name(),
+                    mime: slide.mime(),
+                    width: slide.width,
+                    height: slide.height,
+                    bytes: slide.bytes,
+                })
+                .collect();
+            let _ = rendered_outbox.tell(env.caused("carousel", ImagesRendered {
+                request_id: env.payload.request_id,
+                count: images.len(),
+                bytes_total: images.iter().map(|i| i.bytes.len()).sum(),
+                elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            }));
+            Ok(RenderedCarousel { images, pdf })
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! `gateway`: takes durably recorded Telegram updates and routes them to the other services.
+use crate::error::AppError;
+use crate::messages::analytics::UserInteractionTracked;
+use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserUpdated};
+use crate::messages::telegram::{CommandExecuted, UserMessageReceived};
+use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::service_actor;
+use crate::store::UpdateStatus;
+use crate::supervisors::{supervised, ServiceHandle};
+use crate::telegram::{classify, Route};
+use actix::{Handler, ResponseActFuture};
+use tracing::Instrument;
+
+/// The gateway's neighbours.
+#[derive(Clone)]
+pub struct GatewayLinks {
+    pub users: Outbox<UserUpdated>,
+    pub sessions: Outbox<SessionSaved>,
+    pub history: Outbox<HistoryLogged>,
+    pub interactions: Outbox<UserInteractionTracked>,
+    pub commands: Outbox<CommandExecuted>,
+}
+
+pub struct GatewayActor {
+    service: ServiceHandle,
+    links: GatewayLinks,
+    bot_username: String,
+}
+
+impl GatewayActor {
+    pub fn new(service: ServiceHandle, links: GatewayLinks, bot_username: String) -> Self {
+        GatewayActor {
+            service,
+            links,
+            bot_username,
+        }
+    }
+
+    /// Unfinished updates live in the store and are replayed by start-up, not kept here.
+    fn rebuild(&mut self) {}
+}
+
+service_actor!(GatewayActor);
+
+impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
+    type Result = ResponseActFuture<Self, Ack>;
+
+    fn handle(&mut self, env: Envelope<UserMessageReceived>, _: &mut Self::Context) -> Self::Result {
+        let links = self.links.clone();
+        let inbound = classify(&env.payload.update, &self.bot_username);
+        let span = tracing::info_span!(
+            "update",
+            correlation_id = %env.correlation_id,
+            update_id = env.payload.update_id,
+            kind = inbound.kind
+        );
+        supervised(
+            self,
+            UserMessageReceived::KIND,
+            async move {
+                let mut outcome = UpdateStatus::DONE;
+                if let Some(user) = inbound.user.clone() {
+                    let user_id = user.id;
+                    let upsert = links.users.ask(env.caused("gateway", UserUpdated { user })).await??;
+                    if let (UpsertOutcome::Created, Some(chat_id)) = (upsert, inbound.chat_id) {
+                        let session = env.caused("gateway", SessionSaved { user_id, chat_id });
+                        links.sessions.ask(session).await??;
+                    }
+                }
+                let tracked = env.caused("gateway", UserInteractionTracked {
+                    user_id: inbound.user.as_ref().map(|u| u.id),
+                    chat_id: inbound.chat_id,
+                    interaction: inbound.interaction(),
+                });
+                warn_unless_sent(links.interactions.tell(tracked));
+                match &inbound.route {
+                    Route::Command { name, args } => {
+                        if let Some(chat_id) = inbound.chat_id {
+                            let command = env.caused("gateway", CommandExecuted {
+                                chat_id,
+                                user_id: inbound.user.as_ref().map(|u| u.id),
+                                command: name.clone(),
+                                args: args.clone(),
+                                language_code: inbound.user.as_ref().and_then(|u| u.language_code.clone()),
+                            });
+                            links.commands.tell(command)?;
+                        }
+                    }
+                    Route::Ignored(reason) => {
+                        tracing::debug!(reason, "update ignored");
+                        outcome = UpdateStatus::IGNORED;
+                    }
+                    Route::PrivateText | Route::Callback { .. } => {}
+                }
+                let done = env.caused("gateway", HistoryLogged {
+                    update_id: env.payload.update_id,
+                    outcome: outcome.to_string(),
+                });
+                links.history.ask(done).await??;
+                Ok::<(), AppError>(())
+            }
+            .instrument(span),
+        )
+    }
+}
+
+fn warn_unless_sent(result: Result<(), AppError>) {
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not notify a neighbour");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::data::UserUpdated;
+    use crate::supervisors::ServiceHandle;
+    use crate::testkit::{ack_probe, probe};
+    use actix::Actor;
+
+    fn update(json: serde_json::Value) -> Envelope<UserMessageReceived> {
+        let update: teloxide::types::Update = serde_json::from_str(&json.to_string()).expect("valid update");
+        assert!(!matches!(update.kind, teloxide::types::UpdateKind::Error(_)), "test update must parse");
+        Envelope::new("test", UserMessageReceived {
+            update_id: i64::from(update.id.0),
+            update: Box::new(update),
+        })
+    }
+
+    fn message(update_id: u32, chat: serde_json::Value, text: &str) -> serde_json::Value {
+        serde_json::json!({
+            "update_id": update_id,
+            "message": {
+                "message_id": 1, "date": 1763856000, "text": text, "chat": chat,
+                "from": {"id": 7, "is_bot": false, "first_name": "Ада", "language_code": "ru"}
+            }
+        })
+    }
+
+    #[actix_rt::test]
+    async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
+        let (users, seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Created));
+        let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
+        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+        let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
+        let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+        let links = GatewayLinks { users, sessions, history, interactions, commands };
+        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into()).start();
+
+        let env = update(message(5, serde_json::json!({"id": 7, "type": "private"}), "/start"));
+        let correlation = env.correlation_id;
+        gateway.send(env).await.expect("mailbox").expect("handled");
+
+        assert_eq!(seen_users.payloads()[0].user.first_name, "Ада");
+        assert_eq!(seen_sessions.payloads(), vec![SessionSaved { user_id: 7, chat_id: 7 }]);
+        let commands = seen_commands.all();
+        assert_eq!(commands.len(), 1);
+        assert_eq!(commands[0].payload.command, "start");
+        assert_eq!(commands[0].correlation_id, correlation, "the command keeps the update's correlation id");
+        assert_eq!(seen_interactions.payloads()[0].interaction, "command:/start");
+        assert_eq!(seen_history.payloads(), vec![HistoryLogged { update_id: 5, outcome: "done".into() }]);
+    }
+
+    #[actix_rt::test]
+    async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command() {
+        let (users, _seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Updated));
+        let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
+        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+        let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
+        let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+        let links = GatewayLinks { users, sessions, history, interactions, commands };
+        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into()).start();
+        let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
+
+        gateway.send(update(message(1, group.clone(), "hello all"))).await.expect("mailbox").expect("ok");
+        gateway.send(update(message(2, group, "/start@other_bot"))).await.expect("mailbox").expect("ok");
+
+        assert_eq!(seen_commands.count(), 0);
+        assert_eq!(seen_sessions.count(), 0, "known users get no new session");
+        let outcomes: Vec<String> = seen_history.payloads().into_iter().map(|h| h.outcome).collect();
+        assert_eq!(outcomes, vec!["ignored", "ignored"]);
+    }
+
+    #[actix_rt::test]
+    async fn a_store_failure_is_returned_to_the_caller_and_counted() {
+        let (users, _seen, _u) = probe::<UserUpdated>(|_| Err(AppError::internal("upsert", "store down")));
+        let (sessions, _s1, _s) = ack_probe::<SessionSaved>();
+        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+        let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
+        let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
+        let service = ServiceHandle::detached("gateway");
+        let links = GatewayLinks { users, sessions, history, interactions, commands };
+        let gateway = GatewayActor::new(service.clone(), links, "vibe_bot".into()).start();
+
+        let result = gateway
+            .send(update(message(3, serde_json::json!({"id": 7, "type": "private"}), "hi")))
+            .await
+            .expect("mailbox");
+
+        assert!(result.expect_err("must fail").to_string().contains("store down"));
+        assert_eq!(seen_history.count(), 0, "an unfinished update stays pending for replay");
+        assert_eq!(service.status().failed, 1);
+    }
+}

@@ -1,0 +1,288 @@
+//! `orchestrator`: routes commands and runs the carousel workflow (write → render → save).
+use crate::error::AppError;
+use crate::messages::ai::{ContentKind, ContentRequested, WrittenBody};
+use crate::messages::carousel::{CarouselOutput, GenerateRequested, SlidesGenerated};
+use crate::messages::data::CarouselSaved;
+use crate::messages::telegram::CommandExecuted;
+use crate::messages::workflow::{Completed, EventRouted, Started, StepCompleted};
+use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::service_actor;
+use crate::supervisors::{supervised, ServiceHandle};
+use actix::{Handler, ResponseActFuture};
+use std::time::Instant;
+use tracing::Instrument;
+
+#[derive(Clone)]
+pub struct OrchestratorLinks {
+    pub writer: Outbox<ContentRequested>,
+    pub renderer: Outbox<SlidesGenerated>,
+    pub saved: Outbox<CarouselSaved>,
+    pub started: Outbox<Started>,
+    pub steps: Outbox<StepCompleted>,
+    pub completed: Outbox<Completed>,
+    pub routed: Outbox<EventRouted>,
+}
+
+pub struct OrchestratorActor {
+    service: ServiceHandle,
+    links: OrchestratorLinks,
+}
+
+impl OrchestratorActor {
+    pub fn new(service: ServiceHandle, links: OrchestratorLinks) -> Self {
+        OrchestratorActor { service, links }
+    }
+
+    fn rebuild(&mut self) {}
+}
+
+service_actor!(OrchestratorActor);
+
+/// Which service a command belongs to.
+pub fn route_of(command: &str) -> &'static str {
+    match command {
+        "carousel" => "orchestrator",
+        "ask" | "wisdom" => "ai",
+        "history" | "settings" => "store",
+        _ => "gateway",
+    }
+}
+
+impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
+    type Result = ResponseActFuture<Self, Ack>;
+
+    fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
+        let routed = self.links.routed.clone();
+        supervised(self, CommandExecuted::KIND, async move {
+            let to = route_of(&env.payload.command);
+            tracing::info!(correlation_id = %env.correlation_id, command = %env.payload.command, to, "command routed");
+            routed.tell(env.caused("orchestrator", EventRouted {
+                event_type: CommandExecuted::KIND.to_string(),
+                to: to.to_string(),
+            }))
+        })
+    }
+}
+
+impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
+    type Result = ResponseActFuture<Self, Result<CarouselOutput, AppError>>;
+
+    fn handle(&mut self, env: Envelope<GenerateRequested>, _: &mut Self::Context) -> Self::Result {
+        let links = self.links.clone();
+        let span = tracing::info_span!("carousel", correlation_id = %env.correlation_id, request_id = %env.payload.request_id);
+        supervised(
+            self,
+            GenerateRequested::KIND,
+            async move {
+                let workflow_id = env.payload.request_id;
+                let _ = links.started.tell(env.caused("orchestrator", Started {
+                    workflow_id,
+                    kind: "carousel".into(),
+                }));
+                let result = run_carousel(&links, &env).await;
+                let outcome = match &result {
+                    Ok(_) => "done".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                let _ = links.completed.tell(env.caused("orchestrator", Completed { workflow_id, outcome }));
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+async fn run_carousel(links: &OrchestratorLinks, env: &Envelope<GenerateRequested>) -> Result<CarouselOutput, AppError> {
+    let request = &env.payload;
+    let spec = &request.spec;
+    let writing = Instant::now();
+    let written = links
+        .writer
+        .ask(env.caused("orchestrator", ContentRequested {
+            request_id: request.request_id,
+            lang: spec.lang,
+            kind: ContentKind::Carousel {
+                topic: spec.topic.clone(),
+                slides: spec.slides,
+            },
+        }))
+        .await??;
+    let WrittenBody::Slides(slides) = written.body else {
+        return Err(AppError::internal("writing slides", "the writer answered text instead of slides"));
+    };
+    let writing_ms = elapsed_ms(writing);
+    let _ = links.steps.tell(env.caused("orchestrator", StepCompleted {
+        workflow_id: request.request_id,
+        step: "writing".into(),
+        elapsed_ms: writing_ms,
+    }));
+
+    let rendering = Instant::now();
+    let rendered = links
+        .renderer
+        .ask(env.caused("orchestrator", SlidesGenerated {
+            request_id: request.request_id,
+            slides: slides.clone(),
+            style: spec.style,
+            size: spec.size,
+            format: spec.format,
+            pdf: spec.pdf,
+        }))
+        .await??;
+    let rendering_ms = elapsed_ms(rendering);
+    let _ = links.steps.tell(env.caused("orchestrator", StepCompleted {
+        workflow_id: request.request_id,
+        step: "rendering".into(),
+        elapsed_ms: rendering_ms,
+    }));
+
+    let saved = links
+        .saved
+        .ask(env.caused("orchestrator", CarouselSaved {
+            request_id: request.request_id,
+            user_id: request.user_id,
+            topic: spec.topic.clone(),
+            slides: slides.len(),
+            style: spec.style.to_string(),
+            content_source: written.source.clone(),
+        }))
+        .await;
+    if let Err(e) = saved.and_then(|inner| inner) {
+        // The images exist; losing the history row must not lose the carousel.
+        tracing::warn!(error = %e, "carousel rendered but not recorded in history");
+    }
+    Ok(CarouselOutput {
+        request_id: request.request_id,
+        slides,
+        content_source: written.source,
+        images: rendered.images,
+        pdf: rendered.pdf,
+        writing_ms,
+        rendering_ms,
+    })
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ImageFormat, Lang, Slide, SlideKind, SlideSize, Style};
+    use crate::messages::ai::WrittenContent;
+    use crate::messages::carousel::{CarouselSpec, RenderedCarousel, RenderedImage};
+    use crate::testkit::{ack_probe, probe};
+    use actix::Actor;
+
+    fn slides(n: usize) -> Vec<Slide> {
+        (0..n)
+            .map(|i| Slide {
+                kind: if i == 0 { SlideKind::Title } else { SlideKind::Idea },
+                title: format!("✨ Slide {i}"),
+                body: "Body".into(),
+            })
+            .collect()
+    }
+
+    fn request() -> Envelope<GenerateRequested> {
+        Envelope::new("test", GenerateRequested {
+            request_id: uuid::Uuid::now_v7(),
+            user_id: Some(7),
+            spec: CarouselSpec {
+                topic: "Faith and code".into(),
+                slides: 4,
+                lang: Lang::En,
+                style: Style::Minimal,
+                size: SlideSize::Square,
+                format: ImageFormat::Png,
+                pdf: false,
+            },
+        })
+    }
+
+    struct Probes {
+        links: OrchestratorLinks,
+        saved: crate::testkit::Seen<CarouselSaved>,
+        completed: crate::testkit::Seen<Completed>,
+        renderer: crate::testkit::Seen<SlidesGenerated>,
+        _keep: Vec<Box<dyn std::any::Any>>,
+    }
+
+    fn probes(render_fails: bool) -> Probes {
+        let (writer, _w, a1) = probe::<ContentRequested>(|req| {
+            let ContentKind::Carousel { slides: n, .. } = &req.kind else { panic!("carousel expected") };
+            Ok(WrittenContent { body: WrittenBody::Slides(slides(*n)), source: "model".into(), attempts: 1 })
+        });
+        let (renderer, seen_renderer, a2) = probe::<SlidesGenerated>(move |req| {
+            if render_fails {
+                return Err(AppError::internal("rendering", "out of ink"));
+            }
+            Ok(RenderedCarousel {
+                images: req
+                    .slides
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| RenderedImage {
+                        file_name: format!("slide-{:02}.png", i + 1),
+                        mime: "image/png",
+                        width: 1080,
+                        height: 1080,
+                        bytes: vec![1, 2, 3],
+                    })
+                    .collect(),
+                pdf: None,
+            })
+        });
+        let (saved, seen_saved, a3) = ack_probe::<CarouselSaved>();
+        let (started, _s, a4) = ack_probe::<Started>();
+        let (steps, _st, a5) = ack_probe::<StepCompleted>();
+        let (completed, seen_completed, a6) = ack_probe::<Completed>();
+        let (routed, _r, a7) = ack_probe::<EventRouted>();
+        Probes {
+            links: OrchestratorLinks { writer, renderer, saved, started, steps, completed, routed },
+            saved: seen_saved,
+            completed: seen_completed,
+            renderer: seen_renderer,
+            _keep: vec![Box::new(a1), Box::new(a2), Box::new(a3), Box::new(a4), Box::new(a5), Box::new(a6), Box::new(a7)],
+        }
+    }
+
+    #[actix_rt::test]
+    async fn a_carousel_request_is_written_rendered_saved_and_returned() {
+        let p = probes(false);
+        let orchestrator = OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone()).start();
+        let env = request();
+        let correlation = env.correlation_id;
+
+        let output = orchestrator.send(env).await.expect("mailbox").expect("carousel");
+
+        assert_eq!(output.slides.len(), 4);
+        assert_eq!(output.images.len(), 4);
+        assert_eq!(output.content_source, "model");
+        let render = &p.renderer.all()[0];
+        assert_eq!((render.payload.style, render.payload.size), (Style::Minimal, SlideSize::Square));
+        assert_eq!(render.correlation_id, correlation);
+        assert_eq!(p.saved.payloads()[0].topic, "Faith and code");
+        assert_eq!(p.completed.payloads()[0].outcome, "done");
+    }
+
+    #[actix_rt::test]
+    async fn a_failed_render_fails_the_request_and_the_workflow_says_so() {
+        let p = probes(true);
+        let orchestrator = OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone()).start();
+
+        let err = orchestrator.send(request()).await.expect("mailbox").expect_err("must fail");
+
+        assert!(err.to_string().contains("out of ink"), "{err}");
+        assert_eq!(p.saved.count(), 0, "nothing half-made is recorded");
+        assert!(p.completed.payloads()[0].outcome.starts_with("failed"));
+    }
+
+    #[test]
+    fn commands_are_routed_to_the_service_that_owns_them() {
+        assert_eq!(route_of("carousel"), "orchestrator");
+        assert_eq!(route_of("ask"), "ai");
+        assert_eq!(route_of("start"), "gateway");
+    }
+}

@@ -1,0 +1,159 @@
+//! `store`: persistence requests from the other actors.
+use crate::error::AppError;
+use crate::messages::data::{
+    CarouselSaved, HistoryLogged, SessionSaved, UpsertOutcome, UserCreated, UserUpdated,
+};
+use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::service_actor;
+use crate::store::{NewCarousel, Store};
+use crate::supervisors::{supervised, ServiceHandle};
+use actix::{Handler, ResponseActFuture};
+
+pub struct StoreActor {
+    service: ServiceHandle,
+    store: Store,
+    /// Where "a new user appeared" is announced (analytics).
+    user_created: Outbox<UserCreated>,
+}
+
+impl StoreActor {
+    pub fn new(service: ServiceHandle, store: Store, user_created: Outbox<UserCreated>) -> Self {
+        StoreActor {
+            service,
+            store,
+            user_created,
+        }
+    }
+
+    /// Holds no state of its own beyond the pool, which survives restarts.
+    fn rebuild(&mut self) {}
+}
+
+service_actor!(StoreActor);
+
+impl Handler<Envelope<UserUpdated>> for StoreActor {
+    type Result = ResponseActFuture<Self, Result<UpsertOutcome, AppError>>;
+
+    fn handle(&mut self, env: Envelope<UserUpdated>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        let announce = self.user_created.clone();
+        supervised(self, UserUpdated::KIND, async move {
+            let outcome = store.upsert_user(&env.payload.user).await?;
+            if outcome == UpsertOutcome::Created {
+                let created = env.caused("store", UserCreated {
+                    user: env.payload.user.clone(),
+                });
+                if let Err(e) = announce.tell(created) {
+                    tracing::warn!(error = %e, "could not announce a new user");
+                }
+            }
+            Ok(outcome)
+        })
+    }
+}
+
+impl Handler<Envelope<HistoryLogged>> for StoreActor {
+    type Result = ResponseActFuture<Self, Ack>;
+
+    fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, HistoryLogged::KIND, async move {
+            store.finish_update(env.payload.update_id, &env.payload.outcome).await
+        })
+    }
+}
+
+impl Handler<Envelope<SessionSaved>> for StoreActor {
+    type Result = ResponseActFuture<Self, Ack>;
+
+    fn handle(&mut self, env: Envelope<SessionSaved>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, SessionSaved::KIND, async move {
+            store.ensure_default_settings(env.payload.user_id).await
+        })
+    }
+}
+
+impl Handler<Envelope<CarouselSaved>> for StoreActor {
+    type Result = ResponseActFuture<Self, Ack>;
+
+    fn handle(&mut self, env: Envelope<CarouselSaved>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, CarouselSaved::KIND, async move {
+            let p = &env.payload;
+            store
+                .save_carousel(&NewCarousel {
+                    id: p.request_id.to_string(),
+                    user_id: p.user_id,
+                    topic: p.topic.clone(),
+                    slides: i32::try_from(p.slides).unwrap_or(i32::MAX),
+                    style: p.style.clone(),
+                    content_source: p.content_source.clone(),
+                    created_at: crate::store::now_utc(),
+                })
+                .await
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::messages::data::UserProfile;
+    use crate::testkit::ack_probe;
+    use actix::Actor;
+
+    async fn temp_store(dir: &tempfile::TempDir) -> Store {
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let settings = Settings::load_from(|name| (name == "DATABASE_URL").then(|| url.clone())).expect("settings");
+        let store = Store::connect(&settings.database).expect("pool");
+        store.migrate().await.expect("migrations");
+        store
+    }
+
+    fn ada(first_name: &str) -> UserProfile {
+        UserProfile {
+            id: 42,
+            first_name: first_name.into(),
+            last_name: None,
+            username: Some("ada".into()),
+            language_code: Some("ru".into()),
+        }
+    }
+
+    #[actix_rt::test]
+    async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = temp_store(&dir).await;
+        let (announce, created, _probe) = ack_probe::<UserCreated>();
+        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+
+        let first = actor.send(Envelope::new("test", UserUpdated { user: ada("Ада") })).await.expect("mailbox");
+        let second = actor.send(Envelope::new("test", UserUpdated { user: ada("Ада Л.") })).await.expect("mailbox");
+
+        assert_eq!(first.expect("stored"), UpsertOutcome::Created);
+        assert_eq!(second.expect("stored"), UpsertOutcome::Updated);
+        assert_eq!(created.count(), 1);
+        let kept = store.user(42).await.expect("query").expect("user exists");
+        assert_eq!(kept.first_name, "Ада Л.");
+    }
+
+    #[actix_rt::test]
+    async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = temp_store(&dir).await;
+        let (announce, _created, _probe) = ack_probe::<UserCreated>();
+        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+        actor.send(Envelope::new("test", UserUpdated { user: ada("Ада") })).await.expect("mailbox").expect("ok");
+
+        actor.send(Envelope::new("test", SessionSaved { user_id: 42, chat_id: 42 })).await.expect("mailbox").expect("ok");
+        let mut chosen = store.settings_of(42).await.expect("query").expect("defaults exist");
+        assert_eq!((chosen.style.as_str(), chosen.slides), ("galaxy", 10));
+        chosen.style = "minimal".into();
+        store.save_settings(&chosen).await.expect("saved");
+        actor.send(Envelope::new("test", SessionSaved { user_id: 42, chat_id: 42 })).await.expect("mailbox").expect("ok");
+
+        assert_eq!(store.settings_of(42).await.expect("query").map(|s| s.style), Some("minimal".to_string()));
+    }
+}

@@ -1,0 +1,176 @@
+//! Group commit: many concurrent producers, one writer that takes everything queued so far and
+//! writes it in one go. Under load batches grow by themselves; when idle, an item is written at once.
+use crate::error::{AppError, AppResult};
+use std::future::Future;
+use tokio::sync::{mpsc, oneshot};
+
+enum Command<T, R> {
+    Item(T, Option<oneshot::Sender<AppResult<R>>>),
+    Flush(oneshot::Sender<()>),
+}
+
+pub struct Batcher<T, R> {
+    name: &'static str,
+    tx: mpsc::Sender<Command<T, R>>,
+}
+
+impl<T, R> Clone for Batcher<T, R> {
+    fn clone(&self) -> Self {
+        Batcher {
+            name: self.name,
+            tx: self.tx.clone(),
+        }
+    }
+}
+
+impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
+    /// Spawns the writer task on the current tokio runtime. `write` gets a batch and answers one
+    /// result per item, in order.
+    pub fn spawn<F, Fut>(name: &'static str, capacity: usize, max_batch: usize, write: F) -> Batcher<T, R>
+    where
+        F: Fn(Vec<T>) -> Fut + Send + 'static,
+        Fut: Future<Output = AppResult<Vec<R>>> + Send,
+    {
+        let (tx, mut rx) = mpsc::channel::<Command<T, R>>(capacity.max(1));
+        tokio::spawn(async move {
+            let mut items = Vec::with_capacity(max_batch);
+            let mut waiters = Vec::with_capacity(max_batch);
+            let mut flushes = Vec::new();
+            while let Some(first) = rx.recv().await {
+                let mut next = Some(first);
+                while let Some(cmd) = next.take() {
+                    match cmd {
+                        Command::Item(item, reply) => {
+                            items.push(item);
+                            waiters.push(reply);
+                        }
+                        Command::Flush(ack) => flushes.push(ack),
+                    }
+                    if items.len() < max_batch {
+                        next = rx.try_recv().ok();
+                    }
+                }
+                if !items.is_empty() {
+                    let batch = std::mem::take(&mut items);
+                    let expected = batch.len();
+                    match write(batch).await {
+                        Ok(results) if results.len() == expected => {
+                            for (reply, result) in waiters.drain(..).zip(results) {
+                                if let Some(reply) = reply {
+                                    let _ = reply.send(Ok(result));
+                                }
+                            }
+                        }
+                        Ok(results) => {
+                            let reason = format!("writer answered {} results for {expected} items", results.len());
+                            tracing::error!(batcher = name, %reason, "batch writer broke its contract");
+                            fail_all(name, &mut waiters, &reason);
+                        }
+                        Err(e) => fail_all(name, &mut waiters, &e.to_string()),
+                    }
+                }
+                for ack in flushes.drain(..) {
+                    let _ = ack.send(());
+                }
+            }
+        });
+        Batcher { name, tx }
+    }
+
+    /// Queues an item and waits until it is written (or the write failed).
+    pub async fn submit(&self, item: T) -> AppResult<R> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Command::Item(item, Some(reply)))
+            .await
+            .map_err(|_| self.stopped())?;
+        answer.await.map_err(|_| self.stopped())?
+    }
+
+    /// Queues an item without waiting; false when the queue is full or the writer is gone.
+    pub fn offer(&self, item: T) -> bool {
+        self.tx.try_send(Command::Item(item, None)).is_ok()
+    }
+
+    /// Resolves once everything queued before this call has been written.
+    pub async fn flush(&self) {
+        let (ack, done) = oneshot::channel();
+        if self.tx.send(Command::Flush(ack)).await.is_ok() {
+            let _ = done.await;
+        }
+    }
+
+    fn stopped(&self) -> AppError {
+        AppError::StoreUnavailable {
+            context: self.name.to_string(),
+            reason: "the batch writer has stopped".into(),
+        }
+    }
+}
+
+fn fail_all<R>(name: &'static str, waiters: &mut Vec<Option<oneshot::Sender<AppResult<R>>>>, reason: &str) {
+    for reply in waiters.drain(..).flatten() {
+        let _ = reply.send(Err(AppError::StoreUnavailable {
+            context: name.to_string(),
+            reason: reason.to_string(),
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn concurrent_submissions_are_written_in_fewer_batches_than_items() {
+        let batches = Arc::new(AtomicUsize::new(0));
+        let counter = batches.clone();
+        let batcher: Batcher<u32, u32> = Batcher::spawn("test", 1024, 64, move |items: Vec<u32>| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                Ok(items.into_iter().map(|i| i * 2).collect())
+            }
+        });
+        let answers = futures::future::join_all((0..200u32).map(|i| {
+            let b = batcher.clone();
+            async move { b.submit(i).await }
+        }))
+        .await;
+        for (i, answer) in answers.into_iter().enumerate() {
+            assert_eq!(answer.expect("written"), i as u32 * 2);
+        }
+        let n = batches.load(Ordering::SeqCst);
+        assert!(n < 200 && n >= 200 / 64, "200 items took {n} batches");
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_fails_every_waiter_of_that_batch() {
+        let batcher: Batcher<u32, ()> =
+            Batcher::spawn("test", 16, 16, |_items: Vec<u32>| async { Err(AppError::internal("write", "disk on fire")) });
+        let err = batcher.submit(1).await.expect_err("must fail");
+        assert!(err.to_string().contains("disk on fire"), "{err}");
+        assert!(err.is_store_outage());
+    }
+
+    #[tokio::test]
+    async fn flush_waits_for_items_offered_before_it() {
+        let written = Arc::new(AtomicUsize::new(0));
+        let w = written.clone();
+        let batcher: Batcher<u32, ()> = Batcher::spawn("test", 1024, 8, move |items: Vec<u32>| {
+            let w = w.clone();
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                w.fetch_add(items.len(), Ordering::SeqCst);
+                Ok(vec![(); items.len()])
+            }
+        });
+        for i in 0..50 {
+            assert!(batcher.offer(i));
+        }
+        batcher.flush().await;
+        assert_eq!(written.load(Ordering::SeqCst), 50);
+    }
+}

@@ -1,0 +1,182 @@
+//! Command line: `serve`, `migrate`, `carousel`.
+use crate::config::Settings;
+use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
+use crate::error::{AppError, AppResult};
+use crate::messages::carousel::{CarouselSpec, GenerateRequested};
+use crate::messages::{Envelope, Outbox};
+use crate::metrics::Metrics;
+use crate::startup::{prepare_store, start_services, Application};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "bible-vibecoder", version, about = "Turns a topic into an Instagram carousel, by Telegram bot or from the command line.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP front (webhook, /health, /ready, /stats, /metrics) and the actors.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write a carousel to image files: no accounts needed (offline writer without OPENAI_API_KEY).
+    Carousel(CarouselArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CarouselArgs {
+    /// What the carousel is about.
+    pub topic: String,
+    /// Number of slides (Instagram allows up to 20).
+    #[arg(long, default_value_t = DEFAULT_SLIDES, value_parser = parse_slide_count)]
+    pub slides: usize,
+    /// Visual style: galaxy, vibrant or minimal.
+    #[arg(long, default_value = "galaxy")]
+    pub style: Style,
+    /// Image size: 1080x1350 (4:5, default) or 1080x1080.
+    #[arg(long, default_value = "1080x1350")]
+    pub size: SlideSize,
+    /// Language of the text: ru or en (default: guessed from the topic).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Image format: png or jpeg.
+    #[arg(long, default_value = "png")]
+    pub format: ImageFormat,
+    /// Also write carousel.pdf (LinkedIn's document carousel format).
+    #[arg(long)]
+    pub pdf: bool,
+    /// Directory for the files (created if missing).
+    #[arg(long, default_value = "carousel")]
+    pub out: PathBuf,
+}
+
+fn parse_slide_count(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if (MIN_SLIDES..=MAX_SLIDES).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("must be between {MIN_SLIDES} and {MAX_SLIDES}"))
+    }
+}
+
+/// Russian when the topic is mostly Cyrillic, English otherwise.
+pub fn guess_lang(text: &str) -> Lang {
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let (cyrillic, total) = letters.fold((0usize, 0usize), |(c, t), ch| {
+        (c + usize::from(('\u{0400}'..='\u{04FF}').contains(&ch)), t + 1)
+    });
+    if total > 0 && cyrillic * 2 >= total {
+        Lang::Ru
+    } else {
+        Lang::En
+    }
+}
+
+/// Parses arguments, loads settings and runs the command. Exit codes: 0 done, 1 failed,
+/// 2 bad settings or arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(settings.log.format);
+    let outcome = actix_rt::System::new().block_on(run(cli.command, settings));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped with an error");
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            ExitCode::from(if matches!(e, AppError::Config { .. }) { 2 } else { 1 })
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> AppResult<()> {
+    match command {
+        Command::Serve => Application::build(settings).await?.run_until_stopped().await,
+        Command::Migrate => {
+            let store = crate::store::Store::connect(&settings.database)?;
+            let applied = store.migrate().await?;
+            let _ = writeln!(std::io::stdout(), "{applied} migration(s) applied on {}", store.backend().as_str());
+            Ok(())
+        }
+        Command::Carousel(args) => carousel(args, settings).await,
+    }
+}
+
+async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
+    let topic = args.topic.trim().to_string();
+    if topic.is_empty() {
+        return Err(AppError::BadRequest("the topic is empty: say what the carousel is about".into()));
+    }
+    let metrics = Metrics::new();
+    let store = prepare_store(&settings, &metrics).await?;
+    let services = start_services(&settings, store, metrics);
+    let orchestrator = Outbox::new("orchestrator", services.orchestrator.clone().recipient(), services.event_log.clone());
+    let spec = CarouselSpec {
+        lang: args.lang.unwrap_or_else(|| guess_lang(&topic)),
+        topic,
+        slides: args.slides,
+        style: args.style,
+        size: args.size,
+        format: args.format,
+        pdf: args.pdf,
+    };
+    let request = Envelope::new("cli", GenerateRequested {
+        request_id: uuid::Uuid::now_v7(),
+        user_id: None,
+        spec,
+    });
+    let output = orchestrator.ask(request).await??;
+    std::fs::create_dir_all(&args.out).map_err(|e| AppError::io(format!("creating {}", args.out.display()), e))?;
+    let mut stdout = std::io::stdout();
+    for image in &output.images {
+        let path = args.out.join(&image.file_name);
+        std::fs::write(&path, &image.bytes).map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
+        let _ = writeln!(stdout, "{}", path.display());
+    }
+    if let Some(pdf) = &output.pdf {
+        let path = args.out.join("carousel.pdf");
+        std::fs::write(&path, pdf).map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
+        let _ = writeln!(stdout, "{}", path.display());
+    }
+    let _ = writeln!(
+        stdout,
+        "{} slides written by {} in {} ms, rendered in {} ms",
+        output.images.len(),
+        output.content_source,
+        output.writing_ms,
+        output.rendering_ms
+    );
+    services.event_log.flush().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cyrillic_topic_is_guessed_russian_and_a_latin_one_english() {
+        assert_eq!(guess_lang("Вера и сомнение 🙏"), Lang::Ru);
+        assert_eq!(guess_lang("Faith and doubt"), Lang::En);
+        assert_eq!(guess_lang("🙏"), Lang::En);
+    }
+
+    #[test]
+    fn slide_counts_outside_three_to_twenty_are_refused() {
+        assert!(parse_slide_count("2").is_err());
+        assert!(parse_slide_count("21").is_err());
+        assert!(parse_slide_count("ten").is_err());
+        assert_eq!(parse_slide_count("20"), Ok(20));
+    }
+}

@@ -1,0 +1,327 @@
+//! Layered settings: `config/default.toml` → `config/{APP_ENV}.toml` → environment variables.
+//!
+//! Environment variables use the flat names operators already know (`DATABASE_URL`, `PORT`, …)
+//! rather than a prefixed tree, so each one is mapped explicitly below.
+use crate::error::AppError;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub ingest: IngestSettings,
+    pub event_log: EventLogSettings,
+    pub telegram: TelegramSettings,
+    pub openai: OpenAiSettings,
+    pub render: RenderSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RenderSettings {
+    pub handle: String,
+    pub jpeg_quality: u8,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    pub addr: String,
+    pub max_body_bytes: usize,
+    pub shutdown_timeout_secs: u64,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: usize,
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IngestSettings {
+    pub max_batch: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventLogSettings {
+    pub queue_capacity: usize,
+    pub retention_days: u32,
+    pub batch_size: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TelegramSettings {
+    pub bot_token: Option<SecretString>,
+    pub api_url: String,
+    pub webhook_secret: Option<SecretString>,
+    pub bot_username: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpenAiSettings {
+    pub api_key: Option<SecretString>,
+    pub base_url: Option<String>,
+    pub model: String,
+    pub request_timeout_secs: u64,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
+/// Environment variable → settings key. Order matters only for `PORT`, applied last.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database.url"),
+    ("TELEGRAM_BOT_TOKEN", "telegram.bot_token"),
+    ("TELEGRAM_API_URL", "telegram.api_url"),
+    ("TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret"),
+    ("TELEGRAM_BOT_USERNAME", "telegram.bot_username"),
+    ("OPENAI_API_KEY", "openai.api_key"),
+    ("OPENAI_BASE_URL", "openai.base_url"),
+    ("OPENAI_MODEL", "openai.model"),
+    ("HTTP_ADDR", "http.addr"),
+    ("LOG_FORMAT", "log.format"),
+    ("EVENT_LOG_RETENTION_DAYS", "event_log.retention_days"),
+];
+
+/// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
+fn config_dir() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("BVC_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let local = Path::new("config");
+    local.join("default.toml").exists().then(|| local.to_path_buf())
+}
+
+const BUILT_IN_DEFAULTS: &str = include_str!("../config/default.toml");
+
+impl Settings {
+    /// Loads settings from files and the process environment.
+    pub fn load() -> Result<Settings, AppError> {
+        Self::load_from(|name| std::env::var(name).ok())
+    }
+
+    /// Loads settings with an explicit environment lookup (tests pass a map).
+    pub fn load_from(env: impl Fn(&str) -> Option<String>) -> Result<Settings, AppError> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            BUILT_IN_DEFAULTS,
+            config::FileFormat::Toml,
+        ));
+        if let Some(dir) = config_dir() {
+            builder = builder.add_source(config::File::from(dir.join("default.toml")).required(false));
+            if let Some(app_env) = env("APP_ENV").filter(|v| !v.is_empty()) {
+                builder = builder
+                    .add_source(config::File::from(dir.join(format!("{app_env}.toml"))).required(false));
+            }
+        }
+        for (var, key) in ENV_KEYS {
+            if let Some(value) = env(var).filter(|v| !v.trim().is_empty()) {
+                builder = builder
+                    .set_override(*key, value)
+                    .map_err(|e| AppError::config(*var, e))?;
+            }
+        }
+        // PaaS hosts hand us PORT and expect every interface; it wins over HTTP_ADDR.
+        if let Some(port) = env("PORT").filter(|v| !v.trim().is_empty()) {
+            let port: u16 = port
+                .trim()
+                .parse()
+                .map_err(|_| AppError::config("PORT", format!("'{port}' is not a port number (0-65535)")))?;
+            builder = builder
+                .set_override("http.addr", format!("0.0.0.0:{port}"))
+                .map_err(|e| AppError::config("PORT", e))?;
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| AppError::config(setting_name_in(&e.to_string()), e))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what serde cannot: formats and ranges. Each error names the setting a user sets.
+    pub fn validate(&self) -> Result<(), AppError> {
+        self.http_addr()?;
+        DatabaseBackend::from_url(self.database.url.expose_secret())?;
+        url::Url::parse(&self.telegram.api_url)
+            .map_err(|e| AppError::config("TELEGRAM_API_URL", format!("'{}' is not a URL: {e}", self.telegram.api_url)))?;
+        if let Some(base) = &self.openai.base_url {
+            url::Url::parse(base)
+                .map_err(|e| AppError::config("OPENAI_BASE_URL", format!("'{base}' is not a URL: {e}")))?;
+        }
+        if let Some(secret) = &self.telegram.webhook_secret {
+            let s = secret.expose_secret();
+            // Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
+            if s.is_empty() || s.len() > 256 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                return Err(AppError::config(
+                    "TELEGRAM_WEBHOOK_SECRET",
+                    "must be 1-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram's rule)",
+                ));
+            }
+        }
+        if !(1..=100).contains(&self.render.jpeg_quality) {
+            return Err(AppError::config("render.jpeg_quality", "must be between 1 and 100"));
+        }
+        if self.openai.max_attempts == 0 {
+            return Err(AppError::config("openai.max_attempts", "must be at least 1"));
+        }
+        if self.database.max_connections == 0 {
+            return Err(AppError::config("database.max_connections", "must be at least 1"));
+        }
+        if self.event_log.batch_size == 0 || self.ingest.max_batch == 0 {
+            return Err(AppError::config("event_log.batch_size / ingest.max_batch", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The handle printed on every slide.
+    pub fn slide_handle(&self) -> String {
+        if self.render.handle.trim().is_empty() {
+            format!("@{}", self.telegram.bot_username.trim_start_matches('@'))
+        } else {
+            self.render.handle.clone()
+        }
+    }
+
+    pub fn http_addr(&self) -> Result<SocketAddr, AppError> {
+        self.http.addr.parse().map_err(|_| {
+            AppError::config(
+                "HTTP_ADDR",
+                format!("'{}' is not a socket address like 127.0.0.1:8080", self.http.addr),
+            )
+        })
+    }
+
+    pub fn database_backend(&self) -> DatabaseBackend {
+        // validate() already accepted the URL; fall back to SQLite only for the type checker's sake.
+        DatabaseBackend::from_url(self.database.url.expose_secret()).unwrap_or(DatabaseBackend::Sqlite)
+    }
+}
+
+/// The `config` crate reports keys (`http.addr`); users set variables (`HTTP_ADDR`).
+fn setting_name_in(message: &str) -> String {
+    for (var, key) in ENV_KEYS {
+        if message.contains(key) {
+            return (*var).to_string();
+        }
+    }
+    message
+        .split('`')
+        .nth(1)
+        .map(str::to_string)
+        .unwrap_or_else(|| "configuration".to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseBackend {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseBackend {
+    pub fn from_url(url: &str) -> Result<DatabaseBackend, AppError> {
+        if url.starts_with("sqlite:") {
+            Ok(DatabaseBackend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseBackend::Postgres)
+        } else {
+            Err(AppError::config(
+                "DATABASE_URL",
+                "must start with sqlite:// (embedded) or postgres:// (server)",
+            ))
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatabaseBackend::Sqlite => "sqlite",
+            DatabaseBackend::Postgres => "postgres",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, AppError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load_from(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_use_embedded_sqlite_on_localhost() {
+        let s = load(&[]).expect("defaults load");
+        assert_eq!(s.database.url.expose_secret(), "sqlite://data/bible-vibecoder.db");
+        assert_eq!(s.http.addr, "127.0.0.1:8080");
+        assert_eq!(s.telegram.api_url, "https://api.telegram.org");
+        assert_eq!(s.database_backend(), DatabaseBackend::Sqlite);
+    }
+
+    #[test]
+    fn port_binds_every_interface_and_wins_over_http_addr() {
+        let s = load(&[("PORT", "9000"), ("HTTP_ADDR", "127.0.0.1:1")]).expect("loads");
+        assert_eq!(s.http.addr, "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn invalid_port_names_the_setting() {
+        let err = load(&[("PORT", "eighty")]).expect_err("must fail").to_string();
+        assert!(err.contains("PORT"), "{err}");
+    }
+
+    #[test]
+    fn invalid_http_addr_names_the_setting() {
+        let err = load(&[("HTTP_ADDR", "localhost")]).expect_err("must fail").to_string();
+        assert!(err.starts_with("invalid setting HTTP_ADDR"), "{err}");
+    }
+
+    #[test]
+    fn unknown_database_scheme_names_database_url() {
+        let err = load(&[("DATABASE_URL", "mysql://x")]).expect_err("must fail").to_string();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn bad_log_format_names_log_format() {
+        let err = load(&[("LOG_FORMAT", "xml")]).expect_err("must fail").to_string();
+        assert!(err.contains("LOG_FORMAT"), "{err}");
+    }
+
+    #[test]
+    fn webhook_secret_with_forbidden_characters_is_refused() {
+        let err = load(&[("TELEGRAM_WEBHOOK_SECRET", "has space")]).expect_err("must fail").to_string();
+        assert!(err.contains("TELEGRAM_WEBHOOK_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let s = load(&[
+            ("TELEGRAM_BOT_TOKEN", "123:very-secret-token"),
+            ("OPENAI_API_KEY", "sk-very-secret"),
+            ("TELEGRAM_WEBHOOK_SECRET", "hook_secret_value"),
+            ("DATABASE_URL", "postgres://u:dbpassword@h/db"),
+        ])
+        .expect("loads");
+        let debug = format!("{s:?}");
+        for secret in ["very-secret-token", "sk-very-secret", "hook_secret_value", "dbpassword"] {
+            assert!(!debug.contains(secret), "{secret} leaked in {debug}");
+        }
+        assert_eq!(s.openai.api_key.as_ref().map(|k| k.expose_secret().to_string()), Some("sk-very-secret".into()));
+    }
+}

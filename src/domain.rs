@@ -1,0 +1,131 @@
+//! Carousel domain types shared by the AI writer, the renderer and the messages.
+//! Final home in the main crate: `src/domain.rs` (copy verbatim; do not change shapes without telling the lead).
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Role of a slide in the carousel's arc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlideKind {
+    Title,
+    Problem,
+    Idea,
+    Example,
+    Quote,
+    Cta,
+}
+
+/// One slide as written by the model or the offline writer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slide {
+    pub kind: SlideKind,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Ru,
+    #[default]
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    #[default]
+    Galaxy,
+    Vibrant,
+    Minimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum SlideSize {
+    /// 1080×1350 (4:5), Instagram's tallest feed format.
+    #[default]
+    #[serde(rename = "1080x1350")]
+    Portrait,
+    /// 1080×1080.
+    #[serde(rename = "1080x1080")]
+    Square,
+}
+
+impl SlideSize {
+    pub fn width(self) -> u32 {
+        1080
+    }
+    pub fn height(self) -> u32 {
+        match self {
+            SlideSize::Portrait => 1350,
+            SlideSize::Square => 1080,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    #[default]
+    Png,
+    Jpeg,
+}
+
+/// Error for parsing any of the enums above from user text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub given: String,
+    pub expected: &'static str,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} '{}' (expected one of: {})", self.what, self.given, self.expected)
+    }
+}
+impl std::error::Error for UnknownValue {}
+
+macro_rules! text_enum {
+    ($ty:ident, $what:literal, $( $variant:ident => $text:literal ),+ ) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),+ }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl FromStr for $ty {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let wanted = s.trim().to_ascii_lowercase();
+                $(if wanted == $text { return Ok($ty::$variant); })+
+                Err(UnknownValue { what: $what, given: s.to_string(), expected: concat!($($text, " "),+) })
+            }
+        }
+    };
+}
+
+text_enum!(SlideKind, "slide kind", Title => "title", Problem => "problem", Idea => "idea", Example => "example", Quote => "quote", Cta => "cta");
+text_enum!(Lang, "language", Ru => "ru", En => "en");
+text_enum!(Style, "style", Galaxy => "galaxy", Vibrant => "vibrant", Minimal => "minimal");
+text_enum!(SlideSize, "size", Portrait => "1080x1350", Square => "1080x1080");
+text_enum!(ImageFormat, "image format", Png => "png", Jpeg => "jpeg");
+
+impl Lang {
+    /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.
+    pub fn from_language_code(code: Option<&str>) -> Lang {
+        match code.map(|c| c.to_ascii_lowercase()) {
+            Some(c) if c.starts_with("ru") || c.starts_with("uk") || c.starts_with("be") || c.starts_with("kk") => Lang::Ru,
+            _ => Lang::En,
+        }
+    }
+}
+
+/// Slide-count bounds: Instagram allows at most 20 images per carousel.
+pub const MIN_SLIDES: usize = 3;
+pub const MAX_SLIDES: usize = 20;
+pub const DEFAULT_SLIDES: usize = 10;

@@ -1,0 +1,101 @@
+//! The one error type of the service. Every variant carries enough context to act on.
+use std::fmt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A setting is missing or invalid; `setting` is the name a user types (e.g. `DATABASE_URL`).
+    #[error("invalid setting {setting}: {reason}")]
+    Config { setting: String, reason: String },
+
+    #[error("store error while {context}: {source}")]
+    Store {
+        context: String,
+        #[source]
+        source: diesel::result::Error,
+    },
+
+    #[error("store connection error while {context}: {reason}")]
+    StoreUnavailable { context: String, reason: String },
+
+    #[error("migration failed on {backend}: {reason}")]
+    Migration { backend: &'static str, reason: String },
+
+    #[error("actor {actor} is unavailable: {reason}")]
+    ActorUnavailable { actor: &'static str, reason: String },
+
+    #[error("actor {actor} failed while handling {message}: {reason}")]
+    ActorFailed {
+        actor: &'static str,
+        message: &'static str,
+        reason: String,
+    },
+
+    #[error("bad request: {0}")]
+    BadRequest(String),
+
+    #[error("i/o error while {context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{context}: {reason}")]
+    Internal { context: String, reason: String },
+}
+
+impl AppError {
+    pub fn config(setting: impl Into<String>, reason: impl fmt::Display) -> Self {
+        AppError::Config {
+            setting: setting.into(),
+            reason: reason.to_string(),
+        }
+    }
+
+    pub fn internal(context: impl Into<String>, reason: impl fmt::Display) -> Self {
+        AppError::Internal {
+            context: context.into(),
+            reason: reason.to_string(),
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        AppError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// True when the store could not be reached (as opposed to a query that was wrong):
+    /// callers answer 503 so the sender retries later.
+    pub fn is_store_outage(&self) -> bool {
+        match self {
+            AppError::StoreUnavailable { .. } => true,
+            AppError::Store { source, .. } => matches!(
+                source,
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection
+                        | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                    _
+                ) | diesel::result::Error::BrokenTransactionManager
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// Adds "while …" context to store results, Lemmy-style.
+pub trait StoreContext<T> {
+    fn context(self, context: &str) -> Result<T, AppError>;
+}
+
+impl<T> StoreContext<T> for Result<T, diesel::result::Error> {
+    fn context(self, context: &str) -> Result<T, AppError> {
+        self.map_err(|source| AppError::Store {
+            context: context.to_string(),
+            source,
+        })
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

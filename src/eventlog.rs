@@ -1,0 +1,130 @@
+//! The persisted audit trail: every envelope that crosses actors is appended here, written in
+//! batches by a background task, and pruned after the configured retention.
+use crate::batch::Batcher;
+use crate::config::EventLogSettings;
+use crate::metrics::Metrics;
+use crate::store::{NewEvent, Store};
+use chrono::NaiveDateTime;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// One envelope as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub id: Uuid,
+    pub event_type: &'static str,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub source: String,
+    pub payload: String,
+    pub occurred_at: NaiveDateTime,
+}
+
+impl EventRecord {
+    fn into_row(self) -> NewEvent {
+        NewEvent {
+            id: self.id.to_string(),
+            event_type: self.event_type.to_string(),
+            correlation_id: self.correlation_id.to_string(),
+            causation_id: self.causation_id.map(|c| c.to_string()),
+            source: self.source,
+            payload: self.payload,
+            occurred_at: self.occurred_at,
+        }
+    }
+}
+
+/// Handle to append records. Cloned into every actor's outboxes.
+#[derive(Clone)]
+pub struct EventLog {
+    writer: Option<Batcher<EventRecord, ()>>,
+    metrics: Option<Metrics>,
+}
+
+/// How often a short store outage is retried before a batch of audit records is given up.
+const WRITE_ATTEMPTS: u32 = 5;
+
+impl EventLog {
+    /// A log that keeps nothing: for actors under test with probes around them.
+    pub fn disabled() -> EventLog {
+        EventLog {
+            writer: None,
+            metrics: None,
+        }
+    }
+
+    /// Starts the batch writer and the retention task on the current runtime.
+    pub fn start(store: Store, settings: &EventLogSettings, metrics: Metrics) -> EventLog {
+        let write_store = store.clone();
+        let write_metrics = metrics.clone();
+        let writer = Batcher::spawn(
+            "event_log",
+            settings.queue_capacity,
+            settings.batch_size,
+            move |records: Vec<EventRecord>| {
+                let store = write_store.clone();
+                let metrics = write_metrics.clone();
+                async move {
+                    let count = records.len();
+                    let rows: Vec<NewEvent> = records.into_iter().map(EventRecord::into_row).collect();
+                    let mut delay = Duration::from_millis(50);
+                    for attempt in 1..=WRITE_ATTEMPTS {
+                        match store.append_events(&rows).await {
+                            Ok(_) => {
+                                metrics.event_log_appended.with_label_values(&["written"]).inc_by(count as u64);
+                                return Ok(vec![(); count]);
+                            }
+                            Err(e) if attempt < WRITE_ATTEMPTS => {
+                                tracing::warn!(error = %e, attempt, "event log write failed; retrying");
+                                tokio::time::sleep(delay).await;
+                                delay *= 2;
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, records = count, "event log write failed; records dropped");
+                                metrics.event_log_appended.with_label_values(&["dropped"]).inc_by(count as u64);
+                            }
+                        }
+                    }
+                    Ok(vec![(); count])
+                }
+            },
+        );
+        if settings.retention_days > 0 {
+            let retention = chrono::Duration::days(i64::from(settings.retention_days));
+            tokio::spawn(async move {
+                let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+                loop {
+                    every_hour.tick().await;
+                    let cutoff = chrono::Utc::now().naive_utc() - retention;
+                    match store.prune_events(cutoff).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(pruned = n, "event log retention applied"),
+                        Err(e) => tracing::warn!(error = %e, "event log retention failed; will retry"),
+                    }
+                }
+            });
+        }
+        EventLog {
+            writer: Some(writer),
+            metrics: Some(metrics),
+        }
+    }
+
+    pub fn append(&self, record: EventRecord) {
+        if let Some(writer) = &self.writer {
+            if !writer.offer(record) {
+                tracing::warn!("event log queue full; record dropped");
+                if let Some(m) = &self.metrics {
+                    m.event_log_appended.with_label_values(&["dropped"]).inc();
+                }
+            }
+        }
+    }
+
+    /// Writes everything appended so far; called on shutdown and by tests.
+    pub async fn flush(&self) {
+        if let Some(writer) = &self.writer {
+            writer.flush().await;
+        }
+    }
+}

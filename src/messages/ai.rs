@@ -1,0 +1,62 @@
+//! AI content messages, answered by the `ai` actor.
+use super::{Ack, Event};
+use crate::domain::{Lang, Slide};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What the AI actor is asked to write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContentKind {
+    Carousel { topic: String, slides: usize },
+    Answer { question: String },
+    Wisdom { date: chrono::NaiveDate },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentRequested {
+    pub request_id: Uuid,
+    pub lang: Lang,
+    pub kind: ContentKind,
+}
+impl Event for ContentRequested {
+    const KIND: &'static str = "ai.content.requested";
+    /// Only an actor failure is an error: the offline writer stands in when the model cannot be used.
+    type Reply = Result<WrittenContent, crate::error::AppError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WrittenBody {
+    Slides(Vec<Slide>),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenContent {
+    pub body: WrittenBody,
+    /// `model` or `offline:<reason>`.
+    pub source: String,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalysisCompleted {
+    pub request_id: Uuid,
+    pub source: String,
+    pub attempts: u32,
+    pub slides: usize,
+}
+impl Event for AnalysisCompleted {
+    const KIND: &'static str = "ai.analysis.completed";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WisdomGenerated {
+    pub lang: Lang,
+    pub text: String,
+    pub source: String,
+}
+impl Event for WisdomGenerated {
+    const KIND: &'static str = "ai.wisdom.generated";
+    type Reply = Ack;
+}

@@ -1,0 +1,70 @@
+//! Analytics messages: counters, health, alerts, interactions.
+use super::{Ack, Event};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricsCollected {
+    pub name: String,
+    pub value: f64,
+}
+impl Event for MetricsCollected {
+    const KIND: &'static str = "analytics.metrics.collected";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthChecked {
+    pub healthy: bool,
+    pub degraded: Vec<String>,
+}
+impl Event for HealthChecked {
+    const KIND: &'static str = "analytics.health.checked";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertSeverity {
+    Info,
+    Warning,
+    Critical,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertTriggered {
+    pub severity: AlertSeverity,
+    pub service: String,
+    pub message: String,
+}
+impl Event for AlertTriggered {
+    const KIND: &'static str = "analytics.alert.triggered";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInteractionTracked {
+    pub user_id: Option<i64>,
+    pub chat_id: Option<i64>,
+    /// e.g. `command:/start`, `text`, `callback`, `ignored:edited_message`.
+    pub interaction: String,
+}
+impl Event for UserInteractionTracked {
+    const KIND: &'static str = "analytics.user.interaction.tracked";
+    type Reply = Ack;
+}
+
+/// A question, not an event: what analytics knows right now (for `/stats`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportRequested;
+
+impl actix::Message for ReportRequested {
+    type Result = Result<AnalyticsReport, crate::error::AppError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsReport {
+    pub users_created: u64,
+    pub interactions: std::collections::BTreeMap<String, u64>,
+    pub events: std::collections::BTreeMap<String, u64>,
+    pub recent_alerts: Vec<AlertTriggered>,
+}

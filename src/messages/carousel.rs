@@ -1,0 +1,110 @@
+//! Carousel messages: a request, its analysis, the written slides, the rendered images.
+use super::{Ack, Event};
+use crate::domain::{ImageFormat, Lang, Slide, SlideSize, Style};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Everything needed to produce one carousel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarouselSpec {
+    pub topic: String,
+    pub slides: usize,
+    pub lang: Lang,
+    pub style: Style,
+    pub size: SlideSize,
+    pub format: ImageFormat,
+    pub pdf: bool,
+}
+
+/// A carousel is wanted (by a user's /carousel or the `carousel` CLI command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerateRequested {
+    pub request_id: Uuid,
+    pub user_id: Option<i64>,
+    pub spec: CarouselSpec,
+}
+impl Event for GenerateRequested {
+    const KIND: &'static str = "carousel.generate.requested";
+    type Reply = Result<CarouselOutput, AppError>;
+}
+
+/// The finished product handed back to whoever asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CarouselOutput {
+    pub request_id: Uuid,
+    pub slides: Vec<Slide>,
+    pub content_source: String,
+    #[serde(skip)]
+    pub images: Vec<RenderedImage>,
+    #[serde(skip)]
+    pub pdf: Option<Vec<u8>>,
+    pub writing_ms: u64,
+    pub rendering_ms: u64,
+}
+
+/// One encoded slide image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedImage {
+    pub file_name: String,
+    pub mime: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentAnalyzed {
+    pub request_id: Uuid,
+    pub topic: String,
+    pub lang: Lang,
+    pub slides: usize,
+}
+impl Event for ContentAnalyzed {
+    const KIND: &'static str = "carousel.content.analyzed";
+    type Reply = Ack;
+}
+
+/// Written slides, to be rendered; the carousel actor answers with the images.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlidesGenerated {
+    pub request_id: Uuid,
+    pub slides: Vec<Slide>,
+    pub style: Style,
+    pub size: SlideSize,
+    pub format: ImageFormat,
+    pub pdf: bool,
+}
+impl Event for SlidesGenerated {
+    const KIND: &'static str = "carousel.slides.generated";
+    type Reply = Result<RenderedCarousel, AppError>;
+}
+
+#[derive(Debug, Clone)]
+pub struct RenderedCarousel {
+    pub images: Vec<RenderedImage>,
+    pub pdf: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImagesRendered {
+    pub request_id: Uuid,
+    pub count: usize,
+    pub bytes_total: usize,
+    pub elapsed_ms: u64,
+}
+impl Event for ImagesRendered {
+    const KIND: &'static str = "carousel.images.rendered";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completed {
+    pub request_id: Uuid,
+    pub slides: usize,
+    pub elapsed_ms: u64,
+}
+impl Event for Completed {
+    const KIND: &'static str = "carousel.completed";
+    type Reply = Ack;
+}

@@ -1,0 +1,230 @@
+//! Typed messages that stand in for the events of the original design.
+//!
+//! Every message travels in an [`Envelope`] carrying its id, the correlation id of the request it
+//! belongs to (webhook update → album), the id of the message that caused it, the time and the
+//! sending actor. One file per domain; payloads are plain data.
+use crate::error::AppError;
+use crate::eventlog::{EventLog, EventRecord};
+use actix::Recipient;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub mod ai;
+pub mod analytics;
+pub mod carousel;
+pub mod data;
+pub mod telegram;
+pub mod workflow;
+
+/// A payload that can travel between actors.
+pub trait Event: Serialize + Send + 'static {
+    /// The dotted event name, e.g. `telegram.user.message.received`.
+    const KIND: &'static str;
+    /// What the receiving actor answers.
+    type Reply: Send + 'static;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub id: Uuid,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+    pub source: String,
+    pub payload: T,
+}
+
+impl<T: Event> actix::Message for Envelope<T> {
+    type Result = T::Reply;
+}
+
+impl<T: Event> Envelope<T> {
+    /// Starts a new causal chain: the message is its own correlation root.
+    pub fn new(source: &str, payload: T) -> Self {
+        let id = Uuid::now_v7();
+        Envelope {
+            id,
+            correlation_id: id,
+            causation_id: None,
+            occurred_at: Utc::now(),
+            source: source.to_string(),
+            payload,
+        }
+    }
+
+    /// Starts a chain under an existing correlation id (e.g. one derived from a Telegram update).
+    pub fn correlated(source: &str, correlation_id: Uuid, payload: T) -> Self {
+        Envelope {
+            correlation_id,
+            ..Envelope::new(source, payload)
+        }
+    }
+
+    /// A message caused by this one: same correlation, causation = this id.
+    pub fn caused<U: Event>(&self, source: &str, payload: U) -> Envelope<U> {
+        Envelope {
+            id: Uuid::now_v7(),
+            correlation_id: self.correlation_id,
+            causation_id: Some(self.id),
+            occurred_at: Utc::now(),
+            source: source.to_string(),
+            payload,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        T::KIND
+    }
+
+    /// The row the event log keeps for this envelope.
+    pub fn record(&self) -> EventRecord {
+        EventRecord {
+            id: self.id,
+            event_type: T::KIND,
+            correlation_id: self.correlation_id,
+            causation_id: self.causation_id,
+            source: self.source.clone(),
+            payload: serde_json::to_string(&self.payload)
+                .unwrap_or_else(|e| format!("{{\"unserializable\":\"{e}\"}}")),
+            occurred_at: self.occurred_at.naive_utc(),
+        }
+    }
+}
+
+/// Correlation id for everything caused by one Telegram update: stable across redeliveries,
+/// so logs of a retried update join up with the first attempt.
+pub fn correlation_for_update(update_id: i64) -> Uuid {
+    Uuid::from_u64_pair(0x7465_6c65_6772_616d, update_id as u64)
+}
+
+/// The way one actor reaches a neighbour: a `Recipient` plus the event log every crossing
+/// envelope is appended to. Tests put a probe actor behind the recipient.
+pub struct Outbox<T: Event> {
+    to: &'static str,
+    recipient: Recipient<Envelope<T>>,
+    log: EventLog,
+}
+
+impl<T: Event> Clone for Outbox<T> {
+    fn clone(&self) -> Self {
+        Outbox {
+            to: self.to,
+            recipient: self.recipient.clone(),
+            log: self.log.clone(),
+        }
+    }
+}
+
+impl<T: Event> Outbox<T>
+where
+    T::Reply: Send,
+{
+    pub fn new(to: &'static str, recipient: Recipient<Envelope<T>>, log: EventLog) -> Self {
+        Outbox { to, recipient, log }
+    }
+
+    /// Sends and waits for the neighbour's answer. A stopped or crashed neighbour is an error,
+    /// never a hang.
+    pub async fn ask(&self, envelope: Envelope<T>) -> Result<T::Reply, AppError> {
+        self.log.append(envelope.record());
+        self.recipient
+            .send(envelope)
+            .await
+            .map_err(|e| AppError::ActorUnavailable {
+                actor: self.to,
+                reason: e.to_string(),
+            })
+    }
+
+    /// Fire and forget. A full mailbox still takes the message (work is never dropped under
+    /// load); a stopped neighbour is reported.
+    pub fn tell(&self, envelope: Envelope<T>) -> Result<(), AppError> {
+        self.log.append(envelope.record());
+        match self.recipient.try_send(envelope) {
+            Ok(()) => Ok(()),
+            Err(actix::prelude::SendError::Full(envelope)) => {
+                self.recipient.do_send(envelope);
+                Ok(())
+            }
+            Err(actix::prelude::SendError::Closed(_)) => Err(AppError::ActorUnavailable {
+                actor: self.to,
+                reason: "mailbox closed".into(),
+            }),
+        }
+    }
+}
+
+/// A reply that is only an acknowledgement (or a failure the sender should know about).
+pub type Ack = Result<(), AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caused_message_keeps_the_correlation_and_points_at_its_cause() {
+        let root = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let child = root.caused("orchestrator", workflow::EventRouted {
+            event_type: "x".into(),
+            to: "y".into(),
+        });
+        assert_eq!(child.correlation_id, root.correlation_id);
+        assert_eq!(child.causation_id, Some(root.id));
+        assert_ne!(child.id, root.id);
+    }
+
+    #[test]
+    fn the_same_update_always_gets_the_same_correlation_id() {
+        assert_eq!(correlation_for_update(42), correlation_for_update(42));
+        assert_ne!(correlation_for_update(42), correlation_for_update(43));
+    }
+
+    #[test]
+    fn an_envelope_record_names_its_kind_and_serializes_the_payload() {
+        let env = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let rec = env.record();
+        assert_eq!(rec.event_type, "telegram.command.executed");
+        let payload: serde_json::Value = serde_json::from_str(&rec.payload).expect("json");
+        assert_eq!(payload["command"], "start");
+    }
+
+    #[test]
+    fn there_are_twenty_five_distinct_event_kinds() {
+        let kinds = all_kinds();
+        let unique: std::collections::HashSet<_> = kinds.iter().collect();
+        assert_eq!(kinds.len(), 25);
+        assert_eq!(unique.len(), 25);
+    }
+}
+
+/// Every event kind, for documentation and tests.
+pub fn all_kinds() -> Vec<&'static str> {
+    vec![
+        telegram::UserMessageReceived::KIND,
+        telegram::CommandExecuted::KIND,
+        telegram::UserSessionCreated::KIND,
+        telegram::BotResponseSent::KIND,
+        carousel::GenerateRequested::KIND,
+        carousel::ContentAnalyzed::KIND,
+        carousel::SlidesGenerated::KIND,
+        carousel::ImagesRendered::KIND,
+        carousel::Completed::KIND,
+        ai::ContentRequested::KIND,
+        ai::AnalysisCompleted::KIND,
+        ai::WisdomGenerated::KIND,
+        data::UserCreated::KIND,
+        data::UserUpdated::KIND,
+        data::SessionSaved::KIND,
+        data::HistoryLogged::KIND,
+        data::CarouselSaved::KIND,
+        analytics::MetricsCollected::KIND,
+        analytics::HealthChecked::KIND,
+        analytics::AlertTriggered::KIND,
+        analytics::UserInteractionTracked::KIND,
+        workflow::Started::KIND,
+        workflow::StepCompleted::KIND,
+        workflow::Completed::KIND,
+        workflow::EventRouted::KIND,
+    ]
+}

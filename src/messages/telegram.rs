@@ -1,0 +1,59 @@
+//! Telegram gateway messages.
+use super::{Ack, Event};
+use serde::{Deserialize, Serialize};
+
+/// What the webhook or the poller hands the gateway once an update is durably recorded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserMessageReceived {
+    pub update_id: i64,
+    pub update: Box<teloxide::types::Update>,
+}
+impl Event for UserMessageReceived {
+    const KIND: &'static str = "telegram.user.message.received";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandExecuted {
+    pub chat_id: i64,
+    pub user_id: Option<i64>,
+    pub command: String,
+    pub args: String,
+    pub language_code: Option<String>,
+}
+impl CommandExecuted {
+    pub fn example() -> Self {
+        CommandExecuted {
+            chat_id: 1,
+            user_id: Some(1),
+            command: "start".into(),
+            args: String::new(),
+            language_code: Some("en".into()),
+        }
+    }
+}
+impl Event for CommandExecuted {
+    const KIND: &'static str = "telegram.command.executed";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSessionCreated {
+    pub user_id: i64,
+    pub chat_id: i64,
+}
+impl Event for UserSessionCreated {
+    const KIND: &'static str = "telegram.user.session.created";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BotResponseSent {
+    pub chat_id: i64,
+    pub method: String,
+    pub message_ids: Vec<i32>,
+}
+impl Event for BotResponseSent {
+    const KIND: &'static str = "telegram.bot.response.sent";
+    type Reply = Ack;
+}

@@ -1,0 +1,111 @@
+//! Prometheus metrics. Each application instance owns its registry, so tests running several
+//! apps in one process never collide.
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+
+#[derive(Clone)]
+pub struct Metrics {
+    pub registry: Registry,
+    pub http_requests: IntCounterVec,
+    pub http_request_seconds: HistogramVec,
+    pub updates: IntCounterVec,
+    pub actor_messages: IntCounterVec,
+    pub actor_restarts: IntCounterVec,
+    pub actor_up: IntGaugeVec,
+    pub store_query_seconds: HistogramVec,
+    pub event_log_appended: IntCounterVec,
+}
+
+/// Latency buckets from 0.25 ms to 10 s: webhook acks live at the low end, AI calls at the top.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        let http_requests = IntCounterVec::new(
+            Opts::new("bvc_http_requests_total", "HTTP requests by route and status."),
+            &["route", "method", "status"],
+        )
+        .expect("static metric definition");
+        let http_request_seconds = HistogramVec::new(
+            HistogramOpts::new("bvc_http_request_duration_seconds", "HTTP request latency by route.")
+                .buckets(LATENCY_BUCKETS.to_vec()),
+            &["route"],
+        )
+        .expect("static metric definition");
+        let updates = IntCounterVec::new(
+            Opts::new(
+                "bvc_telegram_updates_total",
+                "Telegram updates by kind and outcome (accepted, duplicate, rejected).",
+            ),
+            &["kind", "outcome"],
+        )
+        .expect("static metric definition");
+        let actor_messages = IntCounterVec::new(
+            Opts::new("bvc_actor_messages_total", "Messages handled by actors, by outcome."),
+            &["actor", "outcome"],
+        )
+        .expect("static metric definition");
+        let actor_restarts = IntCounterVec::new(
+            Opts::new("bvc_actor_restarts_total", "Actor restarts performed by supervisors."),
+            &["actor"],
+        )
+        .expect("static metric definition");
+        let actor_up = IntGaugeVec::new(
+            Opts::new("bvc_actor_up", "1 when the actor is running, 0 otherwise."),
+            &["actor"],
+        )
+        .expect("static metric definition");
+        let store_query_seconds = HistogramVec::new(
+            HistogramOpts::new("bvc_store_query_duration_seconds", "Store query latency by operation.")
+                .buckets(LATENCY_BUCKETS.to_vec()),
+            &["operation"],
+        )
+        .expect("static metric definition");
+        let event_log_appended = IntCounterVec::new(
+            Opts::new("bvc_event_log_records_total", "Event log records by outcome (written, dropped)."),
+            &["outcome"],
+        )
+        .expect("static metric definition");
+        for collector in [
+            Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(http_request_seconds.clone()),
+            Box::new(updates.clone()),
+            Box::new(actor_messages.clone()),
+            Box::new(actor_restarts.clone()),
+            Box::new(actor_up.clone()),
+            Box::new(store_query_seconds.clone()),
+            Box::new(event_log_appended.clone()),
+        ] {
+            registry.register(collector).expect("metric names are unique");
+        }
+        Metrics {
+            registry,
+            http_requests,
+            http_request_seconds,
+            updates,
+            actor_messages,
+            actor_restarts,
+            actor_up,
+            store_query_seconds,
+            event_log_appended,
+        }
+    }
+
+    /// Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut buffer = Vec::new();
+        let encoder = TextEncoder::new();
+        if let Err(e) = encoder.encode(&self.registry.gather(), &mut buffer) {
+            tracing::error!(error = %e, "could not encode metrics");
+        }
+        String::from_utf8_lossy(&buffer).into_owned()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

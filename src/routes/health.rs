@@ -1,0 +1,69 @@
+//! `/health` (liveness), `/ready` (readiness) and `/stats` (figures for operators).
+use super::AppState;
+use crate::supervisors::ServiceState;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let services = state.registry.snapshot();
+    let degraded: Vec<&str> = services
+        .iter()
+        .filter(|s| s.state != ServiceState::Running)
+        .map(|s| s.name)
+        .collect();
+    HttpResponse::Ok().json(json!({
+        "status": if degraded.is_empty() { "ok" } else { "degraded" },
+        "version": state.version,
+        "degraded": degraded,
+        "services": services.iter().map(|s| json!({ "name": s.name, "state": s.state })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let store = match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("store did not answer within 2 s".to_string()),
+    };
+    let not_running: Vec<&str> = state
+        .registry
+        .snapshot()
+        .into_iter()
+        .filter(|s| s.state != ServiceState::Running)
+        .map(|s| s.name)
+        .collect();
+    let body = json!({
+        "ready": store.is_ok() && not_running.is_empty(),
+        "store": store.as_ref().map(|_| "ok").unwrap_or_else(|e| e.as_str()),
+        "not_running": not_running,
+    });
+    if store.is_ok() && not_running.is_empty() {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
+    let analytics = match tokio::time::timeout(Duration::from_secs(2), state.analytics.send(super::ReportRequested)).await {
+        Ok(Ok(Ok(report))) => json!(report),
+        Ok(Ok(Err(e))) => json!({ "error": e.to_string() }),
+        Ok(Err(e)) => json!({ "error": format!("analytics unavailable: {e}") }),
+        Err(_) => json!({ "error": "analytics did not answer within 2 s" }),
+    };
+    let c = &state.counters;
+    HttpResponse::Ok().json(json!({
+        "version": state.version,
+        "uptime_seconds": state.started_at.elapsed().as_secs(),
+        "store_backend": state.store.backend(),
+        "actors": state.registry.snapshot(),
+        "updates": {
+            "received": c.received.load(Ordering::Relaxed),
+            "duplicate": c.duplicate.load(Ordering::Relaxed),
+            "rejected": c.rejected.load(Ordering::Relaxed),
+        },
+        "analytics": analytics,
+    }))
+}

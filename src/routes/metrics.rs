@@ -1,0 +1,45 @@
+//! `/metrics` and the middleware that measures every request.
+use super::AppState;
+use crate::metrics::Metrics;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+use std::time::Instant;
+
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
+}
+
+/// Counts requests by route pattern (not raw path, so label cardinality stays bounded) and status.
+pub async fn record_http_metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().as_str().to_string();
+    let started = Instant::now();
+    let response = next.call(req).await;
+    if let Some(metrics) = metrics {
+        let status = match &response {
+            Ok(res) => res.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        observe(&metrics, &route, &method, status, started);
+    }
+    response
+}
+
+fn observe(metrics: &Metrics, route: &str, method: &str, status: u16, started: Instant) {
+    metrics
+        .http_requests
+        .with_label_values(&[route, method, &status.to_string()])
+        .inc();
+    metrics
+        .http_request_seconds
+        .with_label_values(&[route])
+        .observe(started.elapsed().as_secs_f64());
+}

@@ -1,0 +1,49 @@
+//! The actix-web front: the Telegram webhook and the operator endpoints.
+use crate::batch::Batcher;
+use crate::messages::analytics::ReportRequested;
+use crate::messages::telegram::UserMessageReceived;
+use crate::messages::Outbox;
+use crate::metrics::Metrics;
+use crate::store::{NewReceivedUpdate, Store};
+use crate::supervisors::ServiceRegistry;
+use actix::Recipient;
+use secrecy::SecretString;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+mod health;
+mod metrics;
+mod webhook;
+
+pub use health::{health, ready, stats};
+pub use metrics::{metrics, record_http_metrics};
+pub use webhook::telegram_webhook;
+
+/// Webhook outcome counters shown in `/stats`.
+#[derive(Default)]
+pub struct UpdateCounters {
+    pub received: AtomicU64,
+    pub duplicate: AtomicU64,
+    pub rejected: AtomicU64,
+}
+
+impl UpdateCounters {
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Everything the handlers need, shared by all HTTP workers.
+pub struct AppState {
+    pub version: &'static str,
+    pub started_at: Instant,
+    pub webhook_secret: Option<SecretString>,
+    pub max_body_bytes: usize,
+    pub store: Store,
+    pub metrics: Metrics,
+    pub registry: ServiceRegistry,
+    pub ingest: Batcher<NewReceivedUpdate, bool>,
+    pub gateway: Outbox<UserMessageReceived>,
+    pub analytics: Recipient<ReportRequested>,
+    pub counters: UpdateCounters,
+}

@@ -1,0 +1,108 @@
+//! `POST /telegram/webhook`: authenticate, bound, parse, record durably, acknowledge, dispatch.
+use super::{AppState, UpdateCounters};
+use crate::messages::telegram::UserMessageReceived;
+use crate::messages::{correlation_for_update, Envelope};
+use crate::store::{now_utc, NewReceivedUpdate, UpdateStatus};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures::StreamExt;
+use secrecy::ExposeSecret;
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+pub const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
+
+fn refuse(state: &AppState, status: actix_web::http::StatusCode, kind: &str, message: String) -> HttpResponse {
+    UpdateCounters::bump(&state.counters.rejected);
+    state.metrics.updates.with_label_values(&[kind, "rejected"]).inc();
+    HttpResponse::build(status).json(json!({ "ok": false, "error": message }))
+}
+
+/// The secret matches in constant time, so its prefix cannot be guessed byte by byte.
+fn secret_matches(state: &AppState, req: &HttpRequest) -> bool {
+    match &state.webhook_secret {
+        None => true,
+        Some(expected) => {
+            let given = req.headers().get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+            bool::from(given.ct_eq(expected.expose_secret().as_bytes()))
+        }
+    }
+}
+
+/// Reads the body up to the limit; `None` once it is exceeded (the rest is not read).
+async fn read_bounded(mut payload: web::Payload, limit: usize) -> Result<Option<web::BytesMut>, actix_web::Error> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
+pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    if !secret_matches(&state, &req) {
+        return refuse(&state, StatusCode::UNAUTHORIZED, "unauthenticated", "secret token missing or wrong".into());
+    }
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || format!("body larger than {} bytes", state.max_body_bytes);
+    if declared.is_some_and(|n| n > state.max_body_bytes) {
+        return refuse(&state, StatusCode::PAYLOAD_TOO_LARGE, "oversized", too_large());
+    }
+    let body = match read_bounded(payload, state.max_body_bytes).await {
+        Ok(Some(body)) => body,
+        Ok(None) => return refuse(&state, StatusCode::PAYLOAD_TOO_LARGE, "oversized", too_large()),
+        Err(e) => return refuse(&state, StatusCode::BAD_REQUEST, "unreadable", format!("could not read body: {e}")),
+    };
+    let update: teloxide::types::Update = match serde_json::from_slice(&body) {
+        Ok(update) => update,
+        Err(e) => {
+            return refuse(&state, StatusCode::BAD_REQUEST, "malformed", format!("not a Telegram Update: {e}"));
+        }
+    };
+    let update_id = i64::from(update.id.0);
+    let kind = crate::telegram::kind_name(&update.kind);
+    let row = NewReceivedUpdate {
+        update_id,
+        kind: kind.to_string(),
+        // serde_json accepted it, so it is UTF-8.
+        payload: String::from_utf8_lossy(&body).into_owned(),
+        status: UpdateStatus::PENDING.to_string(),
+        received_at: now_utc(),
+    };
+    match state.ingest.submit(row).await {
+        Ok(true) => {
+            UpdateCounters::bump(&state.counters.received);
+            state.metrics.updates.with_label_values(&[kind, "accepted"]).inc();
+            let env = Envelope::correlated("webhook", correlation_for_update(update_id), UserMessageReceived {
+                update_id,
+                update: Box::new(update),
+            });
+            // Recorded as pending: if this hand-off fails, start-up replays it.
+            if let Err(e) = state.gateway.tell(env) {
+                tracing::error!(update_id, error = %e, "recorded update not dispatched; it will be replayed");
+            }
+            HttpResponse::Ok().json(json!({ "ok": true }))
+        }
+        Ok(false) => {
+            UpdateCounters::bump(&state.counters.duplicate);
+            state.metrics.updates.with_label_values(&[kind, "duplicate"]).inc();
+            HttpResponse::Ok().json(json!({ "ok": true, "duplicate": true }))
+        }
+        Err(e) => {
+            tracing::error!(update_id, error = %e, "could not record update; asking Telegram to retry");
+            refuse(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unrecorded",
+                "store unavailable, retry later".into(),
+            )
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Builds the application: store, migrations, the supervised actors, the HTTP server.
+//! Tests call [`Application::build`] with port 0 and a database of their own.
+use crate::actors::ai::{AiActor, AiLinks};
+use crate::actors::carousel::CarouselActor;
+use crate::actors::{AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor};
+use crate::ai::{AiClient, AiSettings};
+use crate::batch::Batcher;
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+use crate::eventlog::EventLog;
+use crate::messages::telegram::UserMessageReceived;
+use crate::messages::{correlation_for_update, Envelope, Outbox};
+use crate::metrics::Metrics;
+use crate::routes::{self, AppState, UpdateCounters};
+use crate::store::{NewReceivedUpdate, Store};
+use crate::supervisors::ServiceRegistry;
+use actix::{Actor, Addr, Supervised, Supervisor};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The running actors and what they share.
+pub struct Services {
+    pub registry: ServiceRegistry,
+    pub event_log: EventLog,
+    pub analytics: Addr<AnalyticsActor>,
+    pub store: Addr<StoreActor>,
+    pub ai: Addr<AiActor>,
+    pub carousel: Addr<CarouselActor>,
+    pub orchestrator: Addr<OrchestratorActor>,
+    pub gateway: Addr<GatewayActor>,
+}
+
+impl Services {
+    pub fn gateway_outbox(&self) -> Outbox<UserMessageReceived> {
+        Outbox::new("gateway", self.gateway.clone().recipient(), self.event_log.clone())
+    }
+}
+
+pub fn ai_settings(settings: &Settings) -> AiSettings {
+    AiSettings {
+        api_key: settings.openai.api_key.as_ref().map(|k| k.expose_secret().to_string()),
+        base_url: settings.openai.base_url.clone(),
+        model: settings.openai.model.clone(),
+        request_timeout: Duration::from_secs(settings.openai.request_timeout_secs.max(1)),
+        max_attempts: settings.openai.max_attempts,
+        ..AiSettings::default()
+    }
+}
+
+/// Wires one neighbour: its name for errors, and the event log every envelope is appended to.
+struct Link<'a> {
+    to: &'static str,
+    log: &'a EventLog,
+}
+
+impl Link<'_> {
+    fn with<T: crate::messages::Event>(self, recipient: actix::Recipient<Envelope<T>>) -> Outbox<T> {
+        Outbox::new(self.to, recipient, self.log.clone())
+    }
+}
+
+/// Starts every service actor under a supervisor, dependencies first.
+pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
+    let registry = ServiceRegistry::new(metrics.clone());
+    let log = EventLog::start(store.clone(), &settings.event_log, metrics);
+    fn supervise<A: Actor<Context = actix::Context<A>> + Supervised>(actor: A) -> Addr<A> {
+        Supervisor::start(move |_| actor)
+    }
+    let to = |name: &'static str| Link { to: name, log: &log };
+
+    let analytics = supervise(AnalyticsActor::new(registry.register("analytics")));
+    let store_actor = supervise(StoreActor::new(
+        registry.register("store"),
+        store,
+        to("analytics").with(analytics.clone().recipient()),
+    ));
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(AiClient::new(ai_settings(settings)));
+    let ai = supervise(AiActor::new(registry.register("ai"), writer, AiLinks {
+        analyzed: to("analytics").with(analytics.clone().recipient()),
+        wisdom: to("analytics").with(analytics.clone().recipient()),
+    }));
+    let carousel = supervise(CarouselActor::new(
+        registry.register("carousel"),
+        settings.slide_handle(),
+        settings.render.jpeg_quality,
+        to("analytics").with(analytics.clone().recipient()),
+    ));
+    let orchestrator = supervise(OrchestratorActor::new(registry.register("orchestrator"), OrchestratorLinks {
+        writer: to("ai").with(ai.clone().recipient()),
+        renderer: to("carousel").with(carousel.clone().recipient()),
+        saved: to("store").with(store_actor.clone().recipient()),
+        started: to("analytics").with(analytics.clone().recipient()),
+        steps: to("analytics").with(analytics.clone().recipient()),
+        completed: to("analytics").with(analytics.clone().recipient()),
+        routed: to("analytics").with(analytics.clone().recipient()),
+    }));
+    let gateway = supervise(GatewayActor::new(
+        registry.register("gateway"),
+        GatewayLinks {
+            users: to("store").with(store_actor.clone().recipient()),
+            sessions: to("store").with(store_actor.clone().recipient()),
+            history: to("store").with(store_actor.clone().recipient()),
+            interactions: to("analytics").with(analytics.clone().recipient()),
+            commands: to("orchestrator").with(orchestrator.clone().recipient()),
+        },
+        settings.telegram.bot_username.clone(),
+    ));
+    Services {
+        registry,
+        event_log: log,
+        analytics,
+        store: store_actor,
+        ai,
+        carousel,
+        orchestrator,
+        gateway,
+    }
+}
+
+/// Connects the store and applies migrations: what both `serve` and `migrate` start with.
+pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<Store> {
+    let store = Store::connect(&settings.database)?.with_metrics(metrics.store_query_seconds.clone());
+    let applied = store.migrate().await?;
+    if applied > 0 {
+        tracing::info!(applied, backend = store.backend().as_str(), "migrations applied");
+    }
+    Ok(store)
+}
+
+/// Hands updates recorded before this start but never finished (a crash, a kill) back to the gateway.
+async fn replay_pending_updates(store: Store, gateway: Outbox<UserMessageReceived>, before: chrono::NaiveDateTime) {
+    let mut after = i64::MIN;
+    loop {
+        let page = match store.pending_updates(after, before, 500).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read unfinished updates; they stay pending");
+                return;
+            }
+        };
+        let Some(last) = page.last() else { return };
+        after = last.update_id;
+        for row in page {
+            match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
+                Ok(update) => {
+                    tracing::info!(update_id = row.update_id, "replaying unfinished update");
+                    let env = Envelope::correlated(
+                        "startup",
+                        correlation_for_update(row.update_id),
+                        UserMessageReceived {
+                            update_id: row.update_id,
+                            update: Box::new(update),
+                        },
+                    );
+                    if let Err(e) = gateway.tell(env) {
+                        tracing::error!(error = %e, "gateway unavailable during replay");
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(update_id = row.update_id, error = %e, "stored update no longer parses; marking failed");
+                    let _ = store.finish_update(row.update_id, crate::store::UpdateStatus::FAILED).await;
+                }
+            }
+        }
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    services: Services,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> AppResult<Application> {
+        let started_at = Instant::now();
+        let metrics = Metrics::new();
+        let store = prepare_store(&settings, &metrics).await?;
+        let services = start_services(&settings, store.clone(), metrics.clone());
+        let ingest_store = store.clone();
+        let ingest = Batcher::spawn("ingest", 65_536, settings.ingest.max_batch, move |rows: Vec<NewReceivedUpdate>| {
+            let store = ingest_store.clone();
+            async move { store.record_updates(&rows).await }
+        });
+        let addr = settings.http_addr()?;
+        let listener = TcpListener::bind(addr).map_err(|e| AppError::config("HTTP_ADDR", format!("cannot bind {addr}: {e}")))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| AppError::io("reading the bound address", e))?
+            .port();
+        let state = web::Data::new(AppState {
+            version: env!("CARGO_PKG_VERSION"),
+            started_at,
+            webhook_secret: settings.telegram.webhook_secret.clone(),
+            max_body_bytes: settings.http.max_body_bytes,
+            store: store.clone(),
+            metrics,
+            registry: services.registry.clone(),
+            ingest,
+            gateway: services.gateway_outbox(),
+            analytics: services.analytics.clone().recipient(),
+            counters: UpdateCounters::default(),
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .wrap(from_fn(routes::record_http_metrics))
+                .service(web::resource("/telegram/webhook").route(web::post().to(routes::telegram_webhook)))
+                .route("/health", web::get().to(routes::health))
+                .route("/ready", web::get().to(routes::ready))
+                .route("/stats", web::get().to(routes::stats))
+                .route("/metrics", web::get().to(routes::metrics))
+        })
+        .workers(settings.http.workers.max(1))
+        .shutdown_timeout(settings.http.shutdown_timeout_secs)
+        .listen(listener)
+        .map_err(|e| AppError::io("starting the HTTP server", e))?
+        .run();
+        actix_rt::spawn(replay_pending_updates(store, services.gateway_outbox(), crate::store::now_utc()));
+        tracing::info!(port, backend = state.store.backend().as_str(), "listening");
+        Ok(Application {
+            port,
+            server,
+            state,
+            services,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    pub fn server_handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or a stop through the handle), lets in-flight requests
+    /// finish, then flushes the event log.
+    pub async fn run_until_stopped(self) -> AppResult<()> {
+        let result = self.server.await.map_err(|e| AppError::io("running the HTTP server", e));
+        tracing::info!("HTTP server stopped; flushing the event log");
+        self.services.event_log.flush().await;
+        self.services.registry.mark_all_stopped();
+        tracing::info!("shutdown complete");
+        result
+    }
+}

@@ -1,0 +1,522 @@
+//! Persistence over SQLite (embedded default) and PostgreSQL (production) with one query code base.
+//!
+//! Every query is written once inside [`with_conn!`], which expands it for each backend's connection
+//! type (Vaultwarden's approach); migrations are per backend and embedded in the binary.
+use crate::config::{DatabaseBackend, DatabaseSettings};
+use crate::error::{AppError, AppResult, StoreContext};
+use crate::messages::data::{UpsertOutcome, UserProfile};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::ConnectionError;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use prometheus::HistogramVec;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub mod models;
+pub mod schema;
+
+pub use models::*;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any number will do as long as it is ours alone: replicas starting together queue on it.
+const MIGRATION_LOCK_KEY: i64 = 0x6276_635f_6d69_67; // "bvc_mig"
+
+type SqliteConn = SyncConnectionWrapper<diesel::SqliteConnection>;
+
+enum DbPool {
+    Sqlite(Pool<SqliteConn>),
+    Postgres(Pool<AsyncPgConnection>),
+}
+
+/// Cheap to clone; pass it explicitly to whoever needs the store.
+#[derive(Clone)]
+pub struct Store {
+    pool: Arc<DbPool>,
+    backend: DatabaseBackend,
+    url: Arc<secrecy::SecretString>,
+    query_seconds: Option<HistogramVec>,
+}
+
+/// Runs `$body` with `$conn` bound to a pooled connection of whichever backend is configured,
+/// and records the query latency under `$op`.
+macro_rules! with_conn {
+    // One body per backend, for the rare statement the two dialects cannot share.
+    ($store:expr, $op:expr, sqlite |$sconn:ident| $sbody:expr, postgres |$pconn:ident| $pbody:expr) => {{
+        let started = Instant::now();
+        let result = match &*$store.pool {
+            DbPool::Sqlite(pool) => {
+                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
+                let $sconn: &mut SqliteConn = &mut pooled;
+                $sbody.context($op)
+            }
+            DbPool::Postgres(pool) => {
+                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
+                let $pconn: &mut AsyncPgConnection = &mut pooled;
+                $pbody.context($op)
+            }
+        };
+        $store.observe($op, started);
+        result
+    }};
+    ($store:expr, $op:expr, |$conn:ident| $body:expr) => {{
+        let started = Instant::now();
+        let result = match &*$store.pool {
+            DbPool::Sqlite(pool) => {
+                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
+                let $conn: &mut SqliteConn = &mut pooled;
+                $body.context($op)
+            }
+            DbPool::Postgres(pool) => {
+                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
+                let $conn: &mut AsyncPgConnection = &mut pooled;
+                $body.context($op)
+            }
+        };
+        $store.observe($op, started);
+        result
+    }};
+}
+
+fn pool_error(op: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::StoreUnavailable {
+        context: op.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// `sqlite://data/x.db` → `data/x.db`.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+impl Store {
+    /// Builds the pool. Connections are made lazily; call [`Store::ping`] to check reachability.
+    pub fn connect(settings: &DatabaseSettings) -> AppResult<Store> {
+        let url = settings.url.expose_secret().to_string();
+        let backend = DatabaseBackend::from_url(&url)?;
+        let timeouts = deadpool::managed::Timeouts {
+            wait: Some(Duration::from_secs(5)),
+            create: Some(Duration::from_secs(5)),
+            recycle: Some(Duration::from_secs(5)),
+        };
+        let pool = match backend {
+            DatabaseBackend::Sqlite => {
+                let path = sqlite_path(&url).to_string();
+                if let Some(parent) = std::path::Path::new(&path).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            AppError::config("DATABASE_URL", format!("cannot create directory {}: {e}", parent.display()))
+                        })?;
+                    }
+                }
+                let busy_ms = settings.sqlite_busy_timeout_ms;
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                config.custom_setup = Box::new(move |path| {
+                    let path = path.to_string();
+                    Box::pin(async move {
+                        use diesel_async::AsyncConnection;
+                        let mut conn = SqliteConn::establish(&path).await?;
+                        // WAL lets readers proceed during writes; NORMAL sync is durable across
+                        // process crashes (not power loss) at a fraction of FULL's fsyncs.
+                        conn.batch_execute(&format!(
+                            "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                        ))
+                        .await
+                        .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                        Ok(conn)
+                    })
+                });
+                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
+                let pool = Pool::builder(manager)
+                    .max_size(settings.max_connections)
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(|e| AppError::config("DATABASE_URL", e))?;
+                DbPool::Sqlite(pool)
+            }
+            DatabaseBackend::Postgres => {
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url.clone(), config);
+                let pool = Pool::builder(manager)
+                    .max_size(settings.max_connections)
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(|e| AppError::config("DATABASE_URL", e))?;
+                DbPool::Postgres(pool)
+            }
+        };
+        Ok(Store {
+            pool: Arc::new(pool),
+            backend,
+            url: Arc::new(settings.url.clone()),
+            query_seconds: None,
+        })
+    }
+
+    pub fn with_metrics(mut self, query_seconds: HistogramVec) -> Store {
+        self.query_seconds = Some(query_seconds);
+        self
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
+    fn observe(&self, op: &str, started: Instant) {
+        if let Some(h) = &self.query_seconds {
+            h.with_label_values(&[op]).observe(started.elapsed().as_secs_f64());
+        }
+    }
+
+    /// Applies pending migrations. On PostgreSQL this holds an advisory lock, so replicas that
+    /// start together migrate one at a time. Runs on its own thread: diesel's migration harness is
+    /// synchronous and actix arbiters must never block.
+    pub async fn migrate(&self) -> AppResult<usize> {
+        let url = self.url.expose_secret().to_string();
+        let backend = self.backend;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("migrations".into())
+            .spawn(move || {
+                let _ = tx.send(run_migrations(backend, &url));
+            })
+            .map_err(|e| AppError::io("starting the migration thread", e))?;
+        rx.await.map_err(|_| AppError::Migration {
+            backend: backend.as_str(),
+            reason: "the migration thread stopped without an answer".into(),
+        })?
+    }
+
+    /// Cheapest round trip that proves the store answers.
+    pub async fn ping(&self) -> AppResult<()> {
+        with_conn!(self, "ping", |conn| diesel::sql_query("SELECT 1").execute(conn).await).map(|_| ())
+    }
+
+    // ---- received updates -------------------------------------------------------------------
+
+    /// Records a batch of updates in one statement; answers, per input row, whether it was new.
+    /// This is the group commit behind the webhook: many requests, one transaction.
+    pub async fn record_updates(&self, rows: &[NewReceivedUpdate]) -> AppResult<Vec<bool>> {
+        use schema::received_updates::dsl::*;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let owned = rows.to_vec();
+        with_conn!(self, "record_updates",
+            sqlite |conn| {
+                // SQLite has no multi-row upsert in diesel; in-process single-row inserts inside
+                // one transaction (one fsync) cost microseconds each.
+                conn.spawn_blocking(move |sync| {
+                    sync.transaction(|tx| {
+                        owned
+                            .iter()
+                            .map(|row| {
+                                let insert = diesel::insert_into(received_updates)
+                                    .values(row)
+                                    .on_conflict_do_nothing();
+                                diesel::RunQueryDsl::execute(insert, tx).map(|n| n == 1)
+                            })
+                            .collect::<QueryResult<Vec<bool>>>()
+                    })
+                })
+                .await
+            },
+            postgres |conn| {
+                diesel::insert_into(received_updates)
+                    .values(&owned)
+                    .on_conflict_do_nothing()
+                    .returning(update_id)
+                    .get_results::<i64>(conn)
+                    .await
+                    .map(|inserted| first_occurrences_inserted(&owned, &inserted))
+            }
+        )
+    }
+
+    /// Unfinished updates received before `before`, in id order after `after_id` (a cursor).
+    pub async fn pending_updates(
+        &self,
+        after_id: i64,
+        before: NaiveDateTime,
+        limit: i64,
+    ) -> AppResult<Vec<ReceivedUpdate>> {
+        use schema::received_updates::dsl::*;
+        with_conn!(self, "pending_updates", |conn| {
+            received_updates
+                .filter(status.eq(UpdateStatus::PENDING))
+                .filter(update_id.gt(after_id))
+                .filter(received_at.lt(before))
+                .order(update_id.asc())
+                .limit(limit)
+                .select(ReceivedUpdate::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
+    pub async fn update_status_of(&self, id: i64) -> AppResult<Option<String>> {
+        use schema::received_updates::dsl::*;
+        with_conn!(self, "update_status", |conn| {
+            received_updates
+                .find(id)
+                .select(status)
+                .first::<String>(conn)
+                .await
+                .optional()
+        })
+    }
+
+    pub async fn finish_update(&self, id: i64, outcome: &str) -> AppResult<()> {
+        use schema::received_updates::dsl::*;
+        let now = now_utc();
+        with_conn!(self, "finish_update", |conn| {
+            diesel::update(received_updates.find(id))
+                .set((status.eq(outcome), processed_at.eq(Some(now))))
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    pub async fn count_updates(&self) -> AppResult<i64> {
+        use schema::received_updates::dsl::*;
+        with_conn!(self, "count_updates", |conn| received_updates.count().get_result(conn).await)
+    }
+
+    // ---- users ------------------------------------------------------------------------------
+
+    pub async fn upsert_user(&self, profile: &UserProfile) -> AppResult<UpsertOutcome> {
+        use schema::users::dsl::*;
+        let now = now_utc();
+        let row = User {
+            id: profile.id,
+            first_name: profile.first_name.clone(),
+            last_name: profile.last_name.clone(),
+            username: profile.username.clone(),
+            language_code: profile.language_code.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let created = with_conn!(self, "insert_user", |conn| {
+            diesel::insert_into(users)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+        })?;
+        if created == 1 {
+            return Ok(UpsertOutcome::Created);
+        }
+        with_conn!(self, "update_user", |conn| {
+            diesel::update(users.find(row.id))
+                .set((
+                    first_name.eq(&row.first_name),
+                    last_name.eq(&row.last_name),
+                    username.eq(&row.username),
+                    language_code.eq(&row.language_code),
+                    updated_at.eq(now),
+                ))
+                .execute(conn)
+                .await
+        })?;
+        Ok(UpsertOutcome::Updated)
+    }
+
+    pub async fn user(&self, user_id: i64) -> AppResult<Option<User>> {
+        use schema::users::dsl::*;
+        with_conn!(self, "get_user", |conn| {
+            users.find(user_id).select(User::as_select()).first(conn).await.optional()
+        })
+    }
+
+    pub async fn settings_of(&self, user: i64) -> AppResult<Option<UserSettings>> {
+        use schema::user_settings::dsl::*;
+        with_conn!(self, "get_user_settings", |conn| {
+            user_settings
+                .find(user)
+                .select(UserSettings::as_select())
+                .first(conn)
+                .await
+                .optional()
+        })
+    }
+
+    pub async fn save_settings(&self, row: &UserSettings) -> AppResult<()> {
+        use schema::user_settings::dsl::*;
+        with_conn!(self, "save_user_settings", |conn| {
+            diesel::insert_into(user_settings)
+                .values(row)
+                .on_conflict(user_id)
+                .do_update()
+                .set(row)
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    /// Gives a user default settings unless they already have some.
+    pub async fn ensure_default_settings(&self, user: i64) -> AppResult<()> {
+        use schema::user_settings::dsl::*;
+        let row = UserSettings::defaults_for(user, now_utc());
+        with_conn!(self, "ensure_user_settings", |conn| {
+            diesel::insert_into(user_settings)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    // ---- carousels --------------------------------------------------------------------------
+
+    pub async fn save_carousel(&self, row: &NewCarousel) -> AppResult<()> {
+        use schema::carousels::dsl::*;
+        with_conn!(self, "save_carousel", |conn| {
+            diesel::insert_into(carousels)
+                .values(row)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    /// A user's most recent carousels, newest first.
+    pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<NewCarousel>> {
+        use schema::carousels::dsl::*;
+        with_conn!(self, "carousels_of", |conn| {
+            carousels
+                .filter(user_id.eq(user))
+                .order(created_at.desc())
+                .limit(limit)
+                .select(NewCarousel::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
+    // ---- event log --------------------------------------------------------------------------
+
+    pub async fn append_events(&self, rows: &[NewEvent]) -> AppResult<usize> {
+        use schema::event_log::dsl::*;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let owned = rows.to_vec();
+        with_conn!(self, "append_events",
+            sqlite |conn| {
+                conn.spawn_blocking(move |sync| {
+                    sync.transaction(|tx| {
+                        owned.iter().try_fold(0, |written, row| {
+                            let insert = diesel::insert_into(event_log).values(row).on_conflict_do_nothing();
+                            diesel::RunQueryDsl::execute(insert, tx).map(|n| written + n)
+                        })
+                    })
+                })
+                .await
+            },
+            postgres |conn| {
+                diesel::insert_into(event_log)
+                    .values(&owned)
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await
+            }
+        )
+    }
+
+    pub async fn prune_events(&self, older_than: NaiveDateTime) -> AppResult<usize> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "prune_events", |conn| {
+            diesel::delete(event_log.filter(occurred_at.lt(older_than))).execute(conn).await
+        })
+    }
+
+    pub async fn events_of(&self, correlation: &str) -> AppResult<Vec<StoredEvent>> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "events_of", |conn| {
+            event_log
+                .filter(correlation_id.eq(correlation))
+                .order((occurred_at.asc(), id.asc()))
+                .select(StoredEvent::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
+    pub async fn count_events(&self) -> AppResult<i64> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "count_events", |conn| event_log.count().get_result(conn).await)
+    }
+}
+
+/// Per input row, whether it was inserted: `inserted` lists the ids the database took, and a
+/// batch that repeats an id counts only its first occurrence as new.
+fn first_occurrences_inserted(rows: &[NewReceivedUpdate], inserted: &[i64]) -> Vec<bool> {
+    let inserted: std::collections::HashSet<i64> = inserted.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .map(|r| inserted.contains(&r.update_id) && seen.insert(r.update_id))
+        .collect()
+}
+
+pub fn now_utc() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let fail = |reason: String| AppError::Migration {
+        backend: backend.as_str(),
+        reason,
+    };
+    match backend {
+        DatabaseBackend::Sqlite => {
+            let path = sqlite_path(url);
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| fail(format!("creating {}: {e}", parent.display())))?;
+                }
+            }
+            let mut conn = diesel::SqliteConnection::establish(path).map_err(|e| fail(e.to_string()))?;
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| fail(e.to_string()))?;
+            let applied = conn
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(applied.len())
+        }
+        DatabaseBackend::Postgres => {
+            let mut conn =
+                diesel_async::async_connection_wrapper::AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)
+                    .map_err(|e| fail(e.to_string()))?;
+            SimpleConnection::batch_execute(&mut conn, &format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .map_err(|e| fail(format!("taking the migration lock: {e}")))?;
+            let result = conn
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| fail(e.to_string()));
+            // The lock also ends with the session; unlocking explicitly frees waiting replicas sooner.
+            let _ = SimpleConnection::batch_execute(&mut conn, &format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
+            result
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Rows as the store reads and writes them.
+use super::schema::{carousels, event_log, received_updates, user_settings, users};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = user_settings)]
+pub struct UserSettings {
+    pub user_id: i64,
+    pub style: String,
+    pub slides: i32,
+    pub size: String,
+    pub lang: Option<String>,
+    pub delivery: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Lifecycle of a received update: recorded as pending before the webhook answers 200, then
+/// marked once the gateway has handled (or deliberately ignored) it.
+pub struct UpdateStatus;
+impl UpdateStatus {
+    pub const PENDING: &'static str = "pending";
+    pub const DONE: &'static str = "done";
+    pub const IGNORED: &'static str = "ignored";
+    pub const FAILED: &'static str = "failed";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = received_updates)]
+pub struct NewReceivedUpdate {
+    pub update_id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub received_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = received_updates)]
+pub struct ReceivedUpdate {
+    pub update_id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub received_at: NaiveDateTime,
+    pub processed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = event_log)]
+pub struct NewEvent {
+    pub id: String,
+    pub event_type: String,
+    pub correlation_id: String,
+    pub causation_id: Option<String>,
+    pub source: String,
+    pub payload: String,
+    pub occurred_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = event_log)]
+pub struct StoredEvent {
+    pub id: String,
+    pub event_type: String,
+    pub correlation_id: String,
+    pub causation_id: Option<String>,
+    pub source: String,
+    pub payload: String,
+    pub occurred_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = carousels)]
+pub struct NewCarousel {
+    pub id: String,
+    pub user_id: Option<i64>,
+    pub topic: String,
+    pub slides: i32,
+    pub style: String,
+    pub content_source: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl UserSettings {
+    /// What a user gets before touching /settings.
+    pub fn defaults_for(user_id: i64, now: NaiveDateTime) -> UserSettings {
+        UserSettings {
+            user_id,
+            style: crate::domain::Style::default().to_string(),
+            slides: crate::domain::DEFAULT_SLIDES as i32,
+            size: crate::domain::SlideSize::default().to_string(),
+            lang: None,
+            delivery: "photos".to_string(),
+            updated_at: now,
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! One diesel schema for both backends; the migrations under `migrations/{sqlite,postgres}` agree with it.
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        first_name -> Text,
+        last_name -> Nullable<Text>,
+        username -> Nullable<Text>,
+        language_code -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_settings (user_id) {
+        user_id -> BigInt,
+        style -> Text,
+        slides -> Integer,
+        size -> Text,
+        lang -> Nullable<Text>,
+        delivery -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_updates (update_id) {
+        update_id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        received_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    event_log (id) {
+        id -> Text,
+        event_type -> Text,
+        correlation_id -> Text,
+        causation_id -> Nullable<Text>,
+        source -> Text,
+        payload -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(user_settings -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, user_settings, received_updates, event_log);
+
+diesel::table! {
+    carousels (id) {
+        id -> Text,
+        user_id -> Nullable<BigInt>,
+        topic -> Text,
+        slides -> Integer,
+        style -> Text,
+        content_source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(carousels, users);

@@ -1,0 +1,155 @@
+//! Pure functions over Telegram updates: what kind it is, who sent it, where it should go.
+use crate::messages::data::UserProfile;
+use teloxide::types::{Update, UpdateKind, User};
+
+/// Telegram's own name for an update kind, for metrics and logs.
+pub fn kind_name(kind: &UpdateKind) -> &'static str {
+    match kind {
+        UpdateKind::Message(_) => "message",
+        UpdateKind::EditedMessage(_) => "edited_message",
+        UpdateKind::ChannelPost(_) => "channel_post",
+        UpdateKind::EditedChannelPost(_) => "edited_channel_post",
+        UpdateKind::BusinessConnection(_) => "business_connection",
+        UpdateKind::BusinessMessage(_) => "business_message",
+        UpdateKind::EditedBusinessMessage(_) => "edited_business_message",
+        UpdateKind::DeletedBusinessMessages(_) => "deleted_business_messages",
+        UpdateKind::MessageReaction(_) => "message_reaction",
+        UpdateKind::MessageReactionCount(_) => "message_reaction_count",
+        UpdateKind::InlineQuery(_) => "inline_query",
+        UpdateKind::ChosenInlineResult(_) => "chosen_inline_result",
+        UpdateKind::CallbackQuery(_) => "callback_query",
+        UpdateKind::ShippingQuery(_) => "shipping_query",
+        UpdateKind::PreCheckoutQuery(_) => "pre_checkout_query",
+        UpdateKind::PurchasedPaidMedia(_) => "purchased_paid_media",
+        UpdateKind::Poll(_) => "poll",
+        UpdateKind::PollAnswer(_) => "poll_answer",
+        UpdateKind::MyChatMember(_) => "my_chat_member",
+        UpdateKind::ChatMember(_) => "chat_member",
+        UpdateKind::ChatJoinRequest(_) => "chat_join_request",
+        UpdateKind::ChatBoost(_) => "chat_boost",
+        UpdateKind::RemovedChatBoost(_) => "removed_chat_boost",
+        UpdateKind::Error(_) => "unknown",
+    }
+}
+
+/// Where an update goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/name args`, addressed to us (or to nobody in particular).
+    Command { name: String, args: String },
+    /// Anything that is not a command in a private chat: it deserves a hint.
+    PrivateText,
+    /// An inline-keyboard button press.
+    Callback { data: String },
+    /// Deliberately not acted upon; the reason is logged and counted.
+    Ignored(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inbound {
+    pub kind: &'static str,
+    pub user: Option<UserProfile>,
+    pub chat_id: Option<i64>,
+    pub route: Route,
+}
+
+impl Inbound {
+    /// The label analytics counts this update under.
+    pub fn interaction(&self) -> String {
+        match &self.route {
+            Route::Command { name, .. } => format!("command:/{name}"),
+            Route::PrivateText => "text".to_string(),
+            Route::Callback { .. } => "callback".to_string(),
+            Route::Ignored(_) => format!("ignored:{}", self.kind),
+        }
+    }
+}
+
+pub fn profile_of(user: &User) -> UserProfile {
+    UserProfile {
+        id: i64::try_from(user.id.0).unwrap_or(i64::MAX),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        username: user.username.clone(),
+        language_code: user.language_code.clone(),
+    }
+}
+
+/// Splits `/cmd@bot args` into (`cmd`, `args`) when it is addressed to `bot_username` or to no bot.
+pub fn parse_command(text: &str, bot_username: &str) -> Result<Option<(String, String)>, &'static str> {
+    let Some(rest) = text.strip_prefix('/') else {
+        return Ok(None);
+    };
+    let (head, args) = match rest.find(char::is_whitespace) {
+        Some(i) => (&rest[..i], rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let (name, addressee) = match head.split_once('@') {
+        Some((name, bot)) => (name, Some(bot)),
+        None => (head, None),
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Ok(None);
+    }
+    if let Some(bot) = addressee {
+        if !bot.eq_ignore_ascii_case(bot_username.trim_start_matches('@')) {
+            return Err("command for another bot");
+        }
+    }
+    Ok(Some((name.to_ascii_lowercase(), args.to_string())))
+}
+
+pub fn classify(update: &Update, bot_username: &str) -> Inbound {
+    let kind = kind_name(&update.kind);
+    let user = update.from().filter(|u| !u.is_bot).map(profile_of);
+    let chat_id = update.chat().map(|c| c.id.0);
+    let route = match &update.kind {
+        UpdateKind::Message(message) => {
+            let private = message.chat.is_private();
+            match message.text().map(|t| parse_command(t, bot_username)) {
+                Some(Ok(Some((name, args)))) => Route::Command { name, args },
+                Some(Err(reason)) => Route::Ignored(reason),
+                _ if private => Route::PrivateText,
+                _ => Route::Ignored("group chatter"),
+            }
+        }
+        UpdateKind::CallbackQuery(query) => Route::Callback {
+            data: query.data.clone().unwrap_or_default(),
+        },
+        UpdateKind::EditedMessage(_) => Route::Ignored("edited messages are not re-run"),
+        UpdateKind::MyChatMember(_) => Route::Ignored("membership change"),
+        UpdateKind::Error(_) => Route::Ignored("update kind unknown to this bot"),
+        _ => Route::Ignored("update kind not used by this bot"),
+    };
+    Inbound {
+        kind,
+        user,
+        chat_id,
+        route,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_addressed_to_us_in_a_group_is_parsed() {
+        assert_eq!(
+            parse_command("/carousel@Bible_VibeCoder_Bot  faith and code ", "bible_vibecoder_bot"),
+            Ok(Some(("carousel".into(), "faith and code".into())))
+        );
+    }
+
+    #[test]
+    fn a_command_for_another_bot_is_refused() {
+        assert_eq!(parse_command("/start@other_bot", "bible_vibecoder_bot"), Err("command for another bot"));
+    }
+
+    #[test]
+    fn text_that_merely_starts_with_a_slash_is_not_a_command() {
+        assert_eq!(parse_command("/ hello", "b"), Ok(None));
+        assert_eq!(parse_command("/путь", "b"), Ok(None));
+        assert_eq!(parse_command("hello /start", "b"), Ok(None));
+    }
+}
