@@ -2,7 +2,8 @@
 //! writes it in one go. Under load batches grow by themselves; when idle, an item is written at once.
 use crate::error::{AppError, AppResult};
 use std::future::Future;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex, RwLock};
 
 enum Command<T, R> {
     Item(T, Option<oneshot::Sender<AppResult<R>>>),
@@ -24,56 +25,25 @@ impl<T, R> Clone for Batcher<T, R> {
 }
 
 impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
-    /// Spawns the writer task on the current tokio runtime. `write` gets a batch and answers one
-    /// result per item, in order.
-    pub fn spawn<F, Fut>(name: &'static str, capacity: usize, max_batch: usize, write: F) -> Batcher<T, R>
+    /// Spawns `writers` writer tasks on the current tokio runtime. `write` gets a batch and
+    /// answers one result per item, in order. More than one writer lets batches overlap (a server
+    /// database commits them in parallel); order between batches is then not guaranteed.
+    pub fn spawn<F, Fut>(name: &'static str, capacity: usize, max_batch: usize, writers: usize, write: F) -> Batcher<T, R>
     where
-        F: Fn(Vec<T>) -> Fut + Send + 'static,
-        Fut: Future<Output = AppResult<Vec<R>>> + Send,
+        F: Fn(Vec<T>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = AppResult<Vec<R>>> + Send + 'static,
     {
-        let (tx, mut rx) = mpsc::channel::<Command<T, R>>(capacity.max(1));
-        tokio::spawn(async move {
-            let mut items = Vec::with_capacity(max_batch);
-            let mut waiters = Vec::with_capacity(max_batch);
-            let mut flushes = Vec::new();
-            while let Some(first) = rx.recv().await {
-                let mut next = Some(first);
-                while let Some(cmd) = next.take() {
-                    match cmd {
-                        Command::Item(item, reply) => {
-                            items.push(item);
-                            waiters.push(reply);
-                        }
-                        Command::Flush(ack) => flushes.push(ack),
-                    }
-                    if items.len() < max_batch {
-                        next = rx.try_recv().ok();
-                    }
-                }
-                if !items.is_empty() {
-                    let batch = std::mem::take(&mut items);
-                    let expected = batch.len();
-                    match write(batch).await {
-                        Ok(results) if results.len() == expected => {
-                            for (reply, result) in waiters.drain(..).zip(results) {
-                                if let Some(reply) = reply {
-                                    let _ = reply.send(Ok(result));
-                                }
-                            }
-                        }
-                        Ok(results) => {
-                            let reason = format!("writer answered {} results for {expected} items", results.len());
-                            tracing::error!(batcher = name, %reason, "batch writer broke its contract");
-                            fail_all(name, &mut waiters, &reason);
-                        }
-                        Err(e) => fail_all(name, &mut waiters, &e.to_string()),
-                    }
-                }
-                for ack in flushes.drain(..) {
-                    let _ = ack.send(());
-                }
-            }
+        let (tx, rx) = mpsc::channel::<Command<T, R>>(capacity.max(1));
+        let shared = Arc::new(Shared {
+            name,
+            max_batch: max_batch.max(1),
+            queue: Mutex::new(rx),
+            in_flight: Arc::new(RwLock::new(())),
+            write,
         });
+        for _ in 0..writers.max(1) {
+            tokio::spawn(write_batches(shared.clone()));
+        }
         Batcher { name, tx }
     }
 
@@ -108,6 +78,73 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
     }
 }
 
+struct Shared<T, R, F> {
+    name: &'static str,
+    max_batch: usize,
+    queue: Mutex<mpsc::Receiver<Command<T, R>>>,
+    /// Held (shared) by each batch being written; a flush takes it exclusively, so it completes
+    /// only after every batch dequeued before it.
+    in_flight: Arc<RwLock<()>>,
+    write: F,
+}
+
+async fn write_batches<T, R, F, Fut>(shared: Arc<Shared<T, R, F>>)
+where
+    F: Fn(Vec<T>) -> Fut,
+    Fut: Future<Output = AppResult<Vec<R>>>,
+{
+    let name = shared.name;
+    loop {
+        let mut items = Vec::new();
+        let mut waiters = Vec::new();
+        let mut flushes = Vec::new();
+        let batch_guard = {
+            let mut queue = shared.queue.lock().await;
+            let Some(first) = queue.recv().await else { return };
+            let mut next = Some(first);
+            while let Some(cmd) = next.take() {
+                match cmd {
+                    Command::Item(item, reply) => {
+                        items.push(item);
+                        waiters.push(reply);
+                    }
+                    Command::Flush(ack) => flushes.push(ack),
+                }
+                if items.len() < shared.max_batch {
+                    next = queue.try_recv().ok();
+                }
+            }
+            // Taken before the queue is released, so a later flush waits for this batch.
+            shared.in_flight.clone().read_owned().await
+        };
+        if !items.is_empty() {
+            let expected = items.len();
+            match (shared.write)(items).await {
+                Ok(results) if results.len() == expected => {
+                    for (reply, result) in waiters.drain(..).zip(results) {
+                        if let Some(reply) = reply {
+                            let _ = reply.send(Ok(result));
+                        }
+                    }
+                }
+                Ok(results) => {
+                    let reason = format!("writer answered {} results for {expected} items", results.len());
+                    tracing::error!(batcher = name, %reason, "batch writer broke its contract");
+                    fail_all(name, &mut waiters, &reason);
+                }
+                Err(e) => fail_all(name, &mut waiters, &e.to_string()),
+            }
+        }
+        drop(batch_guard);
+        if !flushes.is_empty() {
+            let _everything_before = shared.in_flight.write().await;
+            for ack in flushes {
+                let _ = ack.send(());
+            }
+        }
+    }
+}
+
 fn fail_all<R>(name: &'static str, waiters: &mut Vec<Option<oneshot::Sender<AppResult<R>>>>, reason: &str) {
     for reply in waiters.drain(..).flatten() {
         let _ = reply.send(Err(AppError::StoreUnavailable {
@@ -121,13 +158,12 @@ fn fail_all<R>(name: &'static str, waiters: &mut Vec<Option<oneshot::Sender<AppR
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
 
     #[tokio::test]
     async fn concurrent_submissions_are_written_in_fewer_batches_than_items() {
         let batches = Arc::new(AtomicUsize::new(0));
         let counter = batches.clone();
-        let batcher: Batcher<u32, u32> = Batcher::spawn("test", 1024, 64, move |items: Vec<u32>| {
+        let batcher: Batcher<u32, u32> = Batcher::spawn("test", 1024, 64, 1, move |items: Vec<u32>| {
             counter.fetch_add(1, Ordering::SeqCst);
             async move {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -149,17 +185,17 @@ mod tests {
     #[tokio::test]
     async fn a_failed_write_fails_every_waiter_of_that_batch() {
         let batcher: Batcher<u32, ()> =
-            Batcher::spawn("test", 16, 16, |_items: Vec<u32>| async { Err(AppError::internal("write", "disk on fire")) });
+            Batcher::spawn("test", 16, 16, 1, |_items: Vec<u32>| async { Err(AppError::internal("write", "disk on fire")) });
         let err = batcher.submit(1).await.expect_err("must fail");
         assert!(err.to_string().contains("disk on fire"), "{err}");
         assert!(err.is_store_outage());
     }
 
     #[tokio::test]
-    async fn flush_waits_for_items_offered_before_it() {
+    async fn flush_waits_for_items_offered_before_it_even_with_several_writers() {
         let written = Arc::new(AtomicUsize::new(0));
         let w = written.clone();
-        let batcher: Batcher<u32, ()> = Batcher::spawn("test", 1024, 8, move |items: Vec<u32>| {
+        let batcher: Batcher<u32, ()> = Batcher::spawn("test", 1024, 8, 3, move |items: Vec<u32>| {
             let w = w.clone();
             async move {
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;

@@ -95,7 +95,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "stopped with an error");
             let _ = writeln!(std::io::stderr(), "error: {e}");
-            ExitCode::from(if matches!(e, AppError::Config { .. }) { 2 } else { 1 })
+            ExitCode::from(if matches!(e, AppError::Config { .. } | AppError::BadRequest(_)) { 2 } else { 1 })
         }
     }
 }

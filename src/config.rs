@@ -44,6 +44,7 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct IngestSettings {
     pub max_batch: usize,
+    pub max_backlog: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +96,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("HTTP_ADDR", "http.addr"),
     ("LOG_FORMAT", "log.format"),
     ("EVENT_LOG_RETENTION_DAYS", "event_log.retention_days"),
+    ("INGEST_MAX_BACKLOG", "ingest.max_backlog"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
@@ -181,8 +183,8 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(AppError::config("database.max_connections", "must be at least 1"));
         }
-        if self.event_log.batch_size == 0 || self.ingest.max_batch == 0 {
-            return Err(AppError::config("event_log.batch_size / ingest.max_batch", "must be at least 1"));
+        if self.event_log.batch_size == 0 || self.ingest.max_batch == 0 || self.ingest.max_backlog == 0 {
+            return Err(AppError::config("event_log.batch_size / ingest.max_batch / ingest.max_backlog", "must be at least 1"));
         }
         Ok(())
     }

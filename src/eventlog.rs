@@ -61,6 +61,7 @@ impl EventLog {
             "event_log",
             settings.queue_capacity,
             settings.batch_size,
+            1,
             move |records: Vec<EventRecord>| {
                 let store = write_store.clone();
                 let metrics = write_metrics.clone();

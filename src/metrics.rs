@@ -37,7 +37,7 @@ impl Metrics {
         let updates = IntCounterVec::new(
             Opts::new(
                 "bvc_telegram_updates_total",
-                "Telegram updates by kind and outcome (accepted, duplicate, rejected).",
+                "Telegram updates by kind and outcome (accepted, deferred, duplicate, rejected).",
             ),
             &["kind", "outcome"],
         )

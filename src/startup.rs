@@ -2,6 +2,7 @@
 //! Tests call [`Application::build`] with port 0 and a database of their own.
 use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::carousel::CarouselActor;
+use crate::actors::gateway::Backlog;
 use crate::actors::{AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor};
 use crate::ai::{AiClient, AiSettings};
 use crate::batch::Batcher;
@@ -12,7 +13,7 @@ use crate::messages::telegram::UserMessageReceived;
 use crate::messages::{correlation_for_update, Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState, UpdateCounters};
-use crate::store::{NewReceivedUpdate, Store};
+use crate::store::{NewReceivedUpdate, ReceivedUpdate, Store, UpdateStatus};
 use crate::supervisors::ServiceRegistry;
 use actix::{Actor, Addr, Supervised, Supervisor};
 use actix_web::dev::{Server, ServerHandle};
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 /// The running actors and what they share.
 pub struct Services {
     pub registry: ServiceRegistry,
+    pub backlog: Backlog,
     pub event_log: EventLog,
     pub analytics: Addr<AnalyticsActor>,
     pub store: Addr<StoreActor>,
@@ -68,8 +70,10 @@ impl Link<'_> {
 pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
     let registry = ServiceRegistry::new(metrics.clone());
     let log = EventLog::start(store.clone(), &settings.event_log, metrics);
-    fn supervise<A: Actor<Context = actix::Context<A>> + Supervised>(actor: A) -> Addr<A> {
-        Supervisor::start(move |_| actor)
+    /// Each service gets its own arbiter (thread): one busy actor never stalls the others, and
+    /// its database connections are driven on its own thread.
+    fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(actor: A) -> Addr<A> {
+        Supervisor::start_in_arbiter(&actix::Arbiter::new().handle(), move |_| actor)
     }
     let to = |name: &'static str| Link { to: name, log: &log };
 
@@ -99,6 +103,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         completed: to("analytics").with(analytics.clone().recipient()),
         routed: to("analytics").with(analytics.clone().recipient()),
     }));
+    let backlog = Backlog::new(settings.ingest.max_backlog);
     let gateway = supervise(GatewayActor::new(
         registry.register("gateway"),
         GatewayLinks {
@@ -109,9 +114,11 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             commands: to("orchestrator").with(orchestrator.clone().recipient()),
         },
         settings.telegram.bot_username.clone(),
+        backlog.clone(),
     ));
     Services {
         registry,
+        backlog,
         event_log: log,
         analytics,
         store: store_actor,
@@ -132,44 +139,80 @@ pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<
     Ok(store)
 }
 
+/// Hands one stored update to the gateway (the caller has reserved its backlog place).
+/// A row that no longer parses is marked failed rather than retried forever.
+async fn dispatch_stored(row: ReceivedUpdate, store: &Store, gateway: &Outbox<UserMessageReceived>, backlog: &Backlog) {
+    match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
+        Ok(update) => {
+            let env = Envelope::correlated("store", correlation_for_update(row.update_id), UserMessageReceived {
+                update_id: row.update_id,
+                update: Box::new(update),
+            });
+            if let Err(e) = gateway.tell(env) {
+                backlog.release();
+                tracing::error!(update_id = row.update_id, error = %e, "gateway unavailable; update stays unfinished");
+            }
+        }
+        Err(e) => {
+            backlog.release();
+            tracing::error!(update_id = row.update_id, error = %e, "stored update no longer parses; marking failed");
+            let _ = store.finish_update(row.update_id, UpdateStatus::FAILED).await;
+        }
+    }
+}
+
 /// Hands updates recorded before this start but never finished (a crash, a kill) back to the gateway.
-async fn replay_pending_updates(store: Store, gateway: Outbox<UserMessageReceived>, before: chrono::NaiveDateTime) {
+async fn replay_unfinished_updates(store: Store, gateway: Outbox<UserMessageReceived>, backlog: Backlog, before: chrono::NaiveDateTime) {
     let mut after = i64::MIN;
     loop {
-        let page = match store.pending_updates(after, before, 500).await {
+        let page = match store.unfinished_dispatched(after, before, 500).await {
             Ok(page) => page,
             Err(e) => {
-                tracing::error!(error = %e, "could not read unfinished updates; they stay pending");
+                tracing::error!(error = %e, "could not read unfinished updates; they stay recorded");
                 return;
             }
         };
         let Some(last) = page.last() else { return };
         after = last.update_id;
         for row in page {
-            match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
-                Ok(update) => {
-                    tracing::info!(update_id = row.update_id, "replaying unfinished update");
-                    let env = Envelope::correlated(
-                        "startup",
-                        correlation_for_update(row.update_id),
-                        UserMessageReceived {
-                            update_id: row.update_id,
-                            update: Box::new(update),
-                        },
-                    );
-                    if let Err(e) = gateway.tell(env) {
-                        tracing::error!(error = %e, "gateway unavailable during replay");
-                        return;
-                    }
-                }
+            tracing::info!(update_id = row.update_id, "replaying unfinished update");
+            backlog.reserve_anyway();
+            dispatch_stored(row, &store, &gateway, &backlog).await;
+        }
+    }
+}
+
+/// Claims updates that were acknowledged while the gateway's backlog was full, as places free up.
+async fn sweep_pending_updates(store: Store, gateway: Outbox<UserMessageReceived>, backlog: Backlog) {
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    loop {
+        tick.tick().await;
+        loop {
+            let room = backlog.free().min(500);
+            if room == 0 {
+                break;
+            }
+            let claimed = match store.claim_pending(room as i64).await {
+                Ok(claimed) => claimed,
                 Err(e) => {
-                    tracing::error!(update_id = row.update_id, error = %e, "stored update no longer parses; marking failed");
-                    let _ = store.finish_update(row.update_id, crate::store::UpdateStatus::FAILED).await;
+                    tracing::warn!(error = %e, "could not claim pending updates; will retry");
+                    break;
                 }
+            };
+            if claimed.is_empty() {
+                break;
+            }
+            for row in claimed {
+                backlog.reserve_anyway();
+                dispatch_stored(row, &store, &gateway, &backlog).await;
             }
         }
     }
 }
+
+/// Group commits of received updates in flight at once. SQLite serializes writers anyway; on
+/// PostgreSQL overlapping commits raise throughput.
+const INGEST_WRITERS: usize = 3;
 
 pub struct Application {
     port: u16,
@@ -184,8 +227,13 @@ impl Application {
         let metrics = Metrics::new();
         let store = prepare_store(&settings, &metrics).await?;
         let services = start_services(&settings, store.clone(), metrics.clone());
-        let ingest_store = store.clone();
-        let ingest = Batcher::spawn("ingest", 65_536, settings.ingest.max_batch, move |rows: Vec<NewReceivedUpdate>| {
+        // The ack path gets connections of its own: background work never makes the webhook wait.
+        let ingest_settings = crate::config::DatabaseSettings {
+            max_connections: INGEST_WRITERS,
+            ..settings.database.clone()
+        };
+        let ingest_store = Store::connect(&ingest_settings)?.with_metrics(metrics.store_query_seconds.clone());
+        let ingest = Batcher::spawn("ingest", 65_536, settings.ingest.max_batch, INGEST_WRITERS, move |rows: Vec<NewReceivedUpdate>| {
             let store = ingest_store.clone();
             async move { store.record_updates(&rows).await }
         });
@@ -205,6 +253,7 @@ impl Application {
             registry: services.registry.clone(),
             ingest,
             gateway: services.gateway_outbox(),
+            backlog: services.backlog.clone(),
             analytics: services.analytics.clone().recipient(),
             counters: UpdateCounters::default(),
         });
@@ -224,7 +273,12 @@ impl Application {
         .listen(listener)
         .map_err(|e| AppError::io("starting the HTTP server", e))?
         .run();
-        actix_rt::spawn(replay_pending_updates(store, services.gateway_outbox(), crate::store::now_utc()));
+        let before = crate::store::now_utc();
+        let (gateway, backlog) = (services.gateway_outbox(), services.backlog.clone());
+        actix_rt::spawn(async move {
+            replay_unfinished_updates(store.clone(), gateway.clone(), backlog.clone(), before).await;
+            sweep_pending_updates(store, gateway, backlog).await;
+        });
         tracing::info!(port, backend = state.store.backend().as_str(), "listening");
         Ok(Application {
             port,

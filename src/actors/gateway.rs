@@ -1,15 +1,60 @@
 //! `gateway`: takes durably recorded Telegram updates and routes them to the other services.
 use crate::error::AppError;
 use crate::messages::analytics::UserInteractionTracked;
-use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserUpdated};
+use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserProfile, UserUpdated};
 use crate::messages::telegram::{CommandExecuted, UserMessageReceived};
 use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
 use crate::telegram::{classify, Route};
+use actix::fut::ActorFutureExt;
 use actix::{Handler, ResponseActFuture};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 use tracing::Instrument;
+
+/// Updates handed to the gateway and not yet finished. Shared by whoever dispatches (webhook,
+/// sweeper, replay) and the gateway, which releases each one when it is done with it.
+#[derive(Clone)]
+pub struct Backlog {
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    limit: usize,
+}
+
+impl Backlog {
+    pub fn new(limit: usize) -> Backlog {
+        Backlog {
+            in_flight: Arc::default(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// Takes a place if one is free.
+    pub fn try_reserve(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < self.limit).then_some(n + 1))
+            .is_ok()
+    }
+
+    /// Takes a place regardless of the limit (start-up replay must not wait).
+    pub fn reserve_anyway(&self) {
+        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    pub fn release(&self) {
+        use std::sync::atomic::Ordering;
+        let _ = self
+            .in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_sub(1)));
+    }
+
+    pub fn free(&self) -> usize {
+        self.limit.saturating_sub(self.in_flight.load(std::sync::atomic::Ordering::Acquire))
+    }
+}
 
 /// The gateway's neighbours.
 #[derive(Clone)]
@@ -21,23 +66,52 @@ pub struct GatewayLinks {
     pub commands: Outbox<CommandExecuted>,
 }
 
+/// Updates handled at once. Beyond this they wait their turn instead of piling onto the store
+/// pool, where they would time out under a burst.
+pub const MAX_CONCURRENT_UPDATES: usize = 32;
+
+/// Profiles remembered to skip re-storing an unchanged user; cleared when full or on restart.
+const KNOWN_USERS_CAPACITY: usize = 10_000;
+
 pub struct GatewayActor {
     service: ServiceHandle,
     links: GatewayLinks,
     bot_username: String,
+    in_flight: Arc<Semaphore>,
+    known_users: HashMap<i64, UserProfile>,
+    backlog: Backlog,
 }
 
 impl GatewayActor {
-    pub fn new(service: ServiceHandle, links: GatewayLinks, bot_username: String) -> Self {
+    pub fn new(service: ServiceHandle, links: GatewayLinks, bot_username: String, backlog: Backlog) -> Self {
         GatewayActor {
             service,
             links,
             bot_username,
+            in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_UPDATES)),
+            known_users: HashMap::new(),
+            backlog,
         }
     }
 
-    /// Unfinished updates live in the store and are replayed by start-up, not kept here.
-    fn rebuild(&mut self) {}
+    /// Unfinished updates live in the store and are replayed by start-up; the profile cache is
+    /// only an optimisation and starts empty.
+    fn rebuild(&mut self) {
+        self.known_users.clear();
+    }
+
+    /// True when this profile must be stored: new to us, or changed since we last stored it.
+    /// Remembers it optimistically; a failed store call forgets it again.
+    fn needs_storing(&mut self, user: &UserProfile) -> bool {
+        if self.known_users.get(&user.id) == Some(user) {
+            return false;
+        }
+        if self.known_users.len() >= KNOWN_USERS_CAPACITY {
+            self.known_users.clear();
+        }
+        self.known_users.insert(user.id, user.clone());
+        true
+    }
 }
 
 service_actor!(GatewayActor);
@@ -47,7 +121,10 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
 
     fn handle(&mut self, env: Envelope<UserMessageReceived>, _: &mut Self::Context) -> Self::Result {
         let links = self.links.clone();
+        let in_flight = self.in_flight.clone();
         let inbound = classify(&env.payload.update, &self.bot_username);
+        let user_id = inbound.user.as_ref().map(|u| u.id);
+        let store_user = inbound.user.clone().filter(|u| self.needs_storing(u));
         let span = tracing::info_span!(
             "update",
             correlation_id = %env.correlation_id,
@@ -58,8 +135,12 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
             self,
             UserMessageReceived::KIND,
             async move {
+                let _turn = in_flight
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| AppError::internal("gateway", "concurrency limit closed"))?;
                 let mut outcome = UpdateStatus::DONE;
-                if let Some(user) = inbound.user.clone() {
+                if let Some(user) = store_user {
                     let user_id = user.id;
                     let upsert = links.users.ask(env.caused("gateway", UserUpdated { user })).await??;
                     if let (UpsertOutcome::Created, Some(chat_id)) = (upsert, inbound.chat_id) {
@@ -101,6 +182,14 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
             }
             .instrument(span),
         )
+        .map(move |result, actor: &mut GatewayActor, _| {
+            actor.backlog.release();
+            if let (Err(_), Some(id)) = (&result, user_id) {
+                actor.known_users.remove(&id);
+            }
+            result
+        })
+        .boxed_local()
     }
 }
 
@@ -137,6 +226,16 @@ mod tests {
         })
     }
 
+    #[test]
+    fn the_backlog_refuses_places_beyond_its_limit_until_released() {
+        let backlog = Backlog::new(2);
+        assert!(backlog.try_reserve() && backlog.try_reserve());
+        assert!(!backlog.try_reserve());
+        backlog.release();
+        assert_eq!(backlog.free(), 1);
+        assert!(backlog.try_reserve());
+    }
+
     #[actix_rt::test]
     async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
         let (users, seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Created));
@@ -145,7 +244,7 @@ mod tests {
         let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
         let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into()).start();
+        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into(), Backlog::new(8)).start();
 
         let env = update(message(5, serde_json::json!({"id": 7, "type": "private"}), "/start"));
         let correlation = env.correlation_id;
@@ -169,7 +268,7 @@ mod tests {
         let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
         let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into()).start();
+        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into(), Backlog::new(8)).start();
         let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
 
         gateway.send(update(message(1, group.clone(), "hello all"))).await.expect("mailbox").expect("ok");
@@ -190,7 +289,7 @@ mod tests {
         let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
         let service = ServiceHandle::detached("gateway");
         let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(service.clone(), links, "vibe_bot".into()).start();
+        let gateway = GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();
 
         let result = gateway
             .send(update(message(3, serde_json::json!({"id": 7, "type": "private"}), "hi")))

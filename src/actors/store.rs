@@ -1,4 +1,5 @@
 //! `store`: persistence requests from the other actors.
+use crate::batch::Batcher;
 use crate::error::AppError;
 use crate::messages::data::{
     CarouselSaved, HistoryLogged, SessionSaved, UpsertOutcome, UserCreated, UserUpdated,
@@ -14,14 +15,26 @@ pub struct StoreActor {
     store: Store,
     /// Where "a new user appeared" is announced (analytics).
     user_created: Outbox<UserCreated>,
+    /// Group commit of "update finished" marks: one statement for many updates under load.
+    finished: Batcher<(i64, String), ()>,
 }
 
 impl StoreActor {
+    /// Must be called inside a tokio runtime (it starts the batch writer).
     pub fn new(service: ServiceHandle, store: Store, user_created: Outbox<UserCreated>) -> Self {
+        let writer = store.clone();
+        let finished = Batcher::spawn("finish_updates", 65_536, 512, 1, move |batch: Vec<(i64, String)>| {
+            let store = writer.clone();
+            async move {
+                let count = batch.len();
+                store.finish_updates(&batch).await.map(|()| vec![(); count])
+            }
+        });
         StoreActor {
             service,
             store,
             user_created,
+            finished,
         }
     }
 
@@ -56,9 +69,9 @@ impl Handler<Envelope<HistoryLogged>> for StoreActor {
     type Result = ResponseActFuture<Self, Ack>;
 
     fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let finished = self.finished.clone();
         supervised(self, HistoryLogged::KIND, async move {
-            store.finish_update(env.payload.update_id, &env.payload.outcome).await
+            finished.submit((env.payload.update_id, env.payload.outcome)).await
         })
     }
 }

@@ -3,9 +3,11 @@ use super::{Ack, Event};
 use serde::{Deserialize, Serialize};
 
 /// What the webhook or the poller hands the gateway once an update is durably recorded.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The event log keeps only the id: the update itself is stored verbatim in `received_updates`.
+#[derive(Debug, Clone, Serialize)]
 pub struct UserMessageReceived {
     pub update_id: i64,
+    #[serde(skip)]
     pub update: Box<teloxide::types::Update>,
 }
 impl Event for UserMessageReceived {

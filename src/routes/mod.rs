@@ -44,6 +44,7 @@ pub struct AppState {
     pub registry: ServiceRegistry,
     pub ingest: Batcher<NewReceivedUpdate, bool>,
     pub gateway: Outbox<UserMessageReceived>,
+    pub backlog: crate::actors::gateway::Backlog,
     pub analytics: Recipient<ReportRequested>,
     pub counters: UpdateCounters,
 }

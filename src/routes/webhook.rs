@@ -68,15 +68,27 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
     };
     let update_id = i64::from(update.id.0);
     let kind = crate::telegram::kind_name(&update.kind);
+    // With the gateway's backlog full the update is still recorded and acknowledged, but waits
+    // in the store (pending) until the sweeper claims it: memory stays bounded under any load.
+    let dispatch_now = state.backlog.try_reserve();
     let row = NewReceivedUpdate {
         update_id,
         kind: kind.to_string(),
         // serde_json accepted it, so it is UTF-8.
         payload: String::from_utf8_lossy(&body).into_owned(),
-        status: UpdateStatus::PENDING.to_string(),
+        status: if dispatch_now { UpdateStatus::DISPATCHED } else { UpdateStatus::PENDING }.to_string(),
         received_at: now_utc(),
     };
-    match state.ingest.submit(row).await {
+    let recorded = state.ingest.submit(row).await;
+    if dispatch_now && !matches!(recorded, Ok(true)) {
+        state.backlog.release();
+    }
+    match recorded {
+        Ok(true) if !dispatch_now => {
+            UpdateCounters::bump(&state.counters.received);
+            state.metrics.updates.with_label_values(&[kind, "deferred"]).inc();
+            HttpResponse::Ok().json(json!({ "ok": true }))
+        }
         Ok(true) => {
             UpdateCounters::bump(&state.counters.received);
             state.metrics.updates.with_label_values(&[kind, "accepted"]).inc();
@@ -84,8 +96,9 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
                 update_id,
                 update: Box::new(update),
             });
-            // Recorded as pending: if this hand-off fails, start-up replays it.
+            // Recorded as dispatched: if this hand-off fails, start-up replays it.
             if let Err(e) = state.gateway.tell(env) {
+                state.backlog.release();
                 tracing::error!(update_id, error = %e, "recorded update not dispatched; it will be replayed");
             }
             HttpResponse::Ok().json(json!({ "ok": true }))

@@ -248,17 +248,44 @@ impl Store {
         )
     }
 
-    /// Unfinished updates received before `before`, in id order after `after_id` (a cursor).
-    pub async fn pending_updates(
+    /// Claims up to `limit` updates that were recorded but not handed to the gateway, oldest
+    /// first, marking them dispatched. Only the single sweeper calls this.
+    pub async fn claim_pending(&self, limit: i64) -> AppResult<Vec<ReceivedUpdate>> {
+        use schema::received_updates::dsl::*;
+        let claimed: Vec<ReceivedUpdate> = with_conn!(self, "claim_pending", |conn| {
+            received_updates
+                .filter(status.eq(UpdateStatus::PENDING))
+                .order(update_id.asc())
+                .limit(limit)
+                .select(ReceivedUpdate::as_select())
+                .load(conn)
+                .await
+        })?;
+        if claimed.is_empty() {
+            return Ok(claimed);
+        }
+        let ids: Vec<i64> = claimed.iter().map(|u| u.update_id).collect();
+        with_conn!(self, "claim_pending", |conn| {
+            diesel::update(received_updates.filter(update_id.eq_any(&ids)).filter(status.eq(UpdateStatus::PENDING)))
+                .set(status.eq(UpdateStatus::DISPATCHED))
+                .execute(conn)
+                .await
+        })?;
+        Ok(claimed)
+    }
+
+    /// Updates handed to the gateway before `before` and never finished (the process died),
+    /// in id order after `after_id` (a cursor). Pending ones are the sweeper's, not these.
+    pub async fn unfinished_dispatched(
         &self,
         after_id: i64,
         before: NaiveDateTime,
         limit: i64,
     ) -> AppResult<Vec<ReceivedUpdate>> {
         use schema::received_updates::dsl::*;
-        with_conn!(self, "pending_updates", |conn| {
+        with_conn!(self, "unfinished_dispatched", |conn| {
             received_updates
-                .filter(status.eq(UpdateStatus::PENDING))
+                .filter(status.eq(UpdateStatus::DISPATCHED))
                 .filter(update_id.gt(after_id))
                 .filter(received_at.lt(before))
                 .order(update_id.asc())
@@ -266,6 +293,13 @@ impl Store {
                 .select(ReceivedUpdate::as_select())
                 .load(conn)
                 .await
+        })
+    }
+
+    pub async fn count_pending(&self) -> AppResult<i64> {
+        use schema::received_updates::dsl::*;
+        with_conn!(self, "count_pending", |conn| {
+            received_updates.filter(status.eq(UpdateStatus::PENDING)).count().get_result(conn).await
         })
     }
 
@@ -291,6 +325,25 @@ impl Store {
                 .await
         })
         .map(|_| ())
+    }
+
+    /// Marks many updates finished at once: one statement per distinct outcome.
+    pub async fn finish_updates(&self, finished: &[(i64, String)]) -> AppResult<()> {
+        use schema::received_updates::dsl::*;
+        let now = now_utc();
+        let mut by_outcome: std::collections::BTreeMap<&str, Vec<i64>> = std::collections::BTreeMap::new();
+        for (id, outcome) in finished {
+            by_outcome.entry(outcome.as_str()).or_default().push(*id);
+        }
+        for (outcome, ids) in by_outcome {
+            with_conn!(self, "finish_updates", |conn| {
+                diesel::update(received_updates.filter(update_id.eq_any(&ids)))
+                    .set((status.eq(outcome), processed_at.eq(Some(now))))
+                    .execute(conn)
+                    .await
+            })?;
+        }
+        Ok(())
     }
 
     pub async fn count_updates(&self) -> AppResult<i64> {

@@ -27,11 +27,13 @@ pub struct UserSettings {
     pub updated_at: NaiveDateTime,
 }
 
-/// Lifecycle of a received update: recorded as pending before the webhook answers 200, then
-/// marked once the gateway has handled (or deliberately ignored) it.
+/// Lifecycle of a received update: recorded before the webhook answers 200 — `dispatched` when
+/// handed straight to the gateway, `pending` when the gateway's backlog was full (the sweeper
+/// claims it later) — then marked once the gateway has handled (or deliberately ignored) it.
 pub struct UpdateStatus;
 impl UpdateStatus {
     pub const PENDING: &'static str = "pending";
+    pub const DISPATCHED: &'static str = "dispatched";
     pub const DONE: &'static str = "done";
     pub const IGNORED: &'static str = "ignored";
     pub const FAILED: &'static str = "failed";

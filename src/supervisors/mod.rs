@@ -192,6 +192,14 @@ impl ServiceRegistry {
         !snapshot.is_empty() && snapshot.iter().all(|s| s.state == ServiceState::Running)
     }
 
+    /// A registered service's handle, by name.
+    pub fn handle(&self, name: &str) -> Option<ServiceHandle> {
+        self.services
+            .lock()
+            .ok()
+            .and_then(|s| s.iter().find(|h| h.name() == name).cloned())
+    }
+
     pub fn mark_all_stopped(&self) {
         if let Ok(services) = self.services.lock() {
             for s in services.iter() {

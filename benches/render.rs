@@ -1,0 +1,63 @@
+//! Rendering benchmarks: a 10-slide PNG carousel per style and size (rayon,
+//! all cores), and PNG vs JPEG encoding of one already-drawn slide.
+//!
+//! `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use bible_vibecoder::domain::{ImageFormat, SlideSize, Style};
+use bible_vibecoder::render::samples::demo_slides;
+use bible_vibecoder::render::{encode, render_carousel, render_image, RenderOptions};
+
+fn carousel(c: &mut Criterion) {
+    let slides = demo_slides();
+    let mut group = c.benchmark_group("carousel_10_png");
+    group.sample_size(10);
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            let opts = RenderOptions {
+                style,
+                size,
+                ..RenderOptions::default()
+            };
+            group.bench_function(format!("{style}/{size}"), |b| {
+                b.iter(|| match render_carousel(black_box(&slides), &opts) {
+                    Ok(r) => r,
+                    Err(e) => panic!("{e}"),
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn one_slide(c: &mut Criterion) {
+    let slides = demo_slides();
+    let mut group = c.benchmark_group("one_slide_portrait");
+    group.sample_size(20);
+    for &style in Style::ALL {
+        let opts = RenderOptions {
+            style,
+            ..RenderOptions::default()
+        };
+        let img = match render_image(&slides[3], 3, slides.len(), &opts) {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        group.bench_function(format!("{style}/draw"), |b| {
+            b.iter(|| {
+                render_image(black_box(&slides[3]), 3, slides.len(), &opts).map(|i| i.width())
+            })
+        });
+        group.bench_function(format!("{style}/encode_png"), |b| {
+            b.iter(|| encode(black_box(&img), ImageFormat::Png, 90).map(|v| v.len()))
+        });
+        group.bench_function(format!("{style}/encode_jpeg_q90"), |b| {
+            b.iter(|| encode(black_box(&img), ImageFormat::Jpeg, 90).map(|v| v.len()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, carousel, one_slide);
+criterion_main!(benches);

@@ -1,0 +1,8 @@
+//! Integration tests: the real application on a real port, over SQLite and PostgreSQL.
+mod helpers;
+
+mod cli;
+mod events;
+mod operators;
+mod store;
+mod webhook;

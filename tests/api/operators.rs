@@ -1,0 +1,81 @@
+//! `/health`, `/ready`, `/stats`, `/metrics`: what operators read.
+use crate::helpers::*;
+use crate::on_both_backends;
+use bible_vibecoder::supervisors::ServiceState;
+
+const SERVICES: [&str; 6] = ["analytics", "store", "ai", "carousel", "orchestrator", "gateway"];
+
+on_both_backends! {
+    async fn health_is_ok_and_lists_the_six_services_running(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let health = app.get_json("/health").await;
+        assert_eq!(health["status"], "ok");
+        let names: Vec<&str> = health["services"].as_array().expect("services").iter().filter_map(|s| s["name"].as_str()).collect();
+        assert_eq!(names, SERVICES);
+        assert!(health["services"].as_array().expect("services").iter().all(|s| s["state"] == "running"));
+    }
+
+    async fn ready_is_200_when_all_runs_and_503_naming_a_failed_service(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        assert_eq!(app.get("/ready").await.status(), 200);
+
+        app.state.registry.handle("ai").expect("ai registered").set_state(ServiceState::Failed);
+
+        let ready = app.get("/ready").await;
+        assert_eq!(ready.status(), 503);
+        let body: serde_json::Value = ready.json().await.expect("json");
+        assert_eq!(body["not_running"], serde_json::json!(["ai"]));
+        let health = app.get_json("/health").await;
+        assert_eq!(health["status"], "degraded");
+        assert_eq!(health["degraded"], serde_json::json!(["ai"]));
+    }
+
+    async fn stats_report_version_uptime_backend_actors_and_update_counts(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        app.post_update(fixture("command_start.json")).await;
+        app.post_update(fixture("command_start.json")).await;
+        app.post_update("nonsense").await;
+
+        let stats = app.get_json("/stats").await;
+
+        assert_eq!(stats["version"], env!("CARGO_PKG_VERSION"));
+        assert!(stats["uptime_seconds"].is_u64());
+        let expected_backend = if backend == Backend::Sqlite { "sqlite" } else { "postgres" };
+        assert_eq!(stats["store_backend"], expected_backend);
+        assert_eq!(stats["actors"].as_array().map(Vec::len), Some(6));
+        for actor in stats["actors"].as_array().expect("actors") {
+            for field in ["handled", "failed", "restarts"] {
+                assert!(actor[field].is_u64(), "{field} missing in {actor}");
+            }
+        }
+        assert_eq!(stats["updates"], serde_json::json!({"received": 1, "duplicate": 1, "rejected": 1}));
+    }
+
+    async fn metrics_expose_http_update_actor_and_store_families_in_text_format(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let body = fixture("command_start.json");
+        app.post_update(body.clone()).await;
+        app.finished_status(update_id_of(&body)).await;
+        app.get("/health").await;
+
+        let response = app.get("/metrics").await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/plain; version=0.0.4"));
+        let text = response.text().await.expect("text");
+
+        for needle in [
+            r#"bvc_http_requests_total{method="POST",route="/telegram/webhook",status="200"} 1"#,
+            r#"bvc_http_request_duration_seconds_bucket{route="/health""#,
+            r#"bvc_telegram_updates_total{kind="message",outcome="accepted"} 1"#,
+            r#"bvc_actor_messages_total{actor="gateway",outcome="handled"} 1"#,
+            r#"bvc_store_query_duration_seconds_count{operation="record_updates"} 1"#,
+            r#"bvc_actor_up{actor="orchestrator"} 1"#,
+        ] {
+            assert!(text.contains(needle), "missing {needle} in\n{text}");
+        }
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let value = line.rsplit(' ').next().expect("value");
+            assert!(value.parse::<f64>().is_ok(), "not a sample line: {line}");
+        }
+    }
+}
