@@ -4,10 +4,10 @@
 //! `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
 use bible_vibecoder::domain::{ImageFormat, SlideSize, Style};
 use bible_vibecoder::render::samples::demo_slides;
 use bible_vibecoder::render::{encode, render_carousel, render_image, RenderOptions};
+use criterion::{criterion_group, criterion_main, Criterion};
 
 fn carousel(c: &mut Criterion) {
     let slides = demo_slides();

@@ -28,7 +28,13 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
     /// Spawns `writers` writer tasks on the current tokio runtime. `write` gets a batch and
     /// answers one result per item, in order. More than one writer lets batches overlap (a server
     /// database commits them in parallel); order between batches is then not guaranteed.
-    pub fn spawn<F, Fut>(name: &'static str, capacity: usize, max_batch: usize, writers: usize, write: F) -> Batcher<T, R>
+    pub fn spawn<F, Fut>(
+        name: &'static str,
+        capacity: usize,
+        max_batch: usize,
+        writers: usize,
+        write: F,
+    ) -> Batcher<T, R>
     where
         F: Fn(Vec<T>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = AppResult<Vec<R>>> + Send + 'static,
@@ -100,7 +106,9 @@ where
         let mut flushes = Vec::new();
         let batch_guard = {
             let mut queue = shared.queue.lock().await;
-            let Some(first) = queue.recv().await else { return };
+            let Some(first) = queue.recv().await else {
+                return;
+            };
             let mut next = Some(first);
             while let Some(cmd) = next.take() {
                 match cmd {
@@ -128,7 +136,10 @@ where
                     }
                 }
                 Ok(results) => {
-                    let reason = format!("writer answered {} results for {expected} items", results.len());
+                    let reason = format!(
+                        "writer answered {} results for {expected} items",
+                        results.len()
+                    );
                     tracing::error!(batcher = name, %reason, "batch writer broke its contract");
                     fail_all(name, &mut waiters, &reason);
                 }
@@ -145,7 +156,11 @@ where
     }
 }
 
-fn fail_all<R>(name: &'static str, waiters: &mut Vec<Option<oneshot::Sender<AppResult<R>>>>, reason: &str) {
+fn fail_all<R>(
+    name: &'static str,
+    waiters: &mut Vec<Option<oneshot::Sender<AppResult<R>>>>,
+    reason: &str,
+) {
     for reply in waiters.drain(..).flatten() {
         let _ = reply.send(Err(AppError::StoreUnavailable {
             context: name.to_string(),
@@ -163,13 +178,14 @@ mod tests {
     async fn concurrent_submissions_are_written_in_fewer_batches_than_items() {
         let batches = Arc::new(AtomicUsize::new(0));
         let counter = batches.clone();
-        let batcher: Batcher<u32, u32> = Batcher::spawn("test", 1024, 64, 1, move |items: Vec<u32>| {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async move {
-                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                Ok(items.into_iter().map(|i| i * 2).collect())
-            }
-        });
+        let batcher: Batcher<u32, u32> =
+            Batcher::spawn("test", 1024, 64, 1, move |items: Vec<u32>| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    Ok(items.into_iter().map(|i| i * 2).collect())
+                }
+            });
         let answers = futures::future::join_all((0..200u32).map(|i| {
             let b = batcher.clone();
             async move { b.submit(i).await }
@@ -179,13 +195,15 @@ mod tests {
             assert_eq!(answer.expect("written"), i as u32 * 2);
         }
         let n = batches.load(Ordering::SeqCst);
-        assert!(n < 200 && n >= 200 / 64, "200 items took {n} batches");
+        assert!((200 / 64..200).contains(&n), "200 items took {n} batches");
     }
 
     #[tokio::test]
     async fn a_failed_write_fails_every_waiter_of_that_batch() {
         let batcher: Batcher<u32, ()> =
-            Batcher::spawn("test", 16, 16, 1, |_items: Vec<u32>| async { Err(AppError::internal("write", "disk on fire")) });
+            Batcher::spawn("test", 16, 16, 1, |_items: Vec<u32>| async {
+                Err(AppError::internal("write", "disk on fire"))
+            });
         let err = batcher.submit(1).await.expect_err("must fail");
         assert!(err.to_string().contains("disk on fire"), "{err}");
         assert!(err.is_store_outage());
@@ -195,14 +213,15 @@ mod tests {
     async fn flush_waits_for_items_offered_before_it_even_with_several_writers() {
         let written = Arc::new(AtomicUsize::new(0));
         let w = written.clone();
-        let batcher: Batcher<u32, ()> = Batcher::spawn("test", 1024, 8, 3, move |items: Vec<u32>| {
-            let w = w.clone();
-            async move {
-                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-                w.fetch_add(items.len(), Ordering::SeqCst);
-                Ok(vec![(); items.len()])
-            }
-        });
+        let batcher: Batcher<u32, ()> =
+            Batcher::spawn("test", 1024, 8, 3, move |items: Vec<u32>| {
+                let w = w.clone();
+                async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    w.fetch_add(items.len(), Ordering::SeqCst);
+                    Ok(vec![(); items.len()])
+                }
+            });
         for i in 0..50 {
             assert!(batcher.offer(i));
         }

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "bible-vibecoder", version, about = "Turns a topic into an Instagram carousel, by Telegram bot or from the command line.")]
+#[command(
+    name = "bible-vibecoder",
+    version,
+    about = "Turns a topic into an Instagram carousel, by Telegram bot or from the command line."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -68,7 +72,10 @@ fn parse_slide_count(s: &str) -> Result<usize, String> {
 pub fn guess_lang(text: &str) -> Lang {
     let letters = text.chars().filter(|c| c.is_alphabetic());
     let (cyrillic, total) = letters.fold((0usize, 0usize), |(c, t), ch| {
-        (c + usize::from(('\u{0400}'..='\u{04FF}').contains(&ch)), t + 1)
+        (
+            c + usize::from(('\u{0400}'..='\u{04FF}').contains(&ch)),
+            t + 1,
+        )
     });
     if total > 0 && cyrillic * 2 >= total {
         Lang::Ru
@@ -95,18 +102,33 @@ pub fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "stopped with an error");
             let _ = writeln!(std::io::stderr(), "error: {e}");
-            ExitCode::from(if matches!(e, AppError::Config { .. } | AppError::BadRequest(_)) { 2 } else { 1 })
+            ExitCode::from(
+                if matches!(e, AppError::Config { .. } | AppError::BadRequest(_)) {
+                    2
+                } else {
+                    1
+                },
+            )
         }
     }
 }
 
 async fn run(command: Command, settings: Settings) -> AppResult<()> {
     match command {
-        Command::Serve => Application::build(settings).await?.run_until_stopped().await,
+        Command::Serve => {
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
         Command::Migrate => {
             let store = crate::store::Store::connect(&settings.database)?;
             let applied = store.migrate().await?;
-            let _ = writeln!(std::io::stdout(), "{applied} migration(s) applied on {}", store.backend().as_str());
+            let _ = writeln!(
+                std::io::stdout(),
+                "{applied} migration(s) applied on {}",
+                store.backend().as_str()
+            );
             Ok(())
         }
         Command::Carousel(args) => carousel(args, settings).await,
@@ -116,12 +138,18 @@ async fn run(command: Command, settings: Settings) -> AppResult<()> {
 async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
     let topic = args.topic.trim().to_string();
     if topic.is_empty() {
-        return Err(AppError::BadRequest("the topic is empty: say what the carousel is about".into()));
+        return Err(AppError::BadRequest(
+            "the topic is empty: say what the carousel is about".into(),
+        ));
     }
     let metrics = Metrics::new();
     let store = prepare_store(&settings, &metrics).await?;
     let services = start_services(&settings, store, metrics);
-    let orchestrator = Outbox::new("orchestrator", services.orchestrator.clone().recipient(), services.event_log.clone());
+    let orchestrator = Outbox::new(
+        "orchestrator",
+        services.orchestrator.clone().recipient(),
+        services.event_log.clone(),
+    );
     let spec = CarouselSpec {
         lang: args.lang.unwrap_or_else(|| guess_lang(&topic)),
         topic,
@@ -131,22 +159,28 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
         format: args.format,
         pdf: args.pdf,
     };
-    let request = Envelope::new("cli", GenerateRequested {
-        request_id: uuid::Uuid::now_v7(),
-        user_id: None,
-        spec,
-    });
+    let request = Envelope::new(
+        "cli",
+        GenerateRequested {
+            request_id: uuid::Uuid::now_v7(),
+            user_id: None,
+            spec,
+        },
+    );
     let output = orchestrator.ask(request).await??;
-    std::fs::create_dir_all(&args.out).map_err(|e| AppError::io(format!("creating {}", args.out.display()), e))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| AppError::io(format!("creating {}", args.out.display()), e))?;
     let mut stdout = std::io::stdout();
     for image in &output.images {
         let path = args.out.join(&image.file_name);
-        std::fs::write(&path, &image.bytes).map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
+        std::fs::write(&path, &image.bytes)
+            .map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
         let _ = writeln!(stdout, "{}", path.display());
     }
     if let Some(pdf) = &output.pdf {
         let path = args.out.join("carousel.pdf");
-        std::fs::write(&path, pdf).map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
+        std::fs::write(&path, pdf)
+            .map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
         let _ = writeln!(stdout, "{}", path.display());
     }
     let _ = writeln!(

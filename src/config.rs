@@ -105,7 +105,10 @@ fn config_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     let local = Path::new("config");
-    local.join("default.toml").exists().then(|| local.to_path_buf())
+    local
+        .join("default.toml")
+        .exists()
+        .then(|| local.to_path_buf())
 }
 
 const BUILT_IN_DEFAULTS: &str = include_str!("../config/default.toml");
@@ -123,10 +126,12 @@ impl Settings {
             config::FileFormat::Toml,
         ));
         if let Some(dir) = config_dir() {
-            builder = builder.add_source(config::File::from(dir.join("default.toml")).required(false));
+            builder =
+                builder.add_source(config::File::from(dir.join("default.toml")).required(false));
             if let Some(app_env) = env("APP_ENV").filter(|v| !v.is_empty()) {
-                builder = builder
-                    .add_source(config::File::from(dir.join(format!("{app_env}.toml"))).required(false));
+                builder = builder.add_source(
+                    config::File::from(dir.join(format!("{app_env}.toml"))).required(false),
+                );
             }
         }
         for (var, key) in ENV_KEYS {
@@ -138,10 +143,9 @@ impl Settings {
         }
         // PaaS hosts hand us PORT and expect every interface; it wins over HTTP_ADDR.
         if let Some(port) = env("PORT").filter(|v| !v.trim().is_empty()) {
-            let port: u16 = port
-                .trim()
-                .parse()
-                .map_err(|_| AppError::config("PORT", format!("'{port}' is not a port number (0-65535)")))?;
+            let port: u16 = port.trim().parse().map_err(|_| {
+                AppError::config("PORT", format!("'{port}' is not a port number (0-65535)"))
+            })?;
             builder = builder
                 .set_override("http.addr", format!("0.0.0.0:{port}"))
                 .map_err(|e| AppError::config("PORT", e))?;
@@ -158,16 +162,26 @@ impl Settings {
     pub fn validate(&self) -> Result<(), AppError> {
         self.http_addr()?;
         DatabaseBackend::from_url(self.database.url.expose_secret())?;
-        url::Url::parse(&self.telegram.api_url)
-            .map_err(|e| AppError::config("TELEGRAM_API_URL", format!("'{}' is not a URL: {e}", self.telegram.api_url)))?;
+        url::Url::parse(&self.telegram.api_url).map_err(|e| {
+            AppError::config(
+                "TELEGRAM_API_URL",
+                format!("'{}' is not a URL: {e}", self.telegram.api_url),
+            )
+        })?;
         if let Some(base) = &self.openai.base_url {
-            url::Url::parse(base)
-                .map_err(|e| AppError::config("OPENAI_BASE_URL", format!("'{base}' is not a URL: {e}")))?;
+            url::Url::parse(base).map_err(|e| {
+                AppError::config("OPENAI_BASE_URL", format!("'{base}' is not a URL: {e}"))
+            })?;
         }
         if let Some(secret) = &self.telegram.webhook_secret {
             let s = secret.expose_secret();
             // Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
-            if s.is_empty() || s.len() > 256 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if s.is_empty()
+                || s.len() > 256
+                || !s
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 return Err(AppError::config(
                     "TELEGRAM_WEBHOOK_SECRET",
                     "must be 1-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram's rule)",
@@ -175,16 +189,31 @@ impl Settings {
             }
         }
         if !(1..=100).contains(&self.render.jpeg_quality) {
-            return Err(AppError::config("render.jpeg_quality", "must be between 1 and 100"));
+            return Err(AppError::config(
+                "render.jpeg_quality",
+                "must be between 1 and 100",
+            ));
         }
         if self.openai.max_attempts == 0 {
-            return Err(AppError::config("openai.max_attempts", "must be at least 1"));
+            return Err(AppError::config(
+                "openai.max_attempts",
+                "must be at least 1",
+            ));
         }
         if self.database.max_connections == 0 {
-            return Err(AppError::config("database.max_connections", "must be at least 1"));
+            return Err(AppError::config(
+                "database.max_connections",
+                "must be at least 1",
+            ));
         }
-        if self.event_log.batch_size == 0 || self.ingest.max_batch == 0 || self.ingest.max_backlog == 0 {
-            return Err(AppError::config("event_log.batch_size / ingest.max_batch / ingest.max_backlog", "must be at least 1"));
+        if self.event_log.batch_size == 0
+            || self.ingest.max_batch == 0
+            || self.ingest.max_backlog == 0
+        {
+            return Err(AppError::config(
+                "event_log.batch_size / ingest.max_batch / ingest.max_backlog",
+                "must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -202,14 +231,18 @@ impl Settings {
         self.http.addr.parse().map_err(|_| {
             AppError::config(
                 "HTTP_ADDR",
-                format!("'{}' is not a socket address like 127.0.0.1:8080", self.http.addr),
+                format!(
+                    "'{}' is not a socket address like 127.0.0.1:8080",
+                    self.http.addr
+                ),
             )
         })
     }
 
     pub fn database_backend(&self) -> DatabaseBackend {
         // validate() already accepted the URL; fall back to SQLite only for the type checker's sake.
-        DatabaseBackend::from_url(self.database.url.expose_secret()).unwrap_or(DatabaseBackend::Sqlite)
+        DatabaseBackend::from_url(self.database.url.expose_secret())
+            .unwrap_or(DatabaseBackend::Sqlite)
     }
 }
 
@@ -262,14 +295,20 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Settings, AppError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::load_from(|name| map.get(name).cloned())
     }
 
     #[test]
     fn defaults_use_embedded_sqlite_on_localhost() {
         let s = load(&[]).expect("defaults load");
-        assert_eq!(s.database.url.expose_secret(), "sqlite://data/bible-vibecoder.db");
+        assert_eq!(
+            s.database.url.expose_secret(),
+            "sqlite://data/bible-vibecoder.db"
+        );
         assert_eq!(s.http.addr, "127.0.0.1:8080");
         assert_eq!(s.telegram.api_url, "https://api.telegram.org");
         assert_eq!(s.database_backend(), DatabaseBackend::Sqlite);
@@ -283,31 +322,41 @@ mod tests {
 
     #[test]
     fn invalid_port_names_the_setting() {
-        let err = load(&[("PORT", "eighty")]).expect_err("must fail").to_string();
+        let err = load(&[("PORT", "eighty")])
+            .expect_err("must fail")
+            .to_string();
         assert!(err.contains("PORT"), "{err}");
     }
 
     #[test]
     fn invalid_http_addr_names_the_setting() {
-        let err = load(&[("HTTP_ADDR", "localhost")]).expect_err("must fail").to_string();
+        let err = load(&[("HTTP_ADDR", "localhost")])
+            .expect_err("must fail")
+            .to_string();
         assert!(err.starts_with("invalid setting HTTP_ADDR"), "{err}");
     }
 
     #[test]
     fn unknown_database_scheme_names_database_url() {
-        let err = load(&[("DATABASE_URL", "mysql://x")]).expect_err("must fail").to_string();
+        let err = load(&[("DATABASE_URL", "mysql://x")])
+            .expect_err("must fail")
+            .to_string();
         assert!(err.contains("DATABASE_URL"), "{err}");
     }
 
     #[test]
     fn bad_log_format_names_log_format() {
-        let err = load(&[("LOG_FORMAT", "xml")]).expect_err("must fail").to_string();
+        let err = load(&[("LOG_FORMAT", "xml")])
+            .expect_err("must fail")
+            .to_string();
         assert!(err.contains("LOG_FORMAT"), "{err}");
     }
 
     #[test]
     fn webhook_secret_with_forbidden_characters_is_refused() {
-        let err = load(&[("TELEGRAM_WEBHOOK_SECRET", "has space")]).expect_err("must fail").to_string();
+        let err = load(&[("TELEGRAM_WEBHOOK_SECRET", "has space")])
+            .expect_err("must fail")
+            .to_string();
         assert!(err.contains("TELEGRAM_WEBHOOK_SECRET"), "{err}");
     }
 
@@ -321,9 +370,20 @@ mod tests {
         ])
         .expect("loads");
         let debug = format!("{s:?}");
-        for secret in ["very-secret-token", "sk-very-secret", "hook_secret_value", "dbpassword"] {
+        for secret in [
+            "very-secret-token",
+            "sk-very-secret",
+            "hook_secret_value",
+            "dbpassword",
+        ] {
             assert!(!debug.contains(secret), "{secret} leaked in {debug}");
         }
-        assert_eq!(s.openai.api_key.as_ref().map(|k| k.expose_secret().to_string()), Some("sk-very-secret".into()));
+        assert_eq!(
+            s.openai
+                .api_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_string()),
+            Some("sk-very-secret".into())
+        );
     }
 }

@@ -82,7 +82,11 @@ pub struct UnknownValue {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} '{}' (expected one of: {})", self.what, self.given, self.expected)
+        write!(
+            f,
+            "unknown {} '{}' (expected one of: {})",
+            self.what, self.given, self.expected
+        )
     }
 }
 impl std::error::Error for UnknownValue {}
@@ -119,7 +123,14 @@ impl Lang {
     /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.
     pub fn from_language_code(code: Option<&str>) -> Lang {
         match code.map(|c| c.to_ascii_lowercase()) {
-            Some(c) if c.starts_with("ru") || c.starts_with("uk") || c.starts_with("be") || c.starts_with("kk") => Lang::Ru,
+            Some(c)
+                if c.starts_with("ru")
+                    || c.starts_with("uk")
+                    || c.starts_with("be")
+                    || c.starts_with("kk") =>
+            {
+                Lang::Ru
+            }
             _ => Lang::En,
         }
     }

@@ -18,7 +18,10 @@ pub enum AppError {
     StoreUnavailable { context: String, reason: String },
 
     #[error("migration failed on {backend}: {reason}")]
-    Migration { backend: &'static str, reason: String },
+    Migration {
+        backend: &'static str,
+        reason: String,
+    },
 
     #[error("actor {actor} is unavailable: {reason}")]
     ActorUnavailable { actor: &'static str, reason: String },

@@ -67,12 +67,16 @@ impl EventLog {
                 let metrics = write_metrics.clone();
                 async move {
                     let count = records.len();
-                    let rows: Vec<NewEvent> = records.into_iter().map(EventRecord::into_row).collect();
+                    let rows: Vec<NewEvent> =
+                        records.into_iter().map(EventRecord::into_row).collect();
                     let mut delay = Duration::from_millis(50);
                     for attempt in 1..=WRITE_ATTEMPTS {
                         match store.append_events(&rows).await {
                             Ok(_) => {
-                                metrics.event_log_appended.with_label_values(&["written"]).inc_by(count as u64);
+                                metrics
+                                    .event_log_appended
+                                    .with_label_values(&["written"])
+                                    .inc_by(count as u64);
                                 return Ok(vec![(); count]);
                             }
                             Err(e) if attempt < WRITE_ATTEMPTS => {
@@ -82,7 +86,10 @@ impl EventLog {
                             }
                             Err(e) => {
                                 tracing::error!(error = %e, records = count, "event log write failed; records dropped");
-                                metrics.event_log_appended.with_label_values(&["dropped"]).inc_by(count as u64);
+                                metrics
+                                    .event_log_appended
+                                    .with_label_values(&["dropped"])
+                                    .inc_by(count as u64);
                             }
                         }
                     }
@@ -100,7 +107,9 @@ impl EventLog {
                     match store.prune_events(cutoff).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(pruned = n, "event log retention applied"),
-                        Err(e) => tracing::warn!(error = %e, "event log retention failed; will retry"),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "event log retention failed; will retry")
+                        }
                     }
                 }
             });

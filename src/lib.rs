@@ -1,20 +1,20 @@
 //! Bible VibeCoder: a Telegram bot that turns a topic into an Instagram carousel, built as a
 //! supervised actix actor system with an actix-web front.
 pub mod actors;
+pub mod ai;
 pub mod batch;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod eventlog;
 pub mod messages;
 pub mod metrics;
+pub mod render;
+pub mod routes;
+pub mod startup;
 pub mod store;
 pub mod supervisors;
 pub mod telegram;
 pub mod telemetry;
-pub mod ai;
-pub mod cli;
-pub mod render;
-pub mod routes;
-pub mod startup;
 pub mod testkit;

@@ -1,6 +1,8 @@
 //! Prometheus metrics. Each application instance owns its registry, so tests running several
 //! apps in one process never collide.
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 #[derive(Clone)]
 pub struct Metrics {
@@ -24,13 +26,19 @@ impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new();
         let http_requests = IntCounterVec::new(
-            Opts::new("bvc_http_requests_total", "HTTP requests by route and status."),
+            Opts::new(
+                "bvc_http_requests_total",
+                "HTTP requests by route and status.",
+            ),
             &["route", "method", "status"],
         )
         .expect("static metric definition");
         let http_request_seconds = HistogramVec::new(
-            HistogramOpts::new("bvc_http_request_duration_seconds", "HTTP request latency by route.")
-                .buckets(LATENCY_BUCKETS.to_vec()),
+            HistogramOpts::new(
+                "bvc_http_request_duration_seconds",
+                "HTTP request latency by route.",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
             &["route"],
         )
         .expect("static metric definition");
@@ -43,12 +51,18 @@ impl Metrics {
         )
         .expect("static metric definition");
         let actor_messages = IntCounterVec::new(
-            Opts::new("bvc_actor_messages_total", "Messages handled by actors, by outcome."),
+            Opts::new(
+                "bvc_actor_messages_total",
+                "Messages handled by actors, by outcome.",
+            ),
             &["actor", "outcome"],
         )
         .expect("static metric definition");
         let actor_restarts = IntCounterVec::new(
-            Opts::new("bvc_actor_restarts_total", "Actor restarts performed by supervisors."),
+            Opts::new(
+                "bvc_actor_restarts_total",
+                "Actor restarts performed by supervisors.",
+            ),
             &["actor"],
         )
         .expect("static metric definition");
@@ -58,13 +72,19 @@ impl Metrics {
         )
         .expect("static metric definition");
         let store_query_seconds = HistogramVec::new(
-            HistogramOpts::new("bvc_store_query_duration_seconds", "Store query latency by operation.")
-                .buckets(LATENCY_BUCKETS.to_vec()),
+            HistogramOpts::new(
+                "bvc_store_query_duration_seconds",
+                "Store query latency by operation.",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
             &["operation"],
         )
         .expect("static metric definition");
         let event_log_appended = IntCounterVec::new(
-            Opts::new("bvc_event_log_records_total", "Event log records by outcome (written, dropped)."),
+            Opts::new(
+                "bvc_event_log_records_total",
+                "Event log records by outcome (written, dropped).",
+            ),
             &["outcome"],
         )
         .expect("static metric definition");
@@ -78,7 +98,9 @@ impl Metrics {
             Box::new(store_query_seconds.clone()),
             Box::new(event_log_appended.clone()),
         ] {
-            registry.register(collector).expect("metric names are unique");
+            registry
+                .register(collector)
+                .expect("metric names are unique");
         }
         Metrics {
             registry,

@@ -3,7 +3,9 @@
 use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::carousel::CarouselActor;
 use crate::actors::gateway::Backlog;
-use crate::actors::{AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor};
+use crate::actors::{
+    AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
+};
 use crate::ai::{AiClient, AiSettings};
 use crate::batch::Batcher;
 use crate::config::Settings;
@@ -39,13 +41,21 @@ pub struct Services {
 
 impl Services {
     pub fn gateway_outbox(&self) -> Outbox<UserMessageReceived> {
-        Outbox::new("gateway", self.gateway.clone().recipient(), self.event_log.clone())
+        Outbox::new(
+            "gateway",
+            self.gateway.clone().recipient(),
+            self.event_log.clone(),
+        )
     }
 }
 
 pub fn ai_settings(settings: &Settings) -> AiSettings {
     AiSettings {
-        api_key: settings.openai.api_key.as_ref().map(|k| k.expose_secret().to_string()),
+        api_key: settings
+            .openai
+            .api_key
+            .as_ref()
+            .map(|k| k.expose_secret().to_string()),
         base_url: settings.openai.base_url.clone(),
         model: settings.openai.model.clone(),
         request_timeout: Duration::from_secs(settings.openai.request_timeout_secs.max(1)),
@@ -61,7 +71,10 @@ struct Link<'a> {
 }
 
 impl Link<'_> {
-    fn with<T: crate::messages::Event>(self, recipient: actix::Recipient<Envelope<T>>) -> Outbox<T> {
+    fn with<T: crate::messages::Event>(
+        self,
+        recipient: actix::Recipient<Envelope<T>>,
+    ) -> Outbox<T> {
         Outbox::new(self.to, recipient, self.log.clone())
     }
 }
@@ -75,7 +88,10 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(actor: A) -> Addr<A> {
         Supervisor::start_in_arbiter(&actix::Arbiter::new().handle(), move |_| actor)
     }
-    let to = |name: &'static str| Link { to: name, log: &log };
+    let to = |name: &'static str| Link {
+        to: name,
+        log: &log,
+    };
 
     let analytics = supervise(AnalyticsActor::new(registry.register("analytics")));
     let store_actor = supervise(StoreActor::new(
@@ -83,26 +99,34 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         store,
         to("analytics").with(analytics.clone().recipient()),
     ));
-    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(AiClient::new(ai_settings(settings)));
-    let ai = supervise(AiActor::new(registry.register("ai"), writer, AiLinks {
-        analyzed: to("analytics").with(analytics.clone().recipient()),
-        wisdom: to("analytics").with(analytics.clone().recipient()),
-    }));
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> =
+        Arc::new(AiClient::new(ai_settings(settings)));
+    let ai = supervise(AiActor::new(
+        registry.register("ai"),
+        writer,
+        AiLinks {
+            analyzed: to("analytics").with(analytics.clone().recipient()),
+            wisdom: to("analytics").with(analytics.clone().recipient()),
+        },
+    ));
     let carousel = supervise(CarouselActor::new(
         registry.register("carousel"),
         settings.slide_handle(),
         settings.render.jpeg_quality,
         to("analytics").with(analytics.clone().recipient()),
     ));
-    let orchestrator = supervise(OrchestratorActor::new(registry.register("orchestrator"), OrchestratorLinks {
-        writer: to("ai").with(ai.clone().recipient()),
-        renderer: to("carousel").with(carousel.clone().recipient()),
-        saved: to("store").with(store_actor.clone().recipient()),
-        started: to("analytics").with(analytics.clone().recipient()),
-        steps: to("analytics").with(analytics.clone().recipient()),
-        completed: to("analytics").with(analytics.clone().recipient()),
-        routed: to("analytics").with(analytics.clone().recipient()),
-    }));
+    let orchestrator = supervise(OrchestratorActor::new(
+        registry.register("orchestrator"),
+        OrchestratorLinks {
+            writer: to("ai").with(ai.clone().recipient()),
+            renderer: to("carousel").with(carousel.clone().recipient()),
+            saved: to("store").with(store_actor.clone().recipient()),
+            started: to("analytics").with(analytics.clone().recipient()),
+            steps: to("analytics").with(analytics.clone().recipient()),
+            completed: to("analytics").with(analytics.clone().recipient()),
+            routed: to("analytics").with(analytics.clone().recipient()),
+        },
+    ));
     let backlog = Backlog::new(settings.ingest.max_backlog);
     let gateway = supervise(GatewayActor::new(
         registry.register("gateway"),
@@ -131,23 +155,37 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
 
 /// Connects the store and applies migrations: what both `serve` and `migrate` start with.
 pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<Store> {
-    let store = Store::connect(&settings.database)?.with_metrics(metrics.store_query_seconds.clone());
+    let store =
+        Store::connect(&settings.database)?.with_metrics(metrics.store_query_seconds.clone());
     let applied = store.migrate().await?;
     if applied > 0 {
-        tracing::info!(applied, backend = store.backend().as_str(), "migrations applied");
+        tracing::info!(
+            applied,
+            backend = store.backend().as_str(),
+            "migrations applied"
+        );
     }
     Ok(store)
 }
 
 /// Hands one stored update to the gateway (the caller has reserved its backlog place).
 /// A row that no longer parses is marked failed rather than retried forever.
-async fn dispatch_stored(row: ReceivedUpdate, store: &Store, gateway: &Outbox<UserMessageReceived>, backlog: &Backlog) {
+async fn dispatch_stored(
+    row: ReceivedUpdate,
+    store: &Store,
+    gateway: &Outbox<UserMessageReceived>,
+    backlog: &Backlog,
+) {
     match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
         Ok(update) => {
-            let env = Envelope::correlated("store", correlation_for_update(row.update_id), UserMessageReceived {
-                update_id: row.update_id,
-                update: Box::new(update),
-            });
+            let env = Envelope::correlated(
+                "store",
+                correlation_for_update(row.update_id),
+                UserMessageReceived {
+                    update_id: row.update_id,
+                    update: Box::new(update),
+                },
+            );
             if let Err(e) = gateway.tell(env) {
                 backlog.release();
                 tracing::error!(update_id = row.update_id, error = %e, "gateway unavailable; update stays unfinished");
@@ -156,13 +194,20 @@ async fn dispatch_stored(row: ReceivedUpdate, store: &Store, gateway: &Outbox<Us
         Err(e) => {
             backlog.release();
             tracing::error!(update_id = row.update_id, error = %e, "stored update no longer parses; marking failed");
-            let _ = store.finish_update(row.update_id, UpdateStatus::FAILED).await;
+            let _ = store
+                .finish_update(row.update_id, UpdateStatus::FAILED)
+                .await;
         }
     }
 }
 
 /// Hands updates recorded before this start but never finished (a crash, a kill) back to the gateway.
-async fn replay_unfinished_updates(store: Store, gateway: Outbox<UserMessageReceived>, backlog: Backlog, before: chrono::NaiveDateTime) {
+async fn replay_unfinished_updates(
+    store: Store,
+    gateway: Outbox<UserMessageReceived>,
+    backlog: Backlog,
+    before: chrono::NaiveDateTime,
+) {
     let mut after = i64::MIN;
     loop {
         let page = match store.unfinished_dispatched(after, before, 500).await {
@@ -183,7 +228,11 @@ async fn replay_unfinished_updates(store: Store, gateway: Outbox<UserMessageRece
 }
 
 /// Claims updates that were acknowledged while the gateway's backlog was full, as places free up.
-async fn sweep_pending_updates(store: Store, gateway: Outbox<UserMessageReceived>, backlog: Backlog) {
+async fn sweep_pending_updates(
+    store: Store,
+    gateway: Outbox<UserMessageReceived>,
+    backlog: Backlog,
+) {
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     loop {
         tick.tick().await;
@@ -232,13 +281,21 @@ impl Application {
             max_connections: INGEST_WRITERS,
             ..settings.database.clone()
         };
-        let ingest_store = Store::connect(&ingest_settings)?.with_metrics(metrics.store_query_seconds.clone());
-        let ingest = Batcher::spawn("ingest", 65_536, settings.ingest.max_batch, INGEST_WRITERS, move |rows: Vec<NewReceivedUpdate>| {
-            let store = ingest_store.clone();
-            async move { store.record_updates(&rows).await }
-        });
+        let ingest_store =
+            Store::connect(&ingest_settings)?.with_metrics(metrics.store_query_seconds.clone());
+        let ingest = Batcher::spawn(
+            "ingest",
+            65_536,
+            settings.ingest.max_batch,
+            INGEST_WRITERS,
+            move |rows: Vec<NewReceivedUpdate>| {
+                let store = ingest_store.clone();
+                async move { store.record_updates(&rows).await }
+            },
+        );
         let addr = settings.http_addr()?;
-        let listener = TcpListener::bind(addr).map_err(|e| AppError::config("HTTP_ADDR", format!("cannot bind {addr}: {e}")))?;
+        let listener = TcpListener::bind(addr)
+            .map_err(|e| AppError::config("HTTP_ADDR", format!("cannot bind {addr}: {e}")))?;
         let port = listener
             .local_addr()
             .map_err(|e| AppError::io("reading the bound address", e))?
@@ -262,7 +319,10 @@ impl Application {
             App::new()
                 .app_data(app_state.clone())
                 .wrap(from_fn(routes::record_http_metrics))
-                .service(web::resource("/telegram/webhook").route(web::post().to(routes::telegram_webhook)))
+                .service(
+                    web::resource("/telegram/webhook")
+                        .route(web::post().to(routes::telegram_webhook)),
+                )
                 .route("/health", web::get().to(routes::health))
                 .route("/ready", web::get().to(routes::ready))
                 .route("/stats", web::get().to(routes::stats))
@@ -276,7 +336,8 @@ impl Application {
         let before = crate::store::now_utc();
         let (gateway, backlog) = (services.gateway_outbox(), services.backlog.clone());
         actix_rt::spawn(async move {
-            replay_unfinished_updates(store.clone(), gateway.clone(), backlog.clone(), before).await;
+            replay_unfinished_updates(store.clone(), gateway.clone(), backlog.clone(), before)
+                .await;
             sweep_pending_updates(store, gateway, backlog).await;
         });
         tracing::info!(port, backend = state.store.backend().as_str(), "listening");
@@ -307,7 +368,10 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (or a stop through the handle), lets in-flight requests
     /// finish, then flushes the event log.
     pub async fn run_until_stopped(self) -> AppResult<()> {
-        let result = self.server.await.map_err(|e| AppError::io("running the HTTP server", e));
+        let result = self
+            .server
+            .await
+            .map_err(|e| AppError::io("running the HTTP server", e));
         tracing::info!("HTTP server stopped; flushing the event log");
         self.services.event_log.flush().await;
         self.services.registry.mark_all_stopped();

@@ -76,7 +76,10 @@ pub fn profile_of(user: &User) -> UserProfile {
 }
 
 /// Splits `/cmd@bot args` into (`cmd`, `args`) when it is addressed to `bot_username` or to no bot.
-pub fn parse_command(text: &str, bot_username: &str) -> Result<Option<(String, String)>, &'static str> {
+pub fn parse_command(
+    text: &str,
+    bot_username: &str,
+) -> Result<Option<(String, String)>, &'static str> {
     let Some(rest) = text.strip_prefix('/') else {
         return Ok(None);
     };
@@ -136,14 +139,20 @@ mod tests {
     #[test]
     fn a_command_addressed_to_us_in_a_group_is_parsed() {
         assert_eq!(
-            parse_command("/carousel@Bible_VibeCoder_Bot  faith and code ", "bible_vibecoder_bot"),
+            parse_command(
+                "/carousel@Bible_VibeCoder_Bot  faith and code ",
+                "bible_vibecoder_bot"
+            ),
             Ok(Some(("carousel".into(), "faith and code".into())))
         );
     }
 
     #[test]
     fn a_command_for_another_bot_is_refused() {
-        assert_eq!(parse_command("/start@other_bot", "bible_vibecoder_bot"), Err("command for another bot"));
+        assert_eq!(
+            parse_command("/start@other_bot", "bible_vibecoder_bot"),
+            Err("command for another bot")
+        );
     }
 
     #[test]

@@ -46,7 +46,9 @@ impl<T: Clone> Seen<T> {
 }
 
 /// Starts a probe answering with `reply`; returns an outbox to it (with no event log) and its record.
-pub fn probe<T>(reply: impl Fn(&T) -> T::Reply + Send + 'static) -> (Outbox<T>, Seen<T>, Addr<Probe<T>>)
+pub fn probe<T>(
+    reply: impl Fn(&T) -> T::Reply + Send + 'static,
+) -> (Outbox<T>, Seen<T>, Addr<Probe<T>>)
 where
     T: Event + Clone + Unpin,
     T::Reply: actix::dev::MessageResponse<Probe<T>, Envelope<T>>,

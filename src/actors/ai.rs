@@ -75,7 +75,11 @@ pub struct AiActor {
 
 impl AiActor {
     pub fn new(service: ServiceHandle, writer: Arc<dyn ContentWriter>, links: AiLinks) -> Self {
-        AiActor { service, writer, links }
+        AiActor {
+            service,
+            writer,
+            links,
+        }
     }
 
     /// The client is stateless between calls; nothing to rebuild.
@@ -94,19 +98,27 @@ impl Handler<Envelope<ContentRequested>> for AiActor {
             let written = writer.write(env.payload.clone()).await;
             match &written.body {
                 WrittenBody::Slides(slides) => {
-                    let _ = links.analyzed.tell(env.caused("ai", AnalysisCompleted {
-                        request_id: env.payload.request_id,
-                        source: written.source.clone(),
-                        attempts: written.attempts,
-                        slides: slides.len(),
-                    }));
+                    let _ = links.analyzed.tell(env.caused(
+                        "ai",
+                        AnalysisCompleted {
+                            request_id: env.payload.request_id,
+                            source: written.source.clone(),
+                            attempts: written.attempts,
+                            slides: slides.len(),
+                        },
+                    ));
                 }
-                WrittenBody::Text(text) if matches!(env.payload.kind, ContentKind::Wisdom { .. }) => {
-                    let _ = links.wisdom.tell(env.caused("ai", WisdomGenerated {
-                        lang: env.payload.lang,
-                        text: text.clone(),
-                        source: written.source.clone(),
-                    }));
+                WrittenBody::Text(text)
+                    if matches!(env.payload.kind, ContentKind::Wisdom { .. }) =>
+                {
+                    let _ = links.wisdom.tell(env.caused(
+                        "ai",
+                        WisdomGenerated {
+                            lang: env.payload.lang,
+                            text: text.clone(),
+                            source: written.source.clone(),
+                        },
+                    ));
                 }
                 WrittenBody::Text(_) => {}
             }
@@ -127,20 +139,33 @@ mod tests {
         let (analyzed, seen_analyzed, _a) = ack_probe::<AnalysisCompleted>();
         let (wisdom, seen_wisdom, _w) = ack_probe::<WisdomGenerated>();
         let client = AiClient::new(crate::ai::AiSettings::default());
-        let actor = AiActor::new(ServiceHandle::detached("ai"), Arc::new(client), AiLinks { analyzed, wisdom }).start();
+        let actor = AiActor::new(
+            ServiceHandle::detached("ai"),
+            Arc::new(client),
+            AiLinks { analyzed, wisdom },
+        )
+        .start();
         let request_id = uuid::Uuid::now_v7();
 
         let written = actor
-            .send(Envelope::new("test", ContentRequested {
-                request_id,
-                lang: Lang::Ru,
-                kind: ContentKind::Carousel { topic: "Вера и сомнение".into(), slides: 6 },
-            }))
+            .send(Envelope::new(
+                "test",
+                ContentRequested {
+                    request_id,
+                    lang: Lang::Ru,
+                    kind: ContentKind::Carousel {
+                        topic: "Вера и сомнение".into(),
+                        slides: 6,
+                    },
+                },
+            ))
             .await
             .expect("mailbox")
             .expect("written");
 
-        let WrittenBody::Slides(slides) = written.body else { panic!("slides expected") };
+        let WrittenBody::Slides(slides) = written.body else {
+            panic!("slides expected")
+        };
         assert_eq!(slides.len(), 6);
         assert_eq!(slides[0].kind, SlideKind::Title);
         assert_eq!(written.source, "offline:no_api_key");
@@ -153,20 +178,30 @@ mod tests {
         let (analyzed, _seen_analyzed, _a) = ack_probe::<AnalysisCompleted>();
         let (wisdom, seen_wisdom, _w) = ack_probe::<WisdomGenerated>();
         let client = AiClient::new(crate::ai::AiSettings::default());
-        let actor = AiActor::new(ServiceHandle::detached("ai"), Arc::new(client), AiLinks { analyzed, wisdom }).start();
+        let actor = AiActor::new(
+            ServiceHandle::detached("ai"),
+            Arc::new(client),
+            AiLinks { analyzed, wisdom },
+        )
+        .start();
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
 
         let written = actor
-            .send(Envelope::new("test", ContentRequested {
-                request_id: uuid::Uuid::now_v7(),
-                lang: Lang::En,
-                kind: ContentKind::Wisdom { date },
-            }))
+            .send(Envelope::new(
+                "test",
+                ContentRequested {
+                    request_id: uuid::Uuid::now_v7(),
+                    lang: Lang::En,
+                    kind: ContentKind::Wisdom { date },
+                },
+            ))
             .await
             .expect("mailbox")
             .expect("written");
 
-        let WrittenBody::Text(text) = written.body else { panic!("text expected") };
+        let WrittenBody::Text(text) = written.body else {
+            panic!("text expected")
+        };
         assert!(!text.trim().is_empty());
         assert_eq!(seen_wisdom.payloads()[0].text, text);
     }

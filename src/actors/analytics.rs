@@ -1,8 +1,8 @@
 //! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
 use crate::error::AppError;
 use crate::messages::analytics::{
-    AlertSeverity, AlertTriggered, AnalyticsReport, HealthChecked, MetricsCollected, ReportRequested,
-    UserInteractionTracked,
+    AlertSeverity, AlertTriggered, AnalyticsReport, HealthChecked, MetricsCollected,
+    ReportRequested, UserInteractionTracked,
 };
 use crate::messages::data::UserCreated;
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
@@ -63,7 +63,11 @@ impl Handler<Envelope<UserInteractionTracked>> for AnalyticsActor {
     type Result = Ack;
     fn handle(&mut self, env: Envelope<UserInteractionTracked>, ctx: &mut Self::Context) -> Ack {
         supervised_sync(self, ctx, UserInteractionTracked::KIND, |this| {
-            *this.report.interactions.entry(env.payload.interaction).or_default() += 1;
+            *this
+                .report
+                .interactions
+                .entry(env.payload.interaction)
+                .or_default() += 1;
             this.count_event(UserInteractionTracked::KIND);
             Ok(())
         })
@@ -87,9 +91,15 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
         supervised_sync(self, ctx, AlertTriggered::KIND, |this| {
             let alert = env.payload;
             match alert.severity {
-                AlertSeverity::Critical => tracing::error!(service = %alert.service, message = %alert.message, "alert"),
-                AlertSeverity::Warning => tracing::warn!(service = %alert.service, message = %alert.message, "alert"),
-                AlertSeverity::Info => tracing::info!(service = %alert.service, message = %alert.message, "alert"),
+                AlertSeverity::Critical => {
+                    tracing::error!(service = %alert.service, message = %alert.message, "alert")
+                }
+                AlertSeverity::Warning => {
+                    tracing::warn!(service = %alert.service, message = %alert.message, "alert")
+                }
+                AlertSeverity::Info => {
+                    tracing::info!(service = %alert.service, message = %alert.message, "alert")
+                }
             }
             remember_alert(&mut this.alerts, alert);
             this.count_event(AlertTriggered::KIND);
@@ -159,8 +169,14 @@ mod tests {
             remember_alert(&mut alerts, alert(n));
         }
         assert_eq!(alerts.len(), RECENT_ALERTS);
-        assert_eq!(alerts.front().map(|a| a.message.clone()), Some("alert 5".to_string()));
-        assert_eq!(alerts.back().map(|a| a.message.clone()), Some(format!("alert {}", RECENT_ALERTS + 4)));
+        assert_eq!(
+            alerts.front().map(|a| a.message.clone()),
+            Some("alert 5".to_string())
+        );
+        assert_eq!(
+            alerts.back().map(|a| a.message.clone()),
+            Some(format!("alert {}", RECENT_ALERTS + 4))
+        );
     }
 
     #[actix_rt::test]
@@ -168,15 +184,25 @@ mod tests {
         let service = ServiceHandle::detached("analytics");
         let addr = AnalyticsActor::new(service.clone()).start();
         for interaction in ["command:/start", "command:/start", "text"] {
-            let env = Envelope::new("test", UserInteractionTracked {
-                user_id: Some(1),
-                chat_id: Some(1),
-                interaction: interaction.into(),
-            });
+            let env = Envelope::new(
+                "test",
+                UserInteractionTracked {
+                    user_id: Some(1),
+                    chat_id: Some(1),
+                    interaction: interaction.into(),
+                },
+            );
             addr.send(env).await.expect("mailbox").expect("handled");
         }
-        addr.send(Envelope::new("test", alert(1))).await.expect("mailbox").expect("handled");
-        let report = addr.send(ReportRequested).await.expect("mailbox").expect("report");
+        addr.send(Envelope::new("test", alert(1)))
+            .await
+            .expect("mailbox")
+            .expect("handled");
+        let report = addr
+            .send(ReportRequested)
+            .await
+            .expect("mailbox")
+            .expect("report");
         assert_eq!(report.interactions.get("command:/start"), Some(&2));
         assert_eq!(report.interactions.get("text"), Some(&1));
         assert_eq!(report.recent_alerts, vec![alert(1)]);

@@ -17,7 +17,12 @@ pub struct CarouselActor {
 }
 
 impl CarouselActor {
-    pub fn new(service: ServiceHandle, handle: String, jpeg_quality: u8, rendered: Outbox<ImagesRendered>) -> Self {
+    pub fn new(
+        service: ServiceHandle,
+        handle: String,
+        jpeg_quality: u8,
+        rendered: Outbox<ImagesRendered>,
+    ) -> Self {
         CarouselActor {
             service,
             handle,
@@ -50,11 +55,17 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
             let want_pdf = env.payload.pdf;
             let (images, pdf) = tokio::task::spawn_blocking(move || {
                 let images = render_carousel(&slides, &options)?;
-                let pdf = if want_pdf { Some(render_pdf(&images)?) } else { None };
+                let pdf = if want_pdf {
+                    Some(render_pdf(&images)?)
+                } else {
+                    None
+                };
                 Ok::<_, crate::render::RenderError>((images, pdf))
             })
             .await
-            .map_err(|e| AppError::internal("rendering slides", format!("render task failed: {e}")))?
+            .map_err(|e| {
+                AppError::internal("rendering slides", format!("render task failed: {e}"))
+            })?
             .map_err(|e| AppError::internal("rendering slides", e))?;
             let images: Vec<RenderedImage> = images
                 .into_iter()
@@ -66,12 +77,15 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
                     bytes: slide.bytes,
                 })
                 .collect();
-            let _ = rendered_outbox.tell(env.caused("carousel", ImagesRendered {
-                request_id: env.payload.request_id,
-                count: images.len(),
-                bytes_total: images.iter().map(|i| i.bytes.len()).sum(),
-                elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            }));
+            let _ = rendered_outbox.tell(env.caused(
+                "carousel",
+                ImagesRendered {
+                    request_id: env.payload.request_id,
+                    count: images.len(),
+                    bytes_total: images.iter().map(|i| i.bytes.len()).sum(),
+                    elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                },
+            ));
             Ok(RenderedCarousel { images, pdf })
         })
     }

@@ -35,24 +35,30 @@ impl Backlog {
     pub fn try_reserve(&self) -> bool {
         use std::sync::atomic::Ordering;
         self.in_flight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < self.limit).then_some(n + 1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.limit).then_some(n + 1)
+            })
             .is_ok()
     }
 
     /// Takes a place regardless of the limit (start-up replay must not wait).
     pub fn reserve_anyway(&self) {
-        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.in_flight
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub fn release(&self) {
         use std::sync::atomic::Ordering;
         let _ = self
             .in_flight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_sub(1)));
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_sub(1))
+            });
     }
 
     pub fn free(&self) -> usize {
-        self.limit.saturating_sub(self.in_flight.load(std::sync::atomic::Ordering::Acquire))
+        self.limit
+            .saturating_sub(self.in_flight.load(std::sync::atomic::Ordering::Acquire))
     }
 }
 
@@ -83,7 +89,12 @@ pub struct GatewayActor {
 }
 
 impl GatewayActor {
-    pub fn new(service: ServiceHandle, links: GatewayLinks, bot_username: String, backlog: Backlog) -> Self {
+    pub fn new(
+        service: ServiceHandle,
+        links: GatewayLinks,
+        bot_username: String,
+        backlog: Backlog,
+    ) -> Self {
         GatewayActor {
             service,
             links,
@@ -119,7 +130,11 @@ service_actor!(GatewayActor);
 impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
     type Result = ResponseActFuture<Self, Ack>;
 
-    fn handle(&mut self, env: Envelope<UserMessageReceived>, _: &mut Self::Context) -> Self::Result {
+    fn handle(
+        &mut self,
+        env: Envelope<UserMessageReceived>,
+        _: &mut Self::Context,
+    ) -> Self::Result {
         let links = self.links.clone();
         let in_flight = self.in_flight.clone();
         let inbound = classify(&env.payload.update, &self.bot_username);
@@ -142,28 +157,40 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                 let mut outcome = UpdateStatus::DONE;
                 if let Some(user) = store_user {
                     let user_id = user.id;
-                    let upsert = links.users.ask(env.caused("gateway", UserUpdated { user })).await??;
+                    let upsert = links
+                        .users
+                        .ask(env.caused("gateway", UserUpdated { user }))
+                        .await??;
                     if let (UpsertOutcome::Created, Some(chat_id)) = (upsert, inbound.chat_id) {
                         let session = env.caused("gateway", SessionSaved { user_id, chat_id });
                         links.sessions.ask(session).await??;
                     }
                 }
-                let tracked = env.caused("gateway", UserInteractionTracked {
-                    user_id: inbound.user.as_ref().map(|u| u.id),
-                    chat_id: inbound.chat_id,
-                    interaction: inbound.interaction(),
-                });
+                let tracked = env.caused(
+                    "gateway",
+                    UserInteractionTracked {
+                        user_id: inbound.user.as_ref().map(|u| u.id),
+                        chat_id: inbound.chat_id,
+                        interaction: inbound.interaction(),
+                    },
+                );
                 warn_unless_sent(links.interactions.tell(tracked));
                 match &inbound.route {
                     Route::Command { name, args } => {
                         if let Some(chat_id) = inbound.chat_id {
-                            let command = env.caused("gateway", CommandExecuted {
-                                chat_id,
-                                user_id: inbound.user.as_ref().map(|u| u.id),
-                                command: name.clone(),
-                                args: args.clone(),
-                                language_code: inbound.user.as_ref().and_then(|u| u.language_code.clone()),
-                            });
+                            let command = env.caused(
+                                "gateway",
+                                CommandExecuted {
+                                    chat_id,
+                                    user_id: inbound.user.as_ref().map(|u| u.id),
+                                    command: name.clone(),
+                                    args: args.clone(),
+                                    language_code: inbound
+                                        .user
+                                        .as_ref()
+                                        .and_then(|u| u.language_code.clone()),
+                                },
+                            );
                             links.commands.tell(command)?;
                         }
                     }
@@ -173,10 +200,13 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     }
                     Route::PrivateText | Route::Callback { .. } => {}
                 }
-                let done = env.caused("gateway", HistoryLogged {
-                    update_id: env.payload.update_id,
-                    outcome: outcome.to_string(),
-                });
+                let done = env.caused(
+                    "gateway",
+                    HistoryLogged {
+                        update_id: env.payload.update_id,
+                        outcome: outcome.to_string(),
+                    },
+                );
                 links.history.ask(done).await??;
                 Ok::<(), AppError>(())
             }
@@ -208,12 +238,19 @@ mod tests {
     use actix::Actor;
 
     fn update(json: serde_json::Value) -> Envelope<UserMessageReceived> {
-        let update: teloxide::types::Update = serde_json::from_str(&json.to_string()).expect("valid update");
-        assert!(!matches!(update.kind, teloxide::types::UpdateKind::Error(_)), "test update must parse");
-        Envelope::new("test", UserMessageReceived {
-            update_id: i64::from(update.id.0),
-            update: Box::new(update),
-        })
+        let update: teloxide::types::Update =
+            serde_json::from_str(&json.to_string()).expect("valid update");
+        assert!(
+            !matches!(update.kind, teloxide::types::UpdateKind::Error(_)),
+            "test update must parse"
+        );
+        Envelope::new(
+            "test",
+            UserMessageReceived {
+                update_id: i64::from(update.id.0),
+                update: Box::new(update),
+            },
+        )
     }
 
     fn message(update_id: u32, chat: serde_json::Value, text: &str) -> serde_json::Value {
@@ -243,21 +280,55 @@ mod tests {
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
-        let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into(), Backlog::new(8)).start();
+        let links = GatewayLinks {
+            users,
+            sessions,
+            history,
+            interactions,
+            commands,
+        };
+        let gateway = GatewayActor::new(
+            ServiceHandle::detached("gateway"),
+            links,
+            "vibe_bot".into(),
+            Backlog::new(8),
+        )
+        .start();
 
-        let env = update(message(5, serde_json::json!({"id": 7, "type": "private"}), "/start"));
+        let env = update(message(
+            5,
+            serde_json::json!({"id": 7, "type": "private"}),
+            "/start",
+        ));
         let correlation = env.correlation_id;
         gateway.send(env).await.expect("mailbox").expect("handled");
 
         assert_eq!(seen_users.payloads()[0].user.first_name, "Ада");
-        assert_eq!(seen_sessions.payloads(), vec![SessionSaved { user_id: 7, chat_id: 7 }]);
+        assert_eq!(
+            seen_sessions.payloads(),
+            vec![SessionSaved {
+                user_id: 7,
+                chat_id: 7
+            }]
+        );
         let commands = seen_commands.all();
         assert_eq!(commands.len(), 1);
         assert_eq!(commands[0].payload.command, "start");
-        assert_eq!(commands[0].correlation_id, correlation, "the command keeps the update's correlation id");
-        assert_eq!(seen_interactions.payloads()[0].interaction, "command:/start");
-        assert_eq!(seen_history.payloads(), vec![HistoryLogged { update_id: 5, outcome: "done".into() }]);
+        assert_eq!(
+            commands[0].correlation_id, correlation,
+            "the command keeps the update's correlation id"
+        );
+        assert_eq!(
+            seen_interactions.payloads()[0].interaction,
+            "command:/start"
+        );
+        assert_eq!(
+            seen_history.payloads(),
+            vec![HistoryLogged {
+                update_id: 5,
+                outcome: "done".into()
+            }]
+        );
     }
 
     #[actix_rt::test]
@@ -267,37 +338,80 @@ mod tests {
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
-        let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(ServiceHandle::detached("gateway"), links, "vibe_bot".into(), Backlog::new(8)).start();
+        let links = GatewayLinks {
+            users,
+            sessions,
+            history,
+            interactions,
+            commands,
+        };
+        let gateway = GatewayActor::new(
+            ServiceHandle::detached("gateway"),
+            links,
+            "vibe_bot".into(),
+            Backlog::new(8),
+        )
+        .start();
         let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
 
-        gateway.send(update(message(1, group.clone(), "hello all"))).await.expect("mailbox").expect("ok");
-        gateway.send(update(message(2, group, "/start@other_bot"))).await.expect("mailbox").expect("ok");
+        gateway
+            .send(update(message(1, group.clone(), "hello all")))
+            .await
+            .expect("mailbox")
+            .expect("ok");
+        gateway
+            .send(update(message(2, group, "/start@other_bot")))
+            .await
+            .expect("mailbox")
+            .expect("ok");
 
         assert_eq!(seen_commands.count(), 0);
         assert_eq!(seen_sessions.count(), 0, "known users get no new session");
-        let outcomes: Vec<String> = seen_history.payloads().into_iter().map(|h| h.outcome).collect();
+        let outcomes: Vec<String> = seen_history
+            .payloads()
+            .into_iter()
+            .map(|h| h.outcome)
+            .collect();
         assert_eq!(outcomes, vec!["ignored", "ignored"]);
     }
 
     #[actix_rt::test]
     async fn a_store_failure_is_returned_to_the_caller_and_counted() {
-        let (users, _seen, _u) = probe::<UserUpdated>(|_| Err(AppError::internal("upsert", "store down")));
+        let (users, _seen, _u) =
+            probe::<UserUpdated>(|_| Err(AppError::internal("upsert", "store down")));
         let (sessions, _s1, _s) = ack_probe::<SessionSaved>();
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
         let service = ServiceHandle::detached("gateway");
-        let links = GatewayLinks { users, sessions, history, interactions, commands };
-        let gateway = GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();
+        let links = GatewayLinks {
+            users,
+            sessions,
+            history,
+            interactions,
+            commands,
+        };
+        let gateway =
+            GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();
 
         let result = gateway
-            .send(update(message(3, serde_json::json!({"id": 7, "type": "private"}), "hi")))
+            .send(update(message(
+                3,
+                serde_json::json!({"id": 7, "type": "private"}),
+                "hi",
+            )))
             .await
             .expect("mailbox");
 
-        assert!(result.expect_err("must fail").to_string().contains("store down"));
-        assert_eq!(seen_history.count(), 0, "an unfinished update stays pending for replay");
+        assert!(result
+            .expect_err("must fail")
+            .to_string()
+            .contains("store down"));
+        assert_eq!(
+            seen_history.count(),
+            0,
+            "an unfinished update stays pending for replay"
+        );
         assert_eq!(service.status().failed, 1);
     }
 }

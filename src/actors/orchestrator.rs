@@ -56,10 +56,13 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
         supervised(self, CommandExecuted::KIND, async move {
             let to = route_of(&env.payload.command);
             tracing::info!(correlation_id = %env.correlation_id, command = %env.payload.command, to, "command routed");
-            routed.tell(env.caused("orchestrator", EventRouted {
-                event_type: CommandExecuted::KIND.to_string(),
-                to: to.to_string(),
-            }))
+            routed.tell(env.caused(
+                "orchestrator",
+                EventRouted {
+                    event_type: CommandExecuted::KIND.to_string(),
+                    to: to.to_string(),
+                },
+            ))
         })
     }
 }
@@ -75,16 +78,25 @@ impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
             GenerateRequested::KIND,
             async move {
                 let workflow_id = env.payload.request_id;
-                let _ = links.started.tell(env.caused("orchestrator", Started {
-                    workflow_id,
-                    kind: "carousel".into(),
-                }));
+                let _ = links.started.tell(env.caused(
+                    "orchestrator",
+                    Started {
+                        workflow_id,
+                        kind: "carousel".into(),
+                    },
+                ));
                 let result = run_carousel(&links, &env).await;
                 let outcome = match &result {
                     Ok(_) => "done".to_string(),
                     Err(e) => format!("failed: {e}"),
                 };
-                let _ = links.completed.tell(env.caused("orchestrator", Completed { workflow_id, outcome }));
+                let _ = links.completed.tell(env.caused(
+                    "orchestrator",
+                    Completed {
+                        workflow_id,
+                        outcome,
+                    },
+                ));
                 result
             }
             .instrument(span),
@@ -92,60 +104,81 @@ impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
     }
 }
 
-async fn run_carousel(links: &OrchestratorLinks, env: &Envelope<GenerateRequested>) -> Result<CarouselOutput, AppError> {
+async fn run_carousel(
+    links: &OrchestratorLinks,
+    env: &Envelope<GenerateRequested>,
+) -> Result<CarouselOutput, AppError> {
     let request = &env.payload;
     let spec = &request.spec;
     let writing = Instant::now();
     let written = links
         .writer
-        .ask(env.caused("orchestrator", ContentRequested {
-            request_id: request.request_id,
-            lang: spec.lang,
-            kind: ContentKind::Carousel {
-                topic: spec.topic.clone(),
-                slides: spec.slides,
+        .ask(env.caused(
+            "orchestrator",
+            ContentRequested {
+                request_id: request.request_id,
+                lang: spec.lang,
+                kind: ContentKind::Carousel {
+                    topic: spec.topic.clone(),
+                    slides: spec.slides,
+                },
             },
-        }))
+        ))
         .await??;
     let WrittenBody::Slides(slides) = written.body else {
-        return Err(AppError::internal("writing slides", "the writer answered text instead of slides"));
+        return Err(AppError::internal(
+            "writing slides",
+            "the writer answered text instead of slides",
+        ));
     };
     let writing_ms = elapsed_ms(writing);
-    let _ = links.steps.tell(env.caused("orchestrator", StepCompleted {
-        workflow_id: request.request_id,
-        step: "writing".into(),
-        elapsed_ms: writing_ms,
-    }));
+    let _ = links.steps.tell(env.caused(
+        "orchestrator",
+        StepCompleted {
+            workflow_id: request.request_id,
+            step: "writing".into(),
+            elapsed_ms: writing_ms,
+        },
+    ));
 
     let rendering = Instant::now();
     let rendered = links
         .renderer
-        .ask(env.caused("orchestrator", SlidesGenerated {
-            request_id: request.request_id,
-            slides: slides.clone(),
-            style: spec.style,
-            size: spec.size,
-            format: spec.format,
-            pdf: spec.pdf,
-        }))
+        .ask(env.caused(
+            "orchestrator",
+            SlidesGenerated {
+                request_id: request.request_id,
+                slides: slides.clone(),
+                style: spec.style,
+                size: spec.size,
+                format: spec.format,
+                pdf: spec.pdf,
+            },
+        ))
         .await??;
     let rendering_ms = elapsed_ms(rendering);
-    let _ = links.steps.tell(env.caused("orchestrator", StepCompleted {
-        workflow_id: request.request_id,
-        step: "rendering".into(),
-        elapsed_ms: rendering_ms,
-    }));
+    let _ = links.steps.tell(env.caused(
+        "orchestrator",
+        StepCompleted {
+            workflow_id: request.request_id,
+            step: "rendering".into(),
+            elapsed_ms: rendering_ms,
+        },
+    ));
 
     let saved = links
         .saved
-        .ask(env.caused("orchestrator", CarouselSaved {
-            request_id: request.request_id,
-            user_id: request.user_id,
-            topic: spec.topic.clone(),
-            slides: slides.len(),
-            style: spec.style.to_string(),
-            content_source: written.source.clone(),
-        }))
+        .ask(env.caused(
+            "orchestrator",
+            CarouselSaved {
+                request_id: request.request_id,
+                user_id: request.user_id,
+                topic: spec.topic.clone(),
+                slides: slides.len(),
+                style: spec.style.to_string(),
+                content_source: written.source.clone(),
+            },
+        ))
         .await;
     if let Err(e) = saved.and_then(|inner| inner) {
         // The images exist; losing the history row must not lose the carousel.
@@ -178,7 +211,11 @@ mod tests {
     fn slides(n: usize) -> Vec<Slide> {
         (0..n)
             .map(|i| Slide {
-                kind: if i == 0 { SlideKind::Title } else { SlideKind::Idea },
+                kind: if i == 0 {
+                    SlideKind::Title
+                } else {
+                    SlideKind::Idea
+                },
                 title: format!("✨ Slide {i}"),
                 body: "Body".into(),
             })
@@ -186,19 +223,22 @@ mod tests {
     }
 
     fn request() -> Envelope<GenerateRequested> {
-        Envelope::new("test", GenerateRequested {
-            request_id: uuid::Uuid::now_v7(),
-            user_id: Some(7),
-            spec: CarouselSpec {
-                topic: "Faith and code".into(),
-                slides: 4,
-                lang: Lang::En,
-                style: Style::Minimal,
-                size: SlideSize::Square,
-                format: ImageFormat::Png,
-                pdf: false,
+        Envelope::new(
+            "test",
+            GenerateRequested {
+                request_id: uuid::Uuid::now_v7(),
+                user_id: Some(7),
+                spec: CarouselSpec {
+                    topic: "Faith and code".into(),
+                    slides: 4,
+                    lang: Lang::En,
+                    style: Style::Minimal,
+                    size: SlideSize::Square,
+                    format: ImageFormat::Png,
+                    pdf: false,
+                },
             },
-        })
+        )
     }
 
     struct Probes {
@@ -211,8 +251,14 @@ mod tests {
 
     fn probes(render_fails: bool) -> Probes {
         let (writer, _w, a1) = probe::<ContentRequested>(|req| {
-            let ContentKind::Carousel { slides: n, .. } = &req.kind else { panic!("carousel expected") };
-            Ok(WrittenContent { body: WrittenBody::Slides(slides(*n)), source: "model".into(), attempts: 1 })
+            let ContentKind::Carousel { slides: n, .. } = &req.kind else {
+                panic!("carousel expected")
+            };
+            Ok(WrittenContent {
+                body: WrittenBody::Slides(slides(*n)),
+                source: "model".into(),
+                attempts: 1,
+            })
         });
         let (renderer, seen_renderer, a2) = probe::<SlidesGenerated>(move |req| {
             if render_fails {
@@ -240,28 +286,53 @@ mod tests {
         let (completed, seen_completed, a6) = ack_probe::<Completed>();
         let (routed, _r, a7) = ack_probe::<EventRouted>();
         Probes {
-            links: OrchestratorLinks { writer, renderer, saved, started, steps, completed, routed },
+            links: OrchestratorLinks {
+                writer,
+                renderer,
+                saved,
+                started,
+                steps,
+                completed,
+                routed,
+            },
             saved: seen_saved,
             completed: seen_completed,
             renderer: seen_renderer,
-            _keep: vec![Box::new(a1), Box::new(a2), Box::new(a3), Box::new(a4), Box::new(a5), Box::new(a6), Box::new(a7)],
+            _keep: vec![
+                Box::new(a1),
+                Box::new(a2),
+                Box::new(a3),
+                Box::new(a4),
+                Box::new(a5),
+                Box::new(a6),
+                Box::new(a7),
+            ],
         }
     }
 
     #[actix_rt::test]
     async fn a_carousel_request_is_written_rendered_saved_and_returned() {
         let p = probes(false);
-        let orchestrator = OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone()).start();
+        let orchestrator =
+            OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone())
+                .start();
         let env = request();
         let correlation = env.correlation_id;
 
-        let output = orchestrator.send(env).await.expect("mailbox").expect("carousel");
+        let output = orchestrator
+            .send(env)
+            .await
+            .expect("mailbox")
+            .expect("carousel");
 
         assert_eq!(output.slides.len(), 4);
         assert_eq!(output.images.len(), 4);
         assert_eq!(output.content_source, "model");
         let render = &p.renderer.all()[0];
-        assert_eq!((render.payload.style, render.payload.size), (Style::Minimal, SlideSize::Square));
+        assert_eq!(
+            (render.payload.style, render.payload.size),
+            (Style::Minimal, SlideSize::Square)
+        );
         assert_eq!(render.correlation_id, correlation);
         assert_eq!(p.saved.payloads()[0].topic, "Faith and code");
         assert_eq!(p.completed.payloads()[0].outcome, "done");
@@ -270,9 +341,15 @@ mod tests {
     #[actix_rt::test]
     async fn a_failed_render_fails_the_request_and_the_workflow_says_so() {
         let p = probes(true);
-        let orchestrator = OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone()).start();
+        let orchestrator =
+            OrchestratorActor::new(ServiceHandle::detached("orchestrator"), p.links.clone())
+                .start();
 
-        let err = orchestrator.send(request()).await.expect("mailbox").expect_err("must fail");
+        let err = orchestrator
+            .send(request())
+            .await
+            .expect("mailbox")
+            .expect_err("must fail");
 
         assert!(err.to_string().contains("out of ink"), "{err}");
         assert_eq!(p.saved.count(), 0, "nothing half-made is recorded");

@@ -23,13 +23,19 @@ impl StoreActor {
     /// Must be called inside a tokio runtime (it starts the batch writer).
     pub fn new(service: ServiceHandle, store: Store, user_created: Outbox<UserCreated>) -> Self {
         let writer = store.clone();
-        let finished = Batcher::spawn("finish_updates", 65_536, 512, 1, move |batch: Vec<(i64, String)>| {
-            let store = writer.clone();
-            async move {
-                let count = batch.len();
-                store.finish_updates(&batch).await.map(|()| vec![(); count])
-            }
-        });
+        let finished = Batcher::spawn(
+            "finish_updates",
+            65_536,
+            512,
+            1,
+            move |batch: Vec<(i64, String)>| {
+                let store = writer.clone();
+                async move {
+                    let count = batch.len();
+                    store.finish_updates(&batch).await.map(|()| vec![(); count])
+                }
+            },
+        );
         StoreActor {
             service,
             store,
@@ -53,9 +59,12 @@ impl Handler<Envelope<UserUpdated>> for StoreActor {
         supervised(self, UserUpdated::KIND, async move {
             let outcome = store.upsert_user(&env.payload.user).await?;
             if outcome == UpsertOutcome::Created {
-                let created = env.caused("store", UserCreated {
-                    user: env.payload.user.clone(),
-                });
+                let created = env.caused(
+                    "store",
+                    UserCreated {
+                        user: env.payload.user.clone(),
+                    },
+                );
                 if let Err(e) = announce.tell(created) {
                     tracing::warn!(error = %e, "could not announce a new user");
                 }
@@ -71,7 +80,9 @@ impl Handler<Envelope<HistoryLogged>> for StoreActor {
     fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
         let finished = self.finished.clone();
         supervised(self, HistoryLogged::KIND, async move {
-            finished.submit((env.payload.update_id, env.payload.outcome)).await
+            finished
+                .submit((env.payload.update_id, env.payload.outcome))
+                .await
         })
     }
 }
@@ -119,7 +130,8 @@ mod tests {
 
     async fn temp_store(dir: &tempfile::TempDir) -> Store {
         let url = format!("sqlite://{}/test.db", dir.path().display());
-        let settings = Settings::load_from(|name| (name == "DATABASE_URL").then(|| url.clone())).expect("settings");
+        let settings = Settings::load_from(|name| (name == "DATABASE_URL").then(|| url.clone()))
+            .expect("settings");
         let store = Store::connect(&settings.database).expect("pool");
         store.migrate().await.expect("migrations");
         store
@@ -140,10 +152,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = temp_store(&dir).await;
         let (announce, created, _probe) = ack_probe::<UserCreated>();
-        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+        let actor =
+            StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
 
-        let first = actor.send(Envelope::new("test", UserUpdated { user: ada("Ада") })).await.expect("mailbox");
-        let second = actor.send(Envelope::new("test", UserUpdated { user: ada("Ада Л.") })).await.expect("mailbox");
+        let first = actor
+            .send(Envelope::new(
+                "test",
+                UserUpdated {
+                    user: ada("Ада")
+                },
+            ))
+            .await
+            .expect("mailbox");
+        let second = actor
+            .send(Envelope::new(
+                "test",
+                UserUpdated {
+                    user: ada("Ада Л."),
+                },
+            ))
+            .await
+            .expect("mailbox");
 
         assert_eq!(first.expect("stored"), UpsertOutcome::Created);
         assert_eq!(second.expect("stored"), UpsertOutcome::Updated);
@@ -157,16 +186,53 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = temp_store(&dir).await;
         let (announce, _created, _probe) = ack_probe::<UserCreated>();
-        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
-        actor.send(Envelope::new("test", UserUpdated { user: ada("Ада") })).await.expect("mailbox").expect("ok");
+        let actor =
+            StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+        actor
+            .send(Envelope::new(
+                "test",
+                UserUpdated {
+                    user: ada("Ада")
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("ok");
 
-        actor.send(Envelope::new("test", SessionSaved { user_id: 42, chat_id: 42 })).await.expect("mailbox").expect("ok");
-        let mut chosen = store.settings_of(42).await.expect("query").expect("defaults exist");
+        actor
+            .send(Envelope::new(
+                "test",
+                SessionSaved {
+                    user_id: 42,
+                    chat_id: 42,
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("ok");
+        let mut chosen = store
+            .settings_of(42)
+            .await
+            .expect("query")
+            .expect("defaults exist");
         assert_eq!((chosen.style.as_str(), chosen.slides), ("galaxy", 10));
         chosen.style = "minimal".into();
         store.save_settings(&chosen).await.expect("saved");
-        actor.send(Envelope::new("test", SessionSaved { user_id: 42, chat_id: 42 })).await.expect("mailbox").expect("ok");
+        actor
+            .send(Envelope::new(
+                "test",
+                SessionSaved {
+                    user_id: 42,
+                    chat_id: 42,
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("ok");
 
-        assert_eq!(store.settings_of(42).await.expect("query").map(|s| s.style), Some("minimal".to_string()));
+        assert_eq!(
+            store.settings_of(42).await.expect("query").map(|s| s.style),
+            Some("minimal".to_string())
+        );
     }
 }

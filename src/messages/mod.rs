@@ -158,46 +158,6 @@ where
 /// A reply that is only an acknowledgement (or a failure the sender should know about).
 pub type Ack = Result<(), AppError>;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_caused_message_keeps_the_correlation_and_points_at_its_cause() {
-        let root = Envelope::new("gateway", telegram::CommandExecuted::example());
-        let child = root.caused("orchestrator", workflow::EventRouted {
-            event_type: "x".into(),
-            to: "y".into(),
-        });
-        assert_eq!(child.correlation_id, root.correlation_id);
-        assert_eq!(child.causation_id, Some(root.id));
-        assert_ne!(child.id, root.id);
-    }
-
-    #[test]
-    fn the_same_update_always_gets_the_same_correlation_id() {
-        assert_eq!(correlation_for_update(42), correlation_for_update(42));
-        assert_ne!(correlation_for_update(42), correlation_for_update(43));
-    }
-
-    #[test]
-    fn an_envelope_record_names_its_kind_and_serializes_the_payload() {
-        let env = Envelope::new("gateway", telegram::CommandExecuted::example());
-        let rec = env.record();
-        assert_eq!(rec.event_type, "telegram.command.executed");
-        let payload: serde_json::Value = serde_json::from_str(&rec.payload).expect("json");
-        assert_eq!(payload["command"], "start");
-    }
-
-    #[test]
-    fn there_are_twenty_five_distinct_event_kinds() {
-        let kinds = all_kinds();
-        let unique: std::collections::HashSet<_> = kinds.iter().collect();
-        assert_eq!(kinds.len(), 25);
-        assert_eq!(unique.len(), 25);
-    }
-}
-
 /// Every event kind, for documentation and tests.
 pub fn all_kinds() -> Vec<&'static str> {
     vec![
@@ -227,4 +187,47 @@ pub fn all_kinds() -> Vec<&'static str> {
         workflow::Completed::KIND,
         workflow::EventRouted::KIND,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caused_message_keeps_the_correlation_and_points_at_its_cause() {
+        let root = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let child = root.caused(
+            "orchestrator",
+            workflow::EventRouted {
+                event_type: "x".into(),
+                to: "y".into(),
+            },
+        );
+        assert_eq!(child.correlation_id, root.correlation_id);
+        assert_eq!(child.causation_id, Some(root.id));
+        assert_ne!(child.id, root.id);
+    }
+
+    #[test]
+    fn the_same_update_always_gets_the_same_correlation_id() {
+        assert_eq!(correlation_for_update(42), correlation_for_update(42));
+        assert_ne!(correlation_for_update(42), correlation_for_update(43));
+    }
+
+    #[test]
+    fn an_envelope_record_names_its_kind_and_serializes_the_payload() {
+        let env = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let rec = env.record();
+        assert_eq!(rec.event_type, "telegram.command.executed");
+        let payload: serde_json::Value = serde_json::from_str(&rec.payload).expect("json");
+        assert_eq!(payload["command"], "start");
+    }
+
+    #[test]
+    fn there_are_twenty_five_distinct_event_kinds() {
+        let kinds = all_kinds();
+        let unique: std::collections::HashSet<_> = kinds.iter().collect();
+        assert_eq!(kinds.len(), 25);
+        assert_eq!(unique.len(), 25);
+    }
 }

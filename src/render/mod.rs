@@ -1,8 +1,665 @@
-// TEMPORARY PLACEHOLDER — never committed; replaced by the real renderer from helper-1.
-use crate::domain::{ImageFormat, Slide, SlideSize, Style};
-pub struct RenderOptions { pub style: Style, pub size: SlideSize, pub format: ImageFormat, pub jpeg_quality: u8, pub handle: String }
-pub struct RenderedSlide { pub index: usize, pub bytes: Vec<u8>, pub width: u32, pub height: u32, pub format: ImageFormat }
-impl RenderedSlide { pub fn file_name(&self) -> String { format!("slide-{:02}.png", self.index + 1) } pub fn mime(&self) -> &'static str { "image/png" } }
-#[derive(Debug, thiserror::Error)] pub enum RenderError { #[error("x")] X }
-pub fn render_carousel(_s: &[Slide], _o: &RenderOptions) -> Result<Vec<RenderedSlide>, RenderError> { Err(RenderError::X) }
-pub fn render_pdf(_s: &[RenderedSlide]) -> Result<Vec<u8>, RenderError> { Err(RenderError::X) }
+//! Slide rendering engine: turns [`Slide`]s into Instagram-ready PNG/JPEG images
+//! (1080×1350 or 1080×1080) in three styles, and a carousel into a PDF.
+//!
+//! Synchronous and CPU-bound: slides of a carousel render in parallel on rayon's
+//! pool; async callers should wrap calls in `tokio::task::spawn_blocking`.
+//!
+//! Text handling: input is sanitised (control characters, NUL, bidi overrides and
+//! invisible format characters removed, see [`text::sanitize`]), each character is
+//! drawn with the first bundled font that covers it (title/body face → the other
+//! Inter weight → Symbola for emoji and symbols), and characters that no bundled
+//! font covers are **dropped** (never drawn as tofu boxes).
+
+pub mod background;
+pub mod fonts;
+pub mod layout;
+pub mod paint;
+pub mod pdf;
+pub mod samples;
+pub mod style;
+pub mod text;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::Cursor;
+
+use ab_glyph::{point, Font, Glyph};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, RgbImage};
+use rayon::prelude::*;
+
+use crate::domain::{ImageFormat, Slide, SlideKind, SlideSize, Style};
+
+use self::fonts::{FontStack, Fonts};
+use self::layout::{fit_text, Align, Layout, Rect, SizeRange, TextSpec};
+use self::paint::{draw_layout, fill_round_rect, soft_dot};
+use self::style::{default_emoji, Frame, Palette, Typography, INK, VIBRANT_CARD};
+
+pub use self::pdf::render_pdf;
+
+/// How to render a carousel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub style: Style,
+    pub size: SlideSize,
+    pub format: ImageFormat,
+    /// JPEG quality 1–100 (values outside are clamped); ignored for PNG.
+    pub jpeg_quality: u8,
+    /// Shown in every slide's footer, e.g. "@bible_vibecoder_bot".
+    pub handle: String,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            style: Style::Galaxy,
+            size: SlideSize::Portrait,
+            format: ImageFormat::Png,
+            jpeg_quality: 90,
+            handle: "@bible_vibecoder_bot".to_string(),
+        }
+    }
+}
+
+/// One encoded slide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedSlide {
+    /// 0-based position in the carousel.
+    pub index: usize,
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+}
+
+impl RenderedSlide {
+    /// "slide-01.png", "slide-02.jpg", … (1-based, two digits).
+    pub fn file_name(&self) -> String {
+        let ext = match self.format {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+        };
+        format!("slide-{:02}.{ext}", self.index + 1)
+    }
+
+    pub fn mime(&self) -> &'static str {
+        match self.format {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// A bundled font that failed to parse (a build problem, not an input problem).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bundled font {name} is unusable: {reason}")]
+pub struct FontError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("no slides to render")]
+    Empty,
+    #[error("slide index {index} is outside a carousel of {total} slides")]
+    IndexOutOfRange { index: usize, total: usize },
+    #[error(transparent)]
+    Font(#[from] FontError),
+    #[error("failed to encode slide {} as {format}", slide + 1)]
+    Encode {
+        slide: usize,
+        format: ImageFormat,
+        #[source]
+        source: image::ImageError,
+    },
+    #[error("cannot put slide {} into the PDF: {reason}", slide + 1)]
+    Pdf { slide: usize, reason: String },
+}
+
+/// Renders one slide (`index` is 0-based, `total` the carousel length for the n/N counter).
+pub fn render_slide(
+    slide: &Slide,
+    index: usize,
+    total: usize,
+    opts: &RenderOptions,
+) -> Result<RenderedSlide, RenderError> {
+    let img = render_image(slide, index, total, opts)?;
+    let bytes =
+        encode(&img, opts.format, opts.jpeg_quality).map_err(|source| RenderError::Encode {
+            slide: index,
+            format: opts.format,
+            source,
+        })?;
+    Ok(RenderedSlide {
+        index,
+        bytes,
+        width: img.width(),
+        height: img.height(),
+        format: opts.format,
+    })
+}
+
+/// Renders all slides in parallel (rayon); the result is in slide order.
+pub fn render_carousel(
+    slides: &[Slide],
+    opts: &RenderOptions,
+) -> Result<Vec<RenderedSlide>, RenderError> {
+    if slides.is_empty() {
+        return Err(RenderError::Empty);
+    }
+    let total = slides.len();
+    slides
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| render_slide(s, i, total, opts))
+        .collect()
+}
+
+/// Encodes an RGB image: PNG with fast compression (fdeflate) and the Up filter
+/// (cheap, and the best fixed filter for smooth vertical gradients), or baseline
+/// JPEG at `jpeg_quality` (clamped to 1–100).
+pub fn encode(
+    img: &RgbImage,
+    format: ImageFormat,
+    jpeg_quality: u8,
+) -> Result<Vec<u8>, image::ImageError> {
+    let mut out = Cursor::new(Vec::with_capacity(img.as_raw().len() / 3));
+    match format {
+        ImageFormat::Png => {
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Up)
+                .write_image(
+                    img.as_raw(),
+                    img.width(),
+                    img.height(),
+                    ExtendedColorType::Rgb8,
+                )?
+        }
+        ImageFormat::Jpeg => JpegEncoder::new_with_quality(&mut out, jpeg_quality.clamp(1, 100))
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                ExtendedColorType::Rgb8,
+            )?,
+    }
+    Ok(out.into_inner())
+}
+
+/// Draws one slide into an RGB image without encoding it (used by tests and benches).
+pub fn render_image(
+    slide: &Slide,
+    index: usize,
+    total: usize,
+    opts: &RenderOptions,
+) -> Result<RgbImage, RenderError> {
+    if index >= total {
+        return Err(RenderError::IndexOutOfRange { index, total });
+    }
+    render_image_traced(slide, index, total, opts).map(|(img, _)| img)
+}
+
+/// What a piece of drawn text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRole {
+    Numeral,
+    Emoji,
+    Title,
+    Body,
+    Counter,
+    Handle,
+}
+
+/// Where a piece of text was drawn, in canvas pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedText {
+    pub role: TextRole,
+    pub font_size: f32,
+    /// The size range layout was allowed to use.
+    pub sizes: SizeRange,
+    /// Layout boxes of the lines.
+    pub lines: Vec<Rect>,
+    /// Union of the glyph outlines' pixel bounds (None when nothing has ink).
+    pub ink: Option<Rect>,
+    pub truncated: bool,
+}
+
+/// Like [`render_image`], also returning every piece of text placed on the slide
+/// (for tests and debugging: lets callers check placement without pixels).
+pub fn render_image_traced(
+    slide: &Slide,
+    index: usize,
+    total: usize,
+    opts: &RenderOptions,
+) -> Result<(RgbImage, Vec<PlacedText>), RenderError> {
+    if index >= total {
+        return Err(RenderError::IndexOutOfRange { index, total });
+    }
+    let fonts = Fonts::bundled()?;
+    let frame = Frame::new(opts.style, opts.size);
+    let pal = Palette::new(opts.style, index, total);
+    let typo = Typography::new(opts.style, opts.size, slide.kind);
+    let mut img = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
+    background::paint(&mut img, opts.style, &pal, &frame, index);
+    let ctx = Ctx {
+        style: opts.style,
+        fonts,
+        frame,
+        pal,
+        typo,
+    };
+    let mut trace = Vec::new();
+    ctx.decor(&mut img, index, &mut trace);
+    ctx.content(&mut img, slide, &mut trace);
+    ctx.footer(&mut img, &opts.handle, index, total, &mut trace);
+    Ok((img, trace))
+}
+
+/// The card rectangle for a style and size: every text pixel lies inside it.
+pub fn card_rect(style: Style, size: SlideSize) -> Rect {
+    Frame::new(style, size).card
+}
+
+struct Ctx<'f> {
+    style: Style,
+    fonts: &'f Fonts,
+    frame: Frame,
+    pal: Palette,
+    typo: Typography,
+}
+
+/// Moves `origin` as little as possible so that `bbox` (relative to it) lies inside `region`.
+fn keep_inside(origin: (f32, f32), bbox: &Rect, region: &Rect) -> (f32, f32) {
+    let clamp = |o: f32, lo: f32, size: f32, start: f32, len: f32| {
+        let (min, max) = (start - lo, start + len - lo - size);
+        if min <= max {
+            o.clamp(min, max)
+        } else {
+            min
+        }
+    };
+    (
+        clamp(origin.0, bbox.x, bbox.w, region.x, region.w),
+        clamp(origin.1, bbox.y, bbox.h, region.y, region.h),
+    )
+}
+
+/// Ink bounds of a laid-out text relative to its origin (None when nothing has ink).
+fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
+    let mut out: Option<Rect> = None;
+    for line in &layout.lines {
+        for g in &line.glyphs {
+            let face = stack.face(g.face);
+            let glyph = Glyph {
+                id: g.id,
+                scale: face.scale(layout.font_size),
+                position: point(line.rect.x + g.x, line.baseline),
+            };
+            if let Some(o) = face.font.outline_glyph(glyph) {
+                let b = o.px_bounds();
+                let r = Rect::new(b.min.x, b.min.y, b.width(), b.height());
+                out = Some(out.map_or(r, |u| u.union(&r)));
+            }
+        }
+    }
+    out
+}
+
+impl Ctx<'_> {
+    fn align(&self) -> Align {
+        self.typo.title.align
+    }
+
+    /// Draws `layout` at `origin` (clipped to the card) and records where it went.
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &self,
+        img: &mut RgbImage,
+        trace: &mut Vec<PlacedText>,
+        role: TextRole,
+        layout: &Layout,
+        stack: &FontStack<'_>,
+        sizes: SizeRange,
+        origin: (f32, f32),
+        color: style::Rgb,
+        alpha: f32,
+    ) {
+        draw_layout(img, layout, stack, origin, color, alpha, &self.frame.card);
+        trace.push(PlacedText {
+            role,
+            font_size: layout.font_size,
+            sizes,
+            lines: layout
+                .lines
+                .iter()
+                .map(|l| l.rect.translate(origin.0, origin.1))
+                .collect(),
+            ink: ink_bounds(layout, stack).map(|r| r.translate(origin.0, origin.1)),
+            truncated: layout.truncated,
+        });
+    }
+
+    /// Lays the emoji line out so its ink is `ink_h` tall (Symbola's pictographs
+    /// vary a lot in size) but no wider than `max_w`; returns layout and ink box.
+    fn fit_emoji(&self, emoji: &str, base: f32, ink_h: f32, max_w: f32) -> Option<(Layout, Rect)> {
+        let stack = self.fonts.emoji_line();
+        let spec = |size: f32| {
+            TextSpec::new(SizeRange::new(size, size))
+                .line_height(1.2)
+                .max_lines(1)
+        };
+        let probe = fit_text(emoji, &stack, f32::MAX / 4.0, base * 2.0, &spec(base));
+        let ink = ink_bounds(&probe, &stack)?;
+        let f = (ink_h / ink.h.max(1.0))
+            .min(max_w / ink.w.max(1.0))
+            .clamp(0.2, 2.0);
+        let size = base * f;
+        let layout = fit_text(emoji, &stack, max_w * 1.5, size * 1.3, &spec(size));
+        let ink = ink_bounds(&layout, &stack)?;
+        Some((layout, ink))
+    }
+
+    /// Style decorations under the text: minimal's big pale slide number.
+    fn decor(&self, img: &mut RgbImage, index: usize, trace: &mut Vec<PlacedText>) {
+        if self.style != Style::Minimal {
+            return;
+        }
+        let card = self.frame.card;
+        let stack = self.fonts.title();
+        let size = if self.frame.height > 1080 {
+            220.0
+        } else {
+            180.0
+        };
+        let spec = TextSpec::new(SizeRange::new(size, size))
+            .line_height(1.0)
+            .max_lines(1);
+        let numeral = fit_text(
+            &format!("{:02}", index + 1),
+            &stack,
+            card.w,
+            size * 1.2,
+            &spec,
+        );
+        if let Some(ink) = ink_bounds(&numeral, &stack) {
+            let content = self.frame.content;
+            let target = (content.right() - ink.right(), content.y - ink.y);
+            let origin = keep_inside(target, &numeral.bbox, &card);
+            self.text(
+                img,
+                trace,
+                TextRole::Numeral,
+                &numeral,
+                &stack,
+                spec.sizes,
+                origin,
+                self.pal.block_a,
+                1.0,
+            );
+        }
+    }
+
+    /// Emoji line, title, accent rule and body, stacked inside `frame.content`.
+    fn content(&self, img: &mut RgbImage, slide: &Slide, trace: &mut Vec<PlacedText>) {
+        let content = self.frame.content;
+        let clip = self.frame.card;
+        let typo = &self.typo;
+
+        // --- emoji line: the title's leading emoji, or the kind's default
+        let (leading, title_rest) = text::split_leading_emoji(&slide.title);
+        let mut emoji: String = leading
+            .into_iter()
+            .filter(|c| self.fonts.emoji.glyph(*c).is_some())
+            .collect();
+        if emoji.is_empty() {
+            emoji.push(default_emoji(slide.kind));
+        }
+        let vibrant = self.style == Style::Vibrant;
+        let badge_d = typo.emoji_size * 1.2;
+        let single = emoji.chars().count() == 1;
+        let (ink_h, ink_w) = if vibrant {
+            (
+                badge_d * 0.5,
+                if single {
+                    badge_d * 0.56
+                } else {
+                    content.w * 0.6
+                },
+            )
+        } else {
+            (typo.emoji_size * 0.8, content.w * 0.8)
+        };
+        let emoji_line = self.fit_emoji(&emoji, typo.emoji_size, ink_h, ink_w);
+        let emoji_h = if vibrant { badge_d } else { ink_h };
+
+        // --- title and body
+        let title_stack = self.fonts.title();
+        let body_stack = self.fonts.body();
+        let has_body = !text::sanitize(&slide.body).is_empty();
+        let avail = (content.h - emoji_h - typo.gap_emoji).max(0.0);
+        let quote = slide.kind == SlideKind::Quote;
+        let body_indent = if quote { 40.0 } else { 0.0 };
+        let title_max_h = if has_body { avail * 0.5 } else { avail };
+        let title = fit_text(
+            title_rest,
+            &title_stack,
+            content.w,
+            title_max_h,
+            &typo.title,
+        );
+        let title_h = title.height();
+        let rule_gap = if title.is_empty() {
+            0.0
+        } else {
+            typo.gap_title * 2.0
+        };
+        let body_max_h = (avail - title_h - rule_gap).max(0.0);
+        let body = fit_text(
+            &slide.body,
+            &body_stack,
+            content.w - body_indent,
+            body_max_h,
+            &typo.body,
+        );
+        let body_h = body.height();
+
+        // --- vertical placement: headlines centred, other slides from the top
+        let block_h = emoji_h + typo.gap_emoji + title_h + rule_gap + body_h;
+        let free = (content.h - block_h).max(0.0);
+        let top = content.y
+            + match slide.kind {
+                SlideKind::Title | SlideKind::Cta => free * 0.45,
+                _ => free * 0.3,
+            };
+
+        // emoji (ink-centred in its slot; vibrant puts it on a round badge)
+        if let Some((layout, ink)) = &emoji_line {
+            let stack = self.fonts.emoji_line();
+            let slot_w = if vibrant {
+                (ink.w + badge_d * 0.44).max(badge_d)
+            } else {
+                ink.w
+            };
+            let slot_x = match self.align() {
+                Align::Left => content.x,
+                Align::Center => content.x + (content.w - slot_w) / 2.0,
+            };
+            let (cx, cy) = (slot_x + slot_w / 2.0, top + emoji_h / 2.0);
+            if vibrant {
+                let badge = Rect::new(slot_x, top, slot_w, badge_d);
+                fill_round_rect(img, &badge, badge_d / 2.0, self.pal.block_a, 1.0);
+                paint::stroke_round_rect(img, &badge, badge_d / 2.0, 5.0, INK, 1.0);
+            } else if self.style == Style::Galaxy {
+                soft_dot(
+                    img,
+                    cx,
+                    cy,
+                    ink.h * 0.55,
+                    self.pal.accent,
+                    0.22,
+                    &clip,
+                    self.frame.radius,
+                );
+            }
+            let origin = keep_inside(
+                (cx - (ink.x + ink.w / 2.0), cy - (ink.y + ink.h / 2.0)),
+                &layout.bbox,
+                &content,
+            );
+            let sizes = SizeRange::new(layout.font_size, layout.font_size);
+            self.text(
+                img,
+                trace,
+                TextRole::Emoji,
+                layout,
+                &stack,
+                sizes,
+                origin,
+                self.pal.emoji,
+                1.0,
+            );
+        }
+
+        // title
+        let title_y = top + emoji_h + typo.gap_emoji;
+        let origin = (content.x, title_y);
+        self.text(
+            img,
+            trace,
+            TextRole::Title,
+            &title,
+            &title_stack,
+            typo.title.sizes,
+            origin,
+            self.pal.title,
+            1.0,
+        );
+
+        // accent rule between title and body
+        let body_y = title_y + title_h + rule_gap;
+        if !title.is_empty() && !body.is_empty() {
+            let (rw, rh) = (88.0, 8.0);
+            let rx = match self.align() {
+                Align::Left => content.x,
+                Align::Center => content.x + (content.w - rw) / 2.0,
+            };
+            let rule = Rect::new(rx, title_y + title_h + typo.gap_title - rh / 2.0, rw, rh);
+            let color = if vibrant { INK } else { self.pal.accent };
+            fill_round_rect(img, &rule, rh / 2.0, color, 1.0);
+        }
+
+        // body (quotes get an accent bar on the left)
+        if quote && !body.is_empty() {
+            let bar = Rect::new(content.x, body_y + 6.0, 6.0, (body_h - 12.0).max(6.0));
+            let color = if vibrant { INK } else { self.pal.accent };
+            fill_round_rect(img, &bar, 3.0, color, 1.0);
+        }
+        let (origin, color, alpha) = (
+            (content.x + body_indent, body_y),
+            self.pal.body,
+            self.pal.body_alpha,
+        );
+        self.text(
+            img,
+            trace,
+            TextRole::Body,
+            &body,
+            &body_stack,
+            typo.body.sizes,
+            origin,
+            color,
+            alpha,
+        );
+    }
+
+    /// Handle on the left, n/N counter on the right, a progress bar above them.
+    fn footer(
+        &self,
+        img: &mut RgbImage,
+        handle: &str,
+        index: usize,
+        total: usize,
+        trace: &mut Vec<PlacedText>,
+    ) {
+        let f = self.frame.footer;
+        let stack = self.fonts.label();
+        let spec = self.typo.label;
+
+        // progress bar
+        let bar_y = f.y - if self.frame.height > 1080 { 28.0 } else { 22.0 };
+        let (track_color, track_alpha, fill_color) = match self.style {
+            Style::Galaxy => ([255, 255, 255], 0.16, self.pal.accent),
+            Style::Vibrant => (INK, 0.14, INK),
+            Style::Minimal => (self.pal.block_b, 1.0, self.pal.accent),
+        };
+        let track = Rect::new(f.x, bar_y - 2.0, f.w, 4.0);
+        fill_round_rect(img, &track, 2.0, track_color, track_alpha);
+        let done = Rect::new(
+            f.x,
+            bar_y - 2.0,
+            f.w * (index + 1) as f32 / total as f32,
+            4.0,
+        );
+        fill_round_rect(img, &done, 2.0, fill_color, 1.0);
+
+        // counter, right-aligned, in a pill for galaxy and vibrant
+        let counter = format!("{}/{}", index + 1, total);
+        let counter_layout = fit_text(&counter, &stack, f.w * 0.35, f.h, &spec);
+        let cw = counter_layout.bbox.w;
+        let pill_pad = 22.0;
+        let pill = Rect::new(
+            f.right() - cw - 2.0 * pill_pad,
+            f.y + 4.0,
+            cw + 2.0 * pill_pad,
+            f.h - 4.0,
+        );
+        let text_color = match self.style {
+            Style::Galaxy => {
+                fill_round_rect(img, &pill, pill.h / 2.0, [255, 255, 255], 0.14);
+                paint::stroke_round_rect(img, &pill, pill.h / 2.0, 1.5, [255, 255, 255], 0.35);
+                [255, 255, 255]
+            }
+            Style::Vibrant => {
+                fill_round_rect(img, &pill, pill.h / 2.0, INK, 1.0);
+                VIBRANT_CARD
+            }
+            Style::Minimal => INK,
+        };
+        let counter_x = match self.style {
+            Style::Minimal => f.right() - cw,
+            _ => pill.x + pill_pad,
+        };
+        let cy = pill.y + pill.h / 2.0 - counter_layout.line_height / 2.0;
+        self.text(
+            img,
+            trace,
+            TextRole::Counter,
+            &counter_layout,
+            &stack,
+            spec.sizes,
+            (counter_x, cy),
+            text_color,
+            1.0,
+        );
+
+        // handle, left-aligned, truncated with an ellipsis if too long
+        let handle_w = (pill.x - f.x - 24.0).max(0.0);
+        let handle_layout = fit_text(handle, &stack, handle_w, f.h, &spec);
+        let hy = pill.y + pill.h / 2.0 - handle_layout.line_height / 2.0;
+        let (color, alpha) = (self.pal.label, self.pal.label_alpha);
+        self.text(
+            img,
+            trace,
+            TextRole::Handle,
+            &handle_layout,
+            &stack,
+            spec.sizes,
+            (f.x, hy),
+            color,
+            alpha,
+        );
+    }
+}

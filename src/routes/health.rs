@@ -47,7 +47,12 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
 }
 
 pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
-    let analytics = match tokio::time::timeout(Duration::from_secs(2), state.analytics.send(super::ReportRequested)).await {
+    let analytics = match tokio::time::timeout(
+        Duration::from_secs(2),
+        state.analytics.send(super::ReportRequested),
+    )
+    .await
+    {
         Ok(Ok(Ok(report))) => json!(report),
         Ok(Ok(Err(e))) => json!({ "error": e.to_string() }),
         Ok(Err(e)) => json!({ "error": format!("analytics unavailable: {e}") }),

@@ -11,9 +11,18 @@ use subtle::ConstantTimeEq;
 
 pub const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
 
-fn refuse(state: &AppState, status: actix_web::http::StatusCode, kind: &str, message: String) -> HttpResponse {
+fn refuse(
+    state: &AppState,
+    status: actix_web::http::StatusCode,
+    kind: &str,
+    message: String,
+) -> HttpResponse {
     UpdateCounters::bump(&state.counters.rejected);
-    state.metrics.updates.with_label_values(&[kind, "rejected"]).inc();
+    state
+        .metrics
+        .updates
+        .with_label_values(&[kind, "rejected"])
+        .inc();
     HttpResponse::build(status).json(json!({ "ok": false, "error": message }))
 }
 
@@ -22,14 +31,21 @@ fn secret_matches(state: &AppState, req: &HttpRequest) -> bool {
     match &state.webhook_secret {
         None => true,
         Some(expected) => {
-            let given = req.headers().get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+            let given = req
+                .headers()
+                .get(SECRET_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
             bool::from(given.ct_eq(expected.expose_secret().as_bytes()))
         }
     }
 }
 
 /// Reads the body up to the limit; `None` once it is exceeded (the rest is not read).
-async fn read_bounded(mut payload: web::Payload, limit: usize) -> Result<Option<web::BytesMut>, actix_web::Error> {
+async fn read_bounded(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Option<web::BytesMut>, actix_web::Error> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
@@ -41,10 +57,19 @@ async fn read_bounded(mut payload: web::Payload, limit: usize) -> Result<Option<
     Ok(Some(body))
 }
 
-pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+pub async fn telegram_webhook(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     use actix_web::http::StatusCode;
     if !secret_matches(&state, &req) {
-        return refuse(&state, StatusCode::UNAUTHORIZED, "unauthenticated", "secret token missing or wrong".into());
+        return refuse(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "secret token missing or wrong".into(),
+        );
     }
     let declared = req
         .headers()
@@ -53,17 +78,41 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
         .and_then(|v| v.parse::<usize>().ok());
     let too_large = || format!("body larger than {} bytes", state.max_body_bytes);
     if declared.is_some_and(|n| n > state.max_body_bytes) {
-        return refuse(&state, StatusCode::PAYLOAD_TOO_LARGE, "oversized", too_large());
+        return refuse(
+            &state,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "oversized",
+            too_large(),
+        );
     }
     let body = match read_bounded(payload, state.max_body_bytes).await {
         Ok(Some(body)) => body,
-        Ok(None) => return refuse(&state, StatusCode::PAYLOAD_TOO_LARGE, "oversized", too_large()),
-        Err(e) => return refuse(&state, StatusCode::BAD_REQUEST, "unreadable", format!("could not read body: {e}")),
+        Ok(None) => {
+            return refuse(
+                &state,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "oversized",
+                too_large(),
+            )
+        }
+        Err(e) => {
+            return refuse(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "unreadable",
+                format!("could not read body: {e}"),
+            )
+        }
     };
     let update: teloxide::types::Update = match serde_json::from_slice(&body) {
         Ok(update) => update,
         Err(e) => {
-            return refuse(&state, StatusCode::BAD_REQUEST, "malformed", format!("not a Telegram Update: {e}"));
+            return refuse(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                format!("not a Telegram Update: {e}"),
+            );
         }
     };
     let update_id = i64::from(update.id.0);
@@ -76,7 +125,12 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
         kind: kind.to_string(),
         // serde_json accepted it, so it is UTF-8.
         payload: String::from_utf8_lossy(&body).into_owned(),
-        status: if dispatch_now { UpdateStatus::DISPATCHED } else { UpdateStatus::PENDING }.to_string(),
+        status: if dispatch_now {
+            UpdateStatus::DISPATCHED
+        } else {
+            UpdateStatus::PENDING
+        }
+        .to_string(),
         received_at: now_utc(),
     };
     let recorded = state.ingest.submit(row).await;
@@ -86,16 +140,28 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
     match recorded {
         Ok(true) if !dispatch_now => {
             UpdateCounters::bump(&state.counters.received);
-            state.metrics.updates.with_label_values(&[kind, "deferred"]).inc();
+            state
+                .metrics
+                .updates
+                .with_label_values(&[kind, "deferred"])
+                .inc();
             HttpResponse::Ok().json(json!({ "ok": true }))
         }
         Ok(true) => {
             UpdateCounters::bump(&state.counters.received);
-            state.metrics.updates.with_label_values(&[kind, "accepted"]).inc();
-            let env = Envelope::correlated("webhook", correlation_for_update(update_id), UserMessageReceived {
-                update_id,
-                update: Box::new(update),
-            });
+            state
+                .metrics
+                .updates
+                .with_label_values(&[kind, "accepted"])
+                .inc();
+            let env = Envelope::correlated(
+                "webhook",
+                correlation_for_update(update_id),
+                UserMessageReceived {
+                    update_id,
+                    update: Box::new(update),
+                },
+            );
             // Recorded as dispatched: if this hand-off fails, start-up replays it.
             if let Err(e) = state.gateway.tell(env) {
                 state.backlog.release();
@@ -105,7 +171,11 @@ pub async fn telegram_webhook(req: HttpRequest, payload: web::Payload, state: we
         }
         Ok(false) => {
             UpdateCounters::bump(&state.counters.duplicate);
-            state.metrics.updates.with_label_values(&[kind, "duplicate"]).inc();
+            state
+                .metrics
+                .updates
+                .with_label_values(&[kind, "duplicate"])
+                .inc();
             HttpResponse::Ok().json(json!({ "ok": true, "duplicate": true }))
         }
         Err(e) => {

@@ -9,7 +9,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -27,7 +29,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Any number will do as long as it is ours alone: replicas starting together queue on it.
-const MIGRATION_LOCK_KEY: i64 = 0x6276_635f_6d69_67; // "bvc_mig"
+const MIGRATION_LOCK_KEY: i64 = 0x0062_7663_5f6d_6967; // "bvc_mig"
 
 type SqliteConn = SyncConnectionWrapper<diesel::SqliteConnection>;
 
@@ -115,7 +117,10 @@ impl Store {
                 if let Some(parent) = std::path::Path::new(&path).parent() {
                     if !parent.as_os_str().is_empty() {
                         std::fs::create_dir_all(parent).map_err(|e| {
-                            AppError::config("DATABASE_URL", format!("cannot create directory {}: {e}", parent.display()))
+                            AppError::config(
+                                "DATABASE_URL",
+                                format!("cannot create directory {}: {e}", parent.display()),
+                            )
                         })?;
                     }
                 }
@@ -138,7 +143,8 @@ impl Store {
                         Ok(conn)
                     })
                 });
-                let manager = AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
+                let manager =
+                    AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
                 let pool = Pool::builder(manager)
                     .max_size(settings.max_connections)
                     .timeouts(timeouts)
@@ -150,7 +156,10 @@ impl Store {
             DatabaseBackend::Postgres => {
                 let mut config = ManagerConfig::<AsyncPgConnection>::default();
                 config.recycling_method = RecyclingMethod::Fast;
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url.clone(), config);
+                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+                    url.clone(),
+                    config,
+                );
                 let pool = Pool::builder(manager)
                     .max_size(settings.max_connections)
                     .timeouts(timeouts)
@@ -179,7 +188,8 @@ impl Store {
 
     fn observe(&self, op: &str, started: Instant) {
         if let Some(h) = &self.query_seconds {
-            h.with_label_values(&[op]).observe(started.elapsed().as_secs_f64());
+            h.with_label_values(&[op])
+                .observe(started.elapsed().as_secs_f64());
         }
     }
 
@@ -204,7 +214,10 @@ impl Store {
 
     /// Cheapest round trip that proves the store answers.
     pub async fn ping(&self) -> AppResult<()> {
-        with_conn!(self, "ping", |conn| diesel::sql_query("SELECT 1").execute(conn).await).map(|_| ())
+        with_conn!(self, "ping", |conn| diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .await)
+        .map(|_| ())
     }
 
     // ---- received updates -------------------------------------------------------------------
@@ -217,8 +230,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let owned = rows.to_vec();
-        with_conn!(self, "record_updates",
-            sqlite |conn| {
+        with_conn!(
+            self,
+            "record_updates",
+            sqlite | conn | {
                 // SQLite has no multi-row upsert in diesel; in-process single-row inserts inside
                 // one transaction (one fsync) cost microseconds each.
                 conn.spawn_blocking(move |sync| {
@@ -236,7 +251,7 @@ impl Store {
                 })
                 .await
             },
-            postgres |conn| {
+            postgres | conn | {
                 diesel::insert_into(received_updates)
                     .values(&owned)
                     .on_conflict_do_nothing()
@@ -266,10 +281,14 @@ impl Store {
         }
         let ids: Vec<i64> = claimed.iter().map(|u| u.update_id).collect();
         with_conn!(self, "claim_pending", |conn| {
-            diesel::update(received_updates.filter(update_id.eq_any(&ids)).filter(status.eq(UpdateStatus::PENDING)))
-                .set(status.eq(UpdateStatus::DISPATCHED))
-                .execute(conn)
-                .await
+            diesel::update(
+                received_updates
+                    .filter(update_id.eq_any(&ids))
+                    .filter(status.eq(UpdateStatus::PENDING)),
+            )
+            .set(status.eq(UpdateStatus::DISPATCHED))
+            .execute(conn)
+            .await
         })?;
         Ok(claimed)
     }
@@ -299,7 +318,11 @@ impl Store {
     pub async fn count_pending(&self) -> AppResult<i64> {
         use schema::received_updates::dsl::*;
         with_conn!(self, "count_pending", |conn| {
-            received_updates.filter(status.eq(UpdateStatus::PENDING)).count().get_result(conn).await
+            received_updates
+                .filter(status.eq(UpdateStatus::PENDING))
+                .count()
+                .get_result(conn)
+                .await
         })
     }
 
@@ -331,7 +354,8 @@ impl Store {
     pub async fn finish_updates(&self, finished: &[(i64, String)]) -> AppResult<()> {
         use schema::received_updates::dsl::*;
         let now = now_utc();
-        let mut by_outcome: std::collections::BTreeMap<&str, Vec<i64>> = std::collections::BTreeMap::new();
+        let mut by_outcome: std::collections::BTreeMap<&str, Vec<i64>> =
+            std::collections::BTreeMap::new();
         for (id, outcome) in finished {
             by_outcome.entry(outcome.as_str()).or_default().push(*id);
         }
@@ -348,7 +372,10 @@ impl Store {
 
     pub async fn count_updates(&self) -> AppResult<i64> {
         use schema::received_updates::dsl::*;
-        with_conn!(self, "count_updates", |conn| received_updates.count().get_result(conn).await)
+        with_conn!(self, "count_updates", |conn| received_updates
+            .count()
+            .get_result(conn)
+            .await)
     }
 
     // ---- users ------------------------------------------------------------------------------
@@ -393,7 +420,12 @@ impl Store {
     pub async fn user(&self, user_id: i64) -> AppResult<Option<User>> {
         use schema::users::dsl::*;
         with_conn!(self, "get_user", |conn| {
-            users.find(user_id).select(User::as_select()).first(conn).await.optional()
+            users
+                .find(user_id)
+                .select(User::as_select())
+                .first(conn)
+                .await
+                .optional()
         })
     }
 
@@ -473,19 +505,23 @@ impl Store {
             return Ok(0);
         }
         let owned = rows.to_vec();
-        with_conn!(self, "append_events",
-            sqlite |conn| {
+        with_conn!(
+            self,
+            "append_events",
+            sqlite | conn | {
                 conn.spawn_blocking(move |sync| {
                     sync.transaction(|tx| {
                         owned.iter().try_fold(0, |written, row| {
-                            let insert = diesel::insert_into(event_log).values(row).on_conflict_do_nothing();
+                            let insert = diesel::insert_into(event_log)
+                                .values(row)
+                                .on_conflict_do_nothing();
                             diesel::RunQueryDsl::execute(insert, tx).map(|n| written + n)
                         })
                     })
                 })
                 .await
             },
-            postgres |conn| {
+            postgres | conn | {
                 diesel::insert_into(event_log)
                     .values(&owned)
                     .on_conflict_do_nothing()
@@ -498,7 +534,9 @@ impl Store {
     pub async fn prune_events(&self, older_than: NaiveDateTime) -> AppResult<usize> {
         use schema::event_log::dsl::*;
         with_conn!(self, "prune_events", |conn| {
-            diesel::delete(event_log.filter(occurred_at.lt(older_than))).execute(conn).await
+            diesel::delete(event_log.filter(occurred_at.lt(older_than)))
+                .execute(conn)
+                .await
         })
     }
 
@@ -516,7 +554,10 @@ impl Store {
 
     pub async fn count_events(&self) -> AppResult<i64> {
         use schema::event_log::dsl::*;
-        with_conn!(self, "count_events", |conn| event_log.count().get_result(conn).await)
+        with_conn!(self, "count_events", |conn| event_log
+            .count()
+            .get_result(conn)
+            .await)
     }
 }
 
@@ -546,10 +587,12 @@ fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
             let path = sqlite_path(url);
             if let Some(parent) = std::path::Path::new(path).parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|e| fail(format!("creating {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| fail(format!("creating {}: {e}", parent.display())))?;
                 }
             }
-            let mut conn = diesel::SqliteConnection::establish(path).map_err(|e| fail(e.to_string()))?;
+            let mut conn =
+                diesel::SqliteConnection::establish(path).map_err(|e| fail(e.to_string()))?;
             conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
                 .map_err(|e| fail(e.to_string()))?;
             let applied = conn
@@ -558,17 +601,24 @@ fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
             Ok(applied.len())
         }
         DatabaseBackend::Postgres => {
-            let mut conn =
-                diesel_async::async_connection_wrapper::AsyncConnectionWrapper::<AsyncPgConnection>::establish(url)
-                    .map_err(|e| fail(e.to_string()))?;
-            SimpleConnection::batch_execute(&mut conn, &format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
-                .map_err(|e| fail(format!("taking the migration lock: {e}")))?;
+            let mut conn = diesel_async::async_connection_wrapper::AsyncConnectionWrapper::<
+                AsyncPgConnection,
+            >::establish(url)
+            .map_err(|e| fail(e.to_string()))?;
+            SimpleConnection::batch_execute(
+                &mut conn,
+                &format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"),
+            )
+            .map_err(|e| fail(format!("taking the migration lock: {e}")))?;
             let result = conn
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.len())
                 .map_err(|e| fail(e.to_string()));
             // The lock also ends with the session; unlocking explicitly frees waiting replicas sooner.
-            let _ = SimpleConnection::batch_execute(&mut conn, &format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
+            let _ = SimpleConnection::batch_execute(
+                &mut conn,
+                &format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"),
+            );
             result
         }
     }

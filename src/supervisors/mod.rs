@@ -117,7 +117,9 @@ impl ServiceHandle {
     pub fn record_handled(&self) {
         self.counters.handled.fetch_add(1, Ordering::Relaxed);
         if let Some(m) = &self.metrics {
-            m.actor_messages.with_label_values(&[self.name(), "handled"]).inc();
+            m.actor_messages
+                .with_label_values(&[self.name(), "handled"])
+                .inc();
         }
     }
 
@@ -127,7 +129,9 @@ impl ServiceHandle {
             *last = Some(format!("{message}: {reason}"));
         }
         if let Some(m) = &self.metrics {
-            m.actor_messages.with_label_values(&[self.name(), "failed"]).inc();
+            m.actor_messages
+                .with_label_values(&[self.name(), "failed"])
+                .inc();
         }
     }
 
@@ -150,7 +154,12 @@ impl ServiceHandle {
             handled: self.counters.handled.load(Ordering::Relaxed),
             failed: self.counters.failed.load(Ordering::Relaxed),
             restarts: self.counters.restarts.load(Ordering::Relaxed),
-            last_failure: self.counters.last_failure.lock().ok().and_then(|l| l.clone()),
+            last_failure: self
+                .counters
+                .last_failure
+                .lock()
+                .ok()
+                .and_then(|l| l.clone()),
         }
     }
 }
@@ -232,7 +241,11 @@ pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
 
 /// Runs a handler's work. An error is counted and returned to the caller; a panic is counted,
 /// returned to the caller as an error, and stops the actor so its supervisor restarts it.
-pub fn supervised<A, R, F>(actor: &A, message: &'static str, work: F) -> ResponseActFuture<A, Result<R, AppError>>
+pub fn supervised<A, R, F>(
+    actor: &A,
+    message: &'static str,
+    work: F,
+) -> ResponseActFuture<A, Result<R, AppError>>
 where
     A: ServiceActor,
     R: 'static,
@@ -412,13 +425,27 @@ mod supervision_tests {
     async fn a_panicking_handler_answers_an_error_and_the_actor_restarts_with_the_same_address() {
         let service = ServiceHandle::detached("flaky");
         let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky { service: s, restarted: false });
+        let addr = Supervisor::start(move |_| Flaky {
+            service: s,
+            restarted: false,
+        });
 
-        let err = addr.send(Work("panic")).await.expect("mailbox").expect_err("panic becomes an error");
+        let err = addr
+            .send(Work("panic"))
+            .await
+            .expect("mailbox")
+            .expect_err("panic becomes an error");
         assert!(err.to_string().contains("boom"), "{err}");
-        let after = addr.send(Work("ok")).await.expect("same address still answers").expect("handled");
+        let after = addr
+            .send(Work("ok"))
+            .await
+            .expect("same address still answers")
+            .expect("handled");
 
-        assert!(after, "the message after the panic was handled by the rebuilt actor");
+        assert!(
+            after,
+            "the message after the panic was handled by the rebuilt actor"
+        );
         let status = service.status();
         assert_eq!((status.failed, status.restarts, status.handled), (1, 1, 1));
         assert_eq!(status.state, ServiceState::Running);
@@ -428,11 +455,22 @@ mod supervision_tests {
     async fn an_error_is_counted_and_returned_without_a_restart() {
         let service = ServiceHandle::detached("flaky");
         let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky { service: s, restarted: false });
+        let addr = Supervisor::start(move |_| Flaky {
+            service: s,
+            restarted: false,
+        });
 
-        let err = addr.send(Work("error")).await.expect("mailbox").expect_err("error");
+        let err = addr
+            .send(Work("error"))
+            .await
+            .expect("mailbox")
+            .expect_err("error");
         assert!(err.to_string().contains("bad input"));
-        assert!(!addr.send(Work("ok")).await.expect("mailbox").expect("handled"));
+        assert!(!addr
+            .send(Work("ok"))
+            .await
+            .expect("mailbox")
+            .expect("handled"));
         assert_eq!((service.status().failed, service.status().restarts), (1, 0));
     }
 
@@ -440,10 +478,16 @@ mod supervision_tests {
     async fn a_panic_in_a_synchronous_handler_also_restarts_the_actor() {
         let service = ServiceHandle::detached("flaky");
         let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky { service: s, restarted: false });
+        let addr = Supervisor::start(move |_| Flaky {
+            service: s,
+            restarted: false,
+        });
 
         assert!(addr.send(SyncWork(true)).await.expect("mailbox").is_err());
-        addr.send(SyncWork(false)).await.expect("mailbox").expect("handled after restart");
+        addr.send(SyncWork(false))
+            .await
+            .expect("mailbox")
+            .expect("handled after restart");
         assert_eq!(service.status().restarts, 1);
     }
 }

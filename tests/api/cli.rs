@@ -15,11 +15,24 @@ fn binary() -> Command {
 
 #[test]
 fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
-    for (var, value) in [("HTTP_ADDR", "localhost"), ("PORT", "eighty"), ("DATABASE_URL", "mysql://db"), ("LOG_FORMAT", "xml")] {
-        let output = binary().arg("serve").env(var, value).output().expect("runs");
+    for (var, value) in [
+        ("HTTP_ADDR", "localhost"),
+        ("PORT", "eighty"),
+        ("DATABASE_URL", "mysql://db"),
+        ("LOG_FORMAT", "xml"),
+    ] {
+        let output = binary()
+            .arg("serve")
+            .env(var, value)
+            .output()
+            .expect("runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{var}: {stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "{var}: one line, got {stderr}");
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "{var}: one line, got {stderr}"
+        );
         assert!(stderr.contains(var), "{var} not named in {stderr}");
     }
 }
@@ -43,10 +56,15 @@ fn sigterm_stops_serve_within_ten_seconds_with_exit_zero_and_a_flushed_event_log
         .map_while(Result::ok)
         .find_map(|line| {
             let v: serde_json::Value = serde_json::from_str(&line).ok()?;
-            (v["message"] == "listening").then(|| v["port"].as_u64()).flatten()
+            (v["message"] == "listening")
+                .then(|| v["port"].as_u64())
+                .flatten()
         })
         .expect("serve logs the port it listens on");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let status = rt.block_on(async {
         reqwest::Client::new()
             .post(format!("http://127.0.0.1:{port}/telegram/webhook"))
@@ -59,18 +77,28 @@ fn sigterm_stops_serve_within_ten_seconds_with_exit_zero_and_a_flushed_event_log
     assert_eq!(status, 200);
 
     let asked = Instant::now();
-    let killed = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
     assert!(killed.success());
     let exit = loop {
         if let Some(exit) = child.try_wait().expect("wait") {
             break exit;
         }
-        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "still running 10 s after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "exit status {exit:?}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("shutdown complete")), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("shutdown complete")),
+        "{rest:?}"
+    );
 
     let events = rt.block_on(async {
         let db = TestDb::create(Backend::Sqlite).await.expect("sqlite");
@@ -86,9 +114,17 @@ fn assert_png_slides(dir: &std::path::Path, count: usize, width: u32, height: u3
     for n in 1..=count {
         let path = dir.join(format!("slide-{n:02}.png"));
         let image = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!((image.width(), image.height()), (width, height), "{}", path.display());
+        assert_eq!(
+            (image.width(), image.height()),
+            (width, height),
+            "{}",
+            path.display()
+        );
     }
-    assert!(!dir.join(format!("slide-{:02}.png", count + 1)).exists(), "exactly {count} slides");
+    assert!(
+        !dir.join(format!("slide-{:02}.png", count + 1)).exists(),
+        "exactly {count} slides"
+    );
 }
 
 #[test]
@@ -96,18 +132,37 @@ fn the_carousel_command_works_offline_with_no_accounts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let output = binary()
-        .args(["carousel", "Вера и сомнение 🙏", "--slides", "5", "--size", "1080x1080", "--pdf", "--out"])
+        .args([
+            "carousel",
+            "Вера и сомнение 🙏",
+            "--slides",
+            "5",
+            "--size",
+            "1080x1080",
+            "--pdf",
+            "--out",
+        ])
         .arg(&out)
-        .env("DATABASE_URL", format!("sqlite://{}/cli.db", dir.path().display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/cli.db", dir.path().display()),
+        )
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     assert_png_slides(&out, 5, 1080, 1080);
     let pdf = std::fs::read(out.join("carousel.pdf")).expect("pdf written");
     assert!(pdf.starts_with(b"%PDF"));
-    assert!(stdout.contains("slide-01.png") && stdout.contains("carousel.pdf"), "{stdout}");
+    assert!(
+        stdout.contains("slide-01.png") && stdout.contains("carousel.pdf"),
+        "{stdout}"
+    );
     assert!(stdout.contains("written by offline:no_api_key"), "{stdout}");
 }
 
@@ -124,16 +179,31 @@ fn with_an_api_key_the_carousel_command_asks_the_model() {
     let out = dir.path().join("out");
 
     let output = binary()
-        .args(["carousel", "Rust ownership", "--slides", "4", "--style", "vibrant", "--out"])
+        .args([
+            "carousel",
+            "Rust ownership",
+            "--slides",
+            "4",
+            "--style",
+            "vibrant",
+            "--out",
+        ])
         .arg(&out)
-        .env("DATABASE_URL", format!("sqlite://{}/cli.db", dir.path().display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/cli.db", dir.path().display()),
+        )
         .env("OPENAI_API_KEY", "sk-test")
         .env("OPENAI_BASE_URL", &model.base_url)
         .output()
         .expect("runs");
 
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("written by model"), "{stdout}");
     assert_eq!(model.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_png_slides(&out, 4, 1080, 1350);
@@ -141,10 +211,21 @@ fn with_an_api_key_the_carousel_command_asks_the_model() {
 
 #[test]
 fn bad_carousel_arguments_get_one_clear_line() {
-    for args in [vec!["carousel", "x", "--slides", "25"], vec!["carousel", "x", "--style", "neon"], vec!["carousel", "   "]] {
-        let output = binary().args(&args).env("DATABASE_URL", "sqlite:///nonexistent-dir-never-used/x.db").output().expect("runs");
+    for args in [
+        vec!["carousel", "x", "--slides", "25"],
+        vec!["carousel", "x", "--style", "neon"],
+        vec!["carousel", "   "],
+    ] {
+        let output = binary()
+            .args(&args)
+            .env("DATABASE_URL", "sqlite:///nonexistent-dir-never-used/x.db")
+            .output()
+            .expect("runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.lines().any(|l| l.starts_with("error:")), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with("error:")),
+            "{args:?}: {stderr}"
+        );
     }
 }

@@ -18,7 +18,8 @@ pub enum Backend {
 
 /// Where the PostgreSQL tests create their databases.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// CI sets this so an unreachable PostgreSQL fails the run instead of skipping.
@@ -41,11 +42,20 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}/bvc-test.db", dir.path().display());
-                Some(TestDb { backend, url, _dir: Some(dir), pg_database: None })
+                Some(TestDb {
+                    backend,
+                    url,
+                    _dir: Some(dir),
+                    pg_database: None,
+                })
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
-                let connected = tokio::time::timeout(Duration::from_secs(3), AsyncPgConnection::establish(&admin)).await;
+                let connected = tokio::time::timeout(
+                    Duration::from_secs(3),
+                    AsyncPgConnection::establish(&admin),
+                )
+                .await;
                 let mut conn = match connected {
                     Ok(Ok(conn)) => conn,
                     outcome => {
@@ -61,9 +71,19 @@ impl TestDb {
                     }
                 };
                 let name = format!("bvc_test_{}", uuid::Uuid::new_v4().simple());
-                conn.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-                let base = admin.rsplit_once('/').map(|(base, _)| base.to_string()).unwrap_or(admin);
-                Some(TestDb { backend, url: format!("{base}/{name}"), _dir: None, pg_database: Some(name) })
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(base, _)| base.to_string())
+                    .unwrap_or(admin);
+                Some(TestDb {
+                    backend,
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    pg_database: Some(name),
+                })
             }
         }
     }
@@ -75,10 +95,17 @@ impl Drop for TestDb {
             // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
             let admin = postgres_admin_url();
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
                 rt.block_on(async move {
                     if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
-                        let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = conn
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
                     }
                 });
             })
@@ -121,7 +148,9 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
 /// Starts the application over an existing database (e.g. to restart "after a crash").
 pub async fn spawn_app_on(db: Arc<TestDb>, extra: &[(&str, &str)]) -> TestApp {
     let settings = settings_for(&db, extra);
-    let app = Application::build(settings).await.expect("application builds");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     let event_log = app.services().event_log.clone();
@@ -149,7 +178,8 @@ pub fn fixture(name: &str) -> String {
 
 /// A fixture with its update_id replaced, for tests that need many distinct updates.
 pub fn fixture_with_id(name: &str, update_id: i64) -> String {
-    let mut value: serde_json::Value = serde_json::from_str(&fixture(name)).expect("fixture is JSON");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fixture(name)).expect("fixture is JSON");
     value["update_id"] = update_id.into();
     value.to_string()
 }
@@ -164,7 +194,11 @@ impl TestApp {
         self.post_update_with_secret(body, None).await
     }
 
-    pub async fn post_update_with_secret(&self, body: impl Into<reqwest::Body>, secret: Option<&str>) -> reqwest::Response {
+    pub async fn post_update_with_secret(
+        &self,
+        body: impl Into<reqwest::Body>,
+        secret: Option<&str>,
+    ) -> reqwest::Response {
         let mut request = self
             .client
             .post(format!("{}/telegram/webhook", self.address))
@@ -177,7 +211,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).send().await.expect("GET request")
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET request")
     }
 
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
@@ -189,7 +227,11 @@ impl TestApp {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             let status = self.store.update_status_of(update_id).await.ok().flatten();
-            if status.as_deref().is_some_and(|s| !matches!(s, "pending" | "dispatched")) || std::time::Instant::now() >= deadline {
+            if status
+                .as_deref()
+                .is_some_and(|s| !matches!(s, "pending" | "dispatched"))
+                || std::time::Instant::now() >= deadline
+            {
                 return status;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -218,7 +260,9 @@ impl TestApp {
         let sql = format!("ALTER TABLE {from} RENAME TO {to}");
         match self.db.backend {
             Backend::Postgres => {
-                let mut conn = AsyncPgConnection::establish(&self.db.url).await.expect("connect");
+                let mut conn = AsyncPgConnection::establish(&self.db.url)
+                    .await
+                    .expect("connect");
                 conn.batch_execute(&sql).await.expect("rename");
             }
             Backend::Sqlite => {
@@ -227,7 +271,8 @@ impl TestApp {
                 let path = bible_vibecoder::store::sqlite_path(&self.db.url).to_string();
                 tokio::task::spawn_blocking(move || {
                     let mut conn = diesel::SqliteConnection::establish(&path).expect("connect");
-                    conn.batch_execute(&format!("PRAGMA busy_timeout = 5000; {sql}")).expect("rename");
+                    conn.batch_execute(&format!("PRAGMA busy_timeout = 5000; {sql}"))
+                        .expect("rename");
                 })
                 .await
                 .expect("rename task");

@@ -3,7 +3,14 @@ use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::supervisors::ServiceState;
 
-const SERVICES: [&str; 6] = ["analytics", "store", "ai", "carousel", "orchestrator", "gateway"];
+const SERVICES: [&str; 6] = [
+    "analytics",
+    "store",
+    "ai",
+    "carousel",
+    "orchestrator",
+    "gateway",
+];
 
 on_both_backends! {
     async fn health_is_ok_and_lists_the_six_services_running(backend) {

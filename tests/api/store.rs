@@ -66,11 +66,22 @@ on_both_backends! {
 
 #[actix_rt::test]
 async fn replicas_migrating_one_postgres_database_at_once_all_succeed() {
-    let Some(db) = TestDb::create(Backend::Postgres).await else { return };
-    let stores: Vec<Store> = (0..4).map(|_| Store::connect(&settings_for(&db, &[]).database).expect("pool")).collect();
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let stores: Vec<Store> = (0..4)
+        .map(|_| Store::connect(&settings_for(&db, &[]).database).expect("pool"))
+        .collect();
 
     let results = futures::future::join_all(stores.iter().map(|s| s.migrate())).await;
 
-    let applied: Vec<usize> = results.into_iter().map(|r| r.expect("every replica starts")).collect();
-    assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "exactly one replica migrated: {applied:?}");
+    let applied: Vec<usize> = results
+        .into_iter()
+        .map(|r| r.expect("every replica starts"))
+        .collect();
+    assert_eq!(
+        applied.iter().filter(|n| **n > 0).count(),
+        1,
+        "exactly one replica migrated: {applied:?}"
+    );
 }

@@ -1,0 +1,345 @@
+//! Anti-aliased drawing primitives on an RGB canvas, and text drawing from a
+//! [`Layout`]. Everything is clipped to the canvas; text is also clipped to a
+//! caller-given rectangle (the card).
+
+use ab_glyph::{point, Font, Glyph};
+use image::RgbImage;
+
+use super::fonts::FontStack;
+use super::layout::{Layout, Rect};
+use super::style::Rgb;
+
+/// Blends `color` over pixel `(x, y)` with opacity `a` (0..=1). Out-of-canvas is ignored.
+#[inline]
+pub fn blend(img: &mut RgbImage, x: i64, y: i64, color: Rgb, a: f32) {
+    if a <= 0.0 || x < 0 || y < 0 || x >= i64::from(img.width()) || y >= i64::from(img.height()) {
+        return;
+    }
+    let a = a.min(1.0);
+    let idx = (y as usize * img.width() as usize + x as usize) * 3;
+    let buf: &mut [u8] = img.as_mut();
+    if let Some(px) = buf.get_mut(idx..idx + 3) {
+        for (p, c) in px.iter_mut().zip(color) {
+            let v = f32::from(*p) + (f32::from(c) - f32::from(*p)) * a;
+            *p = (v + 0.5) as u8;
+        }
+    }
+}
+
+/// Signed distance from point to a rounded rectangle (negative inside).
+#[inline]
+pub fn sdf_round_rect(px: f32, py: f32, rect: &Rect, radius: f32) -> f32 {
+    let r = radius.clamp(0.0, rect.w.min(rect.h) / 2.0);
+    let hx = rect.w / 2.0 - r;
+    let hy = rect.h / 2.0 - r;
+    let qx = (px - (rect.x + rect.w / 2.0)).abs() - hx;
+    let qy = (py - (rect.y + rect.h / 2.0)).abs() - hy;
+    let ox = qx.max(0.0);
+    let oy = qy.max(0.0);
+    (ox * ox + oy * oy).sqrt() + qx.max(qy).min(0.0) - r
+}
+
+/// Integer pixel bounds `[x0, x1) × [y0, y1)` of `rect` grown by `grow`, clipped to the canvas.
+fn pixel_bounds(img: &RgbImage, rect: &Rect, grow: f32) -> (i64, i64, i64, i64) {
+    let x0 = ((rect.x - grow).floor() as i64).max(0);
+    let y0 = ((rect.y - grow).floor() as i64).max(0);
+    let x1 = ((rect.right() + grow).ceil() as i64).min(i64::from(img.width()));
+    let y1 = ((rect.bottom() + grow).ceil() as i64).min(i64::from(img.height()));
+    (x0, y0, x1, y1)
+}
+
+/// Horizontal extent `(x0, x1)` at height `fy` of the rounded rectangle offset
+/// by `off` pixels (positive grows, negative shrinks), or `None` if the row
+/// misses it. The offset shape is exactly the set `sdf_round_rect <= off`.
+pub fn round_rect_span(rect: &Rect, radius: f32, off: f32, fy: f32) -> Option<(f32, f32)> {
+    let r0 = radius.clamp(0.0, rect.w.min(rect.h) / 2.0);
+    let (hx, hy) = (rect.w / 2.0 - r0, rect.h / 2.0 - r0);
+    let (hx, hy, r) = if off >= -r0 {
+        (hx, hy, r0 + off)
+    } else {
+        (hx + r0 + off, hy + r0 + off, 0.0)
+    };
+    if hx < 0.0 || hy < 0.0 {
+        return None;
+    }
+    let cx = rect.x + rect.w / 2.0;
+    let qy = (fy - (rect.y + rect.h / 2.0)).abs() - hy;
+    if qy > r {
+        return None;
+    }
+    let ext = hx
+        + if qy <= 0.0 {
+            r
+        } else {
+            (r * r - qy * qy).sqrt()
+        };
+    Some((cx - ext, cx + ext))
+}
+
+/// Pixel indices whose centres lie in `[a, b]`, clipped to `[0, width)`.
+pub fn pixels_in(a: f32, b: f32, width: i64) -> (i64, i64) {
+    let x0 = ((a - 0.5).ceil() as i64).clamp(0, width.max(0));
+    let x1 = (((b - 0.5).floor() as i64) + 1).min(width);
+    (x0, x1.max(x0))
+}
+
+/// Blends a solid colour over pixels `[x0, x1)` of row `y` (integer arithmetic).
+fn blend_span(img: &mut RgbImage, y: i64, x0: i64, x1: i64, color: Rgb, alpha: f32) {
+    if x1 <= x0 || y < 0 || y >= i64::from(img.height()) || alpha <= 0.0 {
+        return;
+    }
+    let w = img.width() as usize;
+    let row_start = y as usize * w * 3;
+    let buf: &mut [u8] = img.as_mut();
+    let Some(span) = buf.get_mut(row_start + x0 as usize * 3..row_start + x1 as usize * 3) else {
+        return;
+    };
+    if alpha >= 1.0 {
+        for px in span.chunks_exact_mut(3) {
+            px.copy_from_slice(&color);
+        }
+    } else {
+        let a = (alpha * 256.0) as u32;
+        let inv = 256 - a;
+        let pre = [
+            u32::from(color[0]) * a,
+            u32::from(color[1]) * a,
+            u32::from(color[2]) * a,
+        ];
+        for px in span.chunks_exact_mut(3) {
+            for k in 0..3 {
+                px[k] = ((u32::from(px[k]) * inv + pre[k] + 128) >> 8) as u8;
+            }
+        }
+    }
+}
+
+/// Fills a rounded rectangle with anti-aliased edges: solid spans inside,
+/// signed-distance coverage only within a pixel or two of the edge.
+pub fn fill_round_rect(img: &mut RgbImage, rect: &Rect, radius: f32, color: Rgb, alpha: f32) {
+    let (_, y0, _, y1) = pixel_bounds(img, rect, 1.0);
+    let width = i64::from(img.width());
+    for y in y0..y1 {
+        let fy = y as f32 + 0.5;
+        let Some((o0, o1)) = round_rect_span(rect, radius, 1.0, fy) else {
+            continue;
+        };
+        let (ox0, ox1) = pixels_in(o0, o1, width);
+        let (sx0, sx1) = match round_rect_span(rect, radius, -1.0, fy) {
+            Some((i0, i1)) => pixels_in(i0, i1, width),
+            None => (ox1, ox1),
+        };
+        let (sx0, sx1) = (sx0.max(ox0), sx1.min(ox1).max(sx0.max(ox0)));
+        for x in (ox0..sx0).chain(sx1..ox1) {
+            let d = sdf_round_rect(x as f32 + 0.5, fy, rect, radius);
+            blend(img, x, y, color, (0.5 - d).clamp(0.0, 1.0) * alpha);
+        }
+        blend_span(img, y, sx0, sx1, color, alpha);
+    }
+}
+
+/// Strokes the inside edge of a rounded rectangle with a band `width` pixels wide.
+pub fn stroke_round_rect(
+    img: &mut RgbImage,
+    rect: &Rect,
+    radius: f32,
+    width: f32,
+    color: Rgb,
+    alpha: f32,
+) {
+    let (_, y0, _, y1) = pixel_bounds(img, rect, 1.0);
+    let img_w = i64::from(img.width());
+    let half = width / 2.0;
+    for y in y0..y1 {
+        let fy = y as f32 + 0.5;
+        let Some((o0, o1)) = round_rect_span(rect, radius, 1.0, fy) else {
+            continue;
+        };
+        let (ox0, ox1) = pixels_in(o0, o1, img_w);
+        // pixels deep inside the hole of the ring are untouched
+        let (hx0, hx1) = match round_rect_span(rect, radius, -width - 1.0, fy) {
+            Some((i0, i1)) => pixels_in(i0, i1, img_w),
+            None => (ox1, ox1),
+        };
+        let (hx0, hx1) = (hx0.max(ox0), hx1.min(ox1).max(hx0.max(ox0)));
+        for x in (ox0..hx0).chain(hx1..ox1) {
+            let d = sdf_round_rect(x as f32 + 0.5, fy, rect, radius);
+            let cov = (half + 0.5 - (d + half).abs()).clamp(0.0, 1.0);
+            blend(img, x, y, color, cov * alpha);
+        }
+    }
+}
+
+/// Fills a circle with anti-aliased edges.
+pub fn fill_circle(img: &mut RgbImage, cx: f32, cy: f32, r: f32, color: Rgb, alpha: f32) {
+    fill_round_rect(
+        img,
+        &Rect::new(cx - r, cy - r, 2.0 * r, 2.0 * r),
+        r,
+        color,
+        alpha,
+    );
+}
+
+/// Strokes a ring of `width` pixels whose outer edge is the circle of radius `r`.
+pub fn stroke_circle(
+    img: &mut RgbImage,
+    cx: f32,
+    cy: f32,
+    r: f32,
+    width: f32,
+    color: Rgb,
+    alpha: f32,
+) {
+    stroke_round_rect(
+        img,
+        &Rect::new(cx - r, cy - r, 2.0 * r, 2.0 * r),
+        r,
+        width,
+        color,
+        alpha,
+    );
+}
+
+/// Fills a soft radial glow (Gaussian falloff, `sigma` in pixels) blended with
+/// `peak` opacity at the centre; pixels outside the rounded rectangle `clip`
+/// (corner radius `clip_radius`) are not touched.
+#[allow(clippy::too_many_arguments)]
+pub fn soft_dot(
+    img: &mut RgbImage,
+    cx: f32,
+    cy: f32,
+    sigma: f32,
+    color: Rgb,
+    peak: f32,
+    clip: &Rect,
+    clip_radius: f32,
+) {
+    let r = sigma * 3.0;
+    let rect = Rect::new(cx - r, cy - r, 2.0 * r, 2.0 * r);
+    let (x0, y0, x1, y1) = pixel_bounds(img, &rect, 0.0);
+    let k = -1.0 / (2.0 * sigma * sigma);
+    for y in y0..y1 {
+        let fy = y as f32 + 0.5;
+        let dy = fy - cy;
+        for x in x0..x1 {
+            let fx = x as f32 + 0.5;
+            if sdf_round_rect(fx, fy, clip, clip_radius) <= -0.5 {
+                let dx = fx - cx;
+                blend(img, x, y, color, peak * ((dx * dx + dy * dy) * k).exp());
+            }
+        }
+    }
+}
+
+/// Draws every glyph of `layout` with its top-left corner at `origin`, blending
+/// `color` at `alpha`; pixels outside `clip` (or the canvas) are never touched.
+pub fn draw_layout(
+    img: &mut RgbImage,
+    layout: &Layout,
+    stack: &FontStack<'_>,
+    origin: (f32, f32),
+    color: Rgb,
+    alpha: f32,
+    clip: &Rect,
+) {
+    for line in &layout.lines {
+        let baseline = origin.1 + line.baseline;
+        for g in &line.glyphs {
+            let face = stack.face(g.face);
+            let glyph = Glyph {
+                id: g.id,
+                scale: face.scale(layout.font_size),
+                position: point(origin.0 + line.rect.x + g.x, baseline),
+            };
+            draw_glyph(img, &face.font, glyph, color, alpha, clip);
+        }
+    }
+}
+
+/// Rasterises one glyph (anti-aliased coverage) and blends it, clipped to `clip`.
+pub fn draw_glyph<F: Font>(
+    img: &mut RgbImage,
+    font: &F,
+    glyph: Glyph,
+    color: Rgb,
+    alpha: f32,
+    clip: &Rect,
+) {
+    let Some(outlined) = font.outline_glyph(glyph) else {
+        return; // whitespace and empty glyphs have no outline
+    };
+    let b = outlined.px_bounds();
+    let (ox, oy) = (b.min.x as i64, b.min.y as i64);
+    outlined.draw(|x, y, cov| {
+        let px = ox + i64::from(x);
+        let py = oy + i64::from(y);
+        if clip.contains_point(px as f32 + 0.5, py as f32 + 0.5) {
+            blend(img, px, py, color, cov * alpha);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blend_mixes_proportionally_and_ignores_out_of_canvas_pixels() {
+        let mut img = RgbImage::from_pixel(4, 4, image::Rgb([0, 0, 0]));
+        blend(&mut img, 1, 1, [200, 100, 0], 0.5);
+        blend(&mut img, -1, 0, [255, 255, 255], 1.0);
+        blend(&mut img, 4, 4, [255, 255, 255], 1.0);
+        assert_eq!(img.get_pixel(1, 1).0, [100, 50, 0]);
+        assert_eq!(img.get_pixel(0, 0).0, [0, 0, 0]);
+    }
+
+    #[test]
+    fn round_rect_distance_is_negative_inside_and_positive_outside() {
+        let r = Rect::new(10.0, 10.0, 100.0, 50.0);
+        assert!(sdf_round_rect(60.0, 35.0, &r, 10.0) < -20.0);
+        assert!((sdf_round_rect(60.0, 5.0, &r, 10.0) - 5.0).abs() < 1e-3);
+        // the rounded corner cuts the rectangle's corner point off
+        assert!(sdf_round_rect(10.5, 10.5, &r, 10.0) > 0.0);
+    }
+
+    #[test]
+    fn span_fill_matches_per_pixel_coverage() {
+        let rect = Rect::new(7.3, 5.6, 61.2, 40.9);
+        let mut fast = RgbImage::from_pixel(80, 60, image::Rgb([10, 20, 30]));
+        fill_round_rect(&mut fast, &rect, 12.5, [250, 200, 100], 0.8);
+        for y in 0..60u32 {
+            for x in 0..80u32 {
+                let d = sdf_round_rect(x as f32 + 0.5, y as f32 + 0.5, &rect, 12.5);
+                let mut reference = RgbImage::from_pixel(1, 1, image::Rgb([10, 20, 30]));
+                blend(
+                    &mut reference,
+                    0,
+                    0,
+                    [250, 200, 100],
+                    (0.5 - d).clamp(0.0, 1.0) * 0.8,
+                );
+                let (a, b) = (fast.get_pixel(x, y).0, reference.get_pixel(0, 0).0);
+                for k in 0..3 {
+                    assert!(a[k].abs_diff(b[k]) <= 1, "({x},{y}): {a:?} vs {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ring_leaves_its_centre_untouched() {
+        let mut img = RgbImage::from_pixel(40, 40, image::Rgb([0, 0, 0]));
+        stroke_circle(&mut img, 20.0, 20.0, 15.0, 3.0, [255, 255, 255], 1.0);
+        assert_eq!(img.get_pixel(20, 20).0, [0, 0, 0]);
+        assert_eq!(img.get_pixel(20, 6).0, [255, 255, 255]);
+    }
+
+    #[test]
+    fn filled_circle_covers_its_centre_and_not_its_bounding_corners() {
+        let mut img = RgbImage::from_pixel(40, 40, image::Rgb([0, 0, 0]));
+        fill_circle(&mut img, 20.0, 20.0, 15.0, [255, 255, 255], 1.0);
+        assert_eq!(img.get_pixel(20, 20).0, [255, 255, 255]);
+        assert_eq!(img.get_pixel(6, 6).0, [0, 0, 0]);
+    }
+}

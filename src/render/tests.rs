@@ -1,0 +1,575 @@
+//! Tests of whole slides: dimensions, decoding, distinctness, placement of
+//! text inside the card, hostile input, PDF structure.
+
+use image::RgbImage;
+use proptest::prelude::*;
+
+use super::layout::Rect;
+use super::samples::demo_slides;
+use super::style::Frame;
+use super::*;
+
+fn opts(style: Style, size: SlideSize, format: ImageFormat) -> RenderOptions {
+    RenderOptions {
+        style,
+        size,
+        format,
+        ..RenderOptions::default()
+    }
+}
+
+fn slide(kind: SlideKind, title: &str, body: &str) -> Slide {
+    Slide {
+        kind,
+        title: title.to_string(),
+        body: body.to_string(),
+    }
+}
+
+fn ok<T>(r: Result<T, RenderError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("render failed: {e}"),
+    }
+}
+
+fn image_of(r: Result<(RgbImage, Vec<PlacedText>), RenderError>) -> RgbImage {
+    ok(r).0
+}
+
+/// Fraction of pixels where some channel differs by more than `tolerance`.
+fn diff_fraction(a: &RgbImage, b: &RgbImage, tolerance: u8) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let differing = a
+        .pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| p.0.iter().zip(q.0).any(|(x, y)| x.abs_diff(y) > tolerance))
+        .count();
+    differing as f64 / (a.width() as f64 * a.height() as f64)
+}
+
+fn hostile_slides() -> Vec<Slide> {
+    let long_body = "Очень длинный текст без конца. ".repeat(170); // > 5 000 characters
+    vec![
+        slide(SlideKind::Problem, "Title", &long_body),
+        slide(
+            SlideKind::Idea,
+            &"Богословие".repeat(30),
+            &"Безразделительнослитноетекстовоеслово".repeat(20),
+        ),
+        slide(
+            SlideKind::Example,
+            "NUL\u{0}inside\u{0}",
+            "a\u{0}b\u{0}\u{1}\u{7f}c\r\n\t\u{1b}[31m",
+        ),
+        slide(
+            SlideKind::Quote,
+            "\u{202E}reversed\u{202C}",
+            "\u{2066}isolate\u{2069} \u{202D}override\u{202C} \u{200F}rlm",
+        ),
+        slide(SlideKind::Cta, "🙏🙏🙏🙏🙏🙏", "🔥✨💡🙏😀🚀📖❤👉🤔🔍💬⭐✝"),
+        slide(SlideKind::Title, "", ""),
+        slide(SlideKind::Title, "Вера и сомнение 🙏", "Вера и сомнение 🙏"),
+        slide(
+            SlideKind::Idea,
+            "\u{10FFFD}\u{E000}\u{1FAE8}",
+            "\u{FFFF}\u{FFFE}\u{10FFFF}",
+        ),
+        slide(SlideKind::Problem, &"\n".repeat(500), &"  \t ".repeat(400)),
+        slide(
+            SlideKind::Example,
+            "a\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}",
+            &"é̴̢̛̛̛̥̯̖̰̜̩̝̘̯̊".repeat(100),
+        ),
+        slide(
+            SlideKind::Idea,
+            "مرحبا بالعالم",
+            "שלום עולם 你好世界 こんにちは 안녕하세요",
+        ),
+    ]
+}
+
+#[test]
+fn default_options_are_galaxy_portrait_png_quality_90_with_the_bot_handle() {
+    let o = RenderOptions::default();
+    assert_eq!(
+        (o.style, o.size, o.format, o.jpeg_quality),
+        (Style::Galaxy, SlideSize::Portrait, ImageFormat::Png, 90)
+    );
+    assert_eq!(o.handle, "@bible_vibecoder_bot");
+}
+
+#[test]
+fn file_names_are_one_based_and_two_digit_with_matching_mime() {
+    let s = RenderedSlide {
+        index: 0,
+        bytes: vec![],
+        width: 1,
+        height: 1,
+        format: ImageFormat::Png,
+    };
+    assert_eq!(
+        (s.file_name().as_str(), s.mime()),
+        ("slide-01.png", "image/png")
+    );
+    let j = RenderedSlide {
+        index: 11,
+        format: ImageFormat::Jpeg,
+        ..s
+    };
+    assert_eq!(
+        (j.file_name().as_str(), j.mime()),
+        ("slide-12.jpg", "image/jpeg")
+    );
+}
+
+#[test]
+fn every_style_and_size_encodes_png_and_jpeg_that_decode_to_the_right_dimensions() {
+    let s = &demo_slides()[0];
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            for &format in ImageFormat::ALL {
+                let r = ok(render_slide(s, 0, 3, &opts(style, size, format)));
+                assert_eq!((r.width, r.height), (1080, size.height()));
+                let expected = match format {
+                    ImageFormat::Png => image::ImageFormat::Png,
+                    ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+                };
+                assert_eq!(
+                    image::guess_format(&r.bytes).ok(),
+                    Some(expected),
+                    "{style} {size} {format}"
+                );
+                let decoded = match image::load_from_memory(&r.bytes) {
+                    Ok(d) => d,
+                    Err(e) => panic!("{style} {size} {format} does not decode: {e}"),
+                };
+                assert_eq!((decoded.width(), decoded.height()), (1080, size.height()));
+                assert!(
+                    r.bytes.len() < 10 * 1024 * 1024 / 4,
+                    "{style} {size} {format}: {} bytes",
+                    r.bytes.len()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn jpeg_quality_option_changes_the_file_size() {
+    let s = &demo_slides()[1];
+    let low = ok(render_slide(
+        s,
+        1,
+        3,
+        &RenderOptions {
+            jpeg_quality: 20,
+            ..opts(Style::Galaxy, SlideSize::Square, ImageFormat::Jpeg)
+        },
+    ));
+    let high = ok(render_slide(
+        s,
+        1,
+        3,
+        &RenderOptions {
+            jpeg_quality: 98,
+            ..opts(Style::Galaxy, SlideSize::Square, ImageFormat::Jpeg)
+        },
+    ));
+    assert!(
+        low.bytes.len() * 2 < high.bytes.len(),
+        "{} vs {}",
+        low.bytes.len(),
+        high.bytes.len()
+    );
+}
+
+#[test]
+fn carousel_keeps_slide_order_and_matches_single_renders() {
+    let slides = demo_slides();
+    let o = opts(Style::Minimal, SlideSize::Square, ImageFormat::Png);
+    let all = ok(render_carousel(&slides, &o));
+    assert_eq!(all.len(), slides.len());
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(r.index, i);
+    }
+    let fourth = ok(render_slide(&slides[3], 3, slides.len(), &o));
+    assert_eq!(all[3], fourth);
+    assert_ne!(all[3].bytes, all[4].bytes);
+}
+
+#[test]
+fn empty_carousels_and_out_of_range_indices_are_errors() {
+    assert!(matches!(
+        render_carousel(&[], &RenderOptions::default()),
+        Err(RenderError::Empty)
+    ));
+    assert!(matches!(render_pdf(&[]), Err(RenderError::Empty)));
+    let s = &demo_slides()[0];
+    assert!(matches!(
+        render_slide(s, 3, 3, &RenderOptions::default()),
+        Err(RenderError::IndexOutOfRange { index: 3, total: 3 })
+    ));
+}
+
+#[test]
+fn slides_of_one_carousel_differ_visibly_even_with_identical_text() {
+    // Same text on every slide: any difference comes from per-index styling.
+    let same = slide(
+        SlideKind::Idea,
+        "Одна и та же мысль",
+        "Один и тот же текст на каждом слайде карусели.",
+    );
+    for &style in Style::ALL {
+        let o = opts(style, SlideSize::Portrait, ImageFormat::Png);
+        let images: Vec<RgbImage> = (0..6)
+            .map(|i| image_of(render_image_traced(&same, i, 6, &o)))
+            .collect();
+        for i in 0..images.len() {
+            for j in i + 1..images.len() {
+                // minimal varies only accent colour and the big slide number by design
+                let min = if style == Style::Minimal { 0.005 } else { 0.02 };
+                let d = diff_fraction(&images[i], &images[j], 12);
+                assert!(
+                    d > min,
+                    "{style}: slides {i} and {j} differ in only {:.4} of pixels",
+                    d
+                );
+            }
+        }
+    }
+}
+
+/// Fraction of strongly saturated pixels (HSV saturation > 0.5 and value > 0.3).
+fn saturated_fraction(img: &RgbImage) -> f64 {
+    let n = img
+        .pixels()
+        .filter(|p| {
+            let (max, min) = (
+                *p.0.iter().max().unwrap_or(&0),
+                *p.0.iter().min().unwrap_or(&0),
+            );
+            max > 76 && f64::from(max - min) / f64::from(max) > 0.5
+        })
+        .count();
+    n as f64 / f64::from(img.width() * img.height())
+}
+
+fn mean_luma(img: &RgbImage) -> f64 {
+    img.pixels()
+        .map(|p| 0.299 * f64::from(p.0[0]) + 0.587 * f64::from(p.0[1]) + 0.114 * f64::from(p.0[2]))
+        .sum::<f64>()
+        / f64::from(img.width() * img.height())
+}
+
+#[test]
+fn the_three_styles_look_clearly_different() {
+    let s = &demo_slides()[2];
+    let img = |style| {
+        image_of(render_image_traced(
+            s,
+            2,
+            10,
+            &opts(style, SlideSize::Portrait, ImageFormat::Png),
+        ))
+    };
+    let (g, v, m) = (img(Style::Galaxy), img(Style::Vibrant), img(Style::Minimal));
+    for (a, b, name) in [
+        (&g, &v, "galaxy/vibrant"),
+        (&g, &m, "galaxy/minimal"),
+        (&v, &m, "vibrant/minimal"),
+    ] {
+        assert!(diff_fraction(a, b, 40) > 0.2, "{name} too similar");
+    }
+    // galaxy: dark; minimal: light and nearly colourless; vibrant: large bold colour areas
+    assert!(mean_luma(&g) < 90.0, "galaxy luma {}", mean_luma(&g));
+    assert!(mean_luma(&m) > 200.0, "minimal luma {}", mean_luma(&m));
+    assert!(
+        saturated_fraction(&m) < 0.02,
+        "minimal saturation {}",
+        saturated_fraction(&m)
+    );
+    assert!(
+        saturated_fraction(&v) > 0.15,
+        "vibrant saturation {}",
+        saturated_fraction(&v)
+    );
+}
+
+/// Pixels outside the card must be identical to those of the same slide with no text.
+fn assert_outside_card_unchanged(with_text: &RgbImage, without: &RgbImage, card: Rect, what: &str) {
+    for (x, y, p) in with_text.enumerate_pixels() {
+        let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+        if !card.contains_point(fx, fy) {
+            assert_eq!(
+                p,
+                without.get_pixel(x, y),
+                "{what}: pixel ({x},{y}) outside the card changed"
+            );
+        }
+    }
+}
+
+#[test]
+fn text_pixels_stay_inside_the_card_even_for_hostile_text() {
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            let o = opts(style, size, ImageFormat::Png);
+            let card = card_rect(style, size);
+            for s in hostile_slides().iter().take(5) {
+                let full = image_of(render_image_traced(s, 2, 5, &o));
+                let empty = image_of(render_image_traced(&slide(s.kind, "", ""), 2, 5, &o));
+                assert_outside_card_unchanged(
+                    &full,
+                    &empty,
+                    card,
+                    &format!("{style} {size} {:?}", s.title),
+                );
+                assert!(
+                    diff_fraction(&full, &empty, 0) > 0.001,
+                    "{style} {size}: text drew nothing"
+                );
+            }
+        }
+    }
+}
+
+fn assert_placement(trace: &[PlacedText], frame: &Frame, what: &str) {
+    for t in trace {
+        assert!(
+            t.font_size >= t.sizes.min - 1e-3 && t.font_size <= t.sizes.max + 1e-3,
+            "{what}: {:?} size {} outside {:?}",
+            t.role,
+            t.font_size,
+            t.sizes
+        );
+        let region = match t.role {
+            TextRole::Title | TextRole::Body | TextRole::Emoji => frame.content,
+            TextRole::Counter | TextRole::Handle => frame.footer,
+            TextRole::Numeral => frame.card,
+        };
+        for line in &t.lines {
+            assert!(
+                region.contains(line, 0.5),
+                "{what}: {:?} line {line:?} outside {region:?}",
+                t.role
+            );
+        }
+        if let Some(ink) = t.ink {
+            assert!(
+                frame.card.contains(&ink, 1.0),
+                "{what}: {:?} ink {ink:?} outside card {:?}",
+                t.role,
+                frame.card
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_inputs_render_with_every_line_inside_its_region() {
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            let o = RenderOptions {
+                handle:
+                    "@a_really_really_long_handle_that_cannot_possibly_fit_in_the_footer_of_a_slide"
+                        .into(),
+                ..opts(style, size, ImageFormat::Png)
+            };
+            let frame = Frame::new(style, size);
+            for (i, s) in hostile_slides().iter().enumerate() {
+                let (img, trace) = ok(render_image_traced(s, i, 11, &o));
+                assert_eq!(img.dimensions(), (1080, size.height()));
+                assert_placement(&trace, &frame, &format!("{style} {size} slide {i}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_five_thousand_character_body_is_shrunk_to_the_minimum_and_ellipsised() {
+    let s = &hostile_slides()[0];
+    assert!(s.body.chars().count() >= 5_000);
+    let (_, trace) = ok(render_image_traced(s, 0, 1, &RenderOptions::default()));
+    let body = trace
+        .iter()
+        .find(|t| t.role == TextRole::Body)
+        .map(|t| (t.font_size, t.sizes.min, t.truncated));
+    let Some((size, min, truncated)) = body else {
+        panic!("no body drawn")
+    };
+    assert_eq!(size, min);
+    assert!(truncated);
+}
+
+#[test]
+fn cyrillic_with_emoji_renders_title_and_emoji_line() {
+    let s = slide(SlideKind::Title, "Вера и сомнение 🙏", "Тело");
+    let (_, trace) = ok(render_image_traced(&s, 0, 1, &RenderOptions::default()));
+    let title = trace.iter().find(|t| t.role == TextRole::Title);
+    assert!(title.is_some_and(|t| t.ink.is_some() && !t.truncated));
+    assert!(trace
+        .iter()
+        .any(|t| t.role == TextRole::Emoji && t.ink.is_some()));
+}
+
+#[test]
+fn emoji_only_title_becomes_the_emoji_line_and_leaves_no_title() {
+    let s = slide(SlideKind::Cta, "🙏✨", "");
+    let (_, trace) = ok(render_image_traced(&s, 0, 1, &RenderOptions::default()));
+    assert!(trace
+        .iter()
+        .any(|t| t.role == TextRole::Emoji && t.ink.is_some()));
+    assert!(trace
+        .iter()
+        .filter(|t| t.role == TextRole::Title)
+        .all(|t| t.lines.is_empty()));
+}
+
+#[test]
+fn the_handle_is_drawn_in_the_footer_and_only_there() {
+    let s = &demo_slides()[1];
+    let with = |handle: &str| {
+        let o = RenderOptions {
+            handle: handle.into(),
+            ..opts(Style::Vibrant, SlideSize::Portrait, ImageFormat::Png)
+        };
+        image_of(render_image_traced(s, 1, 10, &o))
+    };
+    let (a, b) = (with("@bible_vibecoder_bot"), with(""));
+    let footer = Frame::new(Style::Vibrant, SlideSize::Portrait).footer;
+    let mut changed = 0;
+    for (x, y, p) in a.enumerate_pixels() {
+        if p != b.get_pixel(x, y) {
+            assert!(
+                footer.contains_point(x as f32 + 0.5, y as f32 + 0.5),
+                "({x},{y}) changed outside the footer"
+            );
+            changed += 1;
+        }
+    }
+    assert!(changed > 500, "handle drew only {changed} pixels");
+}
+
+fn pdf_page_count(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+#[test]
+fn pdf_has_one_page_per_slide_with_the_images_embedded_as_is() {
+    for &format in ImageFormat::ALL {
+        let slides: Vec<Slide> = demo_slides().into_iter().take(4).collect();
+        let rendered = ok(render_carousel(
+            &slides,
+            &opts(Style::Minimal, SlideSize::Square, format),
+        ));
+        let pdf = ok(render_pdf(&rendered));
+        assert!(pdf.starts_with(b"%PDF-"), "{format}");
+        assert_eq!(pdf_page_count(&pdf), 4, "{format}");
+        let contains = |s: &[u8]| pdf.windows(s.len()).any(|w| w == s);
+        assert!(contains(b"/Count 4"));
+        assert!(contains(b"/MediaBox [0 0 540 540]"), "{format}");
+        match format {
+            ImageFormat::Jpeg => {
+                assert!(contains(b"/DCTDecode") && contains(&rendered[2].bytes[..64]))
+            }
+            ImageFormat::Png => assert!(contains(b"/FlateDecode") && contains(b"/Predictor 15")),
+        }
+        let images: usize = rendered.iter().map(|r| r.bytes.len()).sum();
+        assert!(
+            pdf.len() < images + 8_192,
+            "{format}: PDF {} bytes for {images} bytes of images",
+            pdf.len()
+        );
+    }
+}
+
+#[test]
+fn pdf_pages_follow_each_slides_aspect() {
+    let s = &demo_slides()[0];
+    let portrait = ok(render_slide(
+        s,
+        0,
+        2,
+        &opts(Style::Vibrant, SlideSize::Portrait, ImageFormat::Jpeg),
+    ));
+    let square = ok(render_slide(
+        s,
+        1,
+        2,
+        &opts(Style::Vibrant, SlideSize::Square, ImageFormat::Png),
+    ));
+    let pdf = ok(render_pdf(&[portrait, square]));
+    let contains = |s: &[u8]| pdf.windows(s.len()).any(|w| w == s);
+    assert!(contains(b"/MediaBox [0 0 540 675]") && contains(b"/MediaBox [0 0 540 540]"));
+    assert_eq!(pdf_page_count(&pdf), 2);
+}
+
+#[test]
+fn pdf_reencodes_pngs_it_cannot_pass_through_and_rejects_garbage() {
+    // An RGBA PNG (colour type 6) cannot go in as-is; it must be re-encoded, not fail.
+    let rgba = image::RgbaImage::from_pixel(8, 10, image::Rgba([10, 20, 30, 255]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    if let Err(e) = rgba.write_to(&mut png, image::ImageFormat::Png) {
+        panic!("{e}");
+    }
+    let slide = RenderedSlide {
+        index: 0,
+        bytes: png.into_inner(),
+        width: 8,
+        height: 10,
+        format: ImageFormat::Png,
+    };
+    let pdf = ok(render_pdf(std::slice::from_ref(&slide)));
+    assert_eq!(pdf_page_count(&pdf), 1);
+    let garbage = RenderedSlide {
+        bytes: b"not an image".to_vec(),
+        ..slide.clone()
+    };
+    assert!(matches!(
+        render_pdf(&[slide.clone(), garbage.clone()]),
+        Err(RenderError::Pdf { slide: 1, .. })
+    ));
+    let bad_jpeg = RenderedSlide {
+        format: ImageFormat::Jpeg,
+        ..garbage
+    };
+    assert!(matches!(
+        render_pdf(&[bad_jpeg]),
+        Err(RenderError::Pdf { slide: 0, .. })
+    ));
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Zа-яА-ЯёЁ0-9 ,.!?\n\t🙏✨🔥\u{0}\u{202E}\u{2066}\u{200D}\u{FE0F}—-]{0,300}",
+        ("[a-zа-я]{1,60}", 1usize..60).prop_map(|(w, n)| w.repeat(n)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(160))]
+
+    #[test]
+    fn any_slide_renders_with_all_text_inside_the_card(
+        title in any_text(),
+        body in any_text(),
+        handle in any_text(),
+        style in 0usize..3,
+        size in 0usize..2,
+        kind in 0usize..6,
+        index in 0usize..20,
+        extra in 0usize..5,
+    ) {
+        let (style, size, kind) = (Style::ALL[style], SlideSize::ALL[size], SlideKind::ALL[kind]);
+        let o = RenderOptions { handle, ..opts(style, size, ImageFormat::Png) };
+        let s = Slide { kind, title, body };
+        let (img, trace) = ok(render_image_traced(&s, index, index + 1 + extra, &o));
+        prop_assert_eq!(img.dimensions(), (1080, size.height()));
+        assert_placement(&trace, &Frame::new(style, size), &format!("{style} {size} {kind}"));
+    }
+}
