@@ -3,6 +3,7 @@
 //! Environment variables use the flat names operators already know (`DATABASE_URL`, `PORT`, …)
 //! rather than a prefixed tree, so each one is mapped explicitly below.
 use crate::error::AppError;
+use crate::supervisors::breaker::BreakerConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -18,6 +19,29 @@ pub struct Settings {
     pub openai: OpenAiSettings,
     pub render: RenderSettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub supervision: crate::supervisors::SupervisionSpec,
+    #[serde(default)]
+    pub breakers: BreakerSettings,
+}
+
+/// One circuit breaker per dependency, each tuned to it (`[breakers.ai]` etc. in the config).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BreakerSettings {
+    pub ai: BreakerConfig,
+    pub telegram: BreakerConfig,
+    pub store: BreakerConfig,
+}
+
+impl Default for BreakerSettings {
+    fn default() -> Self {
+        BreakerSettings {
+            ai: BreakerConfig::for_ai(),
+            telegram: BreakerConfig::for_telegram(),
+            store: BreakerConfig::for_store(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +84,9 @@ pub struct TelegramSettings {
     pub api_url: String,
     pub webhook_secret: Option<SecretString>,
     pub bot_username: String,
+    /// Where warnings and critical alerts are sent (needs `TELEGRAM_BOT_TOKEN`).
+    #[serde(default)]
+    pub admin_chat_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +124,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("LOG_FORMAT", "log.format"),
     ("EVENT_LOG_RETENTION_DAYS", "event_log.retention_days"),
     ("INGEST_MAX_BACKLOG", "ingest.max_backlog"),
+    ("ADMIN_CHAT_ID", "telegram.admin_chat_id"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
@@ -192,6 +220,22 @@ impl Settings {
             return Err(AppError::config(
                 "render.jpeg_quality",
                 "must be between 1 and 100",
+            ));
+        }
+        for (name, breaker) in [
+            ("breakers.ai", &self.breakers.ai),
+            ("breakers.telegram", &self.breakers.telegram),
+            ("breakers.store", &self.breakers.store),
+        ] {
+            breaker
+                .validate()
+                .map_err(|e| AppError::config(name, e.0))?;
+        }
+        let policy = &self.supervision.child;
+        if policy.within.is_zero() || policy.backoff_base > policy.backoff_max {
+            return Err(AppError::config(
+                "supervision.child",
+                "within must be positive and backoff_base at most backoff_max",
             ));
         }
         if self.openai.max_attempts == 0 {

@@ -70,7 +70,9 @@ impl EventLog {
                     let rows: Vec<NewEvent> =
                         records.into_iter().map(EventRecord::into_row).collect();
                     let mut delay = Duration::from_millis(50);
-                    for attempt in 1..=WRITE_ATTEMPTS {
+                    let mut attempt = 0;
+                    loop {
+                        attempt += 1;
                         match store.append_events(&rows).await {
                             Ok(_) => {
                                 metrics
@@ -79,10 +81,12 @@ impl EventLog {
                                     .inc_by(count as u64);
                                 return Ok(vec![(); count]);
                             }
-                            Err(e) if attempt < WRITE_ATTEMPTS => {
+                            // An outage ends: wait for the store (new records queue meanwhile,
+                            // bounded by the queue capacity) rather than lose the audit trail.
+                            Err(e) if e.is_store_outage() || attempt < WRITE_ATTEMPTS => {
                                 tracing::warn!(error = %e, attempt, "event log write failed; retrying");
                                 tokio::time::sleep(delay).await;
-                                delay *= 2;
+                                delay = (delay * 2).min(Duration::from_secs(5));
                             }
                             Err(e) => {
                                 tracing::error!(error = %e, records = count, "event log write failed; records dropped");
@@ -90,6 +94,7 @@ impl EventLog {
                                     .event_log_appended
                                     .with_label_values(&["dropped"])
                                     .inc_by(count as u64);
+                                break;
                             }
                         }
                     }

@@ -1,7 +1,8 @@
 //! Prometheus metrics. Each application instance owns its registry, so tests running several
 //! apps in one process never collide.
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 #[derive(Clone)]
@@ -15,6 +16,9 @@ pub struct Metrics {
     pub actor_up: IntGaugeVec,
     pub store_query_seconds: HistogramVec,
     pub event_log_appended: IntCounterVec,
+    pub breaker_state: IntGaugeVec,
+    pub breaker_failure_rate: GaugeVec,
+    pub breaker_calls: IntCounterVec,
 }
 
 /// Latency buckets from 0.25 ms to 10 s: webhook acks live at the low end, AI calls at the top.
@@ -88,8 +92,35 @@ impl Metrics {
             &["outcome"],
         )
         .expect("static metric definition");
+        let breaker_state = IntGaugeVec::new(
+            Opts::new(
+                "bvc_circuit_breaker_state",
+                "1 for the state each circuit breaker is in (closed, open, half_open), 0 for the others.",
+            ),
+            &["breaker", "state"],
+        )
+        .expect("static metric definition");
+        let breaker_failure_rate = GaugeVec::new(
+            Opts::new(
+                "bvc_circuit_breaker_failure_rate",
+                "Failure share (slow calls included) over each breaker's sliding window.",
+            ),
+            &["breaker"],
+        )
+        .expect("static metric definition");
+        let breaker_calls = IntCounterVec::new(
+            Opts::new(
+                "bvc_circuit_breaker_calls_total",
+                "Calls through each circuit breaker by outcome (success, failure, slow, rejected).",
+            ),
+            &["breaker", "outcome"],
+        )
+        .expect("static metric definition");
         for collector in [
-            Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(breaker_failure_rate.clone()),
+            Box::new(breaker_calls.clone()),
+            Box::new(http_requests.clone()),
             Box::new(http_request_seconds.clone()),
             Box::new(updates.clone()),
             Box::new(actor_messages.clone()),
@@ -112,6 +143,38 @@ impl Metrics {
             actor_up,
             store_query_seconds,
             event_log_appended,
+            breaker_state,
+            breaker_failure_rate,
+            breaker_calls,
+        }
+    }
+
+    /// Brings the breaker series up to date with the breakers' own counts (called per scrape).
+    pub fn observe_breakers(&self, breakers: &[crate::supervisors::breaker::BreakerSnapshot]) {
+        use crate::supervisors::breaker::BreakerState;
+        for b in breakers {
+            for state in [
+                BreakerState::Closed,
+                BreakerState::Open,
+                BreakerState::HalfOpen,
+            ] {
+                self.breaker_state
+                    .with_label_values(&[b.name, state.as_str()])
+                    .set(i64::from(b.state == state));
+            }
+            self.breaker_failure_rate
+                .with_label_values(&[b.name])
+                .set(b.failure_rate);
+            for (outcome, total) in [
+                ("success", b.calls.success),
+                ("failure", b.calls.failure),
+                ("slow", b.calls.slow),
+                ("rejected", b.calls.rejected),
+            ] {
+                let counter = self.breaker_calls.with_label_values(&[b.name, outcome]);
+                // The breaker's totals only grow; the counter catches up by the difference.
+                counter.inc_by(total.saturating_sub(counter.get()));
+            }
         }
     }
 

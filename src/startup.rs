@@ -1,6 +1,7 @@
 //! Builds the application: store, migrations, the supervised actors, the HTTP server.
 //! Tests call [`Application::build`] with port 0 and a database of their own.
 use crate::actors::ai::{AiActor, AiLinks};
+use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
 use crate::actors::gateway::Backlog;
 use crate::actors::{
@@ -11,12 +12,16 @@ use crate::batch::Batcher;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::eventlog::EventLog;
+use crate::messages::analytics::AlertTriggered;
 use crate::messages::telegram::UserMessageReceived;
 use crate::messages::{correlation_for_update, Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState, UpdateCounters};
 use crate::store::{NewReceivedUpdate, ReceivedUpdate, Store, UpdateStatus};
-use crate::supervisors::ServiceRegistry;
+use crate::supervisors::breaker::CircuitBreaker;
+use crate::supervisors::clock::SystemClock;
+use crate::supervisors::{ServiceHandle, ServiceRegistry};
+use crate::telegram::sender::TelegramSender;
 use actix::{Actor, Addr, Supervised, Supervisor};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
@@ -26,9 +31,30 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The circuit breakers around the dependencies.
+#[derive(Clone)]
+pub struct Breakers {
+    pub ai: Arc<CircuitBreaker>,
+    pub store: Arc<CircuitBreaker>,
+    pub telegram: Arc<CircuitBreaker>,
+}
+
+impl Breakers {
+    pub fn from_settings(settings: &Settings) -> Breakers {
+        let clock = SystemClock::shared();
+        let b = &settings.breakers;
+        Breakers {
+            ai: Arc::new(CircuitBreaker::new("openai", b.ai.clone(), clock.clone())),
+            store: Arc::new(CircuitBreaker::new("store", b.store.clone(), clock.clone())),
+            telegram: Arc::new(CircuitBreaker::new("telegram", b.telegram.clone(), clock)),
+        }
+    }
+}
+
 /// The running actors and what they share.
 pub struct Services {
     pub registry: ServiceRegistry,
+    pub breakers: Breakers,
     pub backlog: Backlog,
     pub event_log: EventLog,
     pub analytics: Addr<AnalyticsActor>,
@@ -79,69 +105,94 @@ impl Link<'_> {
     }
 }
 
-/// Starts every service actor under a supervisor, dependencies first.
+/// Starts every service actor under the supervision tree, dependencies first. `store` gets the
+/// store breaker here; use [`Services::store`]'s breaker for other handles on the same database.
 pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
-    let registry = ServiceRegistry::new(metrics.clone());
+    let registry = ServiceRegistry::with_spec(
+        Some(metrics.clone()),
+        settings.supervision.clone(),
+        SystemClock::shared(),
+    );
+    let breakers = Breakers::from_settings(settings);
+    for breaker in [&breakers.store, &breakers.ai, &breakers.telegram] {
+        registry.add_breaker(breaker.clone());
+    }
+    let store = store.with_breaker(breakers.store.clone());
     let log = EventLog::start(store.clone(), &settings.event_log, metrics);
     /// Each service gets its own arbiter (thread): one busy actor never stalls the others, and
-    /// its database connections are driven on its own thread.
-    fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(actor: A) -> Addr<A> {
-        Supervisor::start_in_arbiter(&actix::Arbiter::new().handle(), move |_| actor)
+    /// its database connections are driven on its own thread. Shutdown stops the arbiter.
+    fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(
+        service: &ServiceHandle,
+        actor: impl FnOnce(ServiceHandle) -> A + Send + 'static,
+    ) -> Addr<A> {
+        let arbiter = actix::Arbiter::new().handle();
+        service.own_arbiter(arbiter.clone());
+        let service = service.clone();
+        Supervisor::start_in_arbiter(&arbiter, move |_| actor(service))
     }
     let to = |name: &'static str| Link {
         to: name,
         log: &log,
     };
 
-    let analytics = supervise(AnalyticsActor::new(registry.register("analytics")));
-    let store_actor = supervise(StoreActor::new(
-        registry.register("store"),
-        store,
-        to("analytics").with(analytics.clone().recipient()),
+    let admin = admin_chat(settings, &breakers);
+    let analytics = supervise(&registry.register("analytics"), move |service| {
+        AnalyticsActor::new(service).with_admin(admin)
+    });
+    let alerts = to("analytics").with::<AlertTriggered>(analytics.clone().recipient());
+    registry.alerts().connect(move |alert| {
+        if let Err(e) = alerts.tell(Envelope::new("supervisor", alert)) {
+            tracing::warn!(error = %e, "alert not delivered to analytics");
+        }
+    });
+    let store_links = to("analytics").with(analytics.clone().recipient());
+    let store_actor = supervise(&registry.register("store"), {
+        let store = store.clone();
+        move |service| StoreActor::new(service, store, store_links)
+    });
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(AiClient::with_breaker(
+        ai_settings(settings),
+        breakers.ai.clone(),
     ));
-    let writer: Arc<dyn crate::actors::ai::ContentWriter> =
-        Arc::new(AiClient::new(ai_settings(settings)));
-    let ai = supervise(AiActor::new(
-        registry.register("ai"),
-        writer,
-        AiLinks {
-            analyzed: to("analytics").with(analytics.clone().recipient()),
-            wisdom: to("analytics").with(analytics.clone().recipient()),
-        },
-    ));
-    let carousel = supervise(CarouselActor::new(
-        registry.register("carousel"),
-        settings.slide_handle(),
-        settings.render.jpeg_quality,
-        to("analytics").with(analytics.clone().recipient()),
-    ));
-    let orchestrator = supervise(OrchestratorActor::new(
-        registry.register("orchestrator"),
-        OrchestratorLinks {
-            writer: to("ai").with(ai.clone().recipient()),
-            renderer: to("carousel").with(carousel.clone().recipient()),
-            saved: to("store").with(store_actor.clone().recipient()),
-            started: to("analytics").with(analytics.clone().recipient()),
-            steps: to("analytics").with(analytics.clone().recipient()),
-            completed: to("analytics").with(analytics.clone().recipient()),
-            routed: to("analytics").with(analytics.clone().recipient()),
-        },
-    ));
+    let ai_links = AiLinks {
+        analyzed: to("analytics").with(analytics.clone().recipient()),
+        wisdom: to("analytics").with(analytics.clone().recipient()),
+    };
+    let ai = supervise(&registry.register("ai"), move |service| {
+        AiActor::new(service, writer, ai_links)
+    });
+    let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
+    let rendered = to("analytics").with(analytics.clone().recipient());
+    let carousel = supervise(&registry.register("carousel"), move |service| {
+        CarouselActor::new(service, handle, quality, rendered)
+    });
+    let orchestrator_links = OrchestratorLinks {
+        writer: to("ai").with(ai.clone().recipient()),
+        renderer: to("carousel").with(carousel.clone().recipient()),
+        saved: to("store").with(store_actor.clone().recipient()),
+        started: to("analytics").with(analytics.clone().recipient()),
+        steps: to("analytics").with(analytics.clone().recipient()),
+        completed: to("analytics").with(analytics.clone().recipient()),
+        routed: to("analytics").with(analytics.clone().recipient()),
+    };
+    let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
+        OrchestratorActor::new(service, orchestrator_links)
+    });
     let backlog = Backlog::new(settings.ingest.max_backlog);
-    let gateway = supervise(GatewayActor::new(
-        registry.register("gateway"),
-        GatewayLinks {
-            users: to("store").with(store_actor.clone().recipient()),
-            sessions: to("store").with(store_actor.clone().recipient()),
-            history: to("store").with(store_actor.clone().recipient()),
-            interactions: to("analytics").with(analytics.clone().recipient()),
-            commands: to("orchestrator").with(orchestrator.clone().recipient()),
-        },
-        settings.telegram.bot_username.clone(),
-        backlog.clone(),
-    ));
+    let gateway_links = GatewayLinks {
+        users: to("store").with(store_actor.clone().recipient()),
+        sessions: to("store").with(store_actor.clone().recipient()),
+        history: to("store").with(store_actor.clone().recipient()),
+        interactions: to("analytics").with(analytics.clone().recipient()),
+        commands: to("orchestrator").with(orchestrator.clone().recipient()),
+    };
+    let (bot_username, gateway_backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
+    let gateway = supervise(&registry.register("gateway"), move |service| {
+        GatewayActor::new(service, gateway_links, bot_username, gateway_backlog)
+    });
     Services {
         registry,
+        breakers,
         backlog,
         event_log: log,
         analytics,
@@ -151,6 +202,19 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         orchestrator,
         gateway,
     }
+}
+
+/// The admin chat for alerts, when both a bot token and `ADMIN_CHAT_ID` are set.
+fn admin_chat(settings: &Settings, breakers: &Breakers) -> Option<AdminChat> {
+    let token = settings.telegram.bot_token.as_ref()?;
+    let chat_id = settings.telegram.admin_chat_id?;
+    // Validated at load: the API URL parses.
+    let api_url = url::Url::parse(&settings.telegram.api_url).ok()?;
+    let bot = teloxide::Bot::new(token.expose_secret()).set_api_url(api_url);
+    Some(AdminChat {
+        sender: TelegramSender::start(bot, breakers.telegram.clone(), None),
+        chat_id,
+    })
 }
 
 /// Connects the store and applies migrations: what both `serve` and `migrate` start with.
@@ -281,8 +345,10 @@ impl Application {
             max_connections: INGEST_WRITERS,
             ..settings.database.clone()
         };
-        let ingest_store =
-            Store::connect(&ingest_settings)?.with_metrics(metrics.store_query_seconds.clone());
+        let ingest_store = Store::connect(&ingest_settings)?
+            .with_metrics(metrics.store_query_seconds.clone())
+            .with_breaker(services.breakers.store.clone());
+        let store = store.with_breaker(services.breakers.store.clone());
         let ingest = Batcher::spawn(
             "ingest",
             65_536,
@@ -372,8 +438,14 @@ impl Application {
             .server
             .await
             .map_err(|e| AppError::io("running the HTTP server", e));
-        tracing::info!("HTTP server stopped; flushing the event log");
-        self.services.event_log.flush().await;
+        tracing::info!("HTTP server stopped; stopping services in reverse start order");
+        self.services.registry.shutdown().await;
+        if tokio::time::timeout(Duration::from_secs(5), self.services.event_log.flush())
+            .await
+            .is_err()
+        {
+            tracing::error!("the event log could not be flushed within 5 s (store down?)");
+        }
         self.services.registry.mark_all_stopped();
         tracing::info!("shutdown complete");
         result

@@ -8,7 +8,7 @@ use crate::messages::ai::{
 use crate::messages::{Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
-use actix::{Handler, ResponseActFuture};
+use actix::{Handler, ResponseFuture};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use std::sync::Arc;
@@ -19,7 +19,8 @@ pub trait ContentWriter: Send + Sync + 'static {
     fn write(&self, request: ContentRequested) -> BoxFuture<'static, WrittenContent>;
 }
 
-/// `model`, `offline:no_api_key` or `offline:model_failed` (the failure itself is in the logs).
+/// `model`, `offline:no_api_key`, `offline:model_failed` (the failure itself is in the logs) or
+/// `offline:circuit_open`.
 fn source_label(source: &ContentSource) -> String {
     match source {
         ContentSource::Model => "model".to_string(),
@@ -29,6 +30,9 @@ fn source_label(source: &ContentSource) -> String {
         ContentSource::Offline {
             reason: OfflineReason::ModelFailed(_),
         } => "offline:model_failed".to_string(),
+        ContentSource::Offline {
+            reason: OfflineReason::CircuitOpen,
+        } => "offline:circuit_open".to_string(),
     }
 }
 
@@ -89,7 +93,7 @@ impl AiActor {
 service_actor!(AiActor);
 
 impl Handler<Envelope<ContentRequested>> for AiActor {
-    type Result = ResponseActFuture<Self, Result<WrittenContent, AppError>>;
+    type Result = ResponseFuture<Result<WrittenContent, AppError>>;
 
     fn handle(&mut self, env: Envelope<ContentRequested>, _: &mut Self::Context) -> Self::Result {
         let writer = self.writer.clone();

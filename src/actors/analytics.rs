@@ -8,6 +8,7 @@ use crate::messages::data::UserCreated;
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
 use crate::service_actor;
 use crate::supervisors::{supervised_sync, ServiceHandle};
+use crate::telegram::sender::TelegramSender;
 use actix::Handler;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -18,6 +19,13 @@ pub struct AnalyticsActor {
     service: ServiceHandle,
     report: AnalyticsReport,
     alerts: VecDeque<AlertTriggered>,
+    admin: Option<AdminChat>,
+}
+
+/// Where warnings and critical alerts are also sent.
+pub struct AdminChat {
+    pub sender: TelegramSender,
+    pub chat_id: i64,
 }
 
 impl AnalyticsActor {
@@ -26,13 +34,19 @@ impl AnalyticsActor {
             service,
             report: empty_report(),
             alerts: VecDeque::with_capacity(RECENT_ALERTS),
+            admin: None,
         }
     }
 
-    /// Counters are process-lifetime figures; the durable history is the event log.
+    pub fn with_admin(mut self, admin: Option<AdminChat>) -> Self {
+        self.admin = admin;
+        self
+    }
+
+    /// Counters are process-lifetime figures (the durable history is the event log) and start
+    /// again; recent alerts are kept, since a restart is exactly when operators need them.
     fn rebuild(&mut self) {
         self.report = empty_report();
-        self.alerts.clear();
     }
 
     fn count_event(&mut self, kind: &str) {
@@ -47,6 +61,26 @@ fn empty_report() -> AnalyticsReport {
         events: BTreeMap::new(),
         recent_alerts: Vec::new(),
     }
+}
+
+/// The admin chat's view of an alert (Telegram HTML; the text is escaped).
+pub fn admin_message(alert: &AlertTriggered) -> String {
+    let icon = match alert.severity {
+        AlertSeverity::Critical => "🛑",
+        AlertSeverity::Warning => "⚠️",
+        AlertSeverity::Info => "ℹ️",
+    };
+    format!(
+        "{icon} <b>{}</b>\n{}",
+        escape_html(&alert.service),
+        escape_html(&alert.message)
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Keeps the newest `RECENT_ALERTS` alerts, oldest first.
@@ -99,6 +133,14 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
                 }
                 AlertSeverity::Info => {
                     tracing::info!(service = %alert.service, message = %alert.message, "alert")
+                }
+            }
+            if let (Some(admin), AlertSeverity::Warning | AlertSeverity::Critical) =
+                (&this.admin, alert.severity)
+            {
+                let html = admin_message(&alert);
+                if let Err(e) = admin.sender.send_html(admin.chat_id, html) {
+                    tracing::warn!(error = %e, "alert not sent to the admin chat");
                 }
             }
             remember_alert(&mut this.alerts, alert);

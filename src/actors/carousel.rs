@@ -6,7 +6,7 @@ use crate::messages::{Envelope, Event, Outbox};
 use crate::render::{render_carousel, render_pdf, RenderOptions};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
-use actix::{Handler, ResponseActFuture};
+use actix::{Handler, ResponseFuture};
 use std::time::Instant;
 
 pub struct CarouselActor {
@@ -38,7 +38,7 @@ impl CarouselActor {
 service_actor!(CarouselActor);
 
 impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
-    type Result = ResponseActFuture<Self, Result<RenderedCarousel, AppError>>;
+    type Result = ResponseFuture<Result<RenderedCarousel, AppError>>;
 
     fn handle(&mut self, env: Envelope<SlidesGenerated>, _: &mut Self::Context) -> Self::Result {
         let options = RenderOptions {

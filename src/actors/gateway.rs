@@ -8,8 +8,8 @@ use crate::service_actor;
 use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
 use crate::telegram::{classify, Route};
-use actix::fut::ActorFutureExt;
-use actix::{Handler, ResponseActFuture};
+use actix::{Handler, ResponseFuture};
+use futures::FutureExt;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -62,6 +62,12 @@ impl Backlog {
     }
 }
 
+type KnownUsers = Arc<std::sync::Mutex<HashMap<i64, UserProfile>>>;
+
+fn lock_known(known: &KnownUsers) -> std::sync::MutexGuard<'_, HashMap<i64, UserProfile>> {
+    known.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The gateway's neighbours.
 #[derive(Clone)]
 pub struct GatewayLinks {
@@ -84,7 +90,8 @@ pub struct GatewayActor {
     links: GatewayLinks,
     bot_username: String,
     in_flight: Arc<Semaphore>,
-    known_users: HashMap<i64, UserProfile>,
+    /// Shared with in-flight work, which forgets a profile whose storing failed.
+    known_users: KnownUsers,
     backlog: Backlog,
 }
 
@@ -100,7 +107,7 @@ impl GatewayActor {
             links,
             bot_username,
             in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_UPDATES)),
-            known_users: HashMap::new(),
+            known_users: KnownUsers::default(),
             backlog,
         }
     }
@@ -108,19 +115,20 @@ impl GatewayActor {
     /// Unfinished updates live in the store and are replayed by start-up; the profile cache is
     /// only an optimisation and starts empty.
     fn rebuild(&mut self) {
-        self.known_users.clear();
+        lock_known(&self.known_users).clear();
     }
 
     /// True when this profile must be stored: new to us, or changed since we last stored it.
     /// Remembers it optimistically; a failed store call forgets it again.
     fn needs_storing(&mut self, user: &UserProfile) -> bool {
-        if self.known_users.get(&user.id) == Some(user) {
+        let mut known = lock_known(&self.known_users);
+        if known.get(&user.id) == Some(user) {
             return false;
         }
-        if self.known_users.len() >= KNOWN_USERS_CAPACITY {
-            self.known_users.clear();
+        if known.len() >= KNOWN_USERS_CAPACITY {
+            known.clear();
         }
-        self.known_users.insert(user.id, user.clone());
+        known.insert(user.id, user.clone());
         true
     }
 }
@@ -128,7 +136,7 @@ impl GatewayActor {
 service_actor!(GatewayActor);
 
 impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
-    type Result = ResponseActFuture<Self, Ack>;
+    type Result = ResponseFuture<Ack>;
 
     fn handle(
         &mut self,
@@ -136,6 +144,8 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
         _: &mut Self::Context,
     ) -> Self::Result {
         let links = self.links.clone();
+        let backlog = self.backlog.clone();
+        let known_users = self.known_users.clone();
         let in_flight = self.in_flight.clone();
         let inbound = classify(&env.payload.update, &self.bot_username);
         let user_id = inbound.user.as_ref().map(|u| u.id);
@@ -212,10 +222,10 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
             }
             .instrument(span),
         )
-        .map(move |result, actor: &mut GatewayActor, _| {
-            actor.backlog.release();
+        .map(move |result| {
+            backlog.release();
             if let (Err(_), Some(id)) = (&result, user_id) {
-                actor.known_users.remove(&id);
+                lock_known(&known_users).remove(&id);
             }
             result
         })

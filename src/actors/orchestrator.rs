@@ -8,7 +8,7 @@ use crate::messages::workflow::{Completed, EventRouted, Started, StepCompleted};
 use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
-use actix::{Handler, ResponseActFuture};
+use actix::{Handler, ResponseFuture};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -49,7 +49,7 @@ pub fn route_of(command: &str) -> &'static str {
 }
 
 impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
-    type Result = ResponseActFuture<Self, Ack>;
+    type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
         let routed = self.links.routed.clone();
@@ -68,7 +68,7 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
 }
 
 impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
-    type Result = ResponseActFuture<Self, Result<CarouselOutput, AppError>>;
+    type Result = ResponseFuture<Result<CarouselOutput, AppError>>;
 
     fn handle(&mut self, env: Envelope<GenerateRequested>, _: &mut Self::Context) -> Self::Result {
         let links = self.links.clone();

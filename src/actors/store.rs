@@ -8,7 +8,7 @@ use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::store::{NewCarousel, Store};
 use crate::supervisors::{supervised, ServiceHandle};
-use actix::{Handler, ResponseActFuture};
+use actix::{Handler, ResponseFuture};
 
 pub struct StoreActor {
     service: ServiceHandle,
@@ -51,7 +51,7 @@ impl StoreActor {
 service_actor!(StoreActor);
 
 impl Handler<Envelope<UserUpdated>> for StoreActor {
-    type Result = ResponseActFuture<Self, Result<UpsertOutcome, AppError>>;
+    type Result = ResponseFuture<Result<UpsertOutcome, AppError>>;
 
     fn handle(&mut self, env: Envelope<UserUpdated>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
@@ -75,7 +75,7 @@ impl Handler<Envelope<UserUpdated>> for StoreActor {
 }
 
 impl Handler<Envelope<HistoryLogged>> for StoreActor {
-    type Result = ResponseActFuture<Self, Ack>;
+    type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
         let finished = self.finished.clone();
@@ -88,7 +88,7 @@ impl Handler<Envelope<HistoryLogged>> for StoreActor {
 }
 
 impl Handler<Envelope<SessionSaved>> for StoreActor {
-    type Result = ResponseActFuture<Self, Ack>;
+    type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<SessionSaved>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
@@ -99,7 +99,7 @@ impl Handler<Envelope<SessionSaved>> for StoreActor {
 }
 
 impl Handler<Envelope<CarouselSaved>> for StoreActor {
-    type Result = ResponseActFuture<Self, Ack>;
+    type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<CarouselSaved>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();

@@ -24,6 +24,7 @@ use super::{
     StructuredOutput, Written,
 };
 use crate::domain::{Lang, Slide};
+use crate::supervisors::breaker::CircuitBreaker;
 
 /// Longest backoff between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
@@ -125,6 +126,15 @@ impl CallError {
         }
     }
 
+    /// The endpoint itself is unwell (as opposed to the model answering something unusable).
+    fn is_endpoint_failure(&self) -> bool {
+        match self {
+            CallError::Timeout(_) | CallError::Transport(_) => true,
+            CallError::Http { status, .. } => matches!(status, 429 | 500..=599),
+            _ => false,
+        }
+    }
+
     fn from_openai(err: OpenAIError) -> Self {
         match err {
             OpenAIError::ApiError(resp) => {
@@ -175,6 +185,8 @@ struct Inner {
     api: Option<Client<OpenAIConfig>>,
     /// The loosest `WireFormat` the endpoint has forced on us so far.
     format_floor: AtomicU8,
+    /// Guards the endpoint: while open, content comes from the offline writer at once.
+    breaker: Option<Arc<CircuitBreaker>>,
 }
 
 /// The AI content client. Cheap to clone (an `Arc` inside); never fails: when the
@@ -242,7 +254,22 @@ impl AiClient {
                 settings,
                 api,
                 format_floor: AtomicU8::new(floor as u8),
+                breaker: None,
             }),
+        }
+    }
+
+    /// The same client with every model call going through `breaker`.
+    pub fn with_breaker(settings: AiSettings, breaker: Arc<CircuitBreaker>) -> Self {
+        let client = Self::new(settings);
+        match Arc::try_unwrap(client.inner) {
+            Ok(mut inner) => {
+                inner.breaker = Some(breaker);
+                Self {
+                    inner: Arc::new(inner),
+                }
+            }
+            Err(inner) => Self { inner },
         }
     }
 
@@ -351,8 +378,39 @@ impl AiClient {
             attempt += 1;
             calls += 1;
             let format = call.json.then(|| self.current_format());
+            let permit = match self
+                .inner
+                .breaker
+                .as_deref()
+                .map(CircuitBreaker::try_acquire)
+            {
+                Some(Err(rejected)) => {
+                    tracing::info!(
+                        task,
+                        retry_in_ms = rejected.retry_in.as_millis() as u64,
+                        "ai: circuit open, using the offline writer without calling the model"
+                    );
+                    return Written {
+                        content: offline(),
+                        source: ContentSource::Offline {
+                            reason: OfflineReason::CircuitOpen,
+                        },
+                        attempts: calls - 1,
+                    };
+                }
+                Some(Ok(permit)) => Some(permit),
+                None => None,
+            };
             let started = Instant::now();
             let result = self.call_model(api, &call, format).await;
+            if let Some(permit) = permit {
+                // The breaker watches the endpoint, not the model's prose: a reply we cannot use
+                // still proves the endpoint alive; timeouts, 5xx, 429 and resets count against it.
+                match &result {
+                    Err(e) if e.is_endpoint_failure() => permit.failure(started.elapsed()),
+                    _ => permit.success(started.elapsed()),
+                }
+            }
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let format_label = format.map_or("text", WireFormat::label);
 
@@ -571,6 +629,79 @@ mod tests {
                 }
             ),
             "{source:?}"
+        );
+    }
+
+    /// The endpoint fails, is slow, then recovers: the breaker goes closed → open → half-open →
+    /// open (slow probe) → half-open → closed, on a manual clock; while open nothing is sent.
+    #[tokio::test]
+    async fn the_breaker_follows_an_endpoint_that_fails_is_slow_then_recovers() {
+        use crate::supervisors::breaker::{BreakerConfig, BreakerState};
+        use crate::supervisors::clock::ManualClock;
+        let good = Reply::content(carousel_json(3));
+        let server = MockServer::start(vec![
+            Reply::status(500, "down"),
+            Reply::status(502, "down"),
+            Reply::delayed(Duration::from_millis(300), good.clone()),
+            good,
+        ]);
+        let clock = ManualClock::new();
+        let breaker = Arc::new(CircuitBreaker::new(
+            "openai",
+            BreakerConfig {
+                consecutive_failures: 2,
+                slow_call_threshold: Duration::from_millis(150),
+                open_base: Duration::from_secs(10),
+                open_max: Duration::from_secs(60),
+                half_open_probes: 1,
+                ..BreakerConfig::for_ai()
+            },
+            clock.shared(),
+        ));
+        let client = AiClient::with_breaker(
+            AiSettings {
+                max_attempts: 2,
+                ..settings(&server)
+            },
+            breaker.clone(),
+        );
+
+        let first = client.write_carousel(&brief(3, Lang::En)).await;
+        assert_offline_model_failed(&first.source);
+        assert_eq!(breaker.state(), BreakerState::Open, "two failures in a row");
+
+        let while_open = client.write_carousel(&brief(3, Lang::En)).await;
+        assert_eq!(
+            while_open.source,
+            ContentSource::Offline {
+                reason: OfflineReason::CircuitOpen
+            }
+        );
+        assert_eq!(server.request_count(), 2, "nothing sent while open");
+
+        clock.advance(Duration::from_secs(10));
+        let slow_probe = client.write_carousel(&brief(3, Lang::En)).await;
+        assert_eq!(
+            slow_probe.source,
+            ContentSource::Model,
+            "a slow answer is still used"
+        );
+        assert_eq!(
+            breaker.state(),
+            BreakerState::Open,
+            "but the slow probe reopened it"
+        );
+        assert_eq!(breaker.snapshot().calls.slow, 1);
+
+        clock.advance(Duration::from_secs(20)); // the second wait is twice as long
+        let recovered = client.write_carousel(&brief(3, Lang::En)).await;
+        assert_eq!(recovered.source, ContentSource::Model);
+        assert_eq!(breaker.state(), BreakerState::Closed);
+        assert_eq!(server.request_count(), 4);
+        let calls = breaker.snapshot().calls;
+        assert_eq!(
+            (calls.success, calls.failure, calls.slow, calls.rejected),
+            (1, 2, 1, 1)
         );
     }
 

@@ -119,6 +119,8 @@ pub enum OfflineReason {
     NoApiKey,
     /// The model was called and every attempt failed; the last failure, for logs.
     ModelFailed(String),
+    /// The endpoint's circuit breaker is open: the model was not called at all.
+    CircuitOpen,
 }
 
 /// Where the content came from.

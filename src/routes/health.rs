@@ -1,5 +1,6 @@
 //! `/health` (liveness), `/ready` (readiness) and `/stats` (figures for operators).
 use super::AppState;
+use crate::supervisors::breaker::BreakerState;
 use crate::supervisors::ServiceState;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -8,16 +9,29 @@ use std::time::Duration;
 
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let services = state.registry.snapshot();
-    let degraded: Vec<&str> = services
+    let breakers = state.registry.breakers();
+    let mut degraded: Vec<&str> = services
         .iter()
         .filter(|s| s.state != ServiceState::Running)
         .map(|s| s.name)
         .collect();
+    degraded.extend(
+        breakers
+            .iter()
+            .filter(|b| b.state != BreakerState::Closed)
+            .map(|b| b.name),
+    );
     HttpResponse::Ok().json(json!({
         "status": if degraded.is_empty() { "ok" } else { "degraded" },
         "version": state.version,
         "degraded": degraded,
-        "services": services.iter().map(|s| json!({ "name": s.name, "state": s.state })).collect::<Vec<_>>(),
+        "services": services.iter().map(|s| json!({
+            "name": s.name,
+            "state": s.state,
+            "restarts": s.restarts,
+            "last_failure": s.last_failure,
+        })).collect::<Vec<_>>(),
+        "breakers": breakers.iter().map(|b| json!({ "name": b.name, "state": b.state })).collect::<Vec<_>>(),
     }))
 }
 
@@ -31,7 +45,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         .registry
         .snapshot()
         .into_iter()
-        .filter(|s| s.state != ServiceState::Running)
+        .filter(|s| !s.state.is_available())
         .map(|s| s.name)
         .collect();
     let body = json!({
@@ -64,6 +78,12 @@ pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
         "uptime_seconds": state.started_at.elapsed().as_secs(),
         "store_backend": state.store.backend(),
         "actors": state.registry.snapshot(),
+        "breakers": state.registry.breakers(),
+        "supervision": {
+            "strategy": state.registry.spec().strategy,
+            "max_restarts": state.registry.spec().child.max_restarts,
+            "within_ms": state.registry.spec().child.within.as_millis() as u64,
+        },
         "updates": {
             "received": c.received.load(Ordering::Relaxed),
             "duplicate": c.duplicate.load(Ordering::Relaxed),

@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use std::time::Instant;
 
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    state.metrics.observe_breakers(&state.registry.breakers());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

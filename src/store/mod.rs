@@ -5,6 +5,7 @@
 use crate::config::{DatabaseBackend, DatabaseSettings};
 use crate::error::{AppError, AppResult, StoreContext};
 use crate::messages::data::{UpsertOutcome, UserProfile};
+use crate::supervisors::breaker::{CircuitBreaker, Permit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::ConnectionError;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub mod models;
+mod pg_bulk;
 pub mod schema;
 
 pub use models::*;
@@ -45,6 +47,9 @@ pub struct Store {
     backend: DatabaseBackend,
     url: Arc<secrecy::SecretString>,
     query_seconds: Option<HistogramVec>,
+    /// While open, calls fail at once as unavailable (the webhook answers 503) instead of
+    /// queueing on a dead database.
+    breaker: Option<Arc<CircuitBreaker>>,
 }
 
 /// Runs `$body` with `$conn` bound to a pooled connection of whichever backend is configured,
@@ -52,38 +57,34 @@ pub struct Store {
 macro_rules! with_conn {
     // One body per backend, for the rare statement the two dialects cannot share.
     ($store:expr, $op:expr, sqlite |$sconn:ident| $sbody:expr, postgres |$pconn:ident| $pbody:expr) => {{
+        let permit = $store.admit($op)?;
         let started = Instant::now();
         let result = match &*$store.pool {
-            DbPool::Sqlite(pool) => {
-                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
-                let $sconn: &mut SqliteConn = &mut pooled;
-                $sbody.context($op)
-            }
-            DbPool::Postgres(pool) => {
-                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
-                let $pconn: &mut AsyncPgConnection = &mut pooled;
-                $pbody.context($op)
-            }
+            DbPool::Sqlite(pool) => match pool.get().await {
+                Ok(mut pooled) => {
+                    let $sconn: &mut SqliteConn = &mut pooled;
+                    $sbody.context($op)
+                }
+                Err(e) => Err(pool_error($op, e)),
+            },
+            DbPool::Postgres(pool) => match pool.get().await {
+                Ok(mut pooled) => {
+                    let $pconn: &mut AsyncPgConnection = &mut pooled;
+                    $pbody.context($op)
+                }
+                Err(e) => Err(pool_error($op, e)),
+            },
         };
-        $store.observe($op, started);
+        $store.observe($op, started, permit, &result);
         result
     }};
     ($store:expr, $op:expr, |$conn:ident| $body:expr) => {{
-        let started = Instant::now();
-        let result = match &*$store.pool {
-            DbPool::Sqlite(pool) => {
-                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
-                let $conn: &mut SqliteConn = &mut pooled;
-                $body.context($op)
-            }
-            DbPool::Postgres(pool) => {
-                let mut pooled = pool.get().await.map_err(|e| pool_error($op, e))?;
-                let $conn: &mut AsyncPgConnection = &mut pooled;
-                $body.context($op)
-            }
-        };
-        $store.observe($op, started);
-        result
+        with_conn!(
+            $store,
+            $op,
+            sqlite | $conn | $body,
+            postgres | $conn | $body
+        )
     }};
 }
 
@@ -174,6 +175,7 @@ impl Store {
             backend,
             url: Arc::new(settings.url.clone()),
             query_seconds: None,
+            breaker: None,
         })
     }
 
@@ -186,10 +188,43 @@ impl Store {
         self.backend
     }
 
-    fn observe(&self, op: &str, started: Instant) {
+    pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Store {
+        self.breaker = Some(breaker);
+        self
+    }
+
+    /// Leave from the breaker for one call, or an outage error while it is open.
+    fn admit(&self, op: &str) -> AppResult<Option<Permit<'_>>> {
+        match self.breaker.as_deref().map(CircuitBreaker::try_acquire) {
+            None => Ok(None),
+            Some(Ok(permit)) => Ok(Some(permit)),
+            Some(Err(rejected)) => Err(AppError::StoreUnavailable {
+                context: op.to_string(),
+                reason: format!(
+                    "circuit breaker open after repeated failures; retry in {} ms",
+                    rejected.retry_in.as_millis()
+                ),
+            }),
+        }
+    }
+
+    fn observe<T>(
+        &self,
+        op: &str,
+        started: Instant,
+        permit: Option<Permit<'_>>,
+        result: &AppResult<T>,
+    ) {
+        let elapsed = started.elapsed();
         if let Some(h) = &self.query_seconds {
-            h.with_label_values(&[op])
-                .observe(started.elapsed().as_secs_f64());
+            h.with_label_values(&[op]).observe(elapsed.as_secs_f64());
+        }
+        if let Some(permit) = permit {
+            // A query the database rejected proves it reachable; only outages trip the breaker.
+            match result {
+                Err(e) if e.is_store_outage() => permit.failure(elapsed),
+                _ => permit.success(elapsed),
+            }
         }
     }
 
@@ -252,10 +287,7 @@ impl Store {
                 .await
             },
             postgres | conn | {
-                diesel::insert_into(received_updates)
-                    .values(&owned)
-                    .on_conflict_do_nothing()
-                    .returning(update_id)
+                pg_bulk::InsertReceivedUpdates::new(&owned)
                     .get_results::<i64>(conn)
                     .await
                     .map(|inserted| first_occurrences_inserted(&owned, &inserted))
@@ -521,13 +553,7 @@ impl Store {
                 })
                 .await
             },
-            postgres | conn | {
-                diesel::insert_into(event_log)
-                    .values(&owned)
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await
-            }
+            postgres | conn | pg_bulk::InsertEvents::new(&owned).execute(conn).await
         )
     }
 

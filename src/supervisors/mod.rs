@@ -1,22 +1,33 @@
-//! Supervision: every service actor runs under actix's [`actix::Supervisor`] (which keeps the
-//! actor's address and mailbox across restarts), and its handlers run through [`supervised`],
-//! which turns a panic into a counted failure and a restart instead of a lost message and a
-//! silent hang. The [`ServiceRegistry`] is what `/health`, `/ready` and `/stats` read.
+//! Supervision tree: a root supervisor ([`ServiceRegistry`]) over the service actors.
+//!
+//! actix's own [`actix::Supervisor`] only restarts an actor that stops itself, and a panic in a
+//! handler would lose the message. Here every handler runs through [`supervised`] (or
+//! [`supervised_sync`]): an error or a panic is counted, the caller gets an error at once, and a
+//! fault makes the actor stop itself, which actix's `Supervisor` turns into a restart that keeps the
+//! address and mailbox. Each restart is decided by the child's [`RestartTracker`] (intensity
+//! R restarts in P seconds, exponential backoff with jitter); past the intensity the child is marked
+//! failed, an alert goes out, and the root applies its own policy: revive it after a cool-down, or,
+//! once its own intensity is spent, leave it failed (`/ready` 503) for the platform to replace the
+//! process. The registry is also what `/health`, `/ready`, `/stats` and `/metrics` read.
 pub mod breaker;
 pub mod clock;
 pub mod restart;
 
 use crate::error::AppError;
+use crate::messages::analytics::{AlertSeverity, AlertTriggered};
 use crate::metrics::Metrics;
 use actix::fut::{ActorFutureExt, WrapFuture};
-use actix::{Actor, ActorContext, AsyncContext, Context, ResponseActFuture};
+use actix::{Actor, AsyncContext, Context, Handler, Recipient, ResponseFuture};
+use breaker::{BreakerSnapshot, CircuitBreaker};
+use clock::{Clock, SystemClock};
 use futures::FutureExt;
-use serde::Serialize;
+use restart::{Decision, Exit, RestartPolicy, RestartTracker, RestartType, Strategy};
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +58,107 @@ impl ServiceState {
             ServiceState::Stopped => 4,
         }
     }
+
+    /// Serving (or about to serve again after a short backoff).
+    pub fn is_available(self) -> bool {
+        matches!(self, ServiceState::Running | ServiceState::Restarting)
+    }
+}
+
+/// How the tree restarts its children; `[supervision]` in the config.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SupervisionSpec {
+    /// one_for_one: only the failed child restarts; rest_for_one: it and every child started
+    /// after it (for children that hold state derived from an earlier one).
+    pub strategy: Strategy,
+    /// Per child: at most `max_restarts` within `within`, with the backoff between restarts.
+    pub child: RestartPolicy,
+    /// The root's own intensity over escalations, and the cool-down before it revives a child
+    /// that exceeded its intensity. Past this the child stays failed.
+    pub root: RestartPolicy,
+    /// Per child, how long shutdown waits for in-flight work before stopping it anyway.
+    #[serde(with = "clock::duration_ms")]
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for SupervisionSpec {
+    fn default() -> Self {
+        SupervisionSpec {
+            strategy: Strategy::OneForOne,
+            child: RestartPolicy::default(),
+            root: RestartPolicy {
+                max_restarts: 3,
+                within: Duration::from_secs(600),
+                backoff_base: Duration::from_secs(10),
+                backoff_max: Duration::from_secs(120),
+            },
+            shutdown_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Where alerts go: the analytics actor once the system is wired (and the log always).
+#[derive(Clone, Default)]
+pub struct Alerts {
+    sink: Arc<Mutex<Option<AlertSink>>>,
+}
+
+type AlertSink = Arc<dyn Fn(AlertTriggered) + Send + Sync>;
+
+impl Alerts {
+    pub fn connect(&self, sink: impl Fn(AlertTriggered) + Send + Sync + 'static) {
+        *lock(&self.sink) = Some(Arc::new(sink));
+    }
+
+    pub fn raise(&self, severity: AlertSeverity, service: &str, message: String) {
+        match severity {
+            AlertSeverity::Critical => tracing::error!(service, %message, "alert"),
+            AlertSeverity::Warning => tracing::warn!(service, %message, "alert"),
+            AlertSeverity::Info => tracing::info!(service, %message, "alert"),
+        }
+        let sink = lock(&self.sink).clone();
+        if let Some(sink) = sink {
+            sink(AlertTriggered {
+                severity,
+                service: service.to_string(),
+                message,
+            });
+        }
+    }
+}
+
+/// A poisoned lock only means another thread panicked mid-update of plain counters; go on.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the next start of a child should do, decided when it stopped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum StartPlan {
+    Fresh,
+    /// Restart after this backoff; the mailbox is held meanwhile.
+    After(Duration),
+    /// Exceeded its intensity: refuse work, and revive after this cool-down if the root allows.
+    Failed {
+        revive_after: Option<Duration>,
+    },
+    /// A temporary (or transient, ended normally) child: stays stopped.
+    Stopped,
+}
+
+/// Asks a service actor to stop so its supervisor restarts it (or, on shutdown, to report drained).
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub exit: Exit,
+    /// The incarnation that failed: a late report about an earlier one is ignored.
+    pub incarnation: u64,
+    /// Restarted along with a sibling (rest_for_one); does not count against its own intensity.
+    pub with_sibling: Option<&'static str>,
+}
+
+impl actix::Message for Fault {
+    type Result = ();
 }
 
 struct ServiceCounters {
@@ -55,35 +167,60 @@ struct ServiceCounters {
     handled: AtomicU64,
     failed: AtomicU64,
     restarts: AtomicU64,
+    incarnation: AtomicU64,
+    in_flight: AtomicUsize,
     last_failure: Mutex<Option<String>>,
+    tracker: Mutex<RestartTracker>,
+    plan: Mutex<StartPlan>,
+    pending_exit: Mutex<Option<(Exit, Option<&'static str>)>>,
+    control: Mutex<Option<Recipient<Fault>>>,
+    arbiter: Mutex<Option<actix::ArbiterHandle>>,
 }
 
-/// One service's live counters; cloned into the actor (and kept across its restarts).
+/// One service's live counters and restart bookkeeping; cloned into the actor (and kept across
+/// its restarts).
 #[derive(Clone)]
 pub struct ServiceHandle {
     counters: Arc<ServiceCounters>,
     metrics: Option<Metrics>,
+    tree: Weak<Tree>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceStatus {
     pub name: &'static str,
     pub state: ServiceState,
+    pub restart_type: RestartType,
     pub handled: u64,
     pub failed: u64,
     pub restarts: u64,
+    pub restarts_in_window: u32,
+    pub in_flight: usize,
     pub last_failure: Option<String>,
 }
 
-/// Backoff between restarts: 50 ms doubling to 5 s, reset once a restarted actor handles work.
-fn restart_backoff(consecutive: u64) -> Duration {
-    let exp = consecutive.saturating_sub(1).min(10) as u32;
-    Duration::from_millis(50u64.saturating_mul(1u64 << exp)).min(Duration::from_secs(5))
-}
-
 impl ServiceHandle {
-    /// A handle outside any registry, for actors started alone in tests.
+    /// A handle outside any tree, for actors started alone in tests: default intensity, no root
+    /// (an escalation leaves it failed).
     pub fn detached(name: &'static str) -> ServiceHandle {
+        Self::build(
+            name,
+            RestartTracker::new(
+                RestartPolicy::default(),
+                RestartType::Permanent,
+                SystemClock::shared(),
+            ),
+            None,
+            Weak::new(),
+        )
+    }
+
+    fn build(
+        name: &'static str,
+        tracker: RestartTracker,
+        metrics: Option<Metrics>,
+        tree: Weak<Tree>,
+    ) -> ServiceHandle {
         ServiceHandle {
             counters: Arc::new(ServiceCounters {
                 name,
@@ -91,9 +228,17 @@ impl ServiceHandle {
                 handled: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
                 restarts: AtomicU64::new(0),
+                incarnation: AtomicU64::new(0),
+                in_flight: AtomicUsize::new(0),
                 last_failure: Mutex::new(None),
+                tracker: Mutex::new(tracker),
+                plan: Mutex::new(StartPlan::Fresh),
+                pending_exit: Mutex::new(None),
+                control: Mutex::new(None),
+                arbiter: Mutex::new(None),
             }),
-            metrics: None,
+            metrics,
+            tree,
         }
     }
 
@@ -114,6 +259,15 @@ impl ServiceHandle {
         ServiceState::from_u8(self.counters.state.load(Ordering::SeqCst))
     }
 
+    pub fn incarnation(&self) -> u64 {
+        self.counters.incarnation.load(Ordering::SeqCst)
+    }
+
+    /// The arbiter the service runs on, stopped at shutdown (only for arbiters made for it).
+    pub fn own_arbiter(&self, arbiter: actix::ArbiterHandle) {
+        *lock(&self.counters.arbiter) = Some(arbiter);
+    }
+
     pub fn record_handled(&self) {
         self.counters.handled.fetch_add(1, Ordering::Relaxed);
         if let Some(m) = &self.metrics {
@@ -125,9 +279,7 @@ impl ServiceHandle {
 
     pub fn record_failure(&self, message: &str, reason: &str) {
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut last) = self.counters.last_failure.lock() {
-            *last = Some(format!("{message}: {reason}"));
-        }
+        *lock(&self.counters.last_failure) = Some(format!("{message}: {reason}"));
         if let Some(m) = &self.metrics {
             m.actor_messages
                 .with_label_values(&[self.name(), "failed"])
@@ -135,180 +287,537 @@ impl ServiceHandle {
         }
     }
 
-    /// Called from `Supervised::restarting`; answers how long the restarted actor should wait
-    /// before taking messages again.
-    pub fn record_restart(&self) -> Duration {
-        let n = self.counters.restarts.fetch_add(1, Ordering::SeqCst) + 1;
-        self.set_state(ServiceState::Restarting);
+    fn record_refused(&self) {
+        if let Some(m) = &self.metrics {
+            m.actor_messages
+                .with_label_values(&[self.name(), "refused"])
+                .inc();
+        }
+    }
+
+    /// The error a failed or stopped service answers with, instead of running the work.
+    fn refusal(&self, message: &'static str) -> Option<AppError> {
+        match self.state() {
+            ServiceState::Failed | ServiceState::Stopped => {
+                self.record_refused();
+                Some(AppError::ActorUnavailable {
+                    actor: self.name(),
+                    reason: format!(
+                        "service is {} (refused {message})",
+                        if self.state() == ServiceState::Failed {
+                            "failed"
+                        } else {
+                            "stopped"
+                        }
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The actor asked to stop itself because of `fault`: remember why, for `restarting`.
+    /// Answers false for a report about an earlier incarnation (already restarted).
+    fn accept_fault(&self, fault: Fault) -> bool {
+        if fault.incarnation != self.incarnation() {
+            return false;
+        }
+        *lock(&self.counters.pending_exit) = Some((fault.exit, fault.with_sibling));
+        true
+    }
+
+    /// Called from `Supervised::restarting`: decides, with the restart tracker and the root, how the
+    /// new incarnation starts.
+    pub fn record_restart(&self) {
+        self.counters.incarnation.fetch_add(1, Ordering::SeqCst);
+        let (exit, with_sibling) = lock(&self.counters.pending_exit)
+            .take()
+            .unwrap_or_else(|| (Exit::Failed("stopped unexpectedly".into()), None));
+        let tree = self.tree.upgrade();
+        let alerts = tree.as_ref().map(|t| t.alerts.clone()).unwrap_or_default();
+        let plan = if let Some(sibling) = with_sibling {
+            tracing::warn!(
+                actor = self.name(),
+                sibling,
+                "restarting with a sibling (rest_for_one)"
+            );
+            StartPlan::After(Duration::ZERO)
+        } else {
+            let (decision, policy) = {
+                let mut tracker = lock(&self.counters.tracker);
+                (tracker.on_exit(&exit), tracker.policy().clone())
+            };
+            match decision {
+                Decision::Restart { after } => {
+                    if let Some(tree) = &tree {
+                        tree.restart_later_siblings(self.name());
+                    }
+                    StartPlan::After(after)
+                }
+                Decision::Stop => StartPlan::Stopped,
+                Decision::Escalate { restarts_in_window } => {
+                    alerts.raise(
+                        AlertSeverity::Critical,
+                        self.name(),
+                        format!(
+                            "{} exceeded its restart intensity ({restarts_in_window} restarts within {:?}, at most {}); marked failed. Last: {exit}",
+                            self.name(),
+                            policy.within,
+                            policy.max_restarts
+                        ),
+                    );
+                    let revive_after = tree.as_ref().and_then(|t| t.on_escalation(self));
+                    StartPlan::Failed { revive_after }
+                }
+            }
+        };
+        match plan {
+            StartPlan::After(_) | StartPlan::Fresh => {
+                let n = self.counters.restarts.fetch_add(1, Ordering::SeqCst) + 1;
+                if let Some(m) = &self.metrics {
+                    m.actor_restarts.with_label_values(&[self.name()]).inc();
+                }
+                tracing::warn!(actor = self.name(), restarts = n, exit = %exit, "restarting actor");
+                self.set_state(ServiceState::Restarting);
+            }
+            StartPlan::Failed { .. } => self.set_state(ServiceState::Failed),
+            StartPlan::Stopped => self.set_state(ServiceState::Stopped),
+        }
+        *lock(&self.counters.plan) = plan;
+    }
+
+    /// The root revived the service after a cool-down: a fresh intensity window.
+    fn revived(&self) {
+        lock(&self.counters.tracker).reset();
+        self.counters.restarts.fetch_add(1, Ordering::SeqCst);
         if let Some(m) = &self.metrics {
             m.actor_restarts.with_label_values(&[self.name()]).inc();
         }
-        tracing::warn!(actor = self.name(), restarts = n, "restarting actor");
-        restart_backoff(n)
+        self.set_state(ServiceState::Running);
+        if let Some(tree) = self.tree.upgrade() {
+            tree.alerts.raise(
+                AlertSeverity::Info,
+                self.name(),
+                format!("{} revived by the root supervisor", self.name()),
+            );
+        }
+    }
+
+    fn enter(&self) -> InFlight {
+        self.counters.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self.counters.clone())
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.counters.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Fault injection (operators' drills and tests): the service restarts exactly as if one of
+    /// its handlers had failed with `reason`.
+    pub fn inject_fault(&self, reason: &str) {
+        self.report_fault(Exit::Failed(format!("injected: {reason}")));
+    }
+
+    fn report_fault(&self, exit: Exit) {
+        let control = lock(&self.counters.control).clone();
+        if let Some(control) = control {
+            control.do_send(Fault {
+                exit,
+                incarnation: self.incarnation(),
+                with_sibling: None,
+            });
+        }
     }
 
     pub fn status(&self) -> ServiceStatus {
+        let tracker = lock(&self.counters.tracker);
         ServiceStatus {
             name: self.counters.name,
             state: self.state(),
+            restart_type: tracker.restart_type(),
             handled: self.counters.handled.load(Ordering::Relaxed),
             failed: self.counters.failed.load(Ordering::Relaxed),
             restarts: self.counters.restarts.load(Ordering::Relaxed),
-            last_failure: self
-                .counters
-                .last_failure
-                .lock()
-                .ok()
-                .and_then(|l| l.clone()),
+            restarts_in_window: tracker.restarts_in_window(),
+            in_flight: self.in_flight(),
+            last_failure: lock(&self.counters.last_failure).clone(),
         }
     }
 }
 
-/// All services in start order.
-#[derive(Clone, Default)]
-pub struct ServiceRegistry {
-    services: Arc<Mutex<Vec<ServiceHandle>>>,
+/// Counts a handler's work as in flight until dropped (also when the work panics).
+struct InFlight(Arc<ServiceCounters>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+struct Tree {
+    services: Mutex<Vec<ServiceHandle>>,
+    breakers: Mutex<Vec<Arc<CircuitBreaker>>>,
     metrics: Option<Metrics>,
+    spec: SupervisionSpec,
+    clock: Arc<dyn Clock>,
+    /// The root's intensity, over escalations of any child.
+    root: Mutex<RestartTracker>,
+    alerts: Alerts,
 }
 
-impl ServiceRegistry {
-    pub fn new(metrics: Metrics) -> ServiceRegistry {
-        ServiceRegistry {
-            services: Arc::default(),
-            metrics: Some(metrics),
+impl Tree {
+    fn restart_later_siblings(&self, failed: &'static str) {
+        if self.spec.strategy != Strategy::RestForOne {
+            return;
+        }
+        let services = lock(&self.services).clone();
+        let names: Vec<&'static str> = services.iter().map(ServiceHandle::name).collect();
+        // Stop the later ones newest first, as OTP does; each restarts under its own supervisor.
+        for name in restart::restart_set(self.spec.strategy, &names, failed)
+            .into_iter()
+            .skip(1)
+            .rev()
+        {
+            if let Some(sibling) = services.iter().find(|s| s.name() == name) {
+                let control = lock(&sibling.counters.control).clone();
+                if let Some(control) = control {
+                    control.do_send(Fault {
+                        exit: Exit::Failed(format!("{failed} restarted")),
+                        incarnation: sibling.incarnation(),
+                        with_sibling: Some(failed),
+                    });
+                }
+            }
         }
     }
 
-    pub fn register(&self, name: &'static str) -> ServiceHandle {
-        let mut handle = ServiceHandle::detached(name);
-        handle.metrics = self.metrics.clone();
-        handle.set_state(ServiceState::Starting);
-        if let Ok(mut services) = self.services.lock() {
-            services.push(handle.clone());
-        }
-        handle
-    }
-
-    pub fn snapshot(&self) -> Vec<ServiceStatus> {
-        self.services
-            .lock()
-            .map(|s| s.iter().map(ServiceHandle::status).collect())
-            .unwrap_or_default()
-    }
-
-    pub fn all_running(&self) -> bool {
-        let snapshot = self.snapshot();
-        !snapshot.is_empty() && snapshot.iter().all(|s| s.state == ServiceState::Running)
-    }
-
-    /// A registered service's handle, by name.
-    pub fn handle(&self, name: &str) -> Option<ServiceHandle> {
-        self.services
-            .lock()
-            .ok()
-            .and_then(|s| s.iter().find(|h| h.name() == name).cloned())
-    }
-
-    pub fn mark_all_stopped(&self) {
-        if let Ok(services) = self.services.lock() {
-            for s in services.iter() {
-                s.set_state(ServiceState::Stopped);
+    /// The root's policy for a child that exceeded its intensity: the cool-down before reviving
+    /// it, or `None` when the root's own intensity is spent and the child stays failed.
+    fn on_escalation(&self, child: &ServiceHandle) -> Option<Duration> {
+        let decision = lock(&self.root).on_exit(&Exit::Failed(format!(
+            "{} exceeded its restart intensity",
+            child.name()
+        )));
+        match decision {
+            Decision::Restart { after } => {
+                self.alerts.raise(
+                    AlertSeverity::Warning,
+                    child.name(),
+                    format!(
+                        "root supervisor will revive {} in {} ms",
+                        child.name(),
+                        after.as_millis()
+                    ),
+                );
+                Some(after)
+            }
+            Decision::Escalate { .. } | Decision::Stop => {
+                self.alerts.raise(
+                    AlertSeverity::Critical,
+                    child.name(),
+                    format!(
+                        "root supervisor gave up on {}: too many escalations within {:?}; it stays failed until the process is restarted",
+                        child.name(),
+                        self.spec.root.within
+                    ),
+                );
+                None
             }
         }
     }
 }
 
-/// An actor that reports to a [`ServiceHandle`].
-pub trait ServiceActor: Actor<Context = Context<Self>> {
-    fn service(&self) -> &ServiceHandle;
+/// The root of the supervision tree: all services in start order, the breakers around their
+/// dependencies, and where alerts go.
+#[derive(Clone)]
+pub struct ServiceRegistry {
+    tree: Arc<Tree>,
 }
 
-/// Marks the actor running, after waiting out the restart backoff if it was just restarted.
-pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
-    let service = actor.service().clone();
-    if service.state() == ServiceState::Restarting {
-        let delay = restart_backoff(service.status().restarts);
-        // `wait` holds the mailbox: queued messages are kept, not processed, until the backoff ends.
-        ctx.wait(
-            tokio::time::sleep(delay)
-                .into_actor(actor)
-                .map(move |_, _, _| service.set_state(ServiceState::Running)),
-        );
-    } else {
-        service.set_state(ServiceState::Running);
+impl Default for ServiceRegistry {
+    fn default() -> Self {
+        ServiceRegistry::with_spec(None, SupervisionSpec::default(), SystemClock::shared())
     }
 }
 
-/// Runs a handler's work. An error is counted and returned to the caller; a panic is counted,
-/// returned to the caller as an error, and stops the actor so its supervisor restarts it.
+/// How long a service took to stop at shutdown, and whether it finished its work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StopReport {
+    pub service: &'static str,
+    pub drained: bool,
+    pub took: Duration,
+}
+
+impl ServiceRegistry {
+    pub fn new(metrics: Metrics) -> ServiceRegistry {
+        ServiceRegistry::with_spec(
+            Some(metrics),
+            SupervisionSpec::default(),
+            SystemClock::shared(),
+        )
+    }
+
+    pub fn with_spec(
+        metrics: Option<Metrics>,
+        spec: SupervisionSpec,
+        clock: Arc<dyn Clock>,
+    ) -> ServiceRegistry {
+        let root = RestartTracker::new(spec.root.clone(), RestartType::Permanent, clock.clone());
+        ServiceRegistry {
+            tree: Arc::new(Tree {
+                services: Mutex::default(),
+                breakers: Mutex::default(),
+                metrics,
+                spec,
+                clock,
+                root: Mutex::new(root),
+                alerts: Alerts::default(),
+            }),
+        }
+    }
+
+    pub fn spec(&self) -> &SupervisionSpec {
+        &self.tree.spec
+    }
+
+    pub fn alerts(&self) -> Alerts {
+        self.tree.alerts.clone()
+    }
+
+    /// A permanent child (always restarted).
+    pub fn register(&self, name: &'static str) -> ServiceHandle {
+        self.register_child(name, RestartType::Permanent)
+    }
+
+    pub fn register_child(&self, name: &'static str, restart_type: RestartType) -> ServiceHandle {
+        let tracker = RestartTracker::new(
+            self.tree.spec.child.clone(),
+            restart_type,
+            self.tree.clock.clone(),
+        );
+        let handle = ServiceHandle::build(
+            name,
+            tracker,
+            self.tree.metrics.clone(),
+            Arc::downgrade(&self.tree),
+        );
+        handle.set_state(ServiceState::Starting);
+        lock(&self.tree.services).push(handle.clone());
+        handle
+    }
+
+    /// Puts a breaker in `/stats` and `/metrics`, and turns its transitions into alerts.
+    pub fn add_breaker(&self, breaker: Arc<CircuitBreaker>) {
+        let alerts = self.tree.alerts.clone();
+        breaker.on_transition(move |t| {
+            let severity = match t.to {
+                breaker::BreakerState::Open => AlertSeverity::Warning,
+                _ => AlertSeverity::Info,
+            };
+            alerts.raise(
+                severity,
+                t.breaker,
+                format!(
+                    "circuit breaker {} {} → {}: {}",
+                    t.breaker, t.from, t.to, t.reason
+                ),
+            );
+        });
+        lock(&self.tree.breakers).push(breaker);
+    }
+
+    pub fn breakers(&self) -> Vec<BreakerSnapshot> {
+        lock(&self.tree.breakers)
+            .iter()
+            .map(|b| b.snapshot())
+            .collect()
+    }
+
+    pub fn snapshot(&self) -> Vec<ServiceStatus> {
+        lock(&self.tree.services)
+            .iter()
+            .map(ServiceHandle::status)
+            .collect()
+    }
+
+    /// Every service is serving (running, or back within a restart backoff).
+    pub fn all_running(&self) -> bool {
+        let snapshot = self.snapshot();
+        !snapshot.is_empty() && snapshot.iter().all(|s| s.state.is_available())
+    }
+
+    /// A registered service's handle, by name.
+    pub fn handle(&self, name: &str) -> Option<ServiceHandle> {
+        lock(&self.tree.services)
+            .iter()
+            .find(|h| h.name() == name)
+            .cloned()
+    }
+
+    pub fn mark_all_stopped(&self) {
+        for s in lock(&self.tree.services).iter() {
+            s.set_state(ServiceState::Stopped);
+        }
+    }
+
+    /// Stops the services in reverse start order: each refuses new work, gets up to the
+    /// per-child timeout to finish what is in flight, then its arbiter stops.
+    pub async fn shutdown(&self) -> Vec<StopReport> {
+        let services = lock(&self.tree.services).clone();
+        let timeout = self.tree.spec.shutdown_timeout;
+        let mut reports = Vec::with_capacity(services.len());
+        for service in services.iter().rev() {
+            let started = Instant::now();
+            service.set_state(ServiceState::Stopped);
+            let drained = loop {
+                if service.in_flight() == 0 {
+                    break true;
+                }
+                if started.elapsed() >= timeout {
+                    break false;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            };
+            if let Some(arbiter) = lock(&service.counters.arbiter).take() {
+                arbiter.stop();
+            }
+            let took = started.elapsed();
+            if drained {
+                tracing::info!(
+                    service = service.name(),
+                    took_ms = took.as_millis() as u64,
+                    "service stopped"
+                );
+            } else {
+                tracing::warn!(
+                    service = service.name(),
+                    in_flight = service.in_flight(),
+                    timeout_ms = timeout.as_millis() as u64,
+                    "service did not finish in time; stopped anyway"
+                );
+            }
+            reports.push(StopReport {
+                service: service.name(),
+                drained,
+                took,
+            });
+        }
+        reports
+    }
+}
+
+/// An actor that reports to a [`ServiceHandle`]; implemented by [`service_actor!`].
+pub trait ServiceActor: Actor<Context = Context<Self>> + Handler<Fault> {
+    fn service(&self) -> &ServiceHandle;
+    /// Rebuilds the actor's state (from the store where it has any) for a new incarnation.
+    fn rebuild_state(&mut self);
+}
+
+/// Registers the actor's control address, then starts it as its stop told: at once, after the
+/// restart backoff (the mailbox waits), failed until the root revives it, or not at all.
+pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
+    let service = actor.service().clone();
+    *lock(&service.counters.control) = Some(ctx.address().recipient());
+    let plan = std::mem::replace(&mut *lock(&service.counters.plan), StartPlan::Fresh);
+    match plan {
+        StartPlan::Fresh => service.set_state(ServiceState::Running),
+        StartPlan::After(delay) => {
+            // `wait` holds the mailbox: queued messages are kept, not processed, until it ends.
+            ctx.wait(
+                tokio::time::sleep(delay)
+                    .into_actor(actor)
+                    .map(move |_, _, _| service.set_state(ServiceState::Running)),
+            );
+        }
+        StartPlan::Failed {
+            revive_after: Some(cooldown),
+        } => {
+            ctx.run_later(cooldown, move |actor, _| {
+                actor.rebuild_state();
+                service.revived();
+            });
+        }
+        StartPlan::Failed { revive_after: None } | StartPlan::Stopped => {}
+    }
+}
+
+/// Handles a [`Fault`] report: stops the actor so its supervisor restarts it.
+pub fn on_fault<A: ServiceActor>(actor: &A, fault: Fault, ctx: &mut Context<A>) {
+    use actix::ActorContext;
+    if actor.service().accept_fault(fault) {
+        ctx.stop();
+    }
+}
+
+/// Errors that mean the actor itself is unwell (restart it), as opposed to bad input or a
+/// dependency being down (a restart would not help; the breakers deal with those).
+fn is_fault(error: &AppError) -> bool {
+    match error {
+        AppError::Internal { .. } | AppError::Io { .. } => true,
+        AppError::Store { .. } => !error.is_store_outage(),
+        _ => false,
+    }
+}
+
+/// Runs a handler's work as a task of its own, so a restart of the actor never drops it.
+/// Errors and panics are counted and answered to the caller as errors at once; a panic or a
+/// fault error then makes the actor restart. A failed or stopped service refuses the work.
 pub fn supervised<A, R, F>(
     actor: &A,
     message: &'static str,
     work: F,
-) -> ResponseActFuture<A, Result<R, AppError>>
+) -> ResponseFuture<Result<R, AppError>>
 where
     A: ServiceActor,
     R: 'static,
     F: Future<Output = Result<R, AppError>> + 'static,
 {
     let service = actor.service().clone();
-    let caught = AssertUnwindSafe(work).catch_unwind();
-    Box::pin(caught.into_actor(actor).map(move |outcome, _actor, ctx: &mut Context<A>| match outcome {
+    if let Some(refusal) = service.refusal(message) {
+        return Box::pin(std::future::ready(Err(refusal)));
+    }
+    let in_flight = service.enter();
+    Box::pin(async move {
+        let outcome = AssertUnwindSafe(work).catch_unwind().await;
+        drop(in_flight);
+        settle(&service, message, outcome, |exit| {
+            service.report_fault(exit)
+        })
+    })
+}
+
+fn settle<R>(
+    service: &ServiceHandle,
+    message: &'static str,
+    outcome: Result<Result<R, AppError>, Box<dyn std::any::Any + Send>>,
+    restart: impl FnOnce(Exit),
+) -> Result<R, AppError> {
+    match outcome {
         Ok(Ok(value)) => {
             service.record_handled();
             Ok(value)
         }
         Ok(Err(error)) => {
-            tracing::warn!(actor = service.name(), message, error = %error, "handler failed");
             service.record_failure(message, &error.to_string());
+            if is_fault(&error) {
+                tracing::error!(actor = service.name(), message, error = %error, "handler failed; restarting actor");
+                restart(Exit::Failed(error.to_string()));
+            } else {
+                tracing::warn!(actor = service.name(), message, error = %error, "handler failed");
+            }
             Err(error)
         }
         Err(panic) => {
             let reason = panic_message(panic.as_ref());
             tracing::error!(actor = service.name(), message, panic = %reason, "handler panicked; restarting actor");
             service.record_failure(message, &format!("panic: {reason}"));
-            ctx.stop();
+            restart(Exit::Panicked(reason.clone()));
             Err(AppError::ActorFailed {
                 actor: service.name(),
                 message,
                 reason: format!("panic: {reason}"),
             })
         }
-    }))
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn restart_backoff_doubles_from_fifty_milliseconds_and_caps_at_five_seconds() {
-        assert_eq!(restart_backoff(1), Duration::from_millis(50));
-        assert_eq!(restart_backoff(2), Duration::from_millis(100));
-        assert_eq!(restart_backoff(4), Duration::from_millis(400));
-        assert_eq!(restart_backoff(40), Duration::from_secs(5));
-    }
-
-    #[test]
-    fn the_registry_is_ready_only_when_every_service_runs() {
-        let registry = ServiceRegistry::new(Metrics::new());
-        let a = registry.register("a");
-        let b = registry.register("b");
-        assert!(!registry.all_running());
-        a.set_state(ServiceState::Running);
-        b.set_state(ServiceState::Running);
-        assert!(registry.all_running());
-        b.set_state(ServiceState::Failed);
-        assert!(!registry.all_running());
-        assert_eq!(registry.snapshot()[1].state, ServiceState::Failed);
     }
 }
 
@@ -323,31 +832,34 @@ where
     A: ServiceActor,
 {
     let service = actor.service().clone();
-    match std::panic::catch_unwind(AssertUnwindSafe(|| work(actor))) {
-        Ok(Ok(value)) => {
-            service.record_handled();
-            Ok(value)
-        }
-        Ok(Err(error)) => {
-            service.record_failure(message, &error.to_string());
-            Err(error)
-        }
-        Err(panic) => {
-            let reason = panic_message(panic.as_ref());
-            tracing::error!(actor = service.name(), message, panic = %reason, "handler panicked; restarting actor");
-            service.record_failure(message, &format!("panic: {reason}"));
-            ctx.stop();
-            Err(AppError::ActorFailed {
-                actor: service.name(),
-                message,
-                reason: format!("panic: {reason}"),
-            })
-        }
+    if let Some(refusal) = service.refusal(message) {
+        return Err(refusal);
     }
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| work(actor)));
+    settle(&service, message, outcome, |exit| {
+        on_fault(
+            actor,
+            Fault {
+                exit,
+                incarnation: service.incarnation(),
+                with_sibling: None,
+            },
+            ctx,
+        )
+    })
 }
 
-/// Implements `Actor` and `Supervised` for a service actor with a `service: ServiceHandle` field:
-/// it reports running/restarting to the registry and rebuilds its state on restart.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// Implements `Actor`, `Supervised` and [`ServiceActor`] for a service actor with a
+/// `service: ServiceHandle` field and a `rebuild(&mut self)` method: it reports its state to the
+/// tree, restarts through it, and rebuilds its state on restart.
 #[macro_export]
 macro_rules! service_actor {
     ($ty:ty) => {
@@ -363,131 +875,22 @@ macro_rules! service_actor {
                 self.rebuild();
             }
         }
+        impl actix::Handler<$crate::supervisors::Fault> for $ty {
+            type Result = ();
+            fn handle(&mut self, fault: $crate::supervisors::Fault, ctx: &mut Self::Context) {
+                $crate::supervisors::on_fault(self, fault, ctx);
+            }
+        }
         impl $crate::supervisors::ServiceActor for $ty {
             fn service(&self) -> &$crate::supervisors::ServiceHandle {
                 &self.service
+            }
+            fn rebuild_state(&mut self) {
+                self.rebuild();
             }
         }
     };
 }
 
 #[cfg(test)]
-mod supervision_tests {
-    use super::*;
-    use actix::{Handler, Supervisor};
-
-    struct Flaky {
-        service: ServiceHandle,
-        restarted: bool,
-    }
-    impl Flaky {
-        fn rebuild(&mut self) {
-            self.restarted = true;
-        }
-    }
-    crate::service_actor!(Flaky);
-
-    struct Work(&'static str);
-    impl actix::Message for Work {
-        type Result = Result<bool, AppError>;
-    }
-    impl Handler<Work> for Flaky {
-        type Result = ResponseActFuture<Self, Result<bool, AppError>>;
-        fn handle(&mut self, msg: Work, _: &mut Context<Self>) -> Self::Result {
-            let restarted = self.restarted;
-            supervised(self, "work", async move {
-                match msg.0 {
-                    "panic" => panic!("boom"),
-                    "error" => Err(AppError::internal("work", "bad input")),
-                    _ => Ok(restarted),
-                }
-            })
-        }
-    }
-
-    struct SyncWork(bool);
-    impl actix::Message for SyncWork {
-        type Result = Result<(), AppError>;
-    }
-    impl Handler<SyncWork> for Flaky {
-        type Result = Result<(), AppError>;
-        fn handle(&mut self, msg: SyncWork, ctx: &mut Context<Self>) -> Self::Result {
-            supervised_sync(self, ctx, "sync_work", |_| {
-                if msg.0 {
-                    panic!("sync boom");
-                }
-                Ok(())
-            })
-        }
-    }
-
-    #[actix_rt::test]
-    async fn a_panicking_handler_answers_an_error_and_the_actor_restarts_with_the_same_address() {
-        let service = ServiceHandle::detached("flaky");
-        let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky {
-            service: s,
-            restarted: false,
-        });
-
-        let err = addr
-            .send(Work("panic"))
-            .await
-            .expect("mailbox")
-            .expect_err("panic becomes an error");
-        assert!(err.to_string().contains("boom"), "{err}");
-        let after = addr
-            .send(Work("ok"))
-            .await
-            .expect("same address still answers")
-            .expect("handled");
-
-        assert!(
-            after,
-            "the message after the panic was handled by the rebuilt actor"
-        );
-        let status = service.status();
-        assert_eq!((status.failed, status.restarts, status.handled), (1, 1, 1));
-        assert_eq!(status.state, ServiceState::Running);
-    }
-
-    #[actix_rt::test]
-    async fn an_error_is_counted_and_returned_without_a_restart() {
-        let service = ServiceHandle::detached("flaky");
-        let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky {
-            service: s,
-            restarted: false,
-        });
-
-        let err = addr
-            .send(Work("error"))
-            .await
-            .expect("mailbox")
-            .expect_err("error");
-        assert!(err.to_string().contains("bad input"));
-        assert!(!addr
-            .send(Work("ok"))
-            .await
-            .expect("mailbox")
-            .expect("handled"));
-        assert_eq!((service.status().failed, service.status().restarts), (1, 0));
-    }
-
-    #[actix_rt::test]
-    async fn a_panic_in_a_synchronous_handler_also_restarts_the_actor() {
-        let service = ServiceHandle::detached("flaky");
-        let s = service.clone();
-        let addr = Supervisor::start(move |_| Flaky {
-            service: s,
-            restarted: false,
-        });
-
-        assert!(addr.send(SyncWork(true)).await.expect("mailbox").is_err());
-        addr.send(SyncWork(false))
-            .await
-            .expect("mailbox")
-            .expect("handled after restart");
-        assert_eq!(service.status().restarts, 1);
-    }
-}
+mod tests;

@@ -231,6 +231,11 @@ impl RestartTracker {
         }
     }
 
+    /// Forgets the restarts in the window (the child was restarted from above, afresh).
+    pub fn reset(&mut self) {
+        self.restarts.clear();
+    }
+
     /// Restarts granted since creation.
     pub fn total_restarts(&self) -> u64 {
         self.total

@@ -133,6 +133,7 @@ pub struct TestApp {
     pub store: Store,
     pub event_log: EventLog,
     pub db: Arc<TestDb>,
+    pub orchestrator: actix::Addr<bible_vibecoder::actors::OrchestratorActor>,
     server: actix_web::dev::ServerHandle,
 }
 
@@ -147,13 +148,24 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
 
 /// Starts the application over an existing database (e.g. to restart "after a crash").
 pub async fn spawn_app_on(db: Arc<TestDb>, extra: &[(&str, &str)]) -> TestApp {
-    let settings = settings_for(&db, extra);
+    spawn_app_tuned(db, extra, |_| {}).await
+}
+
+/// Like [`spawn_app_on`], with settings no environment variable reaches (breakers, supervision).
+pub async fn spawn_app_tuned(
+    db: Arc<TestDb>,
+    extra: &[(&str, &str)],
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = settings_for(&db, extra);
+    tune(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     let event_log = app.services().event_log.clone();
+    let orchestrator = app.services().orchestrator.clone();
     let server = app.server_handle();
     actix_rt::spawn(app.run_until_stopped());
     TestApp {
@@ -163,6 +175,7 @@ pub async fn spawn_app_on(db: Arc<TestDb>, extra: &[(&str, &str)]) -> TestApp {
         state,
         event_log,
         db,
+        orchestrator,
         server,
     }
 }
@@ -323,6 +336,11 @@ pub struct FakeOpenAi {
 
 impl FakeOpenAi {
     pub fn start(content: String) -> FakeOpenAi {
+        Self::start_answering(200, content)
+    }
+
+    /// Answers every call with `status` (an OpenAI-style error body unless 200).
+    pub fn start_answering(status: u16, content: String) -> FakeOpenAi {
         use actix_web::{web, App, HttpResponse, HttpServer};
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = calls.clone();
@@ -339,6 +357,13 @@ impl FakeOpenAi {
                             let content = content.clone();
                             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                             async move {
+                                if status != 200 {
+                                    let code = actix_web::http::StatusCode::from_u16(status)
+                                        .expect("valid status");
+                                    return HttpResponse::build(code).json(serde_json::json!({
+                                        "error": {"message": "upstream exploded", "type": "server_error", "param": null, "code": null}
+                                    }));
+                                }
                                 HttpResponse::Ok().json(serde_json::json!({
                                     "id": "chatcmpl-test",
                                     "object": "chat.completion",
@@ -367,5 +392,86 @@ impl FakeOpenAi {
             base_url: format!("http://127.0.0.1:{port}/v1"),
             calls,
         }
+    }
+}
+
+/// A TCP proxy in front of a real server that a test can cut (live connections are dropped and
+/// new ones refused) and restore: a database outage without touching the database.
+pub struct TcpProxy {
+    pub port: u16,
+    up: Arc<std::sync::atomic::AtomicBool>,
+    live: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl TcpProxy {
+    pub fn start(target: std::net::SocketAddr) -> TcpProxy {
+        let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let live = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (up2, live2) = (up.clone(), live.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind proxy");
+                let _ = tx.send(listener.local_addr().expect("addr").port());
+                loop {
+                    let Ok((mut inbound, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    if !up2.load(std::sync::atomic::Ordering::SeqCst) {
+                        drop(inbound);
+                        continue;
+                    }
+                    let task = tokio::spawn(async move {
+                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    });
+                    live2.lock().expect("live").push(task.abort_handle());
+                }
+            });
+        });
+        TcpProxy {
+            port: rx.recv().expect("proxy started"),
+            up,
+            live,
+        }
+    }
+
+    pub fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for task in self.live.lock().expect("live").drain(..) {
+            task.abort();
+        }
+    }
+
+    pub fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Polls `check` until it answers `Some`, for states the system reaches on its own; panics
+/// naming `what` after `limit`.
+pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if started.elapsed() > limit {
+            panic!("never happened within {limit:?}: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -4,5 +4,6 @@ mod helpers;
 mod cli;
 mod events;
 mod operators;
+mod resilience;
 mod store;
 mod webhook;

@@ -1,0 +1,368 @@
+//! Outbound Telegram messages through teloxide's `Bot`, behind the Telegram circuit breaker.
+//!
+//! Messages wait in a bounded queue and go out one at a time. Flood control (429) waits the
+//! `retry_after` Telegram names; 5xx answers and network errors retry with backoff and count
+//! against the breaker; while the breaker is open the sender waits out the open period and tries
+//! again, so nothing queued is dropped. A 400-class refusal is final: logged with its reason.
+//! The queue lives in memory: a message queued when the process dies is not sent (alerts only;
+//! carousel delivery keeps its own durable outbox).
+use crate::error::AppError;
+use crate::supervisors::breaker::CircuitBreaker;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use teloxide::payloads::SendMessageSetters;
+use teloxide::requests::Requester;
+use teloxide::types::{ChatId, ParseMode};
+use teloxide::{ApiError, Bot, RequestError};
+use tokio::sync::mpsc;
+
+/// Messages waiting to be sent; beyond this `send_html` refuses rather than grow without bound.
+const QUEUE_CAPACITY: usize = 1_000;
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+struct Outgoing {
+    chat_id: i64,
+    html: String,
+}
+
+/// What became of one message (for tests and logs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent { attempts: u32 },
+    Refused { reason: String },
+}
+
+#[derive(Clone)]
+pub struct TelegramSender {
+    queue: mpsc::Sender<Outgoing>,
+}
+
+impl TelegramSender {
+    /// Starts the sending task on the current runtime. `delivered` hears about every message.
+    pub fn start(
+        bot: Bot,
+        breaker: Arc<CircuitBreaker>,
+        delivered: Option<mpsc::UnboundedSender<Delivery>>,
+    ) -> TelegramSender {
+        let (queue, mut waiting) = mpsc::channel::<Outgoing>(QUEUE_CAPACITY);
+        tokio::spawn(async move {
+            while let Some(message) = waiting.recv().await {
+                let outcome = deliver(&bot, &breaker, &message).await;
+                if let Some(delivered) = &delivered {
+                    let _ = delivered.send(outcome);
+                }
+            }
+        });
+        TelegramSender { queue }
+    }
+
+    /// Queues an HTML message for `chat_id`.
+    pub fn send_html(&self, chat_id: i64, html: String) -> Result<(), AppError> {
+        self.queue
+            .try_send(Outgoing { chat_id, html })
+            .map_err(|e| AppError::ActorUnavailable {
+                actor: "telegram sender",
+                reason: format!("outbound queue cannot take the message: {e}"),
+            })
+    }
+}
+
+/// How one failed call should be handled.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// Flood control: Telegram is fine, we were too fast.
+    FloodWait(Duration),
+    /// Telegram or the network is unwell: retry, and tell the breaker.
+    Transient,
+    /// The request itself is wrong (bad chat, blocked bot, bad HTML): retrying cannot help.
+    Final,
+}
+
+fn classify(error: &RequestError) -> Failure {
+    match error {
+        RequestError::RetryAfter(seconds) => FloodWait(seconds.duration()),
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            Failure::Transient
+        }
+        // teloxide keeps only the description of errors it does not know; 5xx ones are these.
+        RequestError::Api(ApiError::Unknown(description))
+            if [
+                "Internal Server Error",
+                "Bad Gateway",
+                "Gateway Timeout",
+                "Service Unavailable",
+            ]
+            .iter()
+            .any(|s| description.contains(s)) =>
+        {
+            Failure::Transient
+        }
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Failure::Final,
+    }
+}
+use Failure::FloodWait;
+
+async fn deliver(bot: &Bot, breaker: &CircuitBreaker, message: &Outgoing) -> Delivery {
+    let mut backoff = FIRST_BACKOFF;
+    let mut attempts = 0;
+    loop {
+        let permit = match breaker.try_acquire() {
+            Ok(permit) => permit,
+            Err(rejected) => {
+                tracing::debug!(
+                    retry_in_ms = rejected.retry_in.as_millis() as u64,
+                    "telegram breaker open; message waits"
+                );
+                // Look again at least every second: the wait may end early (a shared breaker's
+                // probe elsewhere succeeded).
+                let wait = rejected
+                    .retry_in
+                    .clamp(Duration::from_millis(10), Duration::from_secs(1));
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        };
+        attempts += 1;
+        let started = Instant::now();
+        let sent = bot
+            .send_message(ChatId(message.chat_id), message.html.as_str())
+            .parse_mode(ParseMode::Html)
+            .await;
+        let error = match sent {
+            Ok(_) => {
+                permit.success(started.elapsed());
+                return Delivery::Sent { attempts };
+            }
+            Err(error) => error,
+        };
+        match classify(&error) {
+            FloodWait(wait) => {
+                permit.success(started.elapsed());
+                tracing::warn!(
+                    chat_id = message.chat_id,
+                    wait_s = wait.as_secs(),
+                    "telegram flood control; waiting"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            Failure::Transient => {
+                permit.failure(started.elapsed());
+                tracing::warn!(chat_id = message.chat_id, attempts, error = %error, "telegram call failed; will retry");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+            Failure::Final => {
+                permit.success(started.elapsed());
+                tracing::error!(chat_id = message.chat_id, error = %error, "telegram refused the message");
+                return Delivery::Refused {
+                    reason: error.to_string(),
+                };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::supervisors::breaker::{BreakerConfig, BreakerState};
+    use crate::supervisors::clock::ManualClock;
+    use std::sync::Mutex;
+    use teloxide::types::Seconds;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// What the fake Bot API does with one request.
+    #[derive(Clone)]
+    enum Answer {
+        /// Drops the connection without answering (a network failure for the client).
+        Hangup,
+        /// Answers with this HTTP status and JSON body.
+        Json(u16, String),
+    }
+
+    fn sent_ok() -> Answer {
+        Answer::Json(
+            200,
+            r#"{"ok":true,"result":{"message_id":7,"date":1763856000,"chat":{"id":42,"type":"private","first_name":"A"},"text":"hi"}}"#.into(),
+        )
+    }
+
+    /// A loopback server speaking the Bot API's HTTP wire format: request `i` gets `script[i]`
+    /// (the last repeats); bodies of requests are kept.
+    struct FakeBotApi {
+        url: url::Url,
+        bodies: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl FakeBotApi {
+        async fn start(script: Vec<Answer>) -> FakeBotApi {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            let bodies = Arc::new(Mutex::new(Vec::new()));
+            let seen = bodies.clone();
+            tokio::spawn(async move {
+                let mut served = 0;
+                while let Ok((mut socket, _)) = listener.accept().await {
+                    let body = read_request(&mut socket).await;
+                    let answer = script[served.min(script.len() - 1)].clone();
+                    served += 1;
+                    seen.lock().expect("bodies").push(body);
+                    if let Answer::Json(status, json) = answer {
+                        let response = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{json}",
+                            json.len()
+                        );
+                        let _ = socket.write_all(response.as_bytes()).await;
+                    }
+                }
+            });
+            FakeBotApi {
+                url: url::Url::parse(&format!("http://127.0.0.1:{port}")).expect("url"),
+                bodies,
+            }
+        }
+
+        fn requests(&self) -> usize {
+            self.bodies.lock().expect("bodies").len()
+        }
+    }
+
+    async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
+        let mut data = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = socket.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            data.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&data);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0usize);
+                if data.len() >= end + 4 + length {
+                    return String::from_utf8_lossy(&data[end + 4..]).into_owned();
+                }
+            }
+        }
+        String::new()
+    }
+
+    fn bot(api: &FakeBotApi) -> Bot {
+        Bot::new("123:test").set_api_url(api.url.clone())
+    }
+
+    #[tokio::test]
+    async fn flood_control_is_waited_out_and_the_message_goes_once() {
+        let api = FakeBotApi::start(vec![
+            Answer::Json(
+                429,
+                r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}"#.into(),
+            ),
+            sent_ok(),
+        ])
+        .await;
+        let breaker = Arc::new(CircuitBreaker::new(
+            "telegram",
+            BreakerConfig::for_telegram(),
+            ManualClock::new().shared(),
+        ));
+        let (tx, mut delivered) = mpsc::unbounded_channel();
+        let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
+
+        sender
+            .send_html(42, "<b>alert</b> &lt;x&gt;".into())
+            .expect("queued");
+
+        assert_eq!(delivered.recv().await, Some(Delivery::Sent { attempts: 2 }));
+        assert_eq!(api.requests(), 2);
+        assert!(api.bodies.lock().expect("bodies")[1].contains("alert"));
+        assert_eq!(
+            breaker.snapshot().calls.failure,
+            0,
+            "flood control is not an outage"
+        );
+    }
+
+    #[tokio::test]
+    async fn while_the_breaker_is_open_the_message_waits_then_goes_out_on_recovery() {
+        let api = FakeBotApi::start(vec![Answer::Hangup, Answer::Hangup, sent_ok()]).await;
+        let clock = ManualClock::new();
+        let breaker = Arc::new(CircuitBreaker::new(
+            "telegram",
+            BreakerConfig {
+                consecutive_failures: 2,
+                open_base: Duration::from_secs(30),
+                half_open_probes: 1,
+                ..BreakerConfig::for_telegram()
+            },
+            clock.shared(),
+        ));
+        let (tx, mut delivered) = mpsc::unbounded_channel();
+        let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
+
+        sender.send_html(42, "hello".into()).expect("queued");
+        while breaker.state() != BreakerState::Open {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(api.requests(), 2);
+        assert!(
+            delivered.try_recv().is_err(),
+            "not dropped, not sent: waiting"
+        );
+
+        clock.advance(Duration::from_secs(30));
+        assert_eq!(delivered.recv().await, Some(Delivery::Sent { attempts: 3 }));
+        assert_eq!(breaker.state(), BreakerState::Closed);
+        assert_eq!(api.requests(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_final_and_reported() {
+        let api = FakeBotApi::start(vec![Answer::Json(
+            400,
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#.into(),
+        )])
+        .await;
+        let breaker = Arc::new(CircuitBreaker::new(
+            "telegram",
+            BreakerConfig::for_telegram(),
+            ManualClock::new().shared(),
+        ));
+        let (tx, mut delivered) = mpsc::unbounded_channel();
+        let sender = TelegramSender::start(bot(&api), breaker, Some(tx));
+
+        sender.send_html(42, "hello".into()).expect("queued");
+
+        let Some(Delivery::Refused { reason }) = delivered.recv().await else {
+            panic!("expected a refusal");
+        };
+        assert!(reason.contains("chat not found"), "{reason}");
+        assert_eq!(api.requests(), 1);
+    }
+
+    #[test]
+    fn flood_control_waits_the_named_time_and_server_errors_are_transient() {
+        assert_eq!(
+            classify(&RequestError::RetryAfter(Seconds::from_seconds(3))),
+            FloodWait(Duration::from_secs(3))
+        );
+        assert_eq!(
+            classify(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))),
+            Failure::Transient
+        );
+        assert_eq!(
+            classify(&RequestError::Api(ApiError::BotBlocked)),
+            Failure::Final
+        );
+    }
+}

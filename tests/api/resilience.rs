@@ -1,0 +1,180 @@
+//! Supervision and circuit breakers in the running application: a service past its restart
+//! intensity, a model answering 500 to everything, a database that goes away and comes back.
+use crate::helpers::*;
+use crate::on_both_backends;
+use bible_vibecoder::domain::{ImageFormat, Lang, SlideSize, Style};
+use bible_vibecoder::messages::carousel::{CarouselSpec, GenerateRequested};
+use bible_vibecoder::messages::Envelope;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn carousel_request(topic: &str) -> Envelope<GenerateRequested> {
+    Envelope::new(
+        "test",
+        GenerateRequested {
+            request_id: uuid::Uuid::now_v7(),
+            user_id: None,
+            spec: CarouselSpec {
+                topic: topic.into(),
+                slides: 3,
+                lang: Lang::En,
+                style: Style::Minimal,
+                size: SlideSize::Square,
+                format: ImageFormat::Png,
+                pdf: false,
+            },
+        },
+    )
+}
+
+fn breaker<'a>(stats: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    stats["breakers"]
+        .as_array()
+        .and_then(|all| all.iter().find(|b| b["name"] == name))
+        .unwrap_or_else(|| panic!("breaker {name} missing in {stats}"))
+}
+
+on_both_backends! {
+    async fn a_service_past_its_restart_intensity_is_failed_in_ready_health_and_stats(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let app = spawn_app_tuned(Arc::new(db), &[], |s| {
+            s.supervision.child.backoff_base = Duration::from_millis(1);
+            s.supervision.child.backoff_max = Duration::from_millis(1);
+            s.supervision.root.max_restarts = 0; // the root gives up at once: stays failed
+        })
+        .await;
+        let ai = app.state.registry.handle("ai").expect("ai registered");
+
+        for n in 1..=3u64 {
+            ai.inject_fault("drill");
+            eventually("restarted", Duration::from_secs(5), || async {
+                (ai.status().restarts == n && ai.state() == bible_vibecoder::supervisors::ServiceState::Running).then_some(())
+            })
+            .await;
+            assert_eq!(app.get("/ready").await.status(), 200, "restart {n} is within the intensity");
+        }
+        ai.inject_fault("one too many");
+        eventually("failed", Duration::from_secs(5), || async {
+            (ai.state() == bible_vibecoder::supervisors::ServiceState::Failed).then_some(())
+        })
+        .await;
+
+        let ready = app.get("/ready").await;
+        assert_eq!(ready.status(), 503);
+        let ready: serde_json::Value = ready.json().await.expect("json");
+        assert_eq!(ready["not_running"], serde_json::json!(["ai"]));
+        let health = app.get_json("/health").await;
+        assert_eq!(health["status"], "degraded");
+        assert_eq!(health["degraded"], serde_json::json!(["ai"]));
+        let stats = eventually("alert in /stats", Duration::from_secs(5), || async {
+            let stats = app.get_json("/stats").await;
+            let alerts = stats["analytics"]["recent_alerts"].as_array().cloned().unwrap_or_default();
+            alerts.iter().any(|a| a["severity"] == "critical" && a["service"] == "ai").then_some(stats)
+        })
+        .await;
+        let ai_stats = stats["actors"].as_array().expect("actors").iter().find(|a| a["name"] == "ai").expect("ai").clone();
+        assert_eq!(ai_stats["state"], "failed");
+        assert_eq!(ai_stats["restarts"], 3);
+        let answer = app.orchestrator.send(carousel_request("still asked")).await.expect("mailbox");
+        assert!(answer.is_err(), "a carousel needing the failed service gets an error, not a hang");
+    }
+
+    async fn a_model_answering_500_still_yields_carousels_and_the_breaker_shows_open(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let model = FakeOpenAi::start_answering(500, String::new());
+        let app = spawn_app_tuned(
+            Arc::new(db),
+            &[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", &model.base_url)],
+            |s| s.openai.max_attempts = 3,
+        )
+        .await;
+
+        // 3 failed calls; the second carousel's 2 more reach the 5 consecutive failures that open
+        // the breaker, so its third attempt and the whole third carousel never reach the model.
+        let mut sources = Vec::new();
+        for topic in ["first", "second", "third"] {
+            let output = app
+                .orchestrator
+                .send(carousel_request(topic))
+                .await
+                .expect("mailbox")
+                .expect("a carousel, whatever the model does");
+            assert_eq!(output.slides.len(), 3);
+            assert_eq!(output.images.len(), 3);
+            sources.push(output.content_source);
+        }
+
+        assert_eq!(sources, ["offline:model_failed", "offline:circuit_open", "offline:circuit_open"]);
+        assert_eq!(model.calls.load(Ordering::SeqCst), 5, "no call once the breaker is open");
+        let stats = app.get_json("/stats").await;
+        let openai = breaker(&stats, "openai");
+        assert_eq!(openai["state"], "open");
+        assert_eq!(openai["calls"]["failure"], 5);
+        assert_eq!(openai["calls"]["rejected"], 2);
+        let metrics = app.get("/metrics").await.text().await.expect("text");
+        assert!(metrics.contains(r#"bvc_circuit_breaker_state{breaker="openai",state="open"} 1"#), "{metrics}");
+        assert!(metrics.contains(r#"bvc_circuit_breaker_calls_total{breaker="openai",outcome="failure"} 5"#));
+        let health = app.get_json("/health").await;
+        assert_eq!(health["status"], "degraded");
+    }
+}
+
+/// PostgreSQL behind a proxy the test cuts: the webhook answers 503 (Telegram retries), the
+/// store breaker opens, and once the database is back every update is accepted and processed.
+#[actix_rt::test]
+async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().expect("addr"));
+    let proxied = db.url.replacen(":5432/", &format!(":{}/", proxy.port), 1);
+    let app = spawn_app_tuned(Arc::new(db), &[("DATABASE_URL", &proxied)], |s| {
+        s.breakers.store.open_base = Duration::from_millis(200);
+        s.breakers.store.open_max = Duration::from_millis(400);
+    })
+    .await;
+    let before = fixture_with_id("command_start.json", 7_001);
+    assert_eq!(app.post_update(before.clone()).await.status(), 200);
+    eventually(
+        "first update processed",
+        Duration::from_secs(10),
+        || async { app.finished_status(7_001).await },
+    )
+    .await;
+
+    proxy.cut();
+    let during: Vec<String> = (7_002..7_010)
+        .map(|id| fixture_with_id("command_start.json", id))
+        .collect();
+    for body in &during {
+        assert_eq!(
+            app.post_update(body.clone()).await.status(),
+            503,
+            "refused, so Telegram retries"
+        );
+    }
+    let stats = app.get_json("/stats").await;
+    assert_eq!(breaker(&stats, "store")["state"], "open", "{stats}");
+    assert_eq!(app.get("/ready").await.status(), 503);
+
+    proxy.restore();
+    // Telegram redelivers what it did not get a 200 for.
+    for body in &during {
+        eventually("redelivery accepted", Duration::from_secs(15), || async {
+            (app.post_update(body.clone()).await.status() == 200).then_some(())
+        })
+        .await;
+    }
+    for id in 7_001..7_010 {
+        let status = eventually("processed", Duration::from_secs(15), || async {
+            app.finished_status(id).await
+        })
+        .await;
+        assert_eq!(status, "done", "update {id}");
+    }
+    assert_eq!(app.get("/ready").await.status(), 200);
+    let stats = app.get_json("/stats").await;
+    assert_eq!(breaker(&stats, "store")["state"], "closed");
+    assert_eq!(stats["updates"]["received"], 9);
+}
