@@ -475,3 +475,74 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A loopback server speaking the Telegram Bot API (`POST /bot<token>/<method>`): every call is
+/// recorded and answered `ok` with a plausible message. Runs on its own thread and actix system.
+pub struct FakeBotApi {
+    pub url: String,
+    pub calls: Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+}
+
+impl FakeBotApi {
+    pub fn start() -> FakeBotApi {
+        use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+        let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = calls.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let system = actix_rt::System::new();
+            system.block_on(async move {
+                let server = HttpServer::new(move || {
+                    let seen = seen.clone();
+                    App::new().default_service(web::to(
+                        move |req: HttpRequest, body: web::Bytes| {
+                            let seen = seen.clone();
+                            async move {
+                                let method = req
+                                    .path()
+                                    .rsplit('/')
+                                    .next()
+                                    .unwrap_or_default()
+                                    .to_string();
+                                let params: serde_json::Value = serde_json::from_slice(&body)
+                                    .unwrap_or(serde_json::Value::Null);
+                                let chat = params["chat_id"].clone();
+                                seen.lock().expect("calls").push((method, params));
+                                HttpResponse::Ok().json(serde_json::json!({
+                                "ok": true,
+                                "result": {
+                                    "message_id": 1, "date": 1763856000,
+                                    "chat": {"id": chat, "type": "private", "first_name": "Admin"},
+                                    "text": "ok"
+                                }
+                            }))
+                            }
+                        },
+                    ))
+                })
+                .workers(1)
+                .bind("127.0.0.1:0")
+                .expect("bind fake Bot API");
+                let port = server.addrs()[0].port();
+                let _ = tx.send(port);
+                let _ = server.run().await;
+            });
+        });
+        let port = rx.recv().expect("fake Bot API started");
+        FakeBotApi {
+            url: format!("http://127.0.0.1:{port}"),
+            calls,
+        }
+    }
+
+    /// Calls of one Bot API method (names are case-insensitive; teloxide sends `SendMessage`).
+    pub fn calls_to(&self, method: &str) -> Vec<serde_json::Value> {
+        self.calls
+            .lock()
+            .expect("calls")
+            .iter()
+            .filter(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map(|(_, p)| p.clone())
+            .collect()
+    }
+}

@@ -178,3 +178,53 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
     assert_eq!(breaker(&stats, "store")["state"], "closed");
     assert_eq!(stats["updates"]["received"], 9);
 }
+
+/// With a bot token and `ADMIN_CHAT_ID`, a critical alert reaches the admin chat through the
+/// Bot API (here a loopback fake).
+#[actix_rt::test]
+async fn an_escalation_is_sent_to_the_admin_chat() {
+    let Some(db) = TestDb::create(Backend::Sqlite).await else {
+        return;
+    };
+    let telegram = FakeBotApi::start();
+    let app = spawn_app_tuned(
+        Arc::new(db),
+        &[
+            ("TELEGRAM_BOT_TOKEN", "123:secret"),
+            ("TELEGRAM_API_URL", &telegram.url),
+            ("ADMIN_CHAT_ID", "-100777"),
+        ],
+        |s| {
+            s.supervision.child.max_restarts = 0; // the first fault escalates
+            s.supervision.root.max_restarts = 0;
+        },
+    )
+    .await;
+
+    app.state
+        .registry
+        .handle("carousel")
+        .expect("carousel registered")
+        .inject_fault("drill");
+
+    let sent = eventually(
+        "alert sent to the admin chat",
+        Duration::from_secs(10),
+        || async {
+            telegram.calls_to("sendMessage").into_iter().find(|m| {
+                m["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("restart intensity"))
+            })
+        },
+    )
+    .await;
+    assert_eq!(sent["chat_id"], -100777);
+    assert_eq!(sent["parse_mode"], "HTML");
+    assert!(
+        sent["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("<b>carousel</b>")),
+        "{sent}"
+    );
+}
