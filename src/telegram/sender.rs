@@ -257,6 +257,14 @@ mod tests {
         String::new()
     }
 
+    fn default_breaker() -> Arc<CircuitBreaker> {
+        Arc::new(CircuitBreaker::new(
+            "telegram",
+            BreakerConfig::for_telegram(),
+            ManualClock::new().shared(),
+        ))
+    }
+
     fn bot(api: &FakeBotApi) -> Bot {
         Bot::new("123:test").set_api_url(api.url.clone())
     }
@@ -271,11 +279,7 @@ mod tests {
             sent_ok(),
         ])
         .await;
-        let breaker = Arc::new(CircuitBreaker::new(
-            "telegram",
-            BreakerConfig::for_telegram(),
-            ManualClock::new().shared(),
-        ));
+        let breaker = default_breaker();
         let (tx, mut delivered) = mpsc::unbounded_channel();
         let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
 
@@ -333,11 +337,7 @@ mod tests {
             r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#.into(),
         )])
         .await;
-        let breaker = Arc::new(CircuitBreaker::new(
-            "telegram",
-            BreakerConfig::for_telegram(),
-            ManualClock::new().shared(),
-        ));
+        let breaker = default_breaker();
         let (tx, mut delivered) = mpsc::unbounded_channel();
         let sender = TelegramSender::start(bot(&api), breaker, Some(tx));
 
