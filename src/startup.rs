@@ -12,8 +12,9 @@ use crate::batch::Batcher;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::eventlog::EventLog;
-use crate::messages::analytics::AlertTriggered;
+use crate::messages::analytics::{AlertTriggered, AlertsRestored};
 use crate::messages::telegram::UserMessageReceived;
+use crate::messages::Event;
 use crate::messages::{correlation_for_update, Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState, UpdateCounters};
@@ -145,6 +146,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             tracing::warn!(error = %e, "alert not delivered to analytics");
         }
     });
+    actix_rt::spawn(restore_alerts(store.clone(), analytics.clone().recipient()));
     let store_links = to("analytics").with(analytics.clone().recipient());
     let store_actor = supervise(&registry.register("store"), {
         let store = store.clone();
@@ -201,6 +203,32 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         carousel,
         orchestrator,
         gateway,
+    }
+}
+
+/// Reads the latest alerts back from the event log, so `/stats` still shows what happened before
+/// a restart of the process.
+async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored>) {
+    let rows = match store
+        .latest_events(
+            AlertTriggered::KIND,
+            crate::actors::analytics::RECENT_ALERTS as i64,
+        )
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read earlier alerts back");
+            return;
+        }
+    };
+    let older: Vec<AlertTriggered> = rows
+        .iter()
+        .rev()
+        .filter_map(|row| serde_json::from_str(&row.payload).ok())
+        .collect();
+    if !older.is_empty() {
+        analytics.do_send(AlertsRestored(older));
     }
 }
 

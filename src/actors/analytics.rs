@@ -1,8 +1,8 @@
 //! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
 use crate::error::AppError;
 use crate::messages::analytics::{
-    AlertSeverity, AlertTriggered, AnalyticsReport, HealthChecked, MetricsCollected,
-    ReportRequested, UserInteractionTracked,
+    AlertSeverity, AlertTriggered, AlertsRestored, AnalyticsReport, HealthChecked,
+    MetricsCollected, ReportRequested, UserInteractionTracked,
 };
 use crate::messages::data::UserCreated;
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
@@ -150,6 +150,28 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
     }
 }
 
+impl Handler<AlertsRestored> for AnalyticsActor {
+    type Result = ();
+    fn handle(&mut self, restored: AlertsRestored, ctx: &mut Self::Context) {
+        let _ = supervised_sync(self, ctx, "analytics.alerts.restored", |this| {
+            this.alerts = restore_alerts(restored.0, std::mem::take(&mut this.alerts));
+            Ok(())
+        });
+    }
+}
+
+/// Older alerts from the store, then the ones raised since start; the newest `RECENT_ALERTS` kept.
+pub fn restore_alerts(
+    older: Vec<AlertTriggered>,
+    since_start: VecDeque<AlertTriggered>,
+) -> VecDeque<AlertTriggered> {
+    let mut alerts = VecDeque::with_capacity(RECENT_ALERTS);
+    for alert in older.into_iter().chain(since_start) {
+        remember_alert(&mut alerts, alert);
+    }
+    alerts
+}
+
 impl Handler<ReportRequested> for AnalyticsActor {
     type Result = Result<AnalyticsReport, AppError>;
     fn handle(&mut self, _: ReportRequested, ctx: &mut Self::Context) -> Self::Result {
@@ -202,6 +224,18 @@ mod tests {
             service: "ai".into(),
             message: format!("alert {n}"),
         }
+    }
+
+    #[test]
+    fn restored_alerts_come_before_new_ones_and_only_the_newest_are_kept() {
+        let older: Vec<_> = (0..RECENT_ALERTS).map(alert).collect();
+        let since_start: VecDeque<_> = (100..102).map(alert).collect();
+
+        let kept = restore_alerts(older, since_start);
+
+        assert_eq!(kept.len(), RECENT_ALERTS);
+        assert_eq!(kept.front(), Some(&alert(2)));
+        assert_eq!(kept.back(), Some(&alert(101)));
     }
 
     #[test]

@@ -53,6 +53,15 @@ impl Event for UserInteractionTracked {
     type Reply = Ack;
 }
 
+/// Not an event: alerts read back from the event log at start, oldest first, so `/stats` shows
+/// what happened before the process was replaced.
+#[derive(Debug, Clone)]
+pub struct AlertsRestored(pub Vec<AlertTriggered>);
+
+impl actix::Message for AlertsRestored {
+    type Result = ();
+}
+
 /// A question, not an event: what analytics knows right now (for `/stats`).
 #[derive(Debug, Clone, Copy)]
 pub struct ReportRequested;

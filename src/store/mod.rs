@@ -578,6 +578,20 @@ impl Store {
         })
     }
 
+    /// The newest `limit` events of one type, newest first.
+    pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "latest_events", |conn| {
+            event_log
+                .filter(event_type.eq(kind))
+                .order((occurred_at.desc(), id.desc()))
+                .limit(limit)
+                .select(StoredEvent::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
     pub async fn count_events(&self) -> AppResult<i64> {
         use schema::event_log::dsl::*;
         with_conn!(self, "count_events", |conn| event_log

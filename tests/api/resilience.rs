@@ -228,3 +228,56 @@ async fn an_escalation_is_sent_to_the_admin_chat() {
         "{sent}"
     );
 }
+
+/// Alerts are part of the event log: after the process is replaced, `/stats` still shows them.
+#[actix_rt::test]
+async fn recent_alerts_survive_a_restart_of_the_process() {
+    let Some(db) = TestDb::create(Backend::Sqlite).await else {
+        return;
+    };
+    let db = Arc::new(db);
+    let tune = |s: &mut bible_vibecoder::config::Settings| {
+        s.supervision.child.max_restarts = 0;
+        s.supervision.root.max_restarts = 0;
+    };
+    let first = spawn_app_tuned(db.clone(), &[], tune).await;
+    first
+        .state
+        .registry
+        .handle("ai")
+        .expect("ai registered")
+        .inject_fault("before the restart");
+    eventually(
+        "alert written to the event log",
+        Duration::from_secs(10),
+        || async {
+            first.event_log.flush().await;
+            let alerts = first
+                .store
+                .latest_events("analytics.alert.triggered", 10)
+                .await
+                .ok()?;
+            (!alerts.is_empty()).then_some(())
+        },
+    )
+    .await;
+    first.stop().await;
+
+    let second = spawn_app_tuned(db, &[], tune).await;
+
+    let alerts = eventually("alerts restored", Duration::from_secs(10), || async {
+        let stats = second.get_json("/stats").await;
+        let alerts = stats["analytics"]["recent_alerts"].as_array().cloned()?;
+        (!alerts.is_empty()).then_some(alerts)
+    })
+    .await;
+    assert!(alerts.iter().any(|a| a["service"] == "ai"
+        && a["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("restart intensity"))));
+    assert_eq!(
+        second.get("/ready").await.status(),
+        200,
+        "the new process starts afresh"
+    );
+}
