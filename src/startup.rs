@@ -355,6 +355,9 @@ async fn sweep_pending_updates(
 /// PostgreSQL overlapping commits raise throughput.
 const INGEST_WRITERS: usize = 3;
 
+/// Time for the services to stop and the event log to flush once the HTTP server has stopped.
+const SHUTDOWN_AFTER_HTTP: Duration = Duration::from_secs(4);
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -467,12 +470,18 @@ impl Application {
             .await
             .map_err(|e| AppError::io("running the HTTP server", e));
         tracing::info!("HTTP server stopped; stopping services in reverse start order");
-        self.services.registry.shutdown().await;
-        if tokio::time::timeout(Duration::from_secs(5), self.services.event_log.flush())
+        // The HTTP server had up to its own timeout; services and the event log get what is left
+        // of a 10 s whole, the grace Telegram hosts and orchestrators usually allow.
+        let deadline = Instant::now() + SHUTDOWN_AFTER_HTTP;
+        self.services.registry.shutdown_by(Some(deadline)).await;
+        let flush_time = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_secs(1));
+        if tokio::time::timeout(flush_time, self.services.event_log.flush())
             .await
             .is_err()
         {
-            tracing::error!("the event log could not be flushed within 5 s (store down?)");
+            tracing::error!("the event log could not be flushed in time (store down?)");
         }
         self.services.registry.mark_all_stopped();
         tracing::info!("shutdown complete");

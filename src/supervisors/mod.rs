@@ -663,11 +663,21 @@ impl ServiceRegistry {
     /// Stops the services in reverse start order: each refuses new work, gets up to the
     /// per-child timeout to finish what is in flight, then its arbiter stops.
     pub async fn shutdown(&self) -> Vec<StopReport> {
+        self.shutdown_by(None).await
+    }
+
+    /// [`shutdown`](Self::shutdown), with no child waiting past `deadline`: the process as a whole
+    /// has a limit (the platform kills it after a grace period).
+    pub async fn shutdown_by(&self, deadline: Option<Instant>) -> Vec<StopReport> {
         let services = lock(&self.tree.services).clone();
-        let timeout = self.tree.spec.shutdown_timeout;
         let mut reports = Vec::with_capacity(services.len());
         for service in services.iter().rev() {
             let started = Instant::now();
+            let timeout = deadline.map_or(self.tree.spec.shutdown_timeout, |deadline| {
+                deadline
+                    .saturating_duration_since(started)
+                    .min(self.tree.spec.shutdown_timeout)
+            });
             service.set_state(ServiceState::Stopped);
             let drained = loop {
                 if service.in_flight() == 0 {

@@ -404,3 +404,26 @@ fn breaker_transitions_become_alerts() {
         alerts[0].message
     );
 }
+
+#[actix_rt::test]
+async fn a_shutdown_deadline_cuts_every_childs_wait_short() {
+    let mut spec = fast_spec();
+    spec.shutdown_timeout = Duration::from_secs(60);
+    let registry = ServiceRegistry::with_spec(None, spec, ManualClock::new().shared());
+    let only = registry.register("only");
+    let addr = start(&only);
+    until("up", || registry.all_running()).await;
+    let (_never_released, wait) = tokio::sync::oneshot::channel::<()>();
+    let _stuck = actix_rt::spawn(addr.send(Work(Do::Slow(wait))));
+    until("stuck work in flight", || only.in_flight() == 1).await;
+
+    let reports = registry
+        .shutdown_by(Some(Instant::now() + Duration::from_millis(50)))
+        .await;
+
+    assert!(!reports[0].drained);
+    assert!(
+        reports[0].took < Duration::from_secs(30),
+        "the deadline, not the 60 s per-child timeout, ended the wait"
+    );
+}
