@@ -136,7 +136,11 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         log: &log,
     };
 
-    let admin = admin_chat(settings, &breakers);
+    let sender = telegram_sender(settings, &breakers);
+    let admin = sender
+        .clone()
+        .zip(settings.telegram.admin_chat_id)
+        .map(|(sender, chat_id)| AdminChat { sender, chat_id });
     let analytics = supervise(&registry.register("analytics"), move |service| {
         AnalyticsActor::new(service).with_admin(admin)
     });
@@ -191,6 +195,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     let (bot_username, gateway_backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
     let gateway = supervise(&registry.register("gateway"), move |service| {
         GatewayActor::new(service, gateway_links, bot_username, gateway_backlog)
+            .with_replies(sender)
     });
     Services {
         registry,
@@ -232,17 +237,29 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
     }
 }
 
-/// The admin chat for alerts, when both a bot token and `ADMIN_CHAT_ID` are set.
-fn admin_chat(settings: &Settings, breakers: &Breakers) -> Option<AdminChat> {
+/// The Bot API client and the outbound sender, when a bot token is set; registers the command
+/// menu in English and Russian.
+fn telegram_sender(settings: &Settings, breakers: &Breakers) -> Option<TelegramSender> {
     let token = settings.telegram.bot_token.as_ref()?;
-    let chat_id = settings.telegram.admin_chat_id?;
     // Validated at load: the API URL parses.
     let api_url = url::Url::parse(&settings.telegram.api_url).ok()?;
     let bot = teloxide::Bot::new(token.expose_secret()).set_api_url(api_url);
-    Some(AdminChat {
-        sender: TelegramSender::start(bot, breakers.telegram.clone(), None),
-        chat_id,
-    })
+    actix_rt::spawn(register_commands(bot.clone()));
+    Some(TelegramSender::start(bot, breakers.telegram.clone(), None))
+}
+
+async fn register_commands(bot: teloxide::Bot) {
+    use teloxide::payloads::SetMyCommandsSetters;
+    use teloxide::requests::Requester;
+    for (lang, code) in [
+        (crate::domain::Lang::En, "en"),
+        (crate::domain::Lang::Ru, "ru"),
+    ] {
+        let menu = crate::telegram::replies::menu(lang);
+        if let Err(e) = bot.set_my_commands(menu).language_code(code).await {
+            tracing::warn!(error = %e, language = code, "could not register the command menu");
+        }
+    }
 }
 
 /// Connects the store and applies migrations: what both `serve` and `migrate` start with.

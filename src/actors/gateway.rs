@@ -7,6 +7,8 @@ use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
+use crate::telegram::replies::immediate_reply;
+use crate::telegram::sender::TelegramSender;
 use crate::telegram::{classify, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
@@ -93,6 +95,9 @@ pub struct GatewayActor {
     /// Shared with in-flight work, which forgets a profile whose storing failed.
     known_users: KnownUsers,
     backlog: Backlog,
+    /// Sends the replies that need no other service (`/start`, `/help`, hints); none without a
+    /// bot token.
+    replies: Option<TelegramSender>,
 }
 
 impl GatewayActor {
@@ -109,7 +114,13 @@ impl GatewayActor {
             in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_UPDATES)),
             known_users: KnownUsers::default(),
             backlog,
+            replies: None,
         }
+    }
+
+    pub fn with_replies(mut self, replies: Option<TelegramSender>) -> Self {
+        self.replies = replies;
+        self
     }
 
     /// Unfinished updates live in the store and are replayed by start-up; the profile cache is
@@ -148,6 +159,11 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
         let known_users = self.known_users.clone();
         let in_flight = self.in_flight.clone();
         let inbound = classify(&env.payload.update, &self.bot_username);
+        let reply = self
+            .replies
+            .clone()
+            .zip(inbound.chat_id)
+            .zip(immediate_reply(&inbound));
         let user_id = inbound.user.as_ref().map(|u| u.id);
         let store_user = inbound.user.clone().filter(|u| self.needs_storing(u));
         let span = tracing::info_span!(
@@ -185,6 +201,9 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     },
                 );
                 warn_unless_sent(links.interactions.tell(tracked));
+                if let Some(((sender, chat_id), html)) = reply {
+                    warn_unless_sent(sender.send_html(chat_id, html));
+                }
                 match &inbound.route {
                     Route::Command { name, args } => {
                         if let Some(chat_id) = inbound.chat_id {

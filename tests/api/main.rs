@@ -6,4 +6,5 @@ mod events;
 mod operators;
 mod resilience;
 mod store;
+mod telegram;
 mod webhook;

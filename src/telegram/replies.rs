@@ -1,0 +1,234 @@
+//! The bot's commands and the replies that need nothing but the update itself: `/start`, `/help`,
+//! `/myid`, and the hint for plain text in a private chat. Pure functions; the gateway sends.
+use super::{Inbound, Route};
+use crate::domain::Lang;
+use teloxide::types::BotCommand;
+use teloxide::utils::command::BotCommands;
+
+/// Every command the bot understands. The doc comments are the English `/help` and menu.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    /// Start: a greeting, and you are registered.
+    Start,
+    /// The list of commands.
+    Help,
+    /// Make a carousel: /carousel <topic>.
+    Carousel(String),
+    /// A short wisdom of the day.
+    Wisdom,
+    /// Your Telegram id and this chat's id.
+    Myid,
+    /// Ask a question: /ask <question>.
+    Ask(String),
+    /// Your recent carousels, each ready to make again.
+    History,
+    /// Default style, slide count, size, language, photos or files.
+    Settings,
+    /// Cancel your running carousel.
+    Cancel,
+}
+
+/// The Russian menu, command by command (the English one is the doc comments above).
+fn russian_description(command: &str) -> &'static str {
+    match command {
+        "start" => "Начать: приветствие и регистрация.",
+        "help" => "Список команд.",
+        "carousel" => "Сделать карусель: /carousel <тема>.",
+        "wisdom" => "Короткая мудрость дня.",
+        "myid" => "Ваш Telegram id и id этого чата.",
+        "ask" => "Задать вопрос: /ask <вопрос>.",
+        "history" => "Ваши последние карусели — любую можно сделать снова.",
+        "settings" => "Стиль, число слайдов, размер, язык, фото или файлы.",
+        "cancel" => "Отменить карусель, которая сейчас делается.",
+        _ => "",
+    }
+}
+
+/// The command menu for `setMyCommands` in one language.
+pub fn menu(lang: Lang) -> Vec<BotCommand> {
+    Command::bot_commands()
+        .into_iter()
+        .map(|mut c| {
+            c.command = c.command.trim_start_matches('/').to_string();
+            if lang == Lang::Ru {
+                c.description = russian_description(&c.command).to_string();
+            }
+            c
+        })
+        .collect()
+}
+
+/// The user's language: Russian for `ru…` language codes, English otherwise.
+pub fn lang_of(inbound: &Inbound) -> Lang {
+    let code = inbound
+        .user
+        .as_ref()
+        .and_then(|u| u.language_code.as_deref())
+        .unwrap_or("");
+    if code.to_ascii_lowercase().starts_with("ru") {
+        Lang::Ru
+    } else {
+        Lang::En
+    }
+}
+
+/// Escapes text for Telegram's HTML parse mode.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn help(lang: Lang) -> String {
+    let header = match lang {
+        Lang::Ru => "<b>Что я умею</b>",
+        Lang::En => "<b>What I can do</b>",
+    };
+    let lines: Vec<String> = menu(lang)
+        .into_iter()
+        .map(|c| format!("/{} — {}", c.command, escape_html(&c.description)))
+        .collect();
+    format!("{header}\n\n{}", lines.join("\n"))
+}
+
+/// The reply an update gets without any other service's help, in HTML; `None` when it needs the
+/// workflow (carousels, questions, settings…) or no reply at all.
+pub fn immediate_reply(inbound: &Inbound) -> Option<String> {
+    let lang = lang_of(inbound);
+    match &inbound.route {
+        Route::Command { name, .. } => match name.as_str() {
+            "start" => {
+                let name = inbound
+                    .user
+                    .as_ref()
+                    .map(|u| escape_html(&u.first_name))
+                    .unwrap_or_default();
+                Some(match lang {
+                    Lang::Ru => format!(
+                        "Привет, {name}! Я делаю карусели для Instagram: пришлите \
+                         <code>/carousel тема</code> — и получите готовые слайды.\n\n{}",
+                        help(lang)
+                    ),
+                    Lang::En => format!(
+                        "Hi, {name}! I make Instagram carousels: send \
+                         <code>/carousel topic</code> and get the slides back.\n\n{}",
+                        help(lang)
+                    ),
+                })
+            }
+            "help" => Some(help(lang)),
+            "myid" => {
+                let user = inbound.user.as_ref().map(|u| u.id.to_string());
+                let chat = inbound.chat_id.map(|c| c.to_string());
+                Some(match lang {
+                    Lang::Ru => format!(
+                        "Ваш id: <code>{}</code>\nId чата: <code>{}</code>",
+                        user.unwrap_or_else(|| "—".into()),
+                        chat.unwrap_or_else(|| "—".into())
+                    ),
+                    Lang::En => format!(
+                        "Your id: <code>{}</code>\nChat id: <code>{}</code>",
+                        user.unwrap_or_else(|| "—".into()),
+                        chat.unwrap_or_else(|| "—".into())
+                    ),
+                })
+            }
+            known if menu(Lang::En).iter().any(|c| c.command == known) => None,
+            _ => Some(hint(lang)),
+        },
+        Route::PrivateText => Some(hint(lang)),
+        Route::Callback { .. } | Route::Ignored(_) => None,
+    }
+}
+
+fn hint(lang: Lang) -> String {
+    match lang {
+        Lang::Ru => "Чтобы сделать карусель, пришлите <code>/carousel тема</code>, например \
+                     <code>/carousel Вера и сомнение</code>. Все команды: /help"
+            .into(),
+        Lang::En => "To make a carousel, send <code>/carousel topic</code>, for example \
+                     <code>/carousel Faith and doubt</code>. All commands: /help"
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::data::UserProfile;
+
+    fn inbound(route: Route, language: &str, first_name: &str) -> Inbound {
+        Inbound {
+            kind: "message",
+            user: Some(UserProfile {
+                id: 424242,
+                first_name: first_name.into(),
+                last_name: None,
+                username: None,
+                language_code: Some(language.into()),
+            }),
+            chat_id: Some(-100),
+            route,
+        }
+    }
+
+    fn command(name: &str) -> Route {
+        Route::Command {
+            name: name.into(),
+            args: String::new(),
+        }
+    }
+
+    #[test]
+    fn start_greets_by_first_name_escaped_in_the_users_language() {
+        let ru = immediate_reply(&inbound(command("start"), "ru", "Ада <b>")).expect("reply");
+        assert!(ru.starts_with("Привет, Ада &lt;b&gt;!"), "{ru}");
+        let en = immediate_reply(&inbound(command("start"), "en-GB", "Ada")).expect("reply");
+        assert!(en.starts_with("Hi, Ada!"), "{en}");
+    }
+
+    #[test]
+    fn help_lists_every_command_from_the_enum_in_both_languages() {
+        let en = immediate_reply(&inbound(command("help"), "en", "A")).expect("reply");
+        let ru = immediate_reply(&inbound(command("help"), "ru", "A")).expect("reply");
+        for c in Command::bot_commands() {
+            assert!(
+                en.contains(&format!("{} — ", c.command)),
+                "{} missing: {en}",
+                c.command
+            );
+            assert!(en.contains(&escape_html(&c.description)));
+            assert!(ru.contains(&format!("{} — ", c.command)));
+        }
+        assert!(ru.contains("Сделать карусель"));
+        assert_eq!(menu(Lang::Ru).len(), 9);
+        assert!(menu(Lang::Ru)
+            .iter()
+            .all(|c| !c.description.is_empty() && !c.command.starts_with('/')));
+    }
+
+    #[test]
+    fn myid_names_the_user_and_the_chat() {
+        let reply = immediate_reply(&inbound(command("myid"), "en", "A")).expect("reply");
+        assert!(reply.contains("<code>424242</code>") && reply.contains("<code>-100</code>"));
+    }
+
+    #[test]
+    fn plain_text_and_unknown_commands_get_a_hint_and_workflow_commands_wait() {
+        assert!(immediate_reply(&inbound(Route::PrivateText, "ru", "A"))
+            .expect("hint")
+            .contains("/carousel"));
+        assert!(immediate_reply(&inbound(command("frobnicate"), "en", "A"))
+            .expect("hint")
+            .contains("/help"));
+        assert_eq!(
+            immediate_reply(&inbound(command("carousel"), "en", "A")),
+            None
+        );
+        assert_eq!(
+            immediate_reply(&inbound(Route::Ignored("edited"), "en", "A")),
+            None
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! The bot talking back through the real Bot API client, against a loopback Bot API.
+use crate::helpers::*;
+use crate::on_both_backends;
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn app_with_bot(backend: Backend) -> Option<(TestApp, FakeBotApi)> {
+    let db = TestDb::create(backend).await?;
+    let telegram = FakeBotApi::start();
+    let app = spawn_app_on(
+        Arc::new(db),
+        &[
+            ("TELEGRAM_BOT_TOKEN", "123:secret"),
+            ("TELEGRAM_API_URL", &telegram.url),
+        ],
+    )
+    .await;
+    Some((app, telegram))
+}
+
+async fn message_to(telegram: &FakeBotApi, chat_id: i64) -> serde_json::Value {
+    eventually("a message to the chat", Duration::from_secs(10), || async {
+        telegram
+            .calls_to("sendMessage")
+            .into_iter()
+            .find(|m| m["chat_id"] == chat_id)
+    })
+    .await
+}
+
+on_both_backends! {
+    async fn start_greets_the_user_by_first_name_in_their_language(backend) {
+        let Some((app, telegram)) = app_with_bot(backend).await else { return };
+
+        assert_eq!(app.post_update(fixture("command_start.json")).await.status(), 200);
+
+        let reply = message_to(&telegram, 424242).await;
+        assert_eq!(reply["parse_mode"], "HTML");
+        let text = reply["text"].as_str().expect("text");
+        assert!(text.starts_with("Привет, Ада!"), "{text}");
+        assert!(text.contains("/carousel"), "{text}");
+    }
+
+    async fn the_command_menu_is_registered_in_english_and_russian(backend) {
+        let Some((_app, telegram)) = app_with_bot(backend).await else { return };
+
+        let menus = eventually("two menus", Duration::from_secs(10), || async {
+            let menus = telegram.calls_to("setMyCommands");
+            (menus.len() == 2).then_some(menus)
+        })
+        .await;
+
+        let mut languages: Vec<&str> = menus.iter().filter_map(|m| m["language_code"].as_str()).collect();
+        languages.sort();
+        assert_eq!(languages, ["en", "ru"]);
+        for menu in &menus {
+            let commands: Vec<&str> = menu["commands"].as_array().expect("commands").iter().filter_map(|c| c["command"].as_str()).collect();
+            assert_eq!(commands, ["start", "help", "carousel", "wisdom", "myid", "ask", "history", "settings", "cancel"]);
+        }
+    }
+
+    async fn plain_text_in_a_private_chat_gets_a_hint_once_even_when_redelivered(backend) {
+        let Some((app, telegram)) = app_with_bot(backend).await else { return };
+        let body = fixture("plain_text.json");
+        let chat_id = serde_json::from_str::<serde_json::Value>(&body).expect("json")["message"]["chat"]["id"].as_i64().expect("chat id");
+
+        app.post_update(body.clone()).await;
+        app.post_update(body).await;
+
+        let hint = message_to(&telegram, chat_id).await;
+        assert!(hint["text"].as_str().is_some_and(|t| t.contains("/carousel")), "{hint}");
+        app.finished_status(update_id_of(&fixture("plain_text.json"))).await;
+        let to_chat = telegram.calls_to("sendMessage").into_iter().filter(|m| m["chat_id"] == chat_id).count();
+        assert_eq!(to_chat, 1, "a duplicate update is answered once");
+    }
+}
