@@ -1,4 +1,4 @@
-//! Command line: `serve`, `migrate`, `carousel`.
+//! Command line: `serve`, `migrate`, `carousel`, `set-webhook`.
 use crate::config::Settings;
 use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
 use crate::error::{AppError, AppResult};
@@ -30,6 +30,22 @@ pub enum Command {
     Migrate,
     /// Write a carousel to image files: no accounts needed (offline writer without OPENAI_API_KEY).
     Carousel(CarouselArgs),
+    /// Register the webhook with Telegram: the URL, TELEGRAM_WEBHOOK_SECRET as the secret token,
+    /// the update kinds the bot handles, and the number of parallel connections.
+    SetWebhook(SetWebhookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetWebhookArgs {
+    /// Public HTTPS URL of POST /telegram/webhook, e.g. https://bot.example.com/telegram/webhook.
+    #[arg(long)]
+    pub url: url::Url,
+    /// Simultaneous connections Telegram may open to the webhook (1-100).
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub max_connections: u8,
+    /// Drop the updates Telegram has queued for the bot.
+    #[arg(long)]
+    pub drop_pending_updates: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,16 +115,15 @@ pub fn main() -> ExitCode {
     let outcome = actix_rt::System::new().block_on(run(cli.command, settings));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // A wrong setting or argument gets one clear line; anything else is also logged.
+        Err(e @ (AppError::Config { .. } | AppError::BadRequest(_))) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             tracing::error!(error = %e, "stopped with an error");
             let _ = writeln!(std::io::stderr(), "error: {e}");
-            ExitCode::from(
-                if matches!(e, AppError::Config { .. } | AppError::BadRequest(_)) {
-                    2
-                } else {
-                    1
-                },
-            )
+            ExitCode::from(1)
         }
     }
 }
@@ -132,7 +147,51 @@ async fn run(command: Command, settings: Settings) -> AppResult<()> {
             Ok(())
         }
         Command::Carousel(args) => carousel(args, settings).await,
+        Command::SetWebhook(args) => set_webhook(args, settings).await,
     }
+}
+
+/// The update kinds the bot acts on; Telegram sends nothing else.
+const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 3] = [
+    teloxide::types::AllowedUpdate::Message,
+    teloxide::types::AllowedUpdate::CallbackQuery,
+    teloxide::types::AllowedUpdate::MyChatMember,
+];
+
+async fn set_webhook(args: SetWebhookArgs, settings: Settings) -> AppResult<()> {
+    use secrecy::ExposeSecret;
+    use teloxide::payloads::SetWebhookSetters;
+    use teloxide::requests::Requester;
+    let token = settings.telegram.bot_token.as_ref().ok_or_else(|| {
+        AppError::config("TELEGRAM_BOT_TOKEN", "is required to register a webhook")
+    })?;
+    let api_url = url::Url::parse(&settings.telegram.api_url)
+        .map_err(|e| AppError::config("TELEGRAM_API_URL", e))?;
+    if args.url.scheme() != "https" {
+        tracing::warn!(url = %args.url, "Telegram only delivers to https:// webhooks");
+    }
+    let bot = teloxide::Bot::new(token.expose_secret()).set_api_url(api_url);
+    let mut request = bot
+        .set_webhook(args.url.clone())
+        .allowed_updates(ALLOWED_UPDATES)
+        .max_connections(args.max_connections)
+        .drop_pending_updates(args.drop_pending_updates);
+    let secret = settings.telegram.webhook_secret.as_ref();
+    if let Some(secret) = secret {
+        request = request.secret_token(secret.expose_secret().to_string());
+    }
+    request
+        .await
+        .map_err(|e| AppError::internal("registering the webhook with Telegram", e))?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "webhook set: {} (secret token: {}, max {} connections, updates: message, callback_query, my_chat_member)",
+        args.url,
+        if secret.is_some() { "yes" } else { "no — set TELEGRAM_WEBHOOK_SECRET" },
+        args.max_connections
+    );
+    Ok(())
 }
 
 async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {

@@ -229,3 +229,62 @@ fn bad_carousel_arguments_get_one_clear_line() {
         );
     }
 }
+
+#[test]
+fn set_webhook_registers_the_url_secret_updates_and_connections_with_telegram() {
+    let telegram = FakeBotApi::start();
+    let output = binary()
+        .args([
+            "set-webhook",
+            "--url",
+            "https://bot.example.com/telegram/webhook",
+            "--max-connections",
+            "20",
+        ])
+        .env("TELEGRAM_BOT_TOKEN", "123:secret")
+        .env("TELEGRAM_API_URL", &telegram.url)
+        .env("TELEGRAM_WEBHOOK_SECRET", "s3cret-token")
+        .output()
+        .expect("runs");
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("webhook set: https://bot.example.com/telegram/webhook"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("s3cret-token"),
+        "the secret is never printed"
+    );
+    let calls = telegram.calls_to("setWebhook");
+    assert_eq!(calls.len(), 1);
+    let call = &calls[0];
+    assert_eq!(call["url"], "https://bot.example.com/telegram/webhook");
+    assert_eq!(call["secret_token"], "s3cret-token");
+    assert_eq!(call["max_connections"], 20);
+    assert_eq!(
+        call["allowed_updates"],
+        serde_json::json!(["message", "callback_query", "my_chat_member"])
+    );
+}
+
+#[test]
+fn set_webhook_without_a_bot_token_says_which_setting_is_missing() {
+    let output = binary()
+        .args([
+            "set-webhook",
+            "--url",
+            "https://bot.example.com/telegram/webhook",
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("TELEGRAM_BOT_TOKEN"), "{stderr}");
+}

@@ -504,18 +504,21 @@ impl FakeBotApi {
                                     .next()
                                     .unwrap_or_default()
                                     .to_string();
-                                let params: serde_json::Value = serde_json::from_slice(&body)
-                                    .unwrap_or(serde_json::Value::Null);
+                                let params = bot_api_params(&body);
                                 let chat = params["chat_id"].clone();
+                                // send* methods answer the sent Message; setters answer `true`.
+                                let result = if method.to_ascii_lowercase().starts_with("send") {
+                                    serde_json::json!({
+                                        "message_id": 1, "date": 1763856000,
+                                        "chat": {"id": chat, "type": "private", "first_name": "Admin"},
+                                        "text": "ok"
+                                    })
+                                } else {
+                                    serde_json::json!(true)
+                                };
                                 seen.lock().expect("calls").push((method, params));
-                                HttpResponse::Ok().json(serde_json::json!({
-                                "ok": true,
-                                "result": {
-                                    "message_id": 1, "date": 1763856000,
-                                    "chat": {"id": chat, "type": "private", "first_name": "Admin"},
-                                    "text": "ok"
-                                }
-                            }))
+                                HttpResponse::Ok()
+                                    .json(serde_json::json!({"ok": true, "result": result}))
                             }
                         },
                     ))
@@ -545,4 +548,35 @@ impl FakeBotApi {
             .map(|(_, p)| p.clone())
             .collect()
     }
+}
+
+/// A Bot API call's parameters: JSON, or multipart/form-data (teloxide sends calls that may
+/// carry files, such as setWebhook, that way), each field's value read as JSON where it is JSON.
+fn bot_api_params(body: &[u8]) -> serde_json::Value {
+    if let Ok(json) = serde_json::from_slice(body) {
+        return json;
+    }
+    let text = String::from_utf8_lossy(body);
+    let mut params = serde_json::Map::new();
+    let Some(boundary) = text.lines().next().map(str::trim) else {
+        return serde_json::Value::Null;
+    };
+    for part in text.split(boundary) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.trim_end_matches("\r\n");
+        params.insert(
+            name.to_string(),
+            serde_json::from_str(value).unwrap_or_else(|_| value.into()),
+        );
+    }
+    serde_json::Value::Object(params)
 }
