@@ -1,4 +1,4 @@
-//! Command line: `serve`, `migrate`, `carousel`, `set-webhook`.
+//! Command line: `serve`, `migrate`, `carousel`, `set-webhook`, `poll`.
 use crate::config::Settings;
 use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
 use crate::error::{AppError, AppResult};
@@ -33,6 +33,9 @@ pub enum Command {
     /// Register the webhook with Telegram: the URL, TELEGRAM_WEBHOOK_SECRET as the secret token,
     /// the update kinds the bot handles, and the number of parallel connections.
     SetWebhook(SetWebhookArgs),
+    /// Local development without a public URL: delete the webhook, then long-poll getUpdates and
+    /// feed every update through the same pipeline as the webhook (while serving the same HTTP front).
+    Poll,
 }
 
 #[derive(Debug, clap::Args)]
@@ -148,29 +151,51 @@ async fn run(command: Command, settings: Settings) -> AppResult<()> {
         }
         Command::Carousel(args) => carousel(args, settings).await,
         Command::SetWebhook(args) => set_webhook(args, settings).await,
+        Command::Poll => poll(settings).await,
     }
 }
 
 /// The update kinds the bot acts on; Telegram sends nothing else.
-const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 3] = [
+pub const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 3] = [
     teloxide::types::AllowedUpdate::Message,
     teloxide::types::AllowedUpdate::CallbackQuery,
     teloxide::types::AllowedUpdate::MyChatMember,
 ];
 
+/// The Bot API client for `TELEGRAM_BOT_TOKEN` at `TELEGRAM_API_URL`; `purpose` says why it is needed.
+fn bot_for(settings: &Settings, purpose: &str) -> AppResult<teloxide::Bot> {
+    use secrecy::ExposeSecret;
+    let token = settings.telegram.bot_token.as_ref().ok_or_else(|| {
+        AppError::config("TELEGRAM_BOT_TOKEN", format!("is required to {purpose}"))
+    })?;
+    let api_url = url::Url::parse(&settings.telegram.api_url)
+        .map_err(|e| AppError::config("TELEGRAM_API_URL", e))?;
+    Ok(teloxide::Bot::new(token.expose_secret()).set_api_url(api_url))
+}
+
+async fn poll(settings: Settings) -> AppResult<()> {
+    use teloxide::requests::Requester;
+    let bot = bot_for(&settings, "poll for updates")?;
+    // getUpdates is refused while a webhook is set.
+    bot.delete_webhook()
+        .await
+        .map_err(|e| AppError::internal("deleting the webhook before polling", e))?;
+    let secret = settings.telegram.webhook_secret.clone();
+    let app = Application::build(settings).await?;
+    let webhook = format!("http://127.0.0.1:{}/telegram/webhook", app.port());
+    tracing::info!(%webhook, "polling Telegram for updates");
+    actix_rt::spawn(crate::telegram::poll::feed_webhook(bot, webhook, secret));
+    app.run_until_stopped().await
+}
+
 async fn set_webhook(args: SetWebhookArgs, settings: Settings) -> AppResult<()> {
     use secrecy::ExposeSecret;
     use teloxide::payloads::SetWebhookSetters;
     use teloxide::requests::Requester;
-    let token = settings.telegram.bot_token.as_ref().ok_or_else(|| {
-        AppError::config("TELEGRAM_BOT_TOKEN", "is required to register a webhook")
-    })?;
-    let api_url = url::Url::parse(&settings.telegram.api_url)
-        .map_err(|e| AppError::config("TELEGRAM_API_URL", e))?;
+    let bot = bot_for(&settings, "register a webhook")?;
     if args.url.scheme() != "https" {
         tracing::warn!(url = %args.url, "Telegram only delivers to https:// webhooks");
     }
-    let bot = teloxide::Bot::new(token.expose_secret()).set_api_url(api_url);
     let mut request = bot
         .set_webhook(args.url.clone())
         .allowed_updates(ALLOWED_UPDATES)

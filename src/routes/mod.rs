@@ -17,7 +17,7 @@ mod webhook;
 
 pub use health::{health, ready, stats};
 pub use metrics::{metrics, record_http_metrics};
-pub use webhook::telegram_webhook;
+pub use webhook::{telegram_webhook, SECRET_HEADER};
 
 /// Webhook outcome counters shown in `/stats`.
 #[derive(Default)]

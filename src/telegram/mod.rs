@@ -1,4 +1,5 @@
 //! Pure functions over Telegram updates: what kind it is, who sent it, where it should go.
+pub mod poll;
 pub mod replies;
 pub mod sender;
 use crate::messages::data::UserProfile;

@@ -288,3 +288,65 @@ fn set_webhook_without_a_bot_token_says_which_setting_is_missing() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("TELEGRAM_BOT_TOKEN"), "{stderr}");
 }
+
+#[test]
+fn poll_deletes_the_webhook_then_feeds_polled_updates_through_the_pipeline() {
+    let telegram = FakeBotApi::start();
+    telegram.queue_update(&fixture("command_start.json"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = binary()
+        .arg("poll")
+        .env("TELEGRAM_BOT_TOKEN", "123:secret")
+        .env("TELEGRAM_API_URL", &telegram.url)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/poll.db", dir.path().display()),
+        )
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+
+    let polled_past = || {
+        telegram
+            .calls_to("getUpdates")
+            .iter()
+            .any(|p| p["offset"].as_i64() == Some(810_000_002))
+    };
+    let started = Instant::now();
+    // Done once the reply went out and a later poll asked past the update.
+    let greeting = loop {
+        let sent = telegram
+            .calls_to("sendMessage")
+            .into_iter()
+            .find(|m| m["chat_id"] == 424242);
+        if let (Some(sent), true) = (sent, polled_past()) {
+            break sent;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no reply to the polled /start, or the offset never moved past it"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+
+    assert!(greeting["text"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("Привет, Ада!")));
+    let methods: Vec<String> = telegram
+        .calls
+        .lock()
+        .expect("calls")
+        .iter()
+        .map(|(m, _)| m.to_ascii_lowercase())
+        .collect();
+    let delete = methods.iter().position(|m| m == "deletewebhook");
+    let first_poll = methods.iter().position(|m| m == "getupdates");
+    assert!(
+        delete.is_some() && delete < first_poll,
+        "the webhook goes before polling starts: {methods:?}"
+    );
+}

@@ -481,22 +481,28 @@ where
 pub struct FakeBotApi {
     pub url: String,
     pub calls: Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+    /// Updates the next getUpdates call hands out (then it answers `[]` after a short wait).
+    pub pending_updates: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
 }
 
 impl FakeBotApi {
     pub fn start() -> FakeBotApi {
         use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
         let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let pending_updates = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = calls.clone();
+        let pending = pending_updates.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let system = actix_rt::System::new();
             system.block_on(async move {
                 let server = HttpServer::new(move || {
                     let seen = seen.clone();
+                    let pending = pending.clone();
                     App::new().default_service(web::to(
                         move |req: HttpRequest, body: web::Bytes| {
                             let seen = seen.clone();
+                            let pending = pending.clone();
                             async move {
                                 let method = req
                                     .path()
@@ -507,7 +513,16 @@ impl FakeBotApi {
                                 let params = bot_api_params(&body);
                                 let chat = params["chat_id"].clone();
                                 // send* methods answer the sent Message; setters answer `true`.
-                                let result = if method.to_ascii_lowercase().starts_with("send") {
+                                let lowercase = method.to_ascii_lowercase();
+                                let result = if lowercase == "getupdates" {
+                                    let updates: Vec<serde_json::Value> =
+                                        pending.lock().expect("updates").drain(..).collect();
+                                    if updates.is_empty() {
+                                        // A short stand-in for Telegram's long poll.
+                                        tokio::time::sleep(Duration::from_millis(50)).await;
+                                    }
+                                    serde_json::Value::Array(updates)
+                                } else if lowercase.starts_with("send") {
                                     serde_json::json!({
                                         "message_id": 1, "date": 1763856000,
                                         "chat": {"id": chat, "type": "private", "first_name": "Admin"},
@@ -535,7 +550,13 @@ impl FakeBotApi {
         FakeBotApi {
             url: format!("http://127.0.0.1:{port}"),
             calls,
+            pending_updates,
         }
+    }
+
+    pub fn queue_update(&self, update: &str) {
+        let update = serde_json::from_str(update).expect("update JSON");
+        self.pending_updates.lock().expect("updates").push(update);
     }
 
     /// Calls of one Bot API method (names are case-insensitive; teloxide sends `SendMessage`).
