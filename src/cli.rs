@@ -155,22 +155,10 @@ async fn run(command: Command, settings: Settings) -> AppResult<()> {
     }
 }
 
-/// The update kinds the bot acts on; Telegram sends nothing else.
-pub const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 3] = [
-    teloxide::types::AllowedUpdate::Message,
-    teloxide::types::AllowedUpdate::CallbackQuery,
-    teloxide::types::AllowedUpdate::MyChatMember,
-];
-
 /// The Bot API client for `TELEGRAM_BOT_TOKEN` at `TELEGRAM_API_URL`; `purpose` says why it is needed.
 fn bot_for(settings: &Settings, purpose: &str) -> AppResult<teloxide::Bot> {
-    use secrecy::ExposeSecret;
-    let token = settings.telegram.bot_token.as_ref().ok_or_else(|| {
-        AppError::config("TELEGRAM_BOT_TOKEN", format!("is required to {purpose}"))
-    })?;
-    let api_url = url::Url::parse(&settings.telegram.api_url)
-        .map_err(|e| AppError::config("TELEGRAM_API_URL", e))?;
-    Ok(teloxide::Bot::new(token.expose_secret()).set_api_url(api_url))
+    crate::telegram::bot_from(settings)
+        .ok_or_else(|| AppError::config("TELEGRAM_BOT_TOKEN", format!("is required to {purpose}")))
 }
 
 async fn poll(settings: Settings) -> AppResult<()> {
@@ -198,7 +186,7 @@ async fn set_webhook(args: SetWebhookArgs, settings: Settings) -> AppResult<()> 
     }
     let mut request = bot
         .set_webhook(args.url.clone())
-        .allowed_updates(ALLOWED_UPDATES)
+        .allowed_updates(crate::telegram::ALLOWED_UPDATES)
         .max_connections(args.max_connections)
         .drop_pending_updates(args.drop_pending_updates);
     let secret = settings.telegram.webhook_secret.as_ref();

@@ -240,10 +240,7 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
 /// The Bot API client and the outbound sender, when a bot token is set; registers the command
 /// menu in English and Russian.
 fn telegram_sender(settings: &Settings, breakers: &Breakers) -> Option<TelegramSender> {
-    let token = settings.telegram.bot_token.as_ref()?;
-    // Validated at load: the API URL parses.
-    let api_url = url::Url::parse(&settings.telegram.api_url).ok()?;
-    let bot = teloxide::Bot::new(token.expose_secret()).set_api_url(api_url);
+    let bot = crate::telegram::bot_from(settings)?;
     actix_rt::spawn(register_commands(bot.clone()));
     Some(TelegramSender::start(bot, breakers.telegram.clone(), None))
 }
@@ -500,7 +497,6 @@ impl Application {
         {
             tracing::error!("the event log could not be flushed in time (store down?)");
         }
-        self.services.registry.mark_all_stopped();
         tracing::info!("shutdown complete");
         result
     }

@@ -8,6 +8,7 @@ use crate::messages::data::UserCreated;
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
 use crate::service_actor;
 use crate::supervisors::{supervised_sync, ServiceHandle};
+use crate::telegram::escape_html;
 use crate::telegram::sender::TelegramSender;
 use actix::Handler;
 use std::collections::{BTreeMap, VecDeque};
@@ -77,12 +78,6 @@ pub fn admin_message(alert: &AlertTriggered) -> String {
     )
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Keeps the newest `RECENT_ALERTS` alerts, oldest first.
 pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, alert: AlertTriggered) {
     if alerts.len() == RECENT_ALERTS {
@@ -123,18 +118,8 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
     type Result = Ack;
     fn handle(&mut self, env: Envelope<AlertTriggered>, ctx: &mut Self::Context) -> Ack {
         supervised_sync(self, ctx, AlertTriggered::KIND, |this| {
+            // Already logged where it was raised (`supervisors::Alerts::raise`).
             let alert = env.payload;
-            match alert.severity {
-                AlertSeverity::Critical => {
-                    tracing::error!(service = %alert.service, message = %alert.message, "alert")
-                }
-                AlertSeverity::Warning => {
-                    tracing::warn!(service = %alert.service, message = %alert.message, "alert")
-                }
-                AlertSeverity::Info => {
-                    tracing::info!(service = %alert.service, message = %alert.message, "alert")
-                }
-            }
             if let (Some(admin), AlertSeverity::Warning | AlertSeverity::Critical) =
                 (&this.admin, alert.severity)
             {

@@ -229,6 +229,15 @@ pub(crate) fn normalize_base_url(url: Option<&str>) -> String {
 impl AiClient {
     /// Builds the client. No network I/O happens here.
     pub fn new(settings: AiSettings) -> Self {
+        Self::build(settings, None)
+    }
+
+    /// The same client with every model call going through `breaker`.
+    pub fn with_breaker(settings: AiSettings, breaker: Arc<CircuitBreaker>) -> Self {
+        Self::build(settings, Some(breaker))
+    }
+
+    fn build(settings: AiSettings, breaker: Option<Arc<CircuitBreaker>>) -> Self {
         let key = settings
             .api_key
             .as_deref()
@@ -254,22 +263,8 @@ impl AiClient {
                 settings,
                 api,
                 format_floor: AtomicU8::new(floor as u8),
-                breaker: None,
+                breaker,
             }),
-        }
-    }
-
-    /// The same client with every model call going through `breaker`.
-    pub fn with_breaker(settings: AiSettings, breaker: Arc<CircuitBreaker>) -> Self {
-        let client = Self::new(settings);
-        match Arc::try_unwrap(client.inner) {
-            Ok(mut inner) => {
-                inner.breaker = Some(breaker);
-                Self {
-                    inner: Arc::new(inner),
-                }
-            }
-            Err(inner) => Self { inner },
         }
     }
 

@@ -654,12 +654,6 @@ impl ServiceRegistry {
             .cloned()
     }
 
-    pub fn mark_all_stopped(&self) {
-        for s in lock(&self.tree.services).iter() {
-            s.set_state(ServiceState::Stopped);
-        }
-    }
-
     /// Stops the services in reverse start order: each refuses new work, gets up to the
     /// per-child timeout to finish what is in flight, then its arbiter stops.
     pub async fn shutdown(&self) -> Vec<StopReport> {

@@ -2,8 +2,32 @@
 pub mod poll;
 pub mod replies;
 pub mod sender;
+use crate::config::Settings;
 use crate::messages::data::UserProfile;
-use teloxide::types::{Update, UpdateKind, User};
+use secrecy::ExposeSecret;
+use teloxide::types::{AllowedUpdate, Update, UpdateKind, User};
+
+/// The update kinds the bot acts on (webhook registration and polling); Telegram sends nothing else.
+pub const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::MyChatMember,
+];
+
+/// The Bot API client for `TELEGRAM_BOT_TOKEN` at `TELEGRAM_API_URL`; `None` without a token.
+/// The URL was validated when the settings loaded.
+pub fn bot_from(settings: &Settings) -> Option<teloxide::Bot> {
+    let token = settings.telegram.bot_token.as_ref()?;
+    let api_url = url::Url::parse(&settings.telegram.api_url).ok()?;
+    Some(teloxide::Bot::new(token.expose_secret()).set_api_url(api_url))
+}
+
+/// Escapes text for Telegram's HTML parse mode.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
 
 /// Telegram's own name for an update kind, for metrics and logs.
 pub fn kind_name(kind: &UpdateKind) -> &'static str {

@@ -21,7 +21,7 @@ pub async fn feed_webhook(bot: Bot, webhook: String, secret: Option<SecretString
             .get_updates()
             .offset(offset)
             .timeout(LONG_POLL_SECONDS)
-            .allowed_updates(crate::cli::ALLOWED_UPDATES)
+            .allowed_updates(super::ALLOWED_UPDATES)
             .await;
         let updates = match batch {
             Ok(updates) => updates,

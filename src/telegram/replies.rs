@@ -1,6 +1,6 @@
 //! The bot's commands and the replies that need nothing but the update itself: `/start`, `/help`,
 //! `/myid`, and the hint for plain text in a private chat. Pure functions; the gateway sends.
-use super::{Inbound, Route};
+use super::{escape_html, Inbound, Route};
 use crate::domain::Lang;
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
@@ -71,13 +71,6 @@ pub fn lang_of(inbound: &Inbound) -> Lang {
     } else {
         Lang::En
     }
-}
-
-/// Escapes text for Telegram's HTML parse mode.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn help(lang: Lang) -> String {
