@@ -23,6 +23,38 @@ pub struct Settings {
     pub supervision: crate::supervisors::SupervisionSpec,
     #[serde(default)]
     pub breakers: BreakerSettings,
+    #[serde(default)]
+    pub workflow: WorkflowSettings,
+}
+
+/// The carousel workflow (`[workflow]` in the config).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct WorkflowSettings {
+    /// Carousels one user may have running at once; a further request is politely refused.
+    pub max_running_per_user: usize,
+    /// A workflow still unfinished after this many seconds fails with a message to the user.
+    pub timeout_secs: u64,
+    /// Attempts per step (the first and the retries).
+    pub step_attempts: usize,
+    /// First retry delay of a step in ms, doubling (with jitter) up to `step_backoff_max_ms`.
+    pub step_backoff_ms: u64,
+    pub step_backoff_max_ms: u64,
+    /// Least time between two progress edits of the status message in one chat, in ms.
+    pub progress_interval_ms: u64,
+}
+
+impl Default for WorkflowSettings {
+    fn default() -> Self {
+        WorkflowSettings {
+            max_running_per_user: 1,
+            timeout_secs: 300,
+            step_attempts: 5,
+            step_backoff_ms: 500,
+            step_backoff_max_ms: 15_000,
+            progress_interval_ms: 1_000,
+        }
+    }
 }
 
 /// One circuit breaker per dependency, each tuned to it (`[breakers.ai]` etc. in the config).
@@ -125,6 +157,12 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("EVENT_LOG_RETENTION_DAYS", "event_log.retention_days"),
     ("INGEST_MAX_BACKLOG", "ingest.max_backlog"),
     ("ADMIN_CHAT_ID", "telegram.admin_chat_id"),
+    (
+        "WORKFLOW_MAX_RUNNING_PER_USER",
+        "workflow.max_running_per_user",
+    ),
+    ("WORKFLOW_TIMEOUT_SECS", "workflow.timeout_secs"),
+    ("WORKFLOW_STEP_BACKOFF_MS", "workflow.step_backoff_ms"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).

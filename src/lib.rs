@@ -18,3 +18,4 @@ pub mod supervisors;
 pub mod telegram;
 pub mod telemetry;
 pub mod testkit;
+pub mod workflow;

@@ -4,6 +4,7 @@ use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
 use crate::actors::gateway::Backlog;
+use crate::actors::orchestrator::Workflows;
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
 };
@@ -22,7 +23,9 @@ use crate::store::{NewReceivedUpdate, ReceivedUpdate, Store, UpdateStatus};
 use crate::supervisors::breaker::CircuitBreaker;
 use crate::supervisors::clock::SystemClock;
 use crate::supervisors::{ServiceHandle, ServiceRegistry};
+use crate::telegram::courier::Courier;
 use crate::telegram::sender::TelegramSender;
+use crate::workflow::RetryPolicy;
 use actix::{Actor, Addr, Supervised, Supervisor};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
@@ -136,7 +139,15 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         log: &log,
     };
 
-    let sender = telegram_sender(settings, &breakers);
+    let bot = crate::telegram::bot_from(settings);
+    let sender = bot.clone().map(|bot| telegram_sender(bot, &breakers));
+    let courier = bot.map(|bot| {
+        Courier::new(
+            bot,
+            breakers.telegram.clone(),
+            RetryPolicy::from_settings(&settings.workflow),
+        )
+    });
     let admin = sender
         .clone()
         .zip(settings.telegram.admin_chat_id)
@@ -181,8 +192,14 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         completed: to("analytics").with(analytics.clone().recipient()),
         routed: to("analytics").with(analytics.clone().recipient()),
     };
+    let workflows = Arc::new(Workflows::new(
+        store.clone(),
+        courier,
+        orchestrator_links.clone(),
+        settings.workflow.clone(),
+    ));
     let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
-        OrchestratorActor::new(service, orchestrator_links)
+        OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
     });
     let backlog = Backlog::new(settings.ingest.max_backlog);
     let gateway_links = GatewayLinks {
@@ -191,6 +208,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         history: to("store").with(store_actor.clone().recipient()),
         interactions: to("analytics").with(analytics.clone().recipient()),
         commands: to("orchestrator").with(orchestrator.clone().recipient()),
+        callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
     };
     let (bot_username, gateway_backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
     let gateway = supervise(&registry.register("gateway"), move |service| {
@@ -237,12 +255,10 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
     }
 }
 
-/// The Bot API client and the outbound sender, when a bot token is set; registers the command
-/// menu in English and Russian.
-fn telegram_sender(settings: &Settings, breakers: &Breakers) -> Option<TelegramSender> {
-    let bot = crate::telegram::bot_from(settings)?;
+/// The outbound sender for replies and alerts; registers the command menu in English and Russian.
+fn telegram_sender(bot: teloxide::Bot, breakers: &Breakers) -> TelegramSender {
     actix_rt::spawn(register_commands(bot.clone()));
-    Some(TelegramSender::start(bot, breakers.telegram.clone(), None))
+    TelegramSender::start(bot, breakers.telegram.clone(), None)
 }
 
 async fn register_commands(bot: teloxide::Bot) {
@@ -445,6 +461,11 @@ impl Application {
         .map_err(|e| AppError::io("starting the HTTP server", e))?
         .run();
         let before = crate::store::now_utc();
+        // Carousels a previous process accepted and did not finish carry on from their last step.
+        services.orchestrator.do_send(Envelope::new(
+            "startup",
+            crate::messages::workflow::ResumeWorkflows,
+        ));
         let (gateway, backlog) = (services.gateway_outbox(), services.backlog.clone());
         actix_rt::spawn(async move {
             replay_unfinished_updates(store.clone(), gateway.clone(), backlog.clone(), before)

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::messages::carousel::{ImagesRendered, RenderedCarousel, RenderedImage, SlidesGenerated};
 use crate::messages::{Envelope, Event, Outbox};
-use crate::render::{render_carousel, render_pdf, RenderOptions};
+use crate::render::{render_pdf, render_range, RenderOptions};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
@@ -53,8 +53,12 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
             let started = Instant::now();
             let slides = env.payload.slides.clone();
             let want_pdf = env.payload.pdf;
+            let range = env
+                .payload
+                .only
+                .map_or(0..slides.len(), |(start, end)| start..end);
             let (images, pdf) = tokio::task::spawn_blocking(move || {
-                let images = render_carousel(&slides, &options)?;
+                let images = render_range(&slides, range, &options)?;
                 let pdf = if want_pdf {
                     Some(render_pdf(&images)?)
                 } else {

@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::messages::analytics::UserInteractionTracked;
 use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserProfile, UserUpdated};
-use crate::messages::telegram::{CommandExecuted, UserMessageReceived};
+use crate::messages::telegram::{CallbackPressed, CommandExecuted, UserMessageReceived};
 use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
@@ -78,6 +78,7 @@ pub struct GatewayLinks {
     pub history: Outbox<HistoryLogged>,
     pub interactions: Outbox<UserInteractionTracked>,
     pub commands: Outbox<CommandExecuted>,
+    pub callbacks: Outbox<CallbackPressed>,
 }
 
 /// Updates handled at once. Beyond this they wait their turn instead of piling onto the store
@@ -218,6 +219,7 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                                         .user
                                         .as_ref()
                                         .and_then(|u| u.language_code.clone()),
+                                    message_id: inbound.message_id,
                                 },
                             );
                             links.commands.tell(command)?;
@@ -227,7 +229,27 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                         tracing::debug!(reason, "update ignored");
                         outcome = UpdateStatus::IGNORED;
                     }
-                    Route::PrivateText | Route::Callback { .. } => {}
+                    Route::Callback {
+                        query_id,
+                        data,
+                        message_id,
+                    } => {
+                        if let Some(user) = &inbound.user {
+                            let pressed = env.caused(
+                                "gateway",
+                                CallbackPressed {
+                                    query_id: query_id.clone(),
+                                    data: data.clone(),
+                                    user_id: user.id,
+                                    language_code: user.language_code.clone(),
+                                    chat_id: inbound.chat_id,
+                                    message_id: *message_id,
+                                },
+                            );
+                            links.callbacks.tell(pressed)?;
+                        }
+                    }
+                    Route::PrivateText => {}
                 }
                 let done = env.caused(
                     "gateway",
@@ -309,12 +331,14 @@ mod tests {
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
         let links = GatewayLinks {
             users,
             sessions,
             history,
             interactions,
             commands,
+            callbacks,
         };
         let gateway = GatewayActor::new(
             ServiceHandle::detached("gateway"),
@@ -367,12 +391,14 @@ mod tests {
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
         let links = GatewayLinks {
             users,
             sessions,
             history,
             interactions,
             commands,
+            callbacks,
         };
         let gateway = GatewayActor::new(
             ServiceHandle::detached("gateway"),
@@ -412,6 +438,7 @@ mod tests {
         let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
         let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
         let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
+        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
         let service = ServiceHandle::detached("gateway");
         let links = GatewayLinks {
             users,
@@ -419,6 +446,7 @@ mod tests {
             history,
             interactions,
             commands,
+            callbacks,
         };
         let gateway =
             GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();

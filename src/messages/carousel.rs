@@ -74,6 +74,9 @@ pub struct SlidesGenerated {
     pub size: SlideSize,
     pub format: ImageFormat,
     pub pdf: bool,
+    /// Render only slides `start..end` (numbered within the whole carousel); all when absent.
+    #[serde(default)]
+    pub only: Option<(usize, usize)>,
 }
 impl Event for SlidesGenerated {
     const KIND: &'static str = "carousel.slides.generated";

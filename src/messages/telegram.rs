@@ -22,6 +22,9 @@ pub struct CommandExecuted {
     pub command: String,
     pub args: String,
     pub language_code: Option<String>,
+    /// The user's message, which answers reply to.
+    #[serde(default)]
+    pub message_id: Option<i32>,
 }
 impl CommandExecuted {
     pub fn example() -> Self {
@@ -31,6 +34,7 @@ impl CommandExecuted {
             command: "start".into(),
             args: String::new(),
             language_code: Some("en".into()),
+            message_id: Some(1),
         }
     }
 }
@@ -57,5 +61,22 @@ pub struct BotResponseSent {
 }
 impl Event for BotResponseSent {
     const KIND: &'static str = "telegram.bot.response.sent";
+    type Reply = Ack;
+}
+
+/// An inline-keyboard button was pressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallbackPressed {
+    /// Telegram's id of the press, needed to answer it.
+    pub query_id: String,
+    pub data: String,
+    pub user_id: i64,
+    pub language_code: Option<String>,
+    /// The chat and message the button belongs to (absent for very old messages).
+    pub chat_id: Option<i64>,
+    pub message_id: Option<i32>,
+}
+impl Event for CallbackPressed {
+    const KIND: &'static str = "telegram.callback.pressed";
     type Reply = Ack;
 }

@@ -43,3 +43,11 @@ impl Event for EventRouted {
     const KIND: &'static str = "workflow.event.routed";
     type Reply = Ack;
 }
+
+/// Start-up asks the orchestrator to pick up every workflow a previous process left unfinished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeWorkflows;
+impl Event for ResumeWorkflows {
+    const KIND: &'static str = "workflow.resume.requested";
+    type Reply = Result<usize, crate::error::AppError>;
+}

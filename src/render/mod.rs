@@ -148,14 +148,29 @@ pub fn render_carousel(
     slides: &[Slide],
     opts: &RenderOptions,
 ) -> Result<Vec<RenderedSlide>, RenderError> {
-    if slides.is_empty() {
+    render_range(slides, 0..slides.len(), opts)
+}
+
+/// Renders slides `range` of a carousel in parallel, numbered within the whole carousel: the
+/// images are identical to the same slides of [`render_carousel`].
+pub fn render_range(
+    slides: &[Slide],
+    range: std::ops::Range<usize>,
+    opts: &RenderOptions,
+) -> Result<Vec<RenderedSlide>, RenderError> {
+    if slides.is_empty() || range.is_empty() {
         return Err(RenderError::Empty);
     }
     let total = slides.len();
-    slides
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| render_slide(s, i, total, opts))
+    if range.end > total {
+        return Err(RenderError::IndexOutOfRange {
+            index: range.end - 1,
+            total,
+        });
+    }
+    range
+        .into_par_iter()
+        .map(|i| render_slide(&slides[i], i, total, opts))
         .collect()
 }
 

@@ -88,6 +88,9 @@ macro_rules! with_conn {
     }};
 }
 
+mod workflow_rows;
+pub use workflow_rows::{SendStatus, Workflow, WorkflowSend, WorkflowState};
+
 fn pool_error(op: &str, e: impl std::fmt::Display) -> AppError {
     AppError::StoreUnavailable {
         context: op.to_string(),

@@ -62,3 +62,43 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(carousels, users);
+
+diesel::table! {
+    workflows (id) {
+        id -> Text,
+        correlation_id -> Text,
+        user_id -> BigInt,
+        chat_id -> BigInt,
+        request_message_id -> Nullable<Integer>,
+        status_message_id -> Nullable<Integer>,
+        topic -> Text,
+        lang -> Text,
+        style -> Nullable<Text>,
+        slides -> Integer,
+        size -> Text,
+        delivery -> Text,
+        state -> Text,
+        slides_json -> Nullable<Text>,
+        content_source -> Nullable<Text>,
+        error -> Nullable<Text>,
+        cancel_requested -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deadline_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    workflow_sends (workflow_id, part) {
+        workflow_id -> Text,
+        part -> Integer,
+        method -> Text,
+        status -> Text,
+        message_ids -> Nullable<Text>,
+        attempted_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(workflow_sends -> workflows (workflow_id));
+diesel::allow_tables_to_appear_in_same_query!(workflows, workflow_sends);

@@ -1,4 +1,5 @@
 //! Pure functions over Telegram updates: what kind it is, who sent it, where it should go.
+pub mod courier;
 pub mod poll;
 pub mod replies;
 pub mod sender;
@@ -66,8 +67,12 @@ pub enum Route {
     Command { name: String, args: String },
     /// Anything that is not a command in a private chat: it deserves a hint.
     PrivateText,
-    /// An inline-keyboard button press.
-    Callback { data: String },
+    /// An inline-keyboard button press: Telegram's id for it, its data and the message it is on.
+    Callback {
+        query_id: String,
+        data: String,
+        message_id: Option<i32>,
+    },
     /// Deliberately not acted upon; the reason is logged and counted.
     Ignored(&'static str),
 }
@@ -77,6 +82,8 @@ pub struct Inbound {
     pub kind: &'static str,
     pub user: Option<UserProfile>,
     pub chat_id: Option<i64>,
+    /// The message itself, for replies (none for button presses and non-message updates).
+    pub message_id: Option<i32>,
     pub route: Route,
 }
 
@@ -144,17 +151,24 @@ pub fn classify(update: &Update, bot_username: &str) -> Inbound {
             }
         }
         UpdateKind::CallbackQuery(query) => Route::Callback {
+            query_id: query.id.0.clone(),
             data: query.data.clone().unwrap_or_default(),
+            message_id: query.message.as_ref().map(|m| m.id().0),
         },
         UpdateKind::EditedMessage(_) => Route::Ignored("edited messages are not re-run"),
         UpdateKind::MyChatMember(_) => Route::Ignored("membership change"),
         UpdateKind::Error(_) => Route::Ignored("update kind unknown to this bot"),
         _ => Route::Ignored("update kind not used by this bot"),
     };
+    let message_id = match &update.kind {
+        UpdateKind::Message(message) => Some(message.id.0),
+        _ => None,
+    };
     Inbound {
         kind,
         user,
         chat_id,
+        message_id,
         route,
     }
 }

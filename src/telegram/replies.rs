@@ -162,6 +162,7 @@ mod tests {
                 language_code: Some(language.into()),
             }),
             chat_id: Some(-100),
+            message_id: Some(5),
             route,
         }
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use teloxide::payloads::SendMessageSetters;
 use teloxide::requests::Requester;
 use teloxide::types::{ChatId, ParseMode};
-use teloxide::{ApiError, Bot, RequestError};
+use teloxide::Bot;
 use tokio::sync::mpsc;
 
 /// Messages waiting to be sent; beyond this `send_html` refuses rather than grow without bound.
@@ -69,39 +69,7 @@ impl TelegramSender {
     }
 }
 
-/// How one failed call should be handled.
-#[derive(Debug, PartialEq, Eq)]
-enum Failure {
-    /// Flood control: Telegram is fine, we were too fast.
-    FloodWait(Duration),
-    /// Telegram or the network is unwell: retry, and tell the breaker.
-    Transient,
-    /// The request itself is wrong (bad chat, blocked bot, bad HTML): retrying cannot help.
-    Final,
-}
-
-fn classify(error: &RequestError) -> Failure {
-    match error {
-        RequestError::RetryAfter(seconds) => FloodWait(seconds.duration()),
-        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
-            Failure::Transient
-        }
-        // teloxide keeps only the description of errors it does not know; 5xx ones are these.
-        RequestError::Api(ApiError::Unknown(description))
-            if [
-                "Internal Server Error",
-                "Bad Gateway",
-                "Gateway Timeout",
-                "Service Unavailable",
-            ]
-            .iter()
-            .any(|s| description.contains(s)) =>
-        {
-            Failure::Transient
-        }
-        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Failure::Final,
-    }
-}
+use super::courier::{classify, Failure};
 use Failure::FloodWait;
 
 async fn deliver(bot: &Bot, breaker: &CircuitBreaker, message: &Outgoing) -> Delivery {
@@ -170,7 +138,6 @@ mod tests {
     use crate::supervisors::breaker::{BreakerConfig, BreakerState};
     use crate::supervisors::clock::ManualClock;
     use std::sync::Mutex;
-    use teloxide::types::Seconds;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// What the fake Bot API does with one request.
@@ -348,21 +315,5 @@ mod tests {
         };
         assert!(reason.contains("chat not found"), "{reason}");
         assert_eq!(api.requests(), 1);
-    }
-
-    #[test]
-    fn flood_control_waits_the_named_time_and_server_errors_are_transient() {
-        assert_eq!(
-            classify(&RequestError::RetryAfter(Seconds::from_seconds(3))),
-            FloodWait(Duration::from_secs(3))
-        );
-        assert_eq!(
-            classify(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))),
-            Failure::Transient
-        );
-        assert_eq!(
-            classify(&RequestError::Api(ApiError::BotBlocked)),
-            Failure::Final
-        );
     }
 }

@@ -341,6 +341,15 @@ impl FakeOpenAi {
 
     /// Answers every call with `status` (an OpenAI-style error body unless 200).
     pub fn start_answering(status: u16, content: String) -> FakeOpenAi {
+        Self::start_with(status, content, Duration::ZERO)
+    }
+
+    /// A model that takes `delay` to answer each call.
+    pub fn start_slow(content: String, delay: Duration) -> FakeOpenAi {
+        Self::start_with(200, content, delay)
+    }
+
+    fn start_with(status: u16, content: String, delay: Duration) -> FakeOpenAi {
         use actix_web::{web, App, HttpResponse, HttpServer};
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = calls.clone();
@@ -357,6 +366,7 @@ impl FakeOpenAi {
                             let content = content.clone();
                             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                             async move {
+                                tokio::time::sleep(delay).await;
                                 if status != 200 {
                                     let code = actix_web::http::StatusCode::from_u16(status)
                                         .expect("valid status");
@@ -379,7 +389,7 @@ impl FakeOpenAi {
                         }),
                     )
                 })
-                .workers(1)
+                .workers(2)
                 .bind("127.0.0.1:0")
                 .expect("bind fake OpenAI");
                 let port = server.addrs()[0].port();
@@ -456,7 +466,6 @@ impl TcpProxy {
         self.up.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
-
 /// Polls `check` until it answers `Some`, for states the system reaches on its own; panics
 /// naming `what` after `limit`.
 pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
@@ -476,69 +485,143 @@ where
     }
 }
 
-/// A loopback server speaking the Telegram Bot API (`POST /bot<token>/<method>`): every call is
-/// recorded and answered `ok` with a plausible message. Runs on its own thread and actix system.
+type Shared<T> = Arc<std::sync::Mutex<T>>;
+
+/// A file uploaded to the fake Bot API.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub method: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the fake Bot API does with the next call of one method.
+#[derive(Clone)]
+pub enum BotAnswer {
+    /// Answers as usual (to script a later call).
+    Pass,
+    /// Answers `{"ok": false, ...}` with this HTTP status, error code, description and, for 429,
+    /// `parameters.retry_after`.
+    Fail {
+        status: u16,
+        description: String,
+        retry_after: Option<u64>,
+    },
+    /// Never answers (the caller's process can be killed mid-call).
+    Hang,
+}
+
+/// One request the fake Bot API received.
+#[derive(Clone, Debug)]
+pub struct BotRequest {
+    pub method: String,
+    pub at: std::time::Instant,
+    /// "ok", "failed" or "held".
+    pub outcome: &'static str,
+}
+
+/// A loopback server speaking the Bot API's wire protocol (JSON and multipart/form-data).
+/// Calls are recorded and answered `ok` with plausible results (send* → messages with fresh
+/// ids, sendMediaGroup → one message per item, edits → the message, the rest → `true`), unless
+/// a scripted answer is queued for the method. Runs on its own thread and actix system.
 pub struct FakeBotApi {
     pub url: String,
+    /// Calls answered `ok`: method and parameters.
     pub calls: Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+    /// Files uploaded with calls answered `ok`: method, file name, bytes.
+    pub uploads: Shared<Vec<Upload>>,
+    /// Every request, in order, however it was answered.
+    pub requests: Arc<std::sync::Mutex<Vec<BotRequest>>>,
     /// Updates the next getUpdates call hands out (then it answers `[]` after a short wait).
     pub pending_updates: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    script: Shared<HashMap<String, std::collections::VecDeque<BotAnswer>>>,
 }
 
 impl FakeBotApi {
     pub fn start() -> FakeBotApi {
         use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-        let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let pending_updates = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let seen = calls.clone();
-        let pending = pending_updates.clone();
+        let api = FakeBotApi {
+            url: String::new(),
+            calls: Arc::default(),
+            uploads: Arc::default(),
+            requests: Arc::default(),
+            pending_updates: Arc::default(),
+            script: Arc::default(),
+        };
+        let shared = (
+            api.calls.clone(),
+            api.uploads.clone(),
+            api.requests.clone(),
+            api.pending_updates.clone(),
+            api.script.clone(),
+        );
+        let next_message_id = Arc::new(std::sync::atomic::AtomicI64::new(100));
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let system = actix_rt::System::new();
             system.block_on(async move {
                 let server = HttpServer::new(move || {
-                    let seen = seen.clone();
-                    let pending = pending.clone();
-                    App::new().default_service(web::to(
-                        move |req: HttpRequest, body: web::Bytes| {
-                            let seen = seen.clone();
-                            let pending = pending.clone();
+                    let shared = shared.clone();
+                    let next_message_id = next_message_id.clone();
+                    App::new()
+                        .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                        .default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+                            let (calls, uploads, requests, pending, script) = shared.clone();
+                            let next_message_id = next_message_id.clone();
                             async move {
-                                let method = req
-                                    .path()
-                                    .rsplit('/')
-                                    .next()
-                                    .unwrap_or_default()
-                                    .to_string();
-                                let params = bot_api_params(&body);
-                                let chat = params["chat_id"].clone();
-                                // send* methods answer the sent Message; setters answer `true`.
+                                let method = req.path().rsplit('/').next().unwrap_or_default().to_string();
                                 let lowercase = method.to_ascii_lowercase();
+                                let scripted = script.lock().expect("script").get_mut(&lowercase).and_then(|q| q.pop_front());
+                                let record = |outcome| requests.lock().expect("requests").push(BotRequest { method: method.clone(), at: std::time::Instant::now(), outcome });
+                                match scripted {
+                                    Some(BotAnswer::Hang) => {
+                                        record("held");
+                                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                                        return HttpResponse::GatewayTimeout().finish();
+                                    }
+                                    Some(BotAnswer::Fail { status, description, retry_after }) => {
+                                        record("failed");
+                                        let mut body = serde_json::json!({"ok": false, "error_code": status, "description": description});
+                                        if let Some(seconds) = retry_after {
+                                            body["parameters"] = serde_json::json!({"retry_after": seconds});
+                                        }
+                                        let code = actix_web::http::StatusCode::from_u16(status).expect("status");
+                                        return HttpResponse::build(code).json(body);
+                                    }
+                                    Some(BotAnswer::Pass) | None => record("ok"),
+                                }
+                                let (params, files) = bot_api_params(&body);
+                                let chat = params["chat_id"].clone();
+                                let message = |text: &str| {
+                                    let id = next_message_id.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                    serde_json::json!({
+                                        "message_id": id, "date": 1763856000,
+                                        "chat": {"id": chat, "type": "private", "first_name": "Admin"},
+                                        "text": text
+                                    })
+                                };
                                 let result = if lowercase == "getupdates" {
-                                    let updates: Vec<serde_json::Value> =
-                                        pending.lock().expect("updates").drain(..).collect();
+                                    let updates: Vec<serde_json::Value> = pending.lock().expect("updates").drain(..).collect();
                                     if updates.is_empty() {
                                         // A short stand-in for Telegram's long poll.
                                         tokio::time::sleep(Duration::from_millis(50)).await;
                                     }
                                     serde_json::Value::Array(updates)
-                                } else if lowercase.starts_with("send") {
-                                    serde_json::json!({
-                                        "message_id": 1, "date": 1763856000,
-                                        "chat": {"id": chat, "type": "private", "first_name": "Admin"},
-                                        "text": "ok"
-                                    })
+                                } else if lowercase == "sendmediagroup" {
+                                    let items = params["media"].as_array().map_or(0, Vec::len);
+                                    serde_json::Value::Array((0..items).map(|_| message("album")).collect())
+                                } else if lowercase.starts_with("send") || lowercase.starts_with("edit") {
+                                    message(params["text"].as_str().unwrap_or("ok"))
                                 } else {
                                     serde_json::json!(true)
                                 };
-                                seen.lock().expect("calls").push((method, params));
-                                HttpResponse::Ok()
-                                    .json(serde_json::json!({"ok": true, "result": result}))
+                                uploads.lock().expect("uploads").extend(files.into_iter().map(|(name, bytes)| Upload { method: method.clone(), name, bytes }));
+                                calls.lock().expect("calls").push((method, params));
+                                HttpResponse::Ok().json(serde_json::json!({"ok": true, "result": result}))
                             }
-                        },
-                    ))
+                        }))
                 })
-                .workers(1)
+                .workers(2)
                 .bind("127.0.0.1:0")
                 .expect("bind fake Bot API");
                 let port = server.addrs()[0].port();
@@ -549,8 +632,7 @@ impl FakeBotApi {
         let port = rx.recv().expect("fake Bot API started");
         FakeBotApi {
             url: format!("http://127.0.0.1:{port}"),
-            calls,
-            pending_updates,
+            ..api
         }
     }
 
@@ -559,7 +641,18 @@ impl FakeBotApi {
         self.pending_updates.lock().expect("updates").push(update);
     }
 
-    /// Calls of one Bot API method (names are case-insensitive; teloxide sends `SendMessage`).
+    /// The next call of `method` gets `answer` instead of success.
+    pub fn script(&self, method: &str, answer: BotAnswer) {
+        self.script
+            .lock()
+            .expect("script")
+            .entry(method.to_ascii_lowercase())
+            .or_default()
+            .push_back(answer);
+    }
+
+    /// Calls of one Bot API method answered `ok` (names are case-insensitive; teloxide sends
+    /// `SendMessage`).
     pub fn calls_to(&self, method: &str) -> Vec<serde_json::Value> {
         self.calls
             .lock()
@@ -569,35 +662,98 @@ impl FakeBotApi {
             .map(|(_, p)| p.clone())
             .collect()
     }
+
+    /// Every request of one method, however answered.
+    pub fn requests_to(&self, method: &str) -> Vec<BotRequest> {
+        self.requests
+            .lock()
+            .expect("requests")
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method))
+            .cloned()
+            .collect()
+    }
+
+    /// Files uploaded with `method`, in order.
+    pub fn uploads_to(&self, method: &str) -> Vec<(String, Vec<u8>)> {
+        self.uploads
+            .lock()
+            .expect("uploads")
+            .iter()
+            .filter(|upload| upload.method.eq_ignore_ascii_case(method))
+            .map(|upload| (upload.name.clone(), upload.bytes.clone()))
+            .collect()
+    }
 }
 
-/// A Bot API call's parameters: JSON, or multipart/form-data (teloxide sends calls that may
-/// carry files, such as setWebhook, that way), each field's value read as JSON where it is JSON.
-fn bot_api_params(body: &[u8]) -> serde_json::Value {
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// A Bot API call's parameters — JSON, or multipart/form-data (teloxide sends calls that may
+/// carry files that way), each field's value read as JSON where it is JSON — and its files
+/// (file name, bytes).
+fn bot_api_params(body: &[u8]) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
     if let Ok(json) = serde_json::from_slice(body) {
-        return json;
+        return (json, Vec::new());
     }
-    let text = String::from_utf8_lossy(body);
     let mut params = serde_json::Map::new();
-    let Some(boundary) = text.lines().next().map(str::trim) else {
-        return serde_json::Value::Null;
+    let mut files = Vec::new();
+    let Some(line_end) = find(body, b"\r\n", 0) else {
+        return (serde_json::Value::Null, files);
     };
-    for part in text.split(boundary) {
-        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+    let boundary = body[..line_end].to_vec();
+    let mut at = 0;
+    while let Some(start) = find(body, &boundary, at) {
+        let part_start = start + boundary.len();
+        let part_end = find(body, &boundary, part_start).unwrap_or(body.len());
+        at = part_end;
+        let part = &body[part_start..part_end];
+        let Some(head_end) = find(part, b"\r\n\r\n", 0) else {
             continue;
         };
-        let Some(name) = head
-            .split("name=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-        else {
+        let head = String::from_utf8_lossy(&part[..head_end]);
+        let mut value = &part[head_end + 4..];
+        if value.ends_with(b"\r\n") {
+            value = &value[..value.len() - 2];
+        }
+        let attribute = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        };
+        let Some(name) = attribute("name") else {
             continue;
         };
-        let value = value.trim_end_matches("\r\n");
+        if let Some(file_name) = attribute("filename") {
+            files.push((file_name, value.to_vec()));
+            continue;
+        }
+        let text = String::from_utf8_lossy(value);
         params.insert(
-            name.to_string(),
-            serde_json::from_str(value).unwrap_or_else(|_| value.into()),
+            name,
+            serde_json::from_str(&text).unwrap_or_else(|_| text.into_owned().into()),
         );
     }
-    serde_json::Value::Object(params)
+    (serde_json::Value::Object(params), files)
+}
+
+/// What a model answers for a carousel of `n` slides.
+pub fn model_slides(n: usize) -> String {
+    let slides: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let kind = match i {
+                0 => "title",
+                i if i + 1 == n => "cta",
+                _ => "idea",
+            };
+            serde_json::json!({"kind": kind, "title": format!("✨ Model slide number {i}"), "body": "Written by the fake model."})
+        })
+        .collect();
+    serde_json::json!({ "slides": slides }).to_string()
 }

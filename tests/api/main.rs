@@ -1,7 +1,9 @@
 //! Integration tests: the real application on a real port, over SQLite and PostgreSQL.
 mod helpers;
 
+mod carousel;
 mod cli;
+mod crash;
 mod events;
 mod operators;
 mod resilience;

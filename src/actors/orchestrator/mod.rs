@@ -1,14 +1,19 @@
-//! `orchestrator`: routes commands and runs the carousel workflow (write → render → save).
+//! `orchestrator`: routes commands and runs the carousel workflows: the durable one behind
+//! `/carousel` ([`Workflows`]) and the in-memory one behind the `carousel` CLI command.
+mod workflows;
+pub use workflows::Workflows;
+
 use crate::error::AppError;
 use crate::messages::ai::{ContentKind, ContentRequested, WrittenBody};
 use crate::messages::carousel::{CarouselOutput, GenerateRequested, SlidesGenerated};
 use crate::messages::data::CarouselSaved;
-use crate::messages::telegram::CommandExecuted;
-use crate::messages::workflow::{Completed, EventRouted, Started, StepCompleted};
+use crate::messages::telegram::{CallbackPressed, CommandExecuted};
+use crate::messages::workflow::{Completed, EventRouted, ResumeWorkflows, Started, StepCompleted};
 use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
+use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -26,14 +31,35 @@ pub struct OrchestratorLinks {
 pub struct OrchestratorActor {
     service: ServiceHandle,
     links: OrchestratorLinks,
+    /// The durable workflows; their state lives in the store and their runners are tasks of
+    /// their own, so a restart of this actor loses none of them.
+    workflows: Option<Arc<Workflows>>,
 }
 
 impl OrchestratorActor {
     pub fn new(service: ServiceHandle, links: OrchestratorLinks) -> Self {
-        OrchestratorActor { service, links }
+        OrchestratorActor {
+            service,
+            links,
+            workflows: None,
+        }
+    }
+
+    pub fn with_workflows(mut self, workflows: Arc<Workflows>) -> Self {
+        self.workflows = Some(workflows);
+        self
     }
 
     fn rebuild(&mut self) {}
+
+    fn engine(&self) -> Result<Arc<Workflows>, AppError> {
+        self.workflows
+            .clone()
+            .ok_or_else(|| AppError::ActorUnavailable {
+                actor: "orchestrator",
+                reason: "started without its workflow store".into(),
+            })
+    }
 }
 
 service_actor!(OrchestratorActor);
@@ -53,16 +79,52 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
 
     fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
         let routed = self.links.routed.clone();
-        supervised(self, CommandExecuted::KIND, async move {
-            let to = route_of(&env.payload.command);
-            tracing::info!(correlation_id = %env.correlation_id, command = %env.payload.command, to, "command routed");
-            routed.tell(env.caused(
-                "orchestrator",
-                EventRouted {
-                    event_type: CommandExecuted::KIND.to_string(),
-                    to: to.to_string(),
-                },
-            ))
+        let workflows = self.workflows.clone();
+        let span = tracing::info_span!("command", correlation_id = %env.correlation_id, command = %env.payload.command);
+        supervised(
+            self,
+            CommandExecuted::KIND,
+            async move {
+                let to = route_of(&env.payload.command);
+                tracing::info!(to, "command routed");
+                routed.tell(env.caused(
+                    "orchestrator",
+                    EventRouted {
+                        event_type: CommandExecuted::KIND.to_string(),
+                        to: to.to_string(),
+                    },
+                ))?;
+                match workflows {
+                    Some(workflows) => workflows.command(env).await,
+                    None => Ok(()),
+                }
+            }
+            .instrument(span),
+        )
+    }
+}
+
+impl Handler<Envelope<CallbackPressed>> for OrchestratorActor {
+    type Result = ResponseFuture<Ack>;
+
+    fn handle(&mut self, env: Envelope<CallbackPressed>, _: &mut Self::Context) -> Self::Result {
+        let workflows = self.engine();
+        let span = tracing::info_span!("button", correlation_id = %env.correlation_id, data = %env.payload.data);
+        supervised(
+            self,
+            CallbackPressed::KIND,
+            async move { workflows?.callback(env).await }.instrument(span),
+        )
+    }
+}
+
+impl Handler<Envelope<ResumeWorkflows>> for OrchestratorActor {
+    type Result = ResponseFuture<Result<usize, AppError>>;
+
+    fn handle(&mut self, _: Envelope<ResumeWorkflows>, _: &mut Self::Context) -> Self::Result {
+        let workflows = self.engine();
+        supervised(self, ResumeWorkflows::KIND, async move {
+            workflows?.resume().await
         })
     }
 }
@@ -153,6 +215,7 @@ async fn run_carousel(
                 size: spec.size,
                 format: spec.format,
                 pdf: spec.pdf,
+                only: None,
             },
         ))
         .await??;

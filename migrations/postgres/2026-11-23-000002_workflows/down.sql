@@ -1,0 +1,2 @@
+DROP TABLE workflow_sends;
+DROP TABLE workflows;

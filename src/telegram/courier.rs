@@ -1,0 +1,418 @@
+//! Outbound Bot API calls for the carousel workflow, with Telegram's rules applied to each:
+//! paced within its rate limits, 429 answers waited out (`retry_after`), 5xx answers and network
+//! errors retried with backoff through the Telegram circuit breaker, 400-class refusals final.
+use crate::error::{AppError, AppResult};
+use crate::supervisors::breaker::CircuitBreaker;
+use crate::workflow::RetryPolicy;
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::future::{Future, IntoFuture};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use teloxide::payloads::{
+    AnswerCallbackQuerySetters, EditMessageTextSetters, SendDocumentSetters, SendMediaGroupSetters,
+    SendMessageSetters, SendPhotoSetters,
+};
+use teloxide::requests::Requester;
+use teloxide::types::{
+    CallbackQueryId, ChatId, InlineKeyboardMarkup, InputFile, InputMedia, InputMediaDocument,
+    InputMediaPhoto, MessageId, ParseMode, ReplyParameters,
+};
+use teloxide::{ApiError, Bot, RequestError};
+
+/// More flood-control waits than this for one call means something is wrong on our side.
+const MAX_FLOOD_WAITS: u32 = 10;
+
+/// How one failed call should be handled.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Flood control: Telegram is fine, we were too fast.
+    FloodWait(Duration),
+    /// Telegram or the network is unwell: retry, and tell the breaker.
+    Transient,
+    /// The request itself is wrong (bad chat, blocked bot, bad HTML): retrying cannot help.
+    Final,
+}
+
+pub fn classify(error: &RequestError) -> Failure {
+    match error {
+        RequestError::RetryAfter(seconds) => Failure::FloodWait(seconds.duration()),
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            Failure::Transient
+        }
+        // teloxide keeps only the description of errors it does not know; 5xx ones are these.
+        RequestError::Api(ApiError::Unknown(description))
+            if [
+                "Internal Server Error",
+                "Bad Gateway",
+                "Gateway Timeout",
+                "Service Unavailable",
+            ]
+            .iter()
+            .any(|s| description.contains(s)) =>
+        {
+            Failure::Transient
+        }
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Failure::Final,
+    }
+}
+
+/// Telegram's published limits: about 30 messages a second overall, one a second per chat (short
+/// bursts tolerated), 20 a minute per group.
+pub struct Pace {
+    overall: DefaultDirectRateLimiter,
+    per_chat: DefaultKeyedRateLimiter<i64>,
+    per_group: DefaultKeyedRateLimiter<i64>,
+}
+
+fn nonzero(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+}
+
+impl Pace {
+    pub fn telegram() -> Pace {
+        Pace {
+            overall: RateLimiter::direct(Quota::per_second(nonzero(30))),
+            per_chat: RateLimiter::keyed(Quota::per_second(nonzero(1)).allow_burst(nonzero(3))),
+            per_group: RateLimiter::keyed(Quota::per_minute(nonzero(20))),
+        }
+    }
+
+    /// Waits until `messages` more may go to `chat` (an album counts once per chat, and each
+    /// of its photos against the overall limit).
+    async fn message(&self, chat: i64, messages: u32) {
+        if chat < 0 {
+            self.per_group.until_key_ready(&chat).await;
+        }
+        self.per_chat.until_key_ready(&chat).await;
+        if self
+            .overall
+            .until_n_ready(nonzero(messages.min(30)))
+            .await
+            .is_err()
+        {
+            self.overall.until_ready().await;
+        }
+        if self.per_chat.len() > 10_000 {
+            self.per_chat.retain_recent();
+            self.per_group.retain_recent();
+        }
+    }
+
+    /// Edits and callback answers count only against the overall limit.
+    async fn other(&self) {
+        self.overall.until_ready().await;
+    }
+}
+
+/// One slide (or any file) to send.
+#[derive(Debug, Clone)]
+pub struct OutgoingFile {
+    pub name: String,
+    pub bytes: bytes::Bytes,
+}
+
+#[derive(Clone)]
+pub struct Courier {
+    bot: Bot,
+    breaker: Arc<CircuitBreaker>,
+    pace: Arc<Pace>,
+    policy: RetryPolicy,
+}
+
+enum Paced {
+    Message { chat: i64, count: u32 },
+    Other,
+}
+
+fn reply_to(message: Option<i32>) -> Option<ReplyParameters> {
+    message.map(|id| ReplyParameters::new(MessageId(id)).allow_sending_without_reply())
+}
+
+impl Courier {
+    pub fn new(bot: Bot, breaker: Arc<CircuitBreaker>, policy: RetryPolicy) -> Courier {
+        Courier {
+            bot,
+            breaker,
+            pace: Arc::new(Pace::telegram()),
+            policy,
+        }
+    }
+
+    /// Makes one Bot API call under the rules above.
+    async fn call<T, F, Fut>(
+        &self,
+        method: &'static str,
+        paced: Paced,
+        mut request: F,
+    ) -> AppResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
+        let mut delays = self.policy.delays();
+        let mut flood_waits = 0;
+        let unavailable = |reason: String| AppError::ActorUnavailable {
+            actor: "telegram",
+            reason: format!("{method}: {reason}"),
+        };
+        loop {
+            match paced {
+                Paced::Message { chat, count } => self.pace.message(chat, count).await,
+                Paced::Other => self.pace.other().await,
+            }
+            let permit = match self.breaker.try_acquire() {
+                Ok(permit) => permit,
+                Err(rejected) => match delays.next() {
+                    Some(delay) => {
+                        tokio::time::sleep(
+                            delay.max(rejected.retry_in.min(Duration::from_secs(30))),
+                        )
+                        .await;
+                        continue;
+                    }
+                    None => {
+                        return Err(unavailable(
+                            "the Telegram circuit breaker stayed open".into(),
+                        ))
+                    }
+                },
+            };
+            let started = Instant::now();
+            let error = match request().await {
+                Ok(value) => {
+                    permit.success(started.elapsed());
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            match classify(&error) {
+                Failure::FloodWait(wait) => {
+                    permit.success(started.elapsed());
+                    flood_waits += 1;
+                    if flood_waits > MAX_FLOOD_WAITS {
+                        return Err(unavailable(format!(
+                            "still flood-limited after {MAX_FLOOD_WAITS} waits"
+                        )));
+                    }
+                    tracing::warn!(
+                        method,
+                        wait_s = wait.as_secs(),
+                        "telegram flood control; waiting"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                Failure::Transient => {
+                    permit.failure(started.elapsed());
+                    match delays.next() {
+                        Some(delay) => {
+                            tracing::warn!(method, error = %error, retry_in_ms = delay.as_millis() as u64, "telegram call failed; retrying");
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return Err(unavailable(error.to_string())),
+                    }
+                }
+                Failure::Final => {
+                    permit.success(started.elapsed());
+                    if matches!(error, RequestError::Api(ApiError::MessageNotModified)) {
+                        // An edit that changes nothing has reached its goal.
+                        return Err(AppError::BadRequest("message is not modified".into()));
+                    }
+                    tracing::error!(method, error = %error, "telegram refused the call");
+                    return Err(AppError::BadRequest(format!(
+                        "Telegram refused {method}: {error}"
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Sends an HTML message; answers its message id.
+    pub async fn send_html(
+        &self,
+        chat: i64,
+        html: &str,
+        reply: Option<i32>,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> AppResult<i32> {
+        let sent = self
+            .call("sendMessage", Paced::Message { chat, count: 1 }, || {
+                let mut request = self
+                    .bot
+                    .send_message(ChatId(chat), html)
+                    .parse_mode(ParseMode::Html);
+                if let Some(reply) = reply_to(reply) {
+                    request = request.reply_parameters(reply);
+                }
+                if let Some(keyboard) = keyboard.clone() {
+                    request = request.reply_markup(keyboard);
+                }
+                request.into_future()
+            })
+            .await?;
+        Ok(sent.id.0)
+    }
+
+    /// Replaces a message's text (and keyboard: `None` removes it).
+    pub async fn edit_html(
+        &self,
+        chat: i64,
+        message: i32,
+        html: &str,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> AppResult<()> {
+        let edited = self
+            .call("editMessageText", Paced::Other, || {
+                let request = self
+                    .bot
+                    .edit_message_text(ChatId(chat), MessageId(message), html)
+                    .parse_mode(ParseMode::Html)
+                    .reply_markup(keyboard.clone().unwrap_or_default());
+                request.into_future()
+            })
+            .await;
+        match edited {
+            Err(AppError::BadRequest(reason)) if reason == "message is not modified" => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// Answers a button press (the small notice over the chat); `text` may be empty.
+    pub async fn answer_callback(&self, query: &str, text: &str) -> AppResult<()> {
+        self.call("answerCallbackQuery", Paced::Other, || {
+            let mut request = self
+                .bot
+                .answer_callback_query(CallbackQueryId(query.to_string()));
+            if !text.is_empty() {
+                request = request.text(text);
+            }
+            request.into_future()
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Sends slides as one album (2–10 files) or, for one file, a single photo or document.
+    /// The caption goes on the first file. Answers the ids of the messages Telegram made.
+    pub async fn send_album(
+        &self,
+        chat: i64,
+        reply: Option<i32>,
+        files: &[OutgoingFile],
+        caption: Option<&str>,
+        as_documents: bool,
+    ) -> AppResult<Vec<i32>> {
+        let count = u32::try_from(files.len()).unwrap_or(u32::MAX);
+        let paced = || Paced::Message { chat, count };
+        if let [file] = files {
+            let input = || InputFile::memory(file.bytes.clone()).file_name(file.name.clone());
+            let sent = if as_documents {
+                self.call("sendDocument", paced(), || {
+                    let mut request = self.bot.send_document(ChatId(chat), input());
+                    if let Some(caption) = caption {
+                        request = request.caption(caption).parse_mode(ParseMode::Html);
+                    }
+                    if let Some(reply) = reply_to(reply) {
+                        request = request.reply_parameters(reply);
+                    }
+                    request.into_future()
+                })
+                .await?
+            } else {
+                self.call("sendPhoto", paced(), || {
+                    let mut request = self.bot.send_photo(ChatId(chat), input());
+                    if let Some(caption) = caption {
+                        request = request.caption(caption).parse_mode(ParseMode::Html);
+                    }
+                    if let Some(reply) = reply_to(reply) {
+                        request = request.reply_parameters(reply);
+                    }
+                    request.into_future()
+                })
+                .await?
+            };
+            return Ok(vec![sent.id.0]);
+        }
+        let media = || -> Vec<InputMedia> {
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, file)| {
+                    let input = InputFile::memory(file.bytes.clone()).file_name(file.name.clone());
+                    let caption = caption.filter(|_| i == 0);
+                    if as_documents {
+                        let mut doc = InputMediaDocument::new(input);
+                        if let Some(caption) = caption {
+                            doc = doc.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        InputMedia::Document(doc)
+                    } else {
+                        let mut photo = InputMediaPhoto::new(input);
+                        if let Some(caption) = caption {
+                            photo = photo.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        InputMedia::Photo(photo)
+                    }
+                })
+                .collect()
+        };
+        let sent = self
+            .call("sendMediaGroup", paced(), || {
+                let mut request = self.bot.send_media_group(ChatId(chat), media());
+                if let Some(reply) = reply_to(reply) {
+                    request = request.reply_parameters(reply);
+                }
+                request.into_future()
+            })
+            .await?;
+        Ok(sent.iter().map(|m| m.id.0).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flood_control_waits_server_errors_retry_and_refusals_are_final() {
+        use teloxide::types::Seconds;
+        assert_eq!(
+            classify(&RequestError::RetryAfter(Seconds::from_seconds(3))),
+            Failure::FloodWait(Duration::from_secs(3))
+        );
+        assert_eq!(
+            classify(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))),
+            Failure::Transient
+        );
+        assert_eq!(
+            classify(&RequestError::Api(ApiError::BotBlocked)),
+            Failure::Final
+        );
+        assert_eq!(
+            classify(&RequestError::Api(ApiError::Unknown(
+                "Bad Request: wrong file identifier".into()
+            ))),
+            Failure::Final
+        );
+    }
+
+    #[test]
+    fn one_chat_gets_a_short_burst_and_a_group_twenty_messages_a_minute() {
+        let pace = Pace::telegram();
+        for _ in 0..3 {
+            assert!(pace.per_chat.check_key(&42).is_ok());
+        }
+        assert!(
+            pace.per_chat.check_key(&42).is_err(),
+            "the fourth at once waits"
+        );
+        assert!(
+            pace.per_chat.check_key(&43).is_ok(),
+            "another chat is not held up"
+        );
+        for _ in 0..20 {
+            assert!(pace.per_group.check_key(&-100).is_ok());
+        }
+        assert!(pace.per_group.check_key(&-100).is_err());
+    }
+}

@@ -1,0 +1,281 @@
+//! The carousel workflow's pure parts: callback data, topic checks, album parts, captions,
+//! the progress throttle and step retries. The orchestrator does the I/O.
+pub mod texts;
+
+use crate::domain::Style;
+use crate::error::AppError;
+use std::future::Future;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Longest topic accepted, in characters.
+pub const MAX_TOPIC_CHARS: usize = 200;
+/// Longest `/ask` question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+/// Telegram's limit for a media caption, in characters after entity parsing.
+pub const MAX_CAPTION_CHARS: usize = 1024;
+/// Telegram's limit for inline-button callback data, in bytes.
+pub const MAX_CALLBACK_BYTES: usize = 64;
+
+/// What an inline button asks for. Every variant that refers to a request names it by the
+/// workflow id persisted in the store, never by anything held in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// `style:<style>:<workflow>` — start the requested carousel in this style.
+    Style { style: Style, workflow: Uuid },
+    /// `cancel:<workflow>`
+    Cancel { workflow: Uuid },
+    /// `pdf:<workflow>` — the finished carousel as one PDF.
+    Pdf { workflow: Uuid },
+    /// `again:<workflow>` — make a carousel of the history again.
+    Again { workflow: Uuid },
+    /// `set:<field>:<value>` — change one setting.
+    Set { field: SettingField, value: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingField {
+    Style,
+    Slides,
+    Size,
+    Lang,
+    Delivery,
+}
+
+impl SettingField {
+    pub const ALL: [SettingField; 5] = [
+        SettingField::Style,
+        SettingField::Slides,
+        SettingField::Size,
+        SettingField::Lang,
+        SettingField::Delivery,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingField::Style => "style",
+            SettingField::Slides => "slides",
+            SettingField::Size => "size",
+            SettingField::Lang => "lang",
+            SettingField::Delivery => "delivery",
+        }
+    }
+
+    /// The values a settings button may carry for this field.
+    pub fn choices(self) -> &'static [&'static str] {
+        match self {
+            SettingField::Style => &["galaxy", "vibrant", "minimal"],
+            SettingField::Slides => &["5", "7", "10"],
+            SettingField::Size => &["1080x1350", "1080x1080"],
+            SettingField::Lang => &["ru", "en"],
+            SettingField::Delivery => &["photos", "files"],
+        }
+    }
+}
+
+impl Callback {
+    pub fn data(&self) -> String {
+        match self {
+            Callback::Style { style, workflow } => format!("style:{style}:{workflow}"),
+            Callback::Cancel { workflow } => format!("cancel:{workflow}"),
+            Callback::Pdf { workflow } => format!("pdf:{workflow}"),
+            Callback::Again { workflow } => format!("again:{workflow}"),
+            Callback::Set { field, value } => format!("set:{}:{value}", field.as_str()),
+        }
+    }
+
+    /// Reads button data back; `None` for anything this bot did not write (tampered, truncated,
+    /// from an older version).
+    pub fn parse(data: &str) -> Option<Callback> {
+        if data.len() > MAX_CALLBACK_BYTES {
+            return None;
+        }
+        let mut parts = data.split(':');
+        let callback = match (parts.next()?, parts.next(), parts.next()) {
+            ("style", Some(style), Some(id)) => Callback::Style {
+                style: style.parse().ok()?,
+                workflow: parse_id(id)?,
+            },
+            ("cancel", Some(id), None) => Callback::Cancel {
+                workflow: parse_id(id)?,
+            },
+            ("pdf", Some(id), None) => Callback::Pdf {
+                workflow: parse_id(id)?,
+            },
+            ("again", Some(id), None) => Callback::Again {
+                workflow: parse_id(id)?,
+            },
+            ("set", Some(field), Some(value)) => {
+                let field = SettingField::ALL
+                    .into_iter()
+                    .find(|f| f.as_str() == field)?;
+                field.choices().contains(&value).then_some(())?;
+                Callback::Set {
+                    field,
+                    value: value.to_string(),
+                }
+            }
+            _ => return None,
+        };
+        parts.next().is_none().then_some(callback)
+    }
+}
+
+/// Only the canonical hyphenated form, so one request has exactly one spelling.
+fn parse_id(text: &str) -> Option<Uuid> {
+    let id = Uuid::parse_str(text).ok()?;
+    (id.hyphenated().to_string() == text).then_some(id)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopicProblem {
+    Empty,
+    TooLong { chars: usize },
+}
+
+/// The topic as it will be written about: control characters (NUL, bidi overrides…) dropped,
+/// whitespace collapsed. Checked against the empty and the too-long cases.
+pub fn clean_topic(raw: &str) -> Result<String, TopicProblem> {
+    clean_text(raw, MAX_TOPIC_CHARS)
+}
+
+/// [`clean_topic`] with another length limit.
+pub fn clean_text(raw: &str, max_chars: usize) -> Result<String, TopicProblem> {
+    let visible: String = raw
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .collect();
+    let topic = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = topic.chars().count();
+    if chars == 0 {
+        Err(TopicProblem::Empty)
+    } else if chars > max_chars {
+        Err(TopicProblem::TooLong { chars })
+    } else {
+        Ok(topic)
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// How `n` slides go out: albums of 2–10 as even as possible; one slide alone is a single photo.
+pub fn album_parts(n: usize) -> Vec<Range<usize>> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let parts = n.div_ceil(10);
+    let (base, extra) = (n / parts, n % parts);
+    let mut start = 0;
+    (0..parts)
+        .map(|i| {
+            let len = base + usize::from(i < extra);
+            let range = start..start + len;
+            start += len;
+            range
+        })
+        .collect()
+}
+
+/// Cuts HTML-escaped text to `max` characters without splitting an entity like `&amp;`.
+pub fn fit_html(escaped: &str, max: usize) -> String {
+    if escaped.chars().count() <= max {
+        return escaped.to_string();
+    }
+    let mut cut: String = escaped.chars().take(max.saturating_sub(1)).collect();
+    if let Some(amp) = cut.rfind('&') {
+        if !cut[amp..].contains(';') {
+            cut.truncate(amp);
+        }
+    }
+    cut.push('…');
+    cut
+}
+
+/// How long to wait before the next edit of a status message, so that one chat sees at most
+/// one edit per `interval`.
+pub fn edit_delay(last_edit: Option<Instant>, now: Instant, interval: Duration) -> Duration {
+    last_edit.map_or(Duration::ZERO, |last| {
+        (last + interval).saturating_duration_since(now)
+    })
+}
+
+/// How a step retries.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub attempts: usize,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    pub fn from_settings(settings: &crate::config::WorkflowSettings) -> Self {
+        RetryPolicy {
+            attempts: settings.step_attempts.max(1),
+            first_delay: Duration::from_millis(settings.step_backoff_ms),
+            max_delay: Duration::from_millis(settings.step_backoff_max_ms.max(1)),
+        }
+    }
+
+    /// The waits between attempts: exponential with jitter (backon's), `attempts - 1` of them.
+    pub fn delays(&self) -> impl Iterator<Item = Duration> {
+        use backon::BackoffBuilder;
+        backon::ExponentialBuilder::default()
+            .with_min_delay(self.first_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.attempts.saturating_sub(1))
+            .with_jitter()
+            .build()
+    }
+}
+
+/// Whether retrying can help: bad input and refusals cannot.
+pub fn is_retryable(error: &AppError) -> bool {
+    !matches!(error, AppError::BadRequest(_) | AppError::Config { .. })
+}
+
+/// Runs one step with its retries; answers the last error when every attempt failed.
+pub async fn retry_step<T, F, Fut>(
+    step: &str,
+    policy: &RetryPolicy,
+    mut run: F,
+) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let mut delays = policy.delays();
+    let mut attempt = 1;
+    loop {
+        match run().await {
+            Ok(value) => return Ok(value),
+            Err(error) if is_retryable(&error) => match delays.next() {
+                Some(delay) => {
+                    tracing::warn!(step, attempt, error = %error, retry_in_ms = delay.as_millis() as u64, "step failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                None => {
+                    tracing::error!(step, attempts = attempt, error = %error, "step failed for good");
+                    return Err(error);
+                }
+            },
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Slides per render call: progress is reported between calls, and each call keeps both cores busy.
+pub fn render_batches(total: usize, batch: usize) -> Vec<Range<usize>> {
+    let batch = batch.max(1);
+    (0..total)
+        .step_by(batch)
+        .map(|start| start..(start + batch).min(total))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,242 @@
+//! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
+//! escaped before it gets here or in here.
+use crate::domain::Lang;
+use crate::telegram::escape_html;
+
+fn pick(lang: Lang, en: &str, ru: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ru => ru.to_string(),
+    }
+}
+
+pub fn carousel_usage(lang: Lang) -> String {
+    pick(
+        lang,
+        "Tell me the topic after the command, for example:\n<code>/carousel Faith and doubt</code>",
+        "Напишите тему после команды, например:\n<code>/carousel Вера и сомнение</code>",
+    )
+}
+
+pub fn topic_too_long(lang: Lang, chars: usize, max: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "That topic is {chars} characters long; please keep it within {max}. A short, clear topic makes better slides."
+        ),
+        Lang::Ru => format!(
+            "В теме {chars} символов, а можно не больше {max}. Короткая ясная тема — лучшие слайды."
+        ),
+    }
+}
+
+pub fn pick_style(lang: Lang, topic: &str) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("Topic: <b>{topic}</b>\nPick a style:"),
+        Lang::Ru => format!("Тема: <b>{topic}</b>\nВыберите стиль:"),
+    }
+}
+
+pub fn style_name(lang: Lang, style: crate::domain::Style) -> &'static str {
+    use crate::domain::Style;
+    match (lang, style) {
+        (Lang::En, Style::Galaxy) => "🌌 Galaxy",
+        (Lang::En, Style::Vibrant) => "🎨 Vibrant",
+        (Lang::En, Style::Minimal) => "⚪ Minimal",
+        (Lang::Ru, Style::Galaxy) => "🌌 Галактика",
+        (Lang::Ru, Style::Vibrant) => "🎨 Яркий",
+        (Lang::Ru, Style::Minimal) => "⚪ Минимализм",
+    }
+}
+
+pub fn cancel_button(lang: Lang) -> String {
+    pick(lang, "✖ Cancel", "✖ Отмена")
+}
+
+pub fn pdf_button(lang: Lang) -> String {
+    pick(lang, "📄 PDF", "📄 PDF")
+}
+
+pub fn one_at_a_time(lang: Lang) -> String {
+    pick(
+        lang,
+        "One carousel at a time, please: the current one is still being made. Send /cancel to stop it.",
+        "Пожалуйста, по одной карусели: предыдущая ещё готовится. Остановить её — /cancel.",
+    )
+}
+
+pub fn stale_button(lang: Lang) -> String {
+    pick(
+        lang,
+        "This button is no longer valid. Please start again with /carousel.",
+        "Эта кнопка больше не действует. Начните заново: /carousel.",
+    )
+}
+
+pub fn not_your_request(lang: Lang) -> String {
+    pick(
+        lang,
+        "This request belongs to someone else; send your own /carousel.",
+        "Это чужой запрос — отправьте свой /carousel.",
+    )
+}
+
+pub fn already_started(lang: Lang) -> String {
+    pick(lang, "Already on it.", "Уже делаю.")
+}
+
+pub fn starting(lang: Lang) -> String {
+    pick(lang, "Starting…", "Начинаю…")
+}
+
+pub fn writing(lang: Lang, topic: &str) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("<b>{topic}</b>\n✍️ Writing the slides…"),
+        Lang::Ru => format!("<b>{topic}</b>\n✍️ Пишу слайды…"),
+    }
+}
+
+pub fn rendering(lang: Lang, topic: &str, done: usize, total: usize) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("<b>{topic}</b>\n🎨 Rendering {done}/{total}…"),
+        Lang::Ru => format!("<b>{topic}</b>\n🎨 Рисую {done}/{total}…"),
+    }
+}
+
+pub fn sending(lang: Lang, topic: &str) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("<b>{topic}</b>\n📤 Sending…"),
+        Lang::Ru => format!("<b>{topic}</b>\n📤 Отправляю…"),
+    }
+}
+
+pub fn done(lang: Lang, topic: &str, slides: usize) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("<b>{topic}</b>\n✅ Done: {slides} slides. The PDF is one tap away."),
+        Lang::Ru => format!("<b>{topic}</b>\n✅ Готово: слайдов — {slides}. PDF — по кнопке."),
+    }
+}
+
+pub fn caption(topic: &str) -> String {
+    super::fit_html(
+        &format!("<b>{}</b>", escape_html(topic)),
+        super::MAX_CAPTION_CHARS,
+    )
+}
+
+pub fn failed(lang: Lang, topic: &str, reason: &str) -> String {
+    let (topic, reason) = (escape_html(topic), escape_html(reason));
+    match lang {
+        Lang::En => format!(
+            "<b>{topic}</b>\n⚠️ Sorry, this carousel could not be made: {reason}\nPlease try again later."
+        ),
+        Lang::Ru => format!(
+            "<b>{topic}</b>\n⚠️ Простите, карусель не получилась: {reason}\nПопробуйте ещё раз позже."
+        ),
+    }
+}
+
+pub fn timed_out(lang: Lang) -> String {
+    pick(lang, "it took too long", "это заняло слишком много времени")
+}
+
+pub fn telegram_refused(lang: Lang) -> String {
+    pick(
+        lang,
+        "Telegram did not accept the images",
+        "Telegram не принял картинки",
+    )
+}
+
+pub fn step_failed(lang: Lang, step: &str) -> String {
+    match (lang, step) {
+        (Lang::En, "writing") => "the text could not be written".into(),
+        (Lang::En, "rendering") => "the slides could not be drawn".into(),
+        (Lang::En, _) => "the slides could not be sent".into(),
+        (Lang::Ru, "writing") => "не удалось написать текст".into(),
+        (Lang::Ru, "rendering") => "не удалось нарисовать слайды".into(),
+        (Lang::Ru, _) => "не удалось отправить слайды".into(),
+    }
+}
+
+pub fn cancelled(lang: Lang, topic: &str) -> String {
+    let topic = escape_html(topic);
+    match lang {
+        Lang::En => format!("<b>{topic}</b>\n✖ Cancelled."),
+        Lang::Ru => format!("<b>{topic}</b>\n✖ Отменено."),
+    }
+}
+
+pub fn cancel_accepted(lang: Lang) -> String {
+    pick(
+        lang,
+        "Cancelling: the carousel stops after its current step.",
+        "Отменяю: карусель остановится после текущего шага.",
+    )
+}
+
+pub fn nothing_to_cancel(lang: Lang) -> String {
+    pick(
+        lang,
+        "Nothing to cancel: no carousel is being made.",
+        "Отменять нечего: карусель сейчас не готовится.",
+    )
+}
+
+pub fn ask_usage(lang: Lang) -> String {
+    pick(
+        lang,
+        "Ask after the command, for example:\n<code>/ask What is grace?</code>",
+        "Задайте вопрос после команды, например:\n<code>/ask Что такое благодать?</code>",
+    )
+}
+
+pub fn history_empty(lang: Lang) -> String {
+    pick(
+        lang,
+        "No carousels yet. Make the first one: <code>/carousel topic</code>",
+        "Каруселей пока нет. Сделайте первую: <code>/carousel тема</code>",
+    )
+}
+
+pub fn history_header(lang: Lang) -> String {
+    pick(
+        lang,
+        "<b>Your recent carousels</b> — tap one to make it again:",
+        "<b>Ваши последние карусели</b> — нажмите, чтобы сделать снова:",
+    )
+}
+
+pub fn settings(
+    lang: Lang,
+    style: &str,
+    slides: i32,
+    size: &str,
+    language: &str,
+    delivery: &str,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "<b>Settings</b>\nStyle: {style}\nSlides: {slides}\nSize: {size}\nLanguage: {language}\nDelivery: {delivery}\n\nTap to change:"
+        ),
+        Lang::Ru => format!(
+            "<b>Настройки</b>\nСтиль: {style}\nСлайдов: {slides}\nРазмер: {size}\nЯзык: {language}\nОтправка: {delivery}\n\nНажмите, чтобы изменить:"
+        ),
+    }
+}
+
+pub fn saved(lang: Lang) -> String {
+    pick(lang, "Saved.", "Сохранено.")
+}
+
+pub fn unavailable(lang: Lang) -> String {
+    pick(
+        lang,
+        "Sorry, something went wrong on our side. Please try again in a minute.",
+        "Простите, у нас что-то пошло не так. Попробуйте через минуту.",
+    )
+}
