@@ -220,6 +220,7 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                                         .as_ref()
                                         .and_then(|u| u.language_code.clone()),
                                     message_id: inbound.message_id,
+                                    first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
                                 },
                             );
                             links.commands.tell(command)?;

@@ -25,6 +25,9 @@ pub struct CommandExecuted {
     /// The user's message, which answers reply to.
     #[serde(default)]
     pub message_id: Option<i32>,
+    /// For the greeting.
+    #[serde(default)]
+    pub first_name: Option<String>,
 }
 impl CommandExecuted {
     pub fn example() -> Self {
@@ -35,6 +38,7 @@ impl CommandExecuted {
             args: String::new(),
             language_code: Some("en".into()),
             message_id: Some(1),
+            first_name: Some("Ada".into()),
         }
     }
 }

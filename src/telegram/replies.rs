@@ -59,18 +59,15 @@ pub fn menu(lang: Lang) -> Vec<BotCommand> {
         .collect()
 }
 
-/// The user's language: Russian for `ru…` language codes, English otherwise.
+/// The user's language from their Telegram language code (their `/settings` choice is applied
+/// where the store is at hand: the orchestrator).
 pub fn lang_of(inbound: &Inbound) -> Lang {
-    let code = inbound
-        .user
-        .as_ref()
-        .and_then(|u| u.language_code.as_deref())
-        .unwrap_or("");
-    if code.to_ascii_lowercase().starts_with("ru") {
-        Lang::Ru
-    } else {
-        Lang::En
-    }
+    Lang::from_language_code(
+        inbound
+            .user
+            .as_ref()
+            .and_then(|u| u.language_code.as_deref()),
+    )
 }
 
 fn help(lang: Lang) -> String {
@@ -85,53 +82,48 @@ fn help(lang: Lang) -> String {
     format!("{header}\n\n{}", lines.join("\n"))
 }
 
-/// The reply an update gets without any other service's help, in HTML; `None` when it needs the
-/// workflow (carousels, questions, settings…) or no reply at all.
+/// The gateway's own reply: the hint for plain text in a private chat. Commands are answered by
+/// the orchestrator, which knows the user's language setting.
 pub fn immediate_reply(inbound: &Inbound) -> Option<String> {
-    let lang = lang_of(inbound);
-    match &inbound.route {
-        Route::Command { name, .. } => match name.as_str() {
-            "start" => {
-                let name = inbound
-                    .user
-                    .as_ref()
-                    .map(|u| escape_html(&u.first_name))
-                    .unwrap_or_default();
-                Some(match lang {
-                    Lang::Ru => format!(
-                        "Привет, {name}! Я делаю карусели для Instagram: пришлите \
-                         <code>/carousel тема</code> — и получите готовые слайды.\n\n{}",
-                        help(lang)
-                    ),
-                    Lang::En => format!(
-                        "Hi, {name}! I make Instagram carousels: send \
-                         <code>/carousel topic</code> and get the slides back.\n\n{}",
-                        help(lang)
-                    ),
-                })
-            }
-            "help" => Some(help(lang)),
-            "myid" => {
-                let user = inbound.user.as_ref().map(|u| u.id.to_string());
-                let chat = inbound.chat_id.map(|c| c.to_string());
-                Some(match lang {
-                    Lang::Ru => format!(
-                        "Ваш id: <code>{}</code>\nId чата: <code>{}</code>",
-                        user.unwrap_or_else(|| "—".into()),
-                        chat.unwrap_or_else(|| "—".into())
-                    ),
-                    Lang::En => format!(
-                        "Your id: <code>{}</code>\nChat id: <code>{}</code>",
-                        user.unwrap_or_else(|| "—".into()),
-                        chat.unwrap_or_else(|| "—".into())
-                    ),
-                })
-            }
-            known if menu(Lang::En).iter().any(|c| c.command == known) => None,
-            _ => Some(hint(lang)),
-        },
-        Route::PrivateText => Some(hint(lang)),
-        Route::Callback { .. } | Route::Ignored(_) => None,
+    matches!(inbound.route, Route::PrivateText).then(|| hint(lang_of(inbound)))
+}
+
+/// The reply to a command that needs nothing but the command, in HTML; `None` for the commands
+/// the workflow answers (carousels, questions, settings…).
+pub fn command_reply(
+    name: &str,
+    lang: Lang,
+    first_name: &str,
+    user_id: Option<i64>,
+    chat_id: Option<i64>,
+) -> Option<String> {
+    match name {
+        "start" => {
+            let name = escape_html(first_name);
+            Some(match lang {
+                Lang::Ru => format!(
+                    "Привет, {name}! Я делаю карусели для Instagram: пришлите \
+                     <code>/carousel тема</code> — и получите готовые слайды.\n\n{}",
+                    help(lang)
+                ),
+                Lang::En => format!(
+                    "Hi, {name}! I make Instagram carousels: send \
+                     <code>/carousel topic</code> and get the slides back.\n\n{}",
+                    help(lang)
+                ),
+            })
+        }
+        "help" => Some(help(lang)),
+        "myid" => {
+            let user = user_id.map_or_else(|| "—".to_string(), |id| id.to_string());
+            let chat = chat_id.map_or_else(|| "—".to_string(), |id| id.to_string());
+            Some(match lang {
+                Lang::Ru => format!("Ваш id: <code>{user}</code>\nId чата: <code>{chat}</code>"),
+                Lang::En => format!("Your id: <code>{user}</code>\nChat id: <code>{chat}</code>"),
+            })
+        }
+        known if menu(Lang::En).iter().any(|c| c.command == known) => None,
+        _ => Some(hint(lang)),
     }
 }
 
@@ -176,16 +168,16 @@ mod tests {
 
     #[test]
     fn start_greets_by_first_name_escaped_in_the_users_language() {
-        let ru = immediate_reply(&inbound(command("start"), "ru", "Ада <b>")).expect("reply");
+        let ru = command_reply("start", Lang::Ru, "Ада <b>", None, None).expect("reply");
         assert!(ru.starts_with("Привет, Ада &lt;b&gt;!"), "{ru}");
-        let en = immediate_reply(&inbound(command("start"), "en-GB", "Ada")).expect("reply");
+        let en = command_reply("start", Lang::En, "Ada", None, None).expect("reply");
         assert!(en.starts_with("Hi, Ada!"), "{en}");
     }
 
     #[test]
     fn help_lists_every_command_from_the_enum_in_both_languages() {
-        let en = immediate_reply(&inbound(command("help"), "en", "A")).expect("reply");
-        let ru = immediate_reply(&inbound(command("help"), "ru", "A")).expect("reply");
+        let en = command_reply("help", Lang::En, "A", None, None).expect("reply");
+        let ru = command_reply("help", Lang::Ru, "A", None, None).expect("reply");
         for c in Command::bot_commands() {
             assert!(
                 en.contains(&format!("{} — ", c.command)),
@@ -204,7 +196,7 @@ mod tests {
 
     #[test]
     fn myid_names_the_user_and_the_chat() {
-        let reply = immediate_reply(&inbound(command("myid"), "en", "A")).expect("reply");
+        let reply = command_reply("myid", Lang::En, "A", Some(424242), Some(-100)).expect("reply");
         assert!(reply.contains("<code>424242</code>") && reply.contains("<code>-100</code>"));
     }
 
@@ -213,13 +205,11 @@ mod tests {
         assert!(immediate_reply(&inbound(Route::PrivateText, "ru", "A"))
             .expect("hint")
             .contains("/carousel"));
-        assert!(immediate_reply(&inbound(command("frobnicate"), "en", "A"))
+        assert_eq!(immediate_reply(&inbound(command("start"), "ru", "A")), None);
+        assert!(command_reply("frobnicate", Lang::En, "A", None, None)
             .expect("hint")
             .contains("/help"));
-        assert_eq!(
-            immediate_reply(&inbound(command("carousel"), "en", "A")),
-            None
-        );
+        assert_eq!(command_reply("carousel", Lang::En, "A", None, None), None);
         assert_eq!(
             immediate_reply(&inbound(Route::Ignored("edited"), "en", "A")),
             None

@@ -173,6 +173,12 @@ on_both_backends! {
         })
         .await;
         assert!(status["text"].as_str().is_some_and(|t| t.contains("Готово")), "{status}");
+        let progress: Vec<String> = bot.telegram.calls_to("editMessageText").iter().filter_map(|e| e["text"].as_str().map(str::to_string)).collect();
+        assert!(progress[0].contains("Пишу слайды"), "{progress:?}");
+        let edits = bot.telegram.requests_to("editMessageText");
+        for pair in edits.windows(2).take(edits.len().saturating_sub(2)) {
+            assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(95), "progress edits are paced: {progress:?}");
+        }
         assert_eq!(bot.model.calls.load(Ordering::SeqCst), 1, "the model is asked once");
         let history = bot.app.store.carousels_of(ADA, 5).await.expect("history");
         assert_eq!(history[0].topic, "Квантовая физика для котов 🐈");
@@ -220,6 +226,42 @@ on_both_backends! {
         assert_eq!(tries.iter().map(|r| r.outcome).collect::<Vec<_>>(), ["failed", "ok"]);
         assert!(tries[1].at.duration_since(tries[0].at) >= Duration::from_secs(1), "waited retry_after");
         assert_eq!(bot.albums().await.len(), 1);
+    }
+
+    async fn a_server_error_on_the_album_is_retried_and_the_album_goes_once(backend) {
+        let Some(bot) = bot(backend).await else { return };
+        bot.telegram.script("sendMediaGroup", BotAnswer::Fail {
+            status: 502,
+            description: "Bad Gateway".into(),
+            retry_after: None,
+        });
+        bot.app.post_update(fixture("command_carousel_ru.json")).await;
+        let (_, workflow) = bot.style_offer(ADA, 0).await;
+        bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_025)).await;
+
+        bot.state_of(&workflow, "done").await;
+        let tries = bot.telegram.requests_to("sendMediaGroup");
+        assert_eq!(tries.iter().map(|r| r.outcome).collect::<Vec<_>>(), ["failed", "ok"]);
+    }
+
+    async fn a_carousel_past_its_overall_timeout_fails_politely(backend) {
+        let model = FakeOpenAi::start_slow(model_slides(10), Duration::from_secs(3));
+        let Some(bot) = bot_with(backend, model, |s| s.workflow.timeout_secs = 1).await else { return };
+        bot.app.post_update(fixture("command_carousel_ru.json")).await;
+        let (_, workflow) = bot.style_offer(ADA, 0).await;
+        bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_026)).await;
+
+        let failed = bot.state_of(&workflow, "failed").await;
+        assert_eq!(failed.error.as_deref(), Some("timed out"));
+        bot.message_containing(ADA, "слишком много времени").await;
+        assert!(bot.albums().await.is_empty());
+    }
+
+    async fn help_lists_the_commands_in_the_users_language(backend) {
+        let Some(bot) = bot(backend).await else { return };
+        bot.app.post_update(ada_says("/help", 900_027, 27)).await;
+        let help = bot.message_containing(ADA, "Что я умею").await;
+        assert!(help["text"].as_str().is_some_and(|t| t.contains("/carousel") && t.contains("/cancel")));
     }
 
     async fn a_refused_album_fails_the_carousel_with_a_message_to_the_user(backend) {
@@ -341,13 +383,18 @@ on_both_backends! {
 
         bot.app.post_update(ada_presses("set:delivery:files", 900_081)).await;
         assert_eq!(bot.press_answer(900_081).await["text"], "Сохранено.");
+        bot.app.post_update(ada_presses("set:style:minimal", 900_085)).await;
+        bot.press_answer(900_085).await;
         eventually("the settings shown again", WAIT, || async {
             bot.telegram.calls_to("editMessageText").into_iter().find(|e| e["reply_markup"].to_string().contains("✓ files"))
         })
         .await;
 
         bot.app.post_update(fixture("command_carousel_ru.json")).await;
-        let (_, workflow) = bot.style_offer(ADA, 0).await;
+        let (offer, workflow) = bot.style_offer(ADA, 0).await;
+        let first = &offer["reply_markup"]["inline_keyboard"][0][0];
+        assert!(first["text"].as_str().is_some_and(|t| t.starts_with('★')), "the default style comes first: {offer}");
+        assert_eq!(first["callback_data"], format!("style:minimal:{workflow}"));
         bot.app.post_update(ada_presses(&format!("style:minimal:{workflow}"), 900_082)).await;
         bot.state_of(&workflow, "done").await;
         let album = &bot.albums().await[0];
@@ -361,9 +408,18 @@ on_both_backends! {
         assert_eq!(button_data(&history), [format!("again:{workflow}")]);
         bot.app.post_update(ada_presses(&format!("again:{workflow}"), 900_084)).await;
         eventually("a second album", WAIT, || async { (bot.albums().await.len() == 2).then_some(()) }).await;
-        let again = bot.app.store.carousels_of(ADA, 5).await.expect("history");
-        assert_eq!(again.len(), 2);
+        // The history row is written once the album is out.
+        let again = eventually("a second carousel in the history", WAIT, || async {
+            Some(bot.app.store.carousels_of(ADA, 5).await.expect("history")).filter(|h| h.len() == 2)
+        })
+        .await;
         assert!(again.iter().all(|c| c.style == "minimal"));
+
+        // The language setting wins over Telegram's language code, for every reply.
+        bot.app.post_update(ada_presses("set:lang:en", 900_086)).await;
+        assert_eq!(bot.press_answer(900_086).await["text"], "Saved.");
+        bot.app.post_update(ada_says("/help", 900_087, 87)).await;
+        bot.message_containing(ADA, "What I can do").await;
     }
 
     async fn wisdom_and_ask_answer_in_a_reply_and_an_empty_question_gets_usage(backend) {

@@ -20,7 +20,7 @@ use crate::messages::workflow::{Completed, Started, StepCompleted};
 use crate::messages::Envelope;
 use crate::store::{now_utc, SendStatus, Store, UserSettings, Workflow, WorkflowState};
 use crate::telegram::courier::{Courier, OutgoingFile};
-use crate::telegram::escape_html;
+use crate::telegram::{escape_html, replies};
 use crate::workflow::{self, retry_step, texts, Callback, RetryPolicy, SettingField, TopicProblem};
 use futures::FutureExt;
 use std::collections::{HashMap, HashSet};
@@ -105,12 +105,21 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn style_keyboard(lang: Lang, workflow: Uuid) -> InlineKeyboardMarkup {
-    let styles = Style::ALL
+/// The style buttons, the user's default style (from /settings) first and starred.
+fn style_keyboard(lang: Lang, workflow: Uuid, default: Style) -> InlineKeyboardMarkup {
+    let mut order = Style::ALL.to_vec();
+    order.sort_by_key(|style| *style != default);
+    let styles = order
         .iter()
         .map(|style| {
+            let name = texts::style_name(lang, *style);
+            let label = if *style == default {
+                format!("★ {name}")
+            } else {
+                name.to_string()
+            };
             InlineKeyboardButton::callback(
-                texts::style_name(lang, *style),
+                label,
                 Callback::Style {
                     style: *style,
                     workflow,
@@ -328,13 +337,15 @@ impl Workflows {
             return Ok(());
         };
         let (chat, reply) = (c.chat_id, c.message_id);
-        if !["carousel", "cancel", "wisdom", "ask", "history", "settings"]
-            .contains(&c.command.as_str())
-        {
-            return Ok(());
-        }
         let prefs = self.prefs(user, c.language_code.as_deref()).await?;
         let lang = prefs.lang;
+        let first_name = c.first_name.as_deref().unwrap_or_default();
+        if let Some(html) =
+            replies::command_reply(&c.command, lang, first_name, Some(user), Some(chat))
+        {
+            self.say(chat, None, &html, None).await;
+            return Ok(());
+        }
         match c.command.as_str() {
             "carousel" => self.request_carousel(&env, user, &prefs).await,
             "cancel" => self.cancel_all(user, chat, reply, lang).await,
@@ -422,7 +433,11 @@ impl Workflows {
                 c.chat_id,
                 c.message_id,
                 &offer,
-                Some(style_keyboard(lang, id)),
+                Some(style_keyboard(
+                    lang,
+                    id,
+                    prefs.row.style.parse().unwrap_or_default(),
+                )),
             )
             .await
         {
