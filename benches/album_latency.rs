@@ -72,17 +72,7 @@ fn main() {
             let user = 7_000_000 + run as i64;
             let update = 5_000_000 + 2 * run as i64;
             app.post_update(command(user, update)).await;
-            let offer = eventually("a style keyboard", Duration::from_secs(30), || async {
-                telegram
-                    .calls_to("sendMessage")
-                    .into_iter()
-                    .find(|m| m["chat_id"] == user && m["reply_markup"].to_string().contains("style:"))
-            })
-            .await;
-            let data = offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-                .as_str()
-                .expect("data")
-                .to_string();
+            let data = telegram.style_offer_in(user).await;
             let workflow = data.rsplit(':').next().expect("id").to_string();
             let albums_before = telegram.requests_to("sendMediaGroup").len();
             let pressed = Instant::now();

@@ -306,30 +306,26 @@ impl Courier {
         let paced = || Paced::Message { chat, count };
         if let [file] = files {
             let input = || InputFile::memory(file.bytes.clone()).file_name(file.name.clone());
+            // sendPhoto and sendDocument are different request types with the same setters.
+            macro_rules! single {
+                ($method:literal, $send:ident) => {
+                    self.call($method, paced(), || {
+                        let mut request = self.bot.$send(ChatId(chat), input());
+                        if let Some(caption) = caption {
+                            request = request.caption(caption).parse_mode(ParseMode::Html);
+                        }
+                        if let Some(reply) = reply_to(reply) {
+                            request = request.reply_parameters(reply);
+                        }
+                        request.into_future()
+                    })
+                    .await?
+                };
+            }
             let sent = if as_documents {
-                self.call("sendDocument", paced(), || {
-                    let mut request = self.bot.send_document(ChatId(chat), input());
-                    if let Some(caption) = caption {
-                        request = request.caption(caption).parse_mode(ParseMode::Html);
-                    }
-                    if let Some(reply) = reply_to(reply) {
-                        request = request.reply_parameters(reply);
-                    }
-                    request.into_future()
-                })
-                .await?
+                single!("sendDocument", send_document)
             } else {
-                self.call("sendPhoto", paced(), || {
-                    let mut request = self.bot.send_photo(ChatId(chat), input());
-                    if let Some(caption) = caption {
-                        request = request.caption(caption).parse_mode(ParseMode::Html);
-                    }
-                    if let Some(reply) = reply_to(reply) {
-                        request = request.reply_parameters(reply);
-                    }
-                    request.into_future()
-                })
-                .await?
+                single!("sendPhoto", send_photo)
             };
             return Ok(vec![sent.id.0]);
         }

@@ -441,12 +441,7 @@ on_both_backends! {
 
     async fn every_shared_fixture_is_handled_with_the_bot_talking(backend) {
         let Some(bot) = bot(backend).await else { return };
-        let mut names: Vec<_> = std::fs::read_dir(fixture_dir())
-            .expect("fixtures present beside the repo")
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .filter(|n| n.ends_with(".json"))
-            .collect();
-        names.sort();
+        let names = fixture_names();
         for name in &names {
             let body = fixture(name);
             assert_eq!(bot.app.post_update(body.clone()).await.status(), 200, "{name}");

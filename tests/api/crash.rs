@@ -89,16 +89,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         .await
         .expect("twelve slides");
     post(port, fixture("command_carousel_ru.json")).await;
-    let offer = eventually("a style keyboard", Duration::from_secs(20), || async {
-        telegram.calls_to("sendMessage").into_iter().find(|m| {
-            m["chat_id"] == ADA && m["reply_markup"].to_string().contains("style:galaxy:")
-        })
-    })
-    .await;
-    let data = offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-        .as_str()
-        .expect("data")
-        .to_string();
+    let data = telegram.style_offer_in(ADA).await;
     let workflow = data.rsplit(':').next().expect("id").to_string();
     let mut press: serde_json::Value =
         serde_json::from_str(&fixture("callback_style.json")).expect("json");

@@ -184,6 +184,17 @@ pub fn fixture_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/telegram")
 }
 
+/// The names of every shared Telegram fixture, sorted.
+pub fn fixture_names() -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(fixture_dir())
+        .expect("fixtures present beside the repo")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
 pub fn fixture(name: &str) -> String {
     let path = fixture_dir().join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
@@ -661,6 +672,21 @@ impl FakeBotApi {
             .filter(|(m, _)| m.eq_ignore_ascii_case(method))
             .map(|(_, p)| p.clone())
             .collect()
+    }
+
+    /// The first style keyboard sent to `chat`: the button data of its first button (which
+    /// names the workflow) once it has arrived.
+    pub async fn style_offer_in(&self, chat: i64) -> String {
+        let offer = eventually("a style keyboard", Duration::from_secs(30), || async {
+            self.calls_to("sendMessage")
+                .into_iter()
+                .find(|m| m["chat_id"] == chat && m["reply_markup"].to_string().contains("style:"))
+        })
+        .await;
+        offer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("button data")
+            .to_string()
     }
 
     /// Every request of one method, however answered.

@@ -6,12 +6,7 @@ use serde_json::Value;
 on_both_backends! {
     async fn every_shared_fixture_is_answered_200_and_then_finished(backend) {
         let Some(app) = spawn_app(backend).await else { return };
-        let mut names: Vec<_> = std::fs::read_dir(fixture_dir())
-            .expect("fixtures present beside the repo")
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .filter(|n| n.ends_with(".json"))
-            .collect();
-        names.sort();
+        let names = fixture_names();
         assert!(names.len() >= 13, "expected the shared fixtures, found {names:?}");
         for name in &names {
             let body = fixture(name);

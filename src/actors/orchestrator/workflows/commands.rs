@@ -1,0 +1,222 @@
+//! `/carousel`, `/cancel`, `/wisdom`, `/ask`, `/history` and `/settings`.
+use super::*;
+
+impl Workflows {
+    pub async fn command(self: Arc<Self>, env: Envelope<CommandExecuted>) -> AppResult<()> {
+        let c = &env.payload;
+        let Some(user) = c.user_id else {
+            return Ok(());
+        };
+        let (chat, reply) = (c.chat_id, c.message_id);
+        let prefs = self.prefs(user, c.language_code.as_deref()).await?;
+        let lang = prefs.lang;
+        let first_name = c.first_name.as_deref().unwrap_or_default();
+        if let Some(html) =
+            replies::command_reply(&c.command, lang, first_name, Some(user), Some(chat))
+        {
+            self.say(chat, None, &html, None).await;
+            return Ok(());
+        }
+        match c.command.as_str() {
+            "carousel" => self.request_carousel(&env, user, &prefs).await,
+            "cancel" => self.cancel_all(user, chat, reply, lang).await,
+            "wisdom" => {
+                let today = chrono::Utc::now().date_naive();
+                self.write_text(&env, ContentKind::Wisdom { date: today }, lang)
+                    .await
+            }
+            "ask" => match workflow::clean_text(&c.args, workflow::MAX_QUESTION_CHARS) {
+                Ok(question) => {
+                    self.write_text(&env, ContentKind::Answer { question }, lang)
+                        .await
+                }
+                Err(TopicProblem::Empty) => {
+                    self.say(chat, reply, &texts::ask_usage(lang), None).await;
+                    Ok(())
+                }
+                Err(TopicProblem::TooLong { chars }) => {
+                    let text = texts::topic_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
+                    self.say(chat, reply, &text, None).await;
+                    Ok(())
+                }
+            },
+            "history" => self.history(chat, reply, user, lang).await,
+            _ => {
+                let (text, keyboard) = settings_view(&prefs);
+                self.say(chat, reply, &text, Some(keyboard)).await;
+                Ok(())
+            }
+        }
+    }
+
+    /// `/carousel <topic>`: checks the topic, persists the request, offers the styles.
+    pub(super) async fn request_carousel(
+        &self,
+        env: &Envelope<CommandExecuted>,
+        user: i64,
+        prefs: &Prefs,
+    ) -> AppResult<()> {
+        let c = &env.payload;
+        let lang = prefs.lang;
+        let topic = match workflow::clean_topic(&c.args) {
+            Ok(topic) => topic,
+            Err(TopicProblem::Empty) => {
+                self.say(c.chat_id, c.message_id, &texts::carousel_usage(lang), None)
+                    .await;
+                return Ok(());
+            }
+            Err(TopicProblem::TooLong { chars }) => {
+                let text = texts::topic_too_long(lang, chars, workflow::MAX_TOPIC_CHARS);
+                self.say(c.chat_id, c.message_id, &text, None).await;
+                return Ok(());
+            }
+        };
+        // The update's correlation id is stable across redeliveries: one request, one row.
+        let id = env.correlation_id;
+        let wf = match self.store.workflow(&id.to_string()).await? {
+            Some(existing) => existing,
+            None => {
+                if self.at_limit(user).await? {
+                    self.say(c.chat_id, c.message_id, &texts::one_at_a_time(lang), None)
+                        .await;
+                    return Ok(());
+                }
+                let wf = new_workflow(
+                    id,
+                    user,
+                    c.chat_id,
+                    c.message_id,
+                    topic,
+                    prefs,
+                    None,
+                    self.timeout(),
+                );
+                self.store.create_workflow(&wf).await?;
+                wf
+            }
+        };
+        if wf.status_message_id.is_some() || wf.state != WorkflowState::AWAITING_STYLE {
+            return Ok(());
+        }
+        let offer = texts::pick_style(lang, &wf.topic);
+        if let Some(message) = self
+            .say(
+                c.chat_id,
+                c.message_id,
+                &offer,
+                Some(style_keyboard(
+                    lang,
+                    id,
+                    prefs.row.style.parse().unwrap_or_default(),
+                )),
+            )
+            .await
+        {
+            self.store.set_status_message(&wf.id, message).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn write_text(
+        &self,
+        env: &Envelope<CommandExecuted>,
+        kind: ContentKind,
+        lang: Lang,
+    ) -> AppResult<()> {
+        let c = &env.payload;
+        let request = ContentRequested {
+            request_id: Uuid::now_v7(),
+            lang,
+            kind,
+        };
+        let written = self
+            .links
+            .writer
+            .ask(env.caused("orchestrator", request))
+            .await??;
+        let WrittenBody::Text(text) = written.body else {
+            return Err(AppError::internal(
+                "writing an answer",
+                "the writer answered slides",
+            ));
+        };
+        let html = workflow::fit_html(&escape_html(&text), MAX_MESSAGE_CHARS);
+        self.say(c.chat_id, c.message_id, &html, None).await;
+        Ok(())
+    }
+
+    pub(super) async fn history(
+        &self,
+        chat: i64,
+        reply: Option<i32>,
+        user: i64,
+        lang: Lang,
+    ) -> AppResult<()> {
+        let rows = self.store.carousels_of(user, HISTORY_LENGTH).await?;
+        let buttons: Vec<Vec<InlineKeyboardButton>> = rows
+            .iter()
+            .filter_map(|row| {
+                let workflow = Uuid::parse_str(&row.id).ok()?;
+                let topic: String = row.topic.chars().take(40).collect();
+                let label = format!("↻ {topic} · {}", row.style);
+                Some(vec![InlineKeyboardButton::callback(
+                    label,
+                    Callback::Again { workflow }.data(),
+                )])
+            })
+            .collect();
+        if buttons.is_empty() {
+            self.say(chat, reply, &texts::history_empty(lang), None)
+                .await;
+        } else {
+            let keyboard = InlineKeyboardMarkup::new(buttons);
+            self.say(chat, reply, &texts::history_header(lang), Some(keyboard))
+                .await;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn cancel_all(
+        &self,
+        user: i64,
+        chat: i64,
+        reply: Option<i32>,
+        lang: Lang,
+    ) -> AppResult<()> {
+        let mine = self.store.cancellable_workflows_of(user).await?;
+        if mine.is_empty() {
+            self.say(chat, reply, &texts::nothing_to_cancel(lang), None)
+                .await;
+            return Ok(());
+        }
+        for wf in &mine {
+            self.cancel_one(wf, lang).await?;
+        }
+        self.say(chat, reply, &texts::cancel_accepted(lang), None)
+            .await;
+        Ok(())
+    }
+
+    /// A workflow still waiting for its style ends at once; a running one stops at its next step.
+    pub(super) async fn cancel_one(&self, wf: &Workflow, lang: Lang) -> AppResult<()> {
+        if wf.state == WorkflowState::AWAITING_STYLE {
+            if self
+                .store
+                .finish_workflow(&wf.id, WorkflowState::CANCELLED, None)
+                .await?
+            {
+                if let Some(message) = wf.status_message_id {
+                    self.edit(
+                        wf.chat_id,
+                        message,
+                        &texts::cancelled(lang, &wf.topic),
+                        None,
+                    )
+                    .await;
+                }
+            }
+            return Ok(());
+        }
+        self.store.request_cancel(&wf.id).await
+    }
+}

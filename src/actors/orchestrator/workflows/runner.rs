@@ -1,0 +1,407 @@
+//! Runs a workflow step by step, storing each step's output before the next one starts.
+use super::*;
+
+impl Workflows {
+    /// Picks up every workflow a previous process left running.
+    pub async fn resume(self: Arc<Self>) -> AppResult<usize> {
+        let unfinished = self.store.unfinished_workflows().await?;
+        for wf in &unfinished {
+            tracing::info!(workflow_id = %wf.id, state = %wf.state, "resuming workflow");
+            self.clone().spawn(wf.id.clone());
+        }
+        Ok(unfinished.len())
+    }
+
+    pub(super) fn spawn(self: Arc<Self>, id: String) {
+        actix_rt::spawn(self.run(id));
+    }
+
+    /// Runs one workflow to its end. A store outage pauses it (it resumes when the store
+    /// answers, or at the next start); a panic ends it as failed, so the user is not left waiting.
+    pub(super) async fn run(self: Arc<Self>, id: String) {
+        if !lock(&self.running).insert(id.clone()) {
+            return;
+        }
+        loop {
+            let outcome = std::panic::AssertUnwindSafe(self.drive(&id))
+                .catch_unwind()
+                .await;
+            let reason = match outcome {
+                Ok(Ok(())) => break,
+                Ok(Err(e)) if e.is_store_outage() => {
+                    tracing::warn!(workflow_id = %id, error = %e, "store unavailable; the workflow waits");
+                    tokio::time::sleep(self.policy.max_delay).await;
+                    continue;
+                }
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "the workflow panicked".to_string(),
+            };
+            tracing::error!(workflow_id = %id, reason, "workflow stopped by an internal error");
+            if let Ok(Some(wf)) = self.store.workflow(&id).await {
+                let lang = wf.lang.parse().unwrap_or_default();
+                let status = StatusMessage {
+                    latest: None,
+                    editor: None,
+                };
+                let _ = self
+                    .fail(&wf, lang, &status, &texts::unavailable(lang), &reason)
+                    .await;
+            }
+            break;
+        }
+        lock(&self.running).remove(&id);
+    }
+
+    pub(super) async fn drive(&self, id: &str) -> AppResult<()> {
+        let Some(first) = self.store.workflow(id).await? else {
+            return Ok(());
+        };
+        let span = tracing::info_span!("workflow", correlation_id = %first.correlation_id, workflow_id = %id);
+        async move {
+            let lang: Lang = first.lang.parse().unwrap_or_default();
+            let workflow_id = uuid_of(&first.id);
+            let root = Envelope::correlated(
+                "orchestrator",
+                uuid_of(&first.correlation_id),
+                Started {
+                    workflow_id,
+                    kind: "carousel".into(),
+                },
+            );
+            let status = self.status_message(&first);
+            let mut images = None;
+            let result = loop {
+                let Some(wf) = self.store.workflow(id).await? else {
+                    break Ok(());
+                };
+                if WorkflowState::is_final(&wf.state) {
+                    break Ok(());
+                }
+                if wf.cancel_requested {
+                    if self.store.finish_workflow(id, WorkflowState::CANCELLED, None).await? {
+                        status.show(texts::cancelled(lang, &wf.topic), None);
+                        self.completed(&root, "cancelled");
+                        tracing::info!("workflow cancelled");
+                    }
+                    break Ok(());
+                }
+                let deadline = wf.deadline_at.unwrap_or_else(|| deadline_after(wf.created_at, self.timeout()));
+                let remaining = (deadline - now_utc()).to_std().unwrap_or(Duration::ZERO);
+                if remaining.is_zero() {
+                    break self.fail(&wf, lang, &status, &texts::timed_out(lang), "timed out").await;
+                }
+                let step = wf.state.clone();
+                match tokio::time::timeout(remaining, self.step(&root, &wf, lang, &status, &mut images)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) if e.is_store_outage() => break Err(e),
+                    Ok(Err(e)) => {
+                        let telegram_refused = matches!(&e, AppError::BadRequest(reason) if reason.starts_with("Telegram refused"));
+                        let shown = if telegram_refused {
+                            texts::telegram_refused(lang)
+                        } else {
+                            texts::step_failed(lang, &step)
+                        };
+                        break self.fail(&wf, lang, &status, &shown, &format!("{step}: {e}")).await;
+                    }
+                    Err(_) => {
+                        break self.fail(&wf, lang, &status, &texts::timed_out(lang), "timed out").await;
+                    }
+                }
+            };
+            status.close().await;
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One step of a workflow in state `wf.state`; its output is stored before it returns.
+    pub(super) async fn step(
+        &self,
+        root: &Envelope<Started>,
+        wf: &Workflow,
+        lang: Lang,
+        status: &StatusMessage,
+        images: &mut Option<Vec<RenderedImage>>,
+    ) -> AppResult<()> {
+        let started = Instant::now();
+        let workflow = uuid_of(&wf.id);
+        match wf.state.as_str() {
+            WorkflowState::REQUESTED => {
+                let _ = self.links.started.tell(root.clone());
+                self.store
+                    .advance_workflow(&wf.id, WorkflowState::REQUESTED, WorkflowState::WRITING)
+                    .await?;
+            }
+            WorkflowState::WRITING => {
+                status.show(
+                    texts::writing(lang, &wf.topic),
+                    cancel_keyboard(lang, workflow),
+                );
+                let request = ContentRequested {
+                    request_id: workflow,
+                    lang,
+                    kind: ContentKind::Carousel {
+                        topic: wf.topic.clone(),
+                        slides: usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES),
+                    },
+                };
+                let written = retry_step("writing", &self.policy, || {
+                    let env = root.caused("orchestrator", request.clone());
+                    let writer = self.links.writer.clone();
+                    async move { writer.ask(env).await.and_then(|written| written) }
+                })
+                .await?;
+                let WrittenBody::Slides(slides) = written.body else {
+                    return Err(AppError::internal(
+                        "writing slides",
+                        "the writer answered text instead of slides",
+                    ));
+                };
+                let json = serde_json::to_string(&slides)
+                    .map_err(|e| AppError::internal("storing the slides", e))?;
+                self.store
+                    .save_written(&wf.id, &json, &written.source)
+                    .await?;
+                self.step_done(root, "writing", started);
+            }
+            WorkflowState::RENDERING => {
+                let slides = slides_of(wf)?;
+                *images = Some(self.render(root, wf, &slides, lang, status).await?);
+                self.store
+                    .advance_workflow(&wf.id, WorkflowState::RENDERING, WorkflowState::SENDING)
+                    .await?;
+                self.step_done(root, "rendering", started);
+            }
+            WorkflowState::SENDING => {
+                let slides = slides_of(wf)?;
+                // After a restart the images are drawn again from the stored slides (identically).
+                let rendered = match images.take() {
+                    Some(rendered) => rendered,
+                    None => self.render(root, wf, &slides, lang, status).await?,
+                };
+                status.show(texts::sending(lang, &wf.topic), None);
+                let count = rendered.len();
+                self.deliver(wf, rendered).await?;
+                let saved = root.caused(
+                    "orchestrator",
+                    CarouselSaved {
+                        request_id: workflow,
+                        user_id: Some(wf.user_id),
+                        topic: wf.topic.clone(),
+                        slides: count,
+                        style: wf.style.clone().unwrap_or_default(),
+                        content_source: wf.content_source.clone().unwrap_or_default(),
+                    },
+                );
+                if let Err(e) = self.links.saved.ask(saved).await.and_then(|saved| saved) {
+                    tracing::warn!(error = %e, "carousel delivered but not recorded in history");
+                }
+                self.store
+                    .finish_workflow(&wf.id, WorkflowState::DONE, None)
+                    .await?;
+                let pdf = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+                    texts::pdf_button(lang),
+                    Callback::Pdf { workflow }.data(),
+                )]]);
+                status.show(texts::done(lang, &wf.topic, count), Some(pdf));
+                self.step_done(root, "sending", started);
+                self.completed(root, "done");
+                tracing::info!(slides = count, "carousel delivered");
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn step_done(&self, root: &Envelope<Started>, step: &str, started: Instant) {
+        let _ = self.links.steps.tell(root.caused(
+            "orchestrator",
+            StepCompleted {
+                workflow_id: root.payload.workflow_id,
+                step: step.to_string(),
+                elapsed_ms: elapsed_ms(started),
+            },
+        ));
+    }
+
+    pub(super) fn completed(&self, root: &Envelope<Started>, outcome: &str) {
+        let _ = self.links.completed.tell(root.caused(
+            "orchestrator",
+            Completed {
+                workflow_id: root.payload.workflow_id,
+                outcome: outcome.to_string(),
+            },
+        ));
+    }
+
+    /// Ends a workflow as failed: stored with the reason, the status shows it, the user is told.
+    pub(super) async fn fail(
+        &self,
+        wf: &Workflow,
+        lang: Lang,
+        status: &StatusMessage,
+        shown: &str,
+        reason: &str,
+    ) -> AppResult<()> {
+        tracing::error!(reason, "workflow failed");
+        if !self
+            .store
+            .finish_workflow(&wf.id, WorkflowState::FAILED, Some(reason))
+            .await?
+        {
+            return Ok(());
+        }
+        let text = texts::failed(lang, &wf.topic, shown);
+        status.show(text.clone(), None);
+        self.say(wf.chat_id, wf.request_message_id, &text, None)
+            .await;
+        let _ = self.links.completed.tell(Envelope::correlated(
+            "orchestrator",
+            uuid_of(&wf.correlation_id),
+            Completed {
+                workflow_id: uuid_of(&wf.id),
+                outcome: format!("failed: {reason}"),
+            },
+        ));
+        Ok(())
+    }
+
+    pub(super) fn render_call<T: crate::messages::Event>(
+        &self,
+        cause: &Envelope<T>,
+        request: SlidesGenerated,
+    ) -> impl std::future::Future<Output = AppResult<RenderedCarousel>> + 'static {
+        let env = cause.caused("orchestrator", request);
+        let renderer = self.links.renderer.clone();
+        async move { renderer.ask(env).await.and_then(|rendered| rendered) }
+    }
+
+    /// Draws the slides a few at a time, showing the progress between batches.
+    pub(super) async fn render(
+        &self,
+        root: &Envelope<Started>,
+        wf: &Workflow,
+        slides: &[Slide],
+        lang: Lang,
+        status: &StatusMessage,
+    ) -> AppResult<Vec<RenderedImage>> {
+        let total = slides.len();
+        let workflow = uuid_of(&wf.id);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut images = Vec::with_capacity(total);
+        status.show(
+            texts::rendering(lang, &wf.topic, 0, total),
+            cancel_keyboard(lang, workflow),
+        );
+        for range in workflow::render_batches(total, cores.max(2)) {
+            let only = Some((range.start, range.end));
+            let request = render_request(wf, slides.to_vec(), false, only);
+            let rendered = retry_step("rendering", &self.policy, || {
+                self.render_call(root, request.clone())
+            })
+            .await?;
+            images.extend(rendered.images);
+            status.show(
+                texts::rendering(lang, &wf.topic, images.len(), total),
+                cancel_keyboard(lang, workflow),
+            );
+        }
+        Ok(images)
+    }
+
+    /// Sends the album part by part through the outbox: a part marked sent is never sent again.
+    pub(super) async fn deliver(&self, wf: &Workflow, images: Vec<RenderedImage>) -> AppResult<()> {
+        let courier = self.courier.as_ref().ok_or_else(|| {
+            AppError::config("TELEGRAM_BOT_TOKEN", "is needed to deliver carousels")
+        })?;
+        let outbox: HashMap<i32, String> = self
+            .store
+            .sends_of(&wf.id)
+            .await?
+            .into_iter()
+            .map(|send| (send.part, send.status))
+            .collect();
+        let files: Vec<OutgoingFile> = images
+            .into_iter()
+            .map(|image| OutgoingFile {
+                name: image.file_name,
+                bytes: image.bytes.into(),
+            })
+            .collect();
+        let as_documents = wf.delivery == "files";
+        let caption = texts::caption(&wf.topic);
+        for (part, range) in workflow::album_parts(files.len()).into_iter().enumerate() {
+            let part = i32::try_from(part).unwrap_or(i32::MAX);
+            match outbox.get(&part).map(String::as_str) {
+                Some(SendStatus::SENT) => continue,
+                Some(_) => tracing::warn!(
+                    part,
+                    "this part was being sent when the process stopped and may have reached \
+                     Telegram; sending it again"
+                ),
+                None => {}
+            }
+            let method = match (range.len(), as_documents) {
+                (1, true) => "sendDocument",
+                (1, false) => "sendPhoto",
+                _ => "sendMediaGroup",
+            };
+            self.store.mark_sending(&wf.id, part, method).await?;
+            let caption = (part == 0).then_some(caption.as_str());
+            let ids = courier
+                .send_album(
+                    wf.chat_id,
+                    wf.request_message_id,
+                    &files[range],
+                    caption,
+                    as_documents,
+                )
+                .await?;
+            self.store.mark_sent(&wf.id, part, &ids).await?;
+        }
+        Ok(())
+    }
+
+    /// The background editor of a workflow's status message (none without one).
+    pub(super) fn status_message(&self, wf: &Workflow) -> StatusMessage {
+        let (Some(courier), Some(message)) = (self.courier.clone(), wf.status_message_id) else {
+            return StatusMessage {
+                latest: None,
+                editor: None,
+            };
+        };
+        let (latest, mut updates) = watch::channel::<StatusView>(None);
+        let interval = Duration::from_millis(self.settings.progress_interval_ms);
+        let chat = wf.chat_id;
+        let editor = actix_rt::spawn(async move {
+            let mut last_edit: Option<Instant> = None;
+            let mut shown: Option<String> = None;
+            loop {
+                let closed = updates.changed().await.is_err();
+                let wait = workflow::edit_delay(last_edit, Instant::now(), interval);
+                if !closed && !wait.is_zero() {
+                    // Later updates replace this one while we wait: only the latest is shown.
+                    tokio::time::sleep(wait).await;
+                }
+                let current = updates.borrow_and_update().clone();
+                if let Some((html, keyboard)) = current {
+                    if shown.as_deref() != Some(html.as_str()) {
+                        if let Err(e) = courier.edit_html(chat, message, &html, keyboard).await {
+                            tracing::warn!(error = %e, "status message not updated");
+                        }
+                        shown = Some(html);
+                        last_edit = Some(Instant::now());
+                    }
+                }
+                if closed {
+                    break;
+                }
+            }
+        });
+        StatusMessage {
+            latest: Some(latest),
+            editor: Some(editor),
+        }
+    }
+}
