@@ -19,6 +19,8 @@ pub struct Metrics {
     pub breaker_state: IntGaugeVec,
     pub breaker_failure_rate: GaugeVec,
     pub breaker_calls: IntCounterVec,
+    pub carousels: IntCounterVec,
+    pub workflow_step_seconds: HistogramVec,
 }
 
 /// Latency buckets from 0.25 ms to 10 s: webhook acks live at the low end, AI calls at the top.
@@ -116,8 +118,27 @@ impl Metrics {
             &["breaker", "outcome"],
         )
         .expect("static metric definition");
+        let carousels = IntCounterVec::new(
+            Opts::new(
+                "bvc_carousels_total",
+                "Carousel workflows ended, by outcome (done, failed, cancelled).",
+            ),
+            &["outcome"],
+        )
+        .expect("static metric definition");
+        let workflow_step_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "bvc_workflow_step_duration_seconds",
+                "Carousel workflow step duration (writing, rendering, sending), retries included.",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["step"],
+        )
+        .expect("static metric definition");
         for collector in [
             Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(carousels.clone()),
+            Box::new(workflow_step_seconds.clone()),
             Box::new(breaker_failure_rate.clone()),
             Box::new(breaker_calls.clone()),
             Box::new(http_requests.clone()),
@@ -146,6 +167,8 @@ impl Metrics {
             breaker_state,
             breaker_failure_rate,
             breaker_calls,
+            carousels,
+            workflow_step_seconds,
         }
     }
 

@@ -122,7 +122,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         registry.add_breaker(breaker.clone());
     }
     let store = store.with_breaker(breakers.store.clone());
-    let log = EventLog::start(store.clone(), &settings.event_log, metrics);
+    let log = EventLog::start(store.clone(), &settings.event_log, metrics.clone());
     /// Each service gets its own arbiter (thread): one busy actor never stalls the others, and
     /// its database connections are driven on its own thread. Shutdown stops the arbiter.
     fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(
@@ -192,12 +192,15 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         completed: to("analytics").with(analytics.clone().recipient()),
         routed: to("analytics").with(analytics.clone().recipient()),
     };
-    let workflows = Arc::new(Workflows::new(
-        store.clone(),
-        courier,
-        orchestrator_links.clone(),
-        settings.workflow.clone(),
-    ));
+    let workflows = Arc::new(
+        Workflows::new(
+            store.clone(),
+            courier,
+            orchestrator_links.clone(),
+            settings.workflow.clone(),
+        )
+        .with_metrics(metrics.clone()),
+    );
     let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
         OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
     });

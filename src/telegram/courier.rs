@@ -20,6 +20,14 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, Bot, RequestError};
 
+/// How a refusal by Telegram (a 400-class answer) reads in an [`AppError::BadRequest`].
+const REFUSED: &str = "Telegram refused";
+
+/// True when `error` is Telegram refusing a call (retrying cannot help; the user should know).
+pub fn is_refusal(error: &AppError) -> bool {
+    matches!(error, AppError::BadRequest(reason) if reason.starts_with(REFUSED))
+}
+
 /// More flood-control waits than this for one call means something is wrong on our side.
 const MAX_FLOOD_WAITS: u32 = 10;
 
@@ -206,7 +214,12 @@ impl Courier {
                     permit.failure(started.elapsed());
                     match delays.next() {
                         Some(delay) => {
-                            tracing::warn!(method, error = %error, retry_in_ms = delay.as_millis() as u64, "telegram call failed; retrying");
+                            tracing::warn!(
+                                method,
+                                error = %error,
+                                retry_in_ms = delay.as_millis() as u64,
+                                "telegram call failed; retrying"
+                            );
                             tokio::time::sleep(delay).await;
                         }
                         None => return Err(unavailable(error.to_string())),

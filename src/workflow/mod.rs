@@ -254,12 +254,23 @@ where
             Ok(value) => return Ok(value),
             Err(error) if is_retryable(&error) => match delays.next() {
                 Some(delay) => {
-                    tracing::warn!(step, attempt, error = %error, retry_in_ms = delay.as_millis() as u64, "step failed; retrying");
+                    tracing::warn!(
+                        step,
+                        attempt,
+                        error = %error,
+                        retry_in_ms = delay.as_millis() as u64,
+                        "step failed; retrying"
+                    );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
                 None => {
-                    tracing::error!(step, attempts = attempt, error = %error, "step failed for good");
+                    tracing::error!(
+                        step,
+                        attempts = attempt,
+                        error = %error,
+                        "step failed for good"
+                    );
                     return Err(error);
                 }
             },

@@ -180,6 +180,9 @@ on_both_backends! {
             assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(95), "progress edits are paced: {progress:?}");
         }
         assert_eq!(bot.model.calls.load(Ordering::SeqCst), 1, "the model is asked once");
+        let metrics = bot.app.get("/metrics").await.text().await.expect("metrics");
+        assert!(metrics.contains("bvc_carousels_total{outcome=\"done\"} 1"), "{metrics}");
+        assert!(metrics.contains("bvc_workflow_step_duration_seconds_count{step=\"writing\"} 1"));
         let history = bot.app.store.carousels_of(ADA, 5).await.expect("history");
         assert_eq!(history[0].topic, "Квантовая физика для котов 🐈");
 

@@ -80,7 +80,11 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
     fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
         let routed = self.links.routed.clone();
         let workflows = self.workflows.clone();
-        let span = tracing::info_span!("command", correlation_id = %env.correlation_id, command = %env.payload.command);
+        let span = tracing::info_span!(
+            "command",
+            correlation_id = %env.correlation_id,
+            command = %env.payload.command
+        );
         supervised(
             self,
             CommandExecuted::KIND,
@@ -109,7 +113,11 @@ impl Handler<Envelope<CallbackPressed>> for OrchestratorActor {
 
     fn handle(&mut self, env: Envelope<CallbackPressed>, _: &mut Self::Context) -> Self::Result {
         let workflows = self.engine();
-        let span = tracing::info_span!("button", correlation_id = %env.correlation_id, data = %env.payload.data);
+        let span = tracing::info_span!(
+            "button",
+            correlation_id = %env.correlation_id,
+            data = %env.payload.data
+        );
         supervised(
             self,
             CallbackPressed::KIND,

@@ -205,6 +205,7 @@ impl Workflows {
                 .finish_workflow(&wf.id, WorkflowState::CANCELLED, None)
                 .await?
             {
+                self.count_outcome(WorkflowState::CANCELLED);
                 if let Some(message) = wf.status_message_id {
                     self.edit(
                         wf.chat_id,

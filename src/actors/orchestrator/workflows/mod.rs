@@ -24,7 +24,7 @@ use crate::messages::telegram::{CallbackPressed, CommandExecuted};
 use crate::messages::workflow::{Completed, Started, StepCompleted};
 use crate::messages::Envelope;
 use crate::store::{now_utc, SendStatus, Store, UserSettings, Workflow, WorkflowState};
-use crate::telegram::courier::{Courier, OutgoingFile};
+use crate::telegram::courier::{is_refusal, Courier, OutgoingFile};
 use crate::telegram::{escape_html, replies};
 use crate::workflow::{self, retry_step, texts, Callback, RetryPolicy, SettingField, TopicProblem};
 use futures::FutureExt;
@@ -51,6 +51,7 @@ pub struct Workflows {
     running: Mutex<HashSet<String>>,
     /// Serialises "is this user under the limit? then start" so two presses cannot both pass.
     claims: tokio::sync::Mutex<()>,
+    metrics: Option<crate::metrics::Metrics>,
 }
 
 /// A user's settings, with defaults for whatever is unset or unreadable.
@@ -292,6 +293,19 @@ impl Workflows {
             settings,
             running: Mutex::default(),
             claims: tokio::sync::Mutex::default(),
+            metrics: None,
+        }
+    }
+
+    /// Counts carousels by outcome and times their steps in `/metrics`.
+    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics) -> Workflows {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn count_outcome(&self, outcome: &str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.carousels.with_label_values(&[outcome]).inc();
         }
     }
 

@@ -29,7 +29,11 @@ impl Workflows {
             let reason = match outcome {
                 Ok(Ok(())) => break,
                 Ok(Err(e)) if e.is_store_outage() => {
-                    tracing::warn!(workflow_id = %id, error = %e, "store unavailable; the workflow waits");
+                    tracing::warn!(
+                        workflow_id = %id,
+                        error = %e,
+                        "store unavailable; the workflow waits"
+                    );
                     tokio::time::sleep(self.policy.max_delay).await;
                     continue;
                 }
@@ -56,7 +60,11 @@ impl Workflows {
         let Some(first) = self.store.workflow(id).await? else {
             return Ok(());
         };
-        let span = tracing::info_span!("workflow", correlation_id = %first.correlation_id, workflow_id = %id);
+        let span = tracing::info_span!(
+            "workflow",
+            correlation_id = %first.correlation_id,
+            workflow_id = %id
+        );
         async move {
             let lang: Lang = first.lang.parse().unwrap_or_default();
             let workflow_id = uuid_of(&first.id);
@@ -78,34 +86,37 @@ impl Workflows {
                     break Ok(());
                 }
                 if wf.cancel_requested {
-                    if self.store.finish_workflow(id, WorkflowState::CANCELLED, None).await? {
+                    let cancelled = WorkflowState::CANCELLED;
+                    if self.store.finish_workflow(id, cancelled, None).await? {
                         status.show(texts::cancelled(lang, &wf.topic), None);
                         self.completed(&root, "cancelled");
                         tracing::info!("workflow cancelled");
                     }
                     break Ok(());
                 }
-                let deadline = wf.deadline_at.unwrap_or_else(|| deadline_after(wf.created_at, self.timeout()));
+                let deadline = wf
+                    .deadline_at
+                    .unwrap_or_else(|| deadline_after(wf.created_at, self.timeout()));
                 let remaining = (deadline - now_utc()).to_std().unwrap_or(Duration::ZERO);
+                let timed_out = texts::timed_out(lang);
                 if remaining.is_zero() {
-                    break self.fail(&wf, lang, &status, &texts::timed_out(lang), "timed out").await;
+                    break self.fail(&wf, lang, &status, &timed_out, "timed out").await;
                 }
                 let step = wf.state.clone();
-                match tokio::time::timeout(remaining, self.step(&root, &wf, lang, &status, &mut images)).await {
+                let work = self.step(&root, &wf, lang, &status, &mut images);
+                match tokio::time::timeout(remaining, work).await {
                     Ok(Ok(())) => {}
                     Ok(Err(e)) if e.is_store_outage() => break Err(e),
                     Ok(Err(e)) => {
-                        let telegram_refused = matches!(&e, AppError::BadRequest(reason) if reason.starts_with("Telegram refused"));
-                        let shown = if telegram_refused {
+                        let shown = if is_refusal(&e) {
                             texts::telegram_refused(lang)
                         } else {
                             texts::step_failed(lang, &step)
                         };
-                        break self.fail(&wf, lang, &status, &shown, &format!("{step}: {e}")).await;
+                        let reason = format!("{step}: {e}");
+                        break self.fail(&wf, lang, &status, &shown, &reason).await;
                     }
-                    Err(_) => {
-                        break self.fail(&wf, lang, &status, &texts::timed_out(lang), "timed out").await;
-                    }
+                    Err(_) => break self.fail(&wf, lang, &status, &timed_out, "timed out").await,
                 }
             };
             status.close().await;
@@ -215,6 +226,12 @@ impl Workflows {
     }
 
     pub(super) fn step_done(&self, root: &Envelope<Started>, step: &str, started: Instant) {
+        if let Some(metrics) = &self.metrics {
+            metrics
+                .workflow_step_seconds
+                .with_label_values(&[step])
+                .observe(started.elapsed().as_secs_f64());
+        }
         let _ = self.links.steps.tell(root.caused(
             "orchestrator",
             StepCompleted {
@@ -226,6 +243,7 @@ impl Workflows {
     }
 
     pub(super) fn completed(&self, root: &Envelope<Started>, outcome: &str) {
+        self.count_outcome(outcome);
         let _ = self.links.completed.tell(root.caused(
             "orchestrator",
             Completed {
@@ -252,6 +270,7 @@ impl Workflows {
         {
             return Ok(());
         }
+        self.count_outcome(WorkflowState::FAILED);
         let text = texts::failed(lang, &wf.topic, shown);
         status.show(text.clone(), None);
         self.say(wf.chat_id, wf.request_message_id, &text, None)
