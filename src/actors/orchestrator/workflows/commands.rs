@@ -41,11 +41,13 @@ impl Workflows {
                 }
             },
             "history" => self.history(chat, reply, user, lang).await,
-            _ => {
+            "settings" => {
                 let (text, keyboard) = settings_view(&prefs);
                 self.say(chat, reply, &text, Some(keyboard)).await;
                 Ok(())
             }
+            // Every other command got its reply above.
+            _ => Ok(()),
         }
     }
 
