@@ -36,6 +36,13 @@ pub enum AppError {
     #[error("bad request: {0}")]
     BadRequest(String),
 
+    /// Telegram answered a call with a final refusal (400/403: bad chat, blocked bot, bad file).
+    #[error("Telegram refused {method}: {reason}")]
+    TelegramRefused {
+        method: &'static str,
+        reason: String,
+    },
+
     #[error("i/o error while {context}: {source}")]
     Io {
         context: String,

@@ -21,6 +21,9 @@ pub struct Metrics {
     pub breaker_calls: IntCounterVec,
     pub carousels: IntCounterVec,
     pub workflow_step_seconds: HistogramVec,
+    /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
+    /// two scrapes never add the same difference twice.
+    breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 /// Latency buckets from 0.25 ms to 10 s: webhook acks live at the low end, AI calls at the top.
@@ -169,12 +172,17 @@ impl Metrics {
             breaker_calls,
             carousels,
             workflow_step_seconds,
+            breaker_catch_up: Default::default(),
         }
     }
 
     /// Brings the breaker series up to date with the breakers' own counts (called per scrape).
     pub fn observe_breakers(&self, breakers: &[crate::supervisors::breaker::BreakerSnapshot]) {
         use crate::supervisors::breaker::BreakerState;
+        let _one_at_a_time = self
+            .breaker_catch_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         for b in breakers {
             for state in [
                 BreakerState::Closed,

@@ -110,7 +110,7 @@ impl Link<'_> {
 }
 
 /// Starts every service actor under the supervision tree, dependencies first. `store` gets the
-/// store breaker here; use [`Services::store`]'s breaker for other handles on the same database.
+/// store breaker here; other handles on the same database take `Services::breakers.store`.
 pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
     let registry = ServiceRegistry::with_spec(
         Some(metrics.clone()),

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::messages::carousel::{ImagesRendered, RenderedCarousel, RenderedImage, SlidesGenerated};
 use crate::messages::{Envelope, Event, Outbox};
-use crate::render::{render_pdf, render_range, RenderOptions};
+use crate::render::{render_pdf, render_range, RenderError, RenderOptions};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
@@ -37,6 +37,16 @@ impl CarouselActor {
 
 service_actor!(CarouselActor);
 
+/// Slides the request does not have are bad input; anything else (fonts, encoding) is ours.
+fn render_failure(error: RenderError) -> AppError {
+    match error {
+        RenderError::Empty | RenderError::IndexOutOfRange { .. } => {
+            AppError::BadRequest(format!("rendering slides: {error}"))
+        }
+        other => AppError::internal("rendering slides", other),
+    }
+}
+
 impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
     type Result = ResponseFuture<Result<RenderedCarousel, AppError>>;
 
@@ -64,13 +74,17 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
                 } else {
                     None
                 };
-                Ok::<_, crate::render::RenderError>((images, pdf))
+                Ok::<_, RenderError>((images, pdf))
             })
             .await
-            .map_err(|e| {
-                AppError::internal("rendering slides", format!("render task failed: {e}"))
+            // A panic on the blocking pool leaves this actor's state intact: the request fails
+            // (and the workflow may retry it) without restarting the actor for everyone.
+            .map_err(|e| AppError::ActorFailed {
+                actor: "carousel",
+                message: SlidesGenerated::KIND,
+                reason: format!("render task failed: {e}"),
             })?
-            .map_err(|e| AppError::internal("rendering slides", e))?;
+            .map_err(render_failure)?;
             let images: Vec<RenderedImage> = images
                 .into_iter()
                 .map(|slide| RenderedImage {

@@ -96,8 +96,8 @@ pub struct GatewayActor {
     /// Shared with in-flight work, which forgets a profile whose storing failed.
     known_users: KnownUsers,
     backlog: Backlog,
-    /// Sends the replies that need no other service (`/start`, `/help`, hints); none without a
-    /// bot token.
+    /// Sends the hint for plain text in a private chat (commands are answered by the
+    /// orchestrator, which knows the user's language setting); none without a bot token.
     replies: Option<TelegramSender>,
 }
 

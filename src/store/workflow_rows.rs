@@ -21,8 +21,10 @@ impl WorkflowState {
         Self::SENDING,
     ];
 
+    pub const FINAL: [&'static str; 3] = [Self::DONE, Self::FAILED, Self::CANCELLED];
+
     pub fn is_final(state: &str) -> bool {
-        [Self::DONE, Self::FAILED, Self::CANCELLED].contains(&state)
+        Self::FINAL.contains(&state)
     }
 }
 
@@ -181,16 +183,15 @@ impl Store {
     ) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
-        let finals = [
-            WorkflowState::DONE,
-            WorkflowState::FAILED,
-            WorkflowState::CANCELLED,
-        ];
         with_conn!(self, "finish_workflow", |conn| {
-            diesel::update(workflows.find(workflow).filter(state.ne_all(finals)))
-                .set((state.eq(outcome), error.eq(reason), updated_at.eq(now)))
-                .execute(conn)
-                .await
+            diesel::update(
+                workflows
+                    .find(workflow)
+                    .filter(state.ne_all(WorkflowState::FINAL)),
+            )
+            .set((state.eq(outcome), error.eq(reason), updated_at.eq(now)))
+            .execute(conn)
+            .await
         })
         .map(|n| n == 1)
     }
@@ -229,10 +230,14 @@ impl Store {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self, "request_cancel", |conn| {
-            diesel::update(workflows.find(workflow))
-                .set((cancel_requested.eq(true), updated_at.eq(now)))
-                .execute(conn)
-                .await
+            diesel::update(
+                workflows
+                    .find(workflow)
+                    .filter(state.ne_all(WorkflowState::FINAL)),
+            )
+            .set((cancel_requested.eq(true), updated_at.eq(now)))
+            .execute(conn)
+            .await
         })
         .map(|_| ())
     }

@@ -419,11 +419,17 @@ impl ServiceHandle {
     }
 
     fn report_fault(&self, exit: Exit) {
+        self.report_fault_of(self.incarnation(), exit);
+    }
+
+    /// Reports a fault of the incarnation that started the failed work: one that has been
+    /// replaced meanwhile is stale, and the supervisor ignores it instead of restarting the new one.
+    fn report_fault_of(&self, incarnation: u64, exit: Exit) {
         let control = lock(&self.counters.control).clone();
         if let Some(control) = control {
             control.do_send(Fault {
                 exit,
-                incarnation: self.incarnation(),
+                incarnation,
                 with_sibling: None,
             });
         }
@@ -781,11 +787,12 @@ where
         return Box::pin(std::future::ready(Err(refusal)));
     }
     let in_flight = service.enter();
+    let incarnation = service.incarnation();
     Box::pin(async move {
         let outcome = AssertUnwindSafe(work).catch_unwind().await;
         drop(in_flight);
         settle(&service, message, outcome, |exit| {
-            service.report_fault(exit)
+            service.report_fault_of(incarnation, exit)
         })
     })
 }

@@ -20,12 +20,9 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, Bot, RequestError};
 
-/// How a refusal by Telegram (a 400-class answer) reads in an [`AppError::BadRequest`].
-const REFUSED: &str = "Telegram refused";
-
 /// True when `error` is Telegram refusing a call (retrying cannot help; the user should know).
 pub fn is_refusal(error: &AppError) -> bool {
-    matches!(error, AppError::BadRequest(reason) if reason.starts_with(REFUSED))
+    matches!(error, AppError::TelegramRefused { .. })
 }
 
 /// More flood-control waits than this for one call means something is wrong on our side.
@@ -227,14 +224,11 @@ impl Courier {
                 }
                 Failure::Final => {
                     permit.success(started.elapsed());
-                    if matches!(error, RequestError::Api(ApiError::MessageNotModified)) {
-                        // An edit that changes nothing has reached its goal.
-                        return Err(AppError::BadRequest("message is not modified".into()));
-                    }
                     tracing::error!(method, error = %error, "telegram refused the call");
-                    return Err(AppError::BadRequest(format!(
-                        "Telegram refused {method}: {error}"
-                    )));
+                    return Err(AppError::TelegramRefused {
+                        method,
+                        reason: error.to_string(),
+                    });
                 }
             }
         }
@@ -274,20 +268,22 @@ impl Courier {
         html: &str,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> AppResult<()> {
-        let edited = self
-            .call("editMessageText", Paced::Other, || {
-                let request = self
-                    .bot
-                    .edit_message_text(ChatId(chat), MessageId(message), html)
-                    .parse_mode(ParseMode::Html)
-                    .reply_markup(keyboard.clone().unwrap_or_default());
-                request.into_future()
-            })
-            .await;
-        match edited {
-            Err(AppError::BadRequest(reason)) if reason == "message is not modified" => Ok(()),
-            other => other.map(|_| ()),
-        }
+        self.call("editMessageText", Paced::Other, || {
+            let request = self
+                .bot
+                .edit_message_text(ChatId(chat), MessageId(message), html)
+                .parse_mode(ParseMode::Html)
+                .reply_markup(keyboard.clone().unwrap_or_default())
+                .into_future();
+            async {
+                match request.await {
+                    // An edit that changes nothing has reached its goal.
+                    Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+                    other => other.map(|_| ()),
+                }
+            }
+        })
+        .await
     }
 
     /// Answers a button press (the small notice over the chat); `text` may be empty.

@@ -282,9 +282,13 @@ mod tests {
         let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
 
         sender.send_html(42, "hello".into()).expect("queued");
-        while breaker.state() != BreakerState::Open {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while breaker.state() != BreakerState::Open {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .expect("the breaker opens after the failures");
         assert_eq!(api.requests(), 2);
         assert!(
             delivered.try_recv().is_err(),

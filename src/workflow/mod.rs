@@ -234,7 +234,10 @@ impl RetryPolicy {
 
 /// Whether retrying can help: bad input and refusals cannot.
 pub fn is_retryable(error: &AppError) -> bool {
-    !matches!(error, AppError::BadRequest(_) | AppError::Config { .. })
+    !matches!(
+        error,
+        AppError::BadRequest(_) | AppError::TelegramRefused { .. } | AppError::Config { .. }
+    )
 }
 
 /// Runs one step with its retries; answers the last error when every attempt failed.

@@ -29,6 +29,15 @@ pub fn topic_too_long(lang: Lang, chars: usize, max: usize) -> String {
     }
 }
 
+pub fn question_too_long(lang: Lang, chars: usize, max: usize) -> String {
+    match lang {
+        Lang::En => {
+            format!("That question is {chars} characters long; please keep it within {max}.")
+        }
+        Lang::Ru => format!("В вопросе {chars} символов, а можно не больше {max}."),
+    }
+}
+
 pub fn pick_style(lang: Lang, topic: &str) -> String {
     let topic = escape_html(topic);
     match lang {
@@ -156,11 +165,21 @@ pub fn step_failed(lang: Lang, step: &str) -> String {
     match (lang, step) {
         (Lang::En, "writing") => "the text could not be written".into(),
         (Lang::En, "rendering") => "the slides could not be drawn".into(),
-        (Lang::En, _) => "the slides could not be sent".into(),
+        (Lang::En, "sending") => "the slides could not be sent".into(),
         (Lang::Ru, "writing") => "не удалось написать текст".into(),
         (Lang::Ru, "rendering") => "не удалось нарисовать слайды".into(),
-        (Lang::Ru, _) => "не удалось отправить слайды".into(),
+        (Lang::Ru, "sending") => "не удалось отправить слайды".into(),
+        (lang, _) => internal_error(lang),
     }
+}
+
+/// The reason shown when our own code failed.
+pub fn internal_error(lang: Lang) -> String {
+    pick(
+        lang,
+        "something went wrong on our side",
+        "у нас что-то пошло не так",
+    )
 }
 
 pub fn cancelled(lang: Lang, topic: &str) -> String {

@@ -176,6 +176,7 @@ on_both_backends! {
         let progress: Vec<String> = bot.telegram.calls_to("editMessageText").iter().filter_map(|e| e["text"].as_str().map(str::to_string)).collect();
         assert!(progress[0].contains("Пишу слайды"), "{progress:?}");
         let edits = bot.telegram.requests_to("editMessageText");
+        assert!(edits.len() >= 3, "writing, progress and done at least: {progress:?}");
         for pair in edits.windows(2).take(edits.len().saturating_sub(2)) {
             assert!(pair[1].at.duration_since(pair[0].at) >= Duration::from_millis(95), "progress edits are paced: {progress:?}");
         }
@@ -202,6 +203,8 @@ on_both_backends! {
         let press = ada_presses(&format!("style:galaxy:{workflow}"), 900_010);
         bot.app.post_update(press.clone()).await;
         bot.app.post_update(press).await;
+        // Updates are handled concurrently: the second press comes after the first is answered.
+        bot.press_answer(900_010).await;
         bot.app.post_update(ada_presses(&format!("style:minimal:{workflow}"), 900_011)).await;
 
         bot.state_of(&workflow, "done").await;
@@ -435,6 +438,8 @@ on_both_backends! {
         assert!(wisdom["text"].as_str().is_some_and(|t| !t.trim().is_empty()));
         bot.app.post_update(ada_says("/ask", 900_091, 91)).await;
         bot.message_containing(ADA, "<code>/ask").await;
+        bot.app.post_update(ada_says(&format!("/ask {}", "в".repeat(1001)), 900_093, 93)).await;
+        bot.message_containing(ADA, "В вопросе 1001 символов").await;
         bot.app.post_update(ada_says("/ask Что такое благодать?", 900_092, 92)).await;
         eventually("the answer", WAIT, || async {
             bot.telegram.calls_to("sendMessage").into_iter().find(|m| m["reply_parameters"]["message_id"] == 92)

@@ -3,7 +3,10 @@
 use super::*;
 
 impl Workflows {
-    pub async fn callback(self: Arc<Self>, env: Envelope<CallbackPressed>) -> AppResult<()> {
+    pub(super) async fn answer_press(
+        self: Arc<Self>,
+        env: Envelope<CallbackPressed>,
+    ) -> AppResult<()> {
         let q = &env.payload;
         let prefs = self.prefs(q.user_id, q.language_code.as_deref()).await?;
         let lang = prefs.lang;

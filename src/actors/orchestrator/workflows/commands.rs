@@ -2,7 +2,10 @@
 use super::*;
 
 impl Workflows {
-    pub async fn command(self: Arc<Self>, env: Envelope<CommandExecuted>) -> AppResult<()> {
+    pub(super) async fn answer_command(
+        self: Arc<Self>,
+        env: Envelope<CommandExecuted>,
+    ) -> AppResult<()> {
         let c = &env.payload;
         let Some(user) = c.user_id else {
             return Ok(());
@@ -35,7 +38,7 @@ impl Workflows {
                     Ok(())
                 }
                 Err(TopicProblem::TooLong { chars }) => {
-                    let text = texts::topic_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
+                    let text = texts::question_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
                     self.say(chat, reply, &text, None).await;
                     Ok(())
                 }

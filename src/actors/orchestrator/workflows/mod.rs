@@ -303,6 +303,33 @@ impl Workflows {
         self
     }
 
+    /// Answers a command. When that fails (the store or a neighbour is down), the user is told
+    /// so instead of hearing nothing; the error still goes to the supervisor.
+    pub async fn command(self: Arc<Self>, env: Envelope<CommandExecuted>) -> AppResult<()> {
+        let c = &env.payload;
+        let (chat, reply) = (c.chat_id, c.message_id);
+        let lang = Lang::from_language_code(c.language_code.as_deref());
+        let result = self.clone().answer_command(env).await;
+        if result.is_err() {
+            self.say(chat, reply, &texts::unavailable(lang), None).await;
+        }
+        result
+    }
+
+    /// Answers a button press; when that fails, the press is still answered and the user told.
+    pub async fn callback(self: Arc<Self>, env: Envelope<CallbackPressed>) -> AppResult<()> {
+        let q = env.payload.clone();
+        let lang = Lang::from_language_code(q.language_code.as_deref());
+        let result = self.clone().answer_press(env).await;
+        if result.is_err() {
+            let text = texts::unavailable(lang);
+            self.answer(&q.query_id, &text).await;
+            self.say(q.chat_id.unwrap_or(q.user_id), None, &text, None)
+                .await;
+        }
+        result
+    }
+
     fn count_outcome(&self, outcome: &str) {
         if let Some(metrics) = &self.metrics {
             metrics.carousels.with_label_values(&[outcome]).inc();

@@ -48,7 +48,7 @@ impl Workflows {
                     editor: None,
                 };
                 let _ = self
-                    .fail(&wf, lang, &status, &texts::unavailable(lang), &reason)
+                    .fail(&wf, lang, &status, &texts::internal_error(lang), &reason)
                     .await;
             }
             break;
@@ -78,9 +78,15 @@ impl Workflows {
             );
             let status = self.status_message(&first);
             let mut images = None;
+            // The row is read again after every step: it is the record of what is done.
+            let mut current = Some(first);
             let result = loop {
-                let Some(wf) = self.store.workflow(id).await? else {
-                    break Ok(());
+                let wf = match current.take() {
+                    Some(wf) => wf,
+                    None => match self.store.workflow(id).await? {
+                        Some(wf) => wf,
+                        None => break Ok(()),
+                    },
                 };
                 if WorkflowState::is_final(&wf.state) {
                     break Ok(());
@@ -185,11 +191,10 @@ impl Workflows {
                 self.step_done(root, "rendering", started);
             }
             WorkflowState::SENDING => {
-                let slides = slides_of(wf)?;
                 // After a restart the images are drawn again from the stored slides (identically).
                 let rendered = match images.take() {
                     Some(rendered) => rendered,
-                    None => self.render(root, wf, &slides, lang, status).await?,
+                    None => self.render(root, wf, &slides_of(wf)?, lang, status).await?,
                 };
                 status.show(texts::sending(lang, &wf.topic), None);
                 let count = rendered.len();
