@@ -139,15 +139,18 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         log: &log,
     };
 
-    let bot = crate::telegram::bot_from(settings);
-    let sender = bot.clone().map(|bot| telegram_sender(bot, &breakers));
-    let courier = bot.map(|bot| {
+    // One courier (one pacing of Telegram's limits) for every outbound call.
+    let courier = crate::telegram::bot_from(settings).map(|bot| {
+        actix_rt::spawn(register_commands(bot.clone()));
         Courier::new(
             bot,
             breakers.telegram.clone(),
             RetryPolicy::from_settings(&settings.workflow),
         )
     });
+    let sender = courier
+        .clone()
+        .map(|courier| TelegramSender::start(courier, None));
     let admin = sender
         .clone()
         .zip(settings.telegram.admin_chat_id)
@@ -258,12 +261,7 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
     }
 }
 
-/// The outbound sender for replies and alerts; registers the command menu in English and Russian.
-fn telegram_sender(bot: teloxide::Bot, breakers: &Breakers) -> TelegramSender {
-    actix_rt::spawn(register_commands(bot.clone()));
-    TelegramSender::start(bot, breakers.telegram.clone(), None)
-}
-
+/// Registers the command menu in English and Russian.
 async fn register_commands(bot: teloxide::Bot) {
     use teloxide::payloads::SetMyCommandsSetters;
     use teloxide::requests::Requester;

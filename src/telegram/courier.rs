@@ -144,17 +144,35 @@ impl Courier {
         }
     }
 
+    /// The same bot, breaker and pacing, retrying transient failures as `policy` says.
+    pub fn with_policy(&self, policy: RetryPolicy) -> Courier {
+        Courier {
+            policy,
+            ..self.clone()
+        }
+    }
+
     /// Makes one Bot API call under the rules above.
-    async fn call<T, F, Fut>(
-        &self,
-        method: &'static str,
-        paced: Paced,
-        mut request: F,
-    ) -> AppResult<T>
+    async fn call<T, F, Fut>(&self, method: &'static str, paced: Paced, request: F) -> AppResult<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
     {
+        self.call_counted(method, paced, request).await.0
+    }
+
+    /// [`Courier::call`], also answering how many requests reached (or tried to reach) Telegram.
+    async fn call_counted<T, F, Fut>(
+        &self,
+        method: &'static str,
+        paced: Paced,
+        mut request: F,
+    ) -> (AppResult<T>, u32)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
+        let mut requests = 0;
         let mut delays = self.policy.delays();
         let mut flood_waits = 0;
         let unavailable = |reason: String| AppError::ActorUnavailable {
@@ -168,26 +186,22 @@ impl Courier {
             }
             let permit = match self.breaker.try_acquire() {
                 Ok(permit) => permit,
-                Err(rejected) => match delays.next() {
-                    Some(delay) => {
-                        tokio::time::sleep(
-                            delay.max(rejected.retry_in.min(Duration::from_secs(30))),
-                        )
-                        .await;
-                        continue;
-                    }
-                    None => {
-                        return Err(unavailable(
-                            "the Telegram circuit breaker stayed open".into(),
-                        ))
-                    }
-                },
+                Err(rejected) => {
+                    // The call waits while the breaker is open (a workflow's own timeout bounds
+                    // that), looking again at least every second: a probe elsewhere may close it.
+                    let wait = rejected
+                        .retry_in
+                        .clamp(Duration::from_millis(10), Duration::from_secs(1));
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
             };
             let started = Instant::now();
+            requests += 1;
             let error = match request().await {
                 Ok(value) => {
                     permit.success(started.elapsed());
-                    return Ok(value);
+                    return (Ok(value), requests);
                 }
                 Err(error) => error,
             };
@@ -196,9 +210,8 @@ impl Courier {
                     permit.success(started.elapsed());
                     flood_waits += 1;
                     if flood_waits > MAX_FLOOD_WAITS {
-                        return Err(unavailable(format!(
-                            "still flood-limited after {MAX_FLOOD_WAITS} waits"
-                        )));
+                        let reason = format!("still flood-limited after {MAX_FLOOD_WAITS} waits");
+                        return (Err(unavailable(reason)), requests);
                     }
                     tracing::warn!(
                         method,
@@ -219,16 +232,17 @@ impl Courier {
                             );
                             tokio::time::sleep(delay).await;
                         }
-                        None => return Err(unavailable(error.to_string())),
+                        None => return (Err(unavailable(error.to_string())), requests),
                     }
                 }
                 Failure::Final => {
                     permit.success(started.elapsed());
                     tracing::error!(method, error = %error, "telegram refused the call");
-                    return Err(AppError::TelegramRefused {
+                    let refused = AppError::TelegramRefused {
                         method,
                         reason: error.to_string(),
-                    });
+                    };
+                    return (Err(refused), requests);
                 }
             }
         }
@@ -242,8 +256,19 @@ impl Courier {
         reply: Option<i32>,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> AppResult<i32> {
-        let sent = self
-            .call("sendMessage", Paced::Message { chat, count: 1 }, || {
+        self.send_html_counted(chat, html, reply, keyboard).await.0
+    }
+
+    /// [`Courier::send_html`], also answering how many requests it took.
+    pub async fn send_html_counted(
+        &self,
+        chat: i64,
+        html: &str,
+        reply: Option<i32>,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> (AppResult<i32>, u32) {
+        let (sent, requests) = self
+            .call_counted("sendMessage", Paced::Message { chat, count: 1 }, || {
                 let mut request = self
                     .bot
                     .send_message(ChatId(chat), html)
@@ -256,8 +281,8 @@ impl Courier {
                 }
                 request.into_future()
             })
-            .await?;
-        Ok(sent.id.0)
+            .await;
+        (sent.map(|message| message.id.0), requests)
     }
 
     /// Replaces a message's text (and keyboard: `None` removes it).

@@ -1,25 +1,19 @@
-//! Outbound Telegram messages through teloxide's `Bot`, behind the Telegram circuit breaker.
+//! Fire-and-forget outbound Telegram messages (the private-chat hint, admin alerts) through the
+//! [`Courier`]: paced, behind the Telegram circuit breaker, 429 waited out.
 //!
-//! Messages wait in a bounded queue and go out one at a time. Flood control (429) waits the
-//! `retry_after` Telegram names; 5xx answers and network errors retry with backoff and count
-//! against the breaker; while the breaker is open the sender waits out the open period and tries
-//! again, so nothing queued is dropped. A 400-class refusal is final: logged with its reason.
+//! Messages wait in a bounded queue and go out one at a time. 5xx answers and network errors retry
+//! with backoff for as long as it takes, and while the breaker is open the message waits, so
+//! nothing queued is dropped. A 400-class refusal is final: logged with its reason.
 //! The queue lives in memory: a message queued when the process dies is not sent (alerts only;
 //! carousel delivery keeps its own durable outbox).
+use super::courier::{is_refusal, Courier};
 use crate::error::AppError;
-use crate::supervisors::breaker::CircuitBreaker;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use teloxide::payloads::SendMessageSetters;
-use teloxide::requests::Requester;
-use teloxide::types::{ChatId, ParseMode};
-use teloxide::Bot;
+use crate::workflow::RetryPolicy;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Messages waiting to be sent; beyond this `send_html` refuses rather than grow without bound.
 const QUEUE_CAPACITY: usize = 1_000;
-const FIRST_BACKOFF: Duration = Duration::from_millis(200);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
 struct Outgoing {
@@ -40,16 +34,21 @@ pub struct TelegramSender {
 }
 
 impl TelegramSender {
-    /// Starts the sending task on the current runtime. `delivered` hears about every message.
+    /// Starts the sending task on the current runtime. Calls go through `courier` (its breaker
+    /// and pacing) but never give up on a transient failure. `delivered` hears about every message.
     pub fn start(
-        bot: Bot,
-        breaker: Arc<CircuitBreaker>,
+        courier: Courier,
         delivered: Option<mpsc::UnboundedSender<Delivery>>,
     ) -> TelegramSender {
+        let courier = courier.with_policy(RetryPolicy {
+            attempts: usize::MAX,
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(30),
+        });
         let (queue, mut waiting) = mpsc::channel::<Outgoing>(QUEUE_CAPACITY);
         tokio::spawn(async move {
             while let Some(message) = waiting.recv().await {
-                let outcome = deliver(&bot, &breaker, &message).await;
+                let outcome = deliver(&courier, &message).await;
                 if let Some(delivered) = &delivered {
                     let _ = delivered.send(outcome);
                 }
@@ -69,64 +68,25 @@ impl TelegramSender {
     }
 }
 
-use super::courier::{classify, Failure};
-use Failure::FloodWait;
-
-async fn deliver(bot: &Bot, breaker: &CircuitBreaker, message: &Outgoing) -> Delivery {
-    let mut backoff = FIRST_BACKOFF;
+/// Sends one message until Telegram takes it or refuses it.
+async fn deliver(courier: &Courier, message: &Outgoing) -> Delivery {
     let mut attempts = 0;
     loop {
-        let permit = match breaker.try_acquire() {
-            Ok(permit) => permit,
-            Err(rejected) => {
-                tracing::debug!(
-                    retry_in_ms = rejected.retry_in.as_millis() as u64,
-                    "telegram breaker open; message waits"
-                );
-                // Look again at least every second: the wait may end early (a shared breaker's
-                // probe elsewhere succeeded).
-                let wait = rejected
-                    .retry_in
-                    .clamp(Duration::from_millis(10), Duration::from_secs(1));
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-        };
-        attempts += 1;
-        let started = Instant::now();
-        let sent = bot
-            .send_message(ChatId(message.chat_id), message.html.as_str())
-            .parse_mode(ParseMode::Html)
+        let (sent, requests) = courier
+            .send_html_counted(message.chat_id, &message.html, None, None)
             .await;
-        let error = match sent {
-            Ok(_) => {
-                permit.success(started.elapsed());
-                return Delivery::Sent { attempts };
-            }
-            Err(error) => error,
-        };
-        match classify(&error) {
-            FloodWait(wait) => {
-                permit.success(started.elapsed());
-                tracing::warn!(
-                    chat_id = message.chat_id,
-                    wait_s = wait.as_secs(),
-                    "telegram flood control; waiting"
-                );
-                tokio::time::sleep(wait).await;
-            }
-            Failure::Transient => {
-                permit.failure(started.elapsed());
-                tracing::warn!(chat_id = message.chat_id, attempts, error = %error, "telegram call failed; will retry");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
-            Failure::Final => {
-                permit.success(started.elapsed());
-                tracing::error!(chat_id = message.chat_id, error = %error, "telegram refused the message");
+        attempts += requests;
+        match sent {
+            Ok(_) => return Delivery::Sent { attempts },
+            Err(e) if is_refusal(&e) => {
                 return Delivery::Refused {
-                    reason: error.to_string(),
-                };
+                    reason: e.to_string(),
+                }
+            }
+            // Only flood control that never ends gets here; keep trying, slowly.
+            Err(e) => {
+                tracing::warn!(chat_id = message.chat_id, error = %e, "message not sent yet; will retry");
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
     }
@@ -135,9 +95,13 @@ async fn deliver(bot: &Bot, breaker: &CircuitBreaker, message: &Outgoing) -> Del
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::supervisors::breaker::CircuitBreaker;
     use crate::supervisors::breaker::{BreakerConfig, BreakerState};
     use crate::supervisors::clock::ManualClock;
+    use std::sync::Arc;
     use std::sync::Mutex;
+    use std::time::Duration;
+    use teloxide::Bot;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// What the fake Bot API does with one request.
@@ -232,8 +196,14 @@ mod tests {
         ))
     }
 
-    fn bot(api: &FakeBotApi) -> Bot {
-        Bot::new("123:test").set_api_url(api.url.clone())
+    fn courier(api: &FakeBotApi, breaker: Arc<CircuitBreaker>) -> Courier {
+        let bot = Bot::new("123:test").set_api_url(api.url.clone());
+        // The sender replaces the policy with its own, which never gives up.
+        Courier::new(
+            bot,
+            breaker,
+            RetryPolicy::from_settings(&Default::default()),
+        )
     }
 
     #[tokio::test]
@@ -248,7 +218,7 @@ mod tests {
         .await;
         let breaker = default_breaker();
         let (tx, mut delivered) = mpsc::unbounded_channel();
-        let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
+        let sender = TelegramSender::start(courier(&api, breaker.clone()), Some(tx));
 
         sender
             .send_html(42, "<b>alert</b> &lt;x&gt;".into())
@@ -279,7 +249,7 @@ mod tests {
             clock.shared(),
         ));
         let (tx, mut delivered) = mpsc::unbounded_channel();
-        let sender = TelegramSender::start(bot(&api), breaker.clone(), Some(tx));
+        let sender = TelegramSender::start(courier(&api, breaker.clone()), Some(tx));
 
         sender.send_html(42, "hello".into()).expect("queued");
         tokio::time::timeout(Duration::from_secs(10), async {
@@ -310,7 +280,7 @@ mod tests {
         .await;
         let breaker = default_breaker();
         let (tx, mut delivered) = mpsc::unbounded_channel();
-        let sender = TelegramSender::start(bot(&api), breaker, Some(tx));
+        let sender = TelegramSender::start(courier(&api, breaker), Some(tx));
 
         sender.send_html(42, "hello".into()).expect("queued");
 
