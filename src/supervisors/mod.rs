@@ -255,6 +255,23 @@ impl ServiceHandle {
         }
     }
 
+    /// Moves to Running after a restart backoff or a revival, unless shutdown stopped the service
+    /// meanwhile (a late timer must not undo it). True when it moved.
+    fn resume(&self) -> bool {
+        let (stopped, running) = (ServiceState::Stopped.as_u8(), ServiceState::Running.as_u8());
+        let moved = self
+            .counters
+            .state
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |s| {
+                (s != stopped).then_some(running)
+            })
+            .is_ok();
+        if let (true, Some(m)) = (moved, &self.metrics) {
+            m.actor_up.with_label_values(&[self.name()]).set(1);
+        }
+        moved
+    }
+
     pub fn state(&self) -> ServiceState {
         ServiceState::from_u8(self.counters.state.load(Ordering::SeqCst))
     }
@@ -388,12 +405,14 @@ impl ServiceHandle {
 
     /// The root revived the service after a cool-down: a fresh intensity window.
     fn revived(&self) {
+        if !self.resume() {
+            return;
+        }
         lock(&self.counters.tracker).reset();
         self.counters.restarts.fetch_add(1, Ordering::SeqCst);
         if let Some(m) = &self.metrics {
             m.actor_restarts.with_label_values(&[self.name()]).inc();
         }
-        self.set_state(ServiceState::Running);
         if let Some(tree) = self.tree.upgrade() {
             tree.alerts.raise(
                 AlertSeverity::Info,
@@ -736,7 +755,9 @@ pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
             ctx.wait(
                 tokio::time::sleep(delay)
                     .into_actor(actor)
-                    .map(move |_, _, _| service.set_state(ServiceState::Running)),
+                    .map(move |_, _, _| {
+                        service.resume();
+                    }),
             );
         }
         StartPlan::Failed {
