@@ -25,6 +25,54 @@ pub struct Settings {
     pub breakers: BreakerSettings,
     #[serde(default)]
     pub workflow: WorkflowSettings,
+    #[serde(default)]
+    pub delivery: DeliverySettings,
+}
+
+/// The durable outbox and the leases on owned work (`[delivery]` in the config).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DeliverySettings {
+    /// Messages per second to Telegram overall (`TELEGRAM_MAX_MESSAGES_PER_SECOND`): 30 by
+    /// Telegram's rules, up to 1000 for bots with paid broadcasts.
+    pub max_messages_per_second: u32,
+    /// Outbox rows one replica holds in memory at once (claimed and not yet written back).
+    pub window: usize,
+    /// Rows claimed per query.
+    pub claim_batch: usize,
+    /// Chats sent to at once.
+    pub concurrency: usize,
+    /// How often due rows are looked for when nothing wakes the dispatcher (other replicas'
+    /// rows, retries coming due), in ms.
+    pub poll_ms: u64,
+    /// Attempts at a row before it is failed (backoff doubles from 1 s to a minute).
+    pub max_attempts: i32,
+    /// How long a claim on an update, a workflow or an outbox row holds without renewal
+    /// (`LEASE_SECS`); an expired one is taken over by any replica.
+    pub lease_secs: u64,
+    /// How often each replica looks for unowned work (pending updates, expired leases), in ms.
+    pub sweep_ms: u64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            max_messages_per_second: 30,
+            window: 512,
+            claim_batch: 256,
+            concurrency: 64,
+            poll_ms: 250,
+            max_attempts: 50,
+            lease_secs: 30,
+            sweep_ms: 1_000,
+        }
+    }
+}
+
+impl DeliverySettings {
+    pub fn lease(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.lease_secs.max(1))
+    }
 }
 
 /// The carousel workflow (`[workflow]` in the config).
@@ -163,6 +211,11 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("WORKFLOW_TIMEOUT_SECS", "workflow.timeout_secs"),
     ("WORKFLOW_STEP_BACKOFF_MS", "workflow.step_backoff_ms"),
+    (
+        "TELEGRAM_MAX_MESSAGES_PER_SECOND",
+        "delivery.max_messages_per_second",
+    ),
+    ("LEASE_SECS", "delivery.lease_secs"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
@@ -253,6 +306,18 @@ impl Settings {
                     "must be 1-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram's rule)",
                 ));
             }
+        }
+        if !(1..=10_000).contains(&self.delivery.max_messages_per_second) {
+            return Err(AppError::config(
+                "TELEGRAM_MAX_MESSAGES_PER_SECOND",
+                "must be between 1 and 10000 (Telegram allows 30, or up to 1000 with paid broadcasts)",
+            ));
+        }
+        if self.delivery.lease_secs == 0 || self.delivery.window == 0 {
+            return Err(AppError::config(
+                "LEASE_SECS",
+                "leases and the delivery window must be at least 1",
+            ));
         }
         if !(1..=100).contains(&self.render.jpeg_quality) {
             return Err(AppError::config(

@@ -43,6 +43,15 @@ pub enum AppError {
         reason: String,
     },
 
+    /// Telegram could not be reached or asked us to slow down; the call may be made again later
+    /// (`retry_after` when Telegram or the breaker said when).
+    #[error("Telegram unavailable for {method}: {reason}")]
+    TelegramUnavailable {
+        method: &'static str,
+        reason: String,
+        retry_after: Option<std::time::Duration>,
+    },
+
     #[error("i/o error while {context}: {source}")]
     Io {
         context: String,

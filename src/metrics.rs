@@ -21,6 +21,7 @@ pub struct Metrics {
     pub breaker_calls: IntCounterVec,
     pub carousels: IntCounterVec,
     pub workflow_step_seconds: HistogramVec,
+    pub outbox: IntCounterVec,
     /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
     /// two scrapes never add the same difference twice.
     breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
@@ -138,8 +139,18 @@ impl Metrics {
             &["step"],
         )
         .expect("static metric definition");
+        let outbox = IntCounterVec::new(
+            Opts::new(
+                "bvc_outbox_rows_total",
+                "Outbox rows handled by this replica's dispatcher, by outcome (sent, refused, \
+                 retried, deferred by pacing, failed after its last attempt).",
+            ),
+            &["outcome"],
+        )
+        .expect("static metric definition");
         for collector in [
             Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(outbox.clone()),
             Box::new(carousels.clone()),
             Box::new(workflow_step_seconds.clone()),
             Box::new(breaker_failure_rate.clone()),
@@ -172,6 +183,7 @@ impl Metrics {
             breaker_calls,
             carousels,
             workflow_step_seconds,
+            outbox,
             breaker_catch_up: Default::default(),
         }
     }

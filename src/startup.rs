@@ -4,7 +4,7 @@ use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
 use crate::actors::gateway::Backlog;
-use crate::actors::orchestrator::Workflows;
+use crate::actors::orchestrator::{WorkflowMaterials, Workflows};
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
 };
@@ -19,11 +19,12 @@ use crate::messages::Event;
 use crate::messages::{correlation_for_update, Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState, UpdateCounters};
-use crate::store::{NewReceivedUpdate, ReceivedUpdate, Store, UpdateStatus};
+use crate::store::{now_utc, ClaimedUpdate, Lease, NewReceivedUpdate, Store, UpdateStatus};
 use crate::supervisors::breaker::CircuitBreaker;
 use crate::supervisors::clock::SystemClock;
 use crate::supervisors::{ServiceHandle, ServiceRegistry};
 use crate::telegram::courier::Courier;
+use crate::telegram::outbox::{AlbumFiles, Dispatcher, Postbox};
 use crate::telegram::sender::TelegramSender;
 use crate::workflow::RetryPolicy;
 use actix::{Actor, Addr, Supervised, Supervisor};
@@ -61,6 +62,14 @@ pub struct Services {
     pub breakers: Breakers,
     pub backlog: Backlog,
     pub event_log: EventLog,
+    /// This replica's claim on the work it owns (updates, workflows, outbox rows).
+    pub lease: Lease,
+    /// Records what the bot owes Telegram; none without a bot token.
+    pub postbox: Option<Postbox>,
+    /// Turned true at shutdown: the dispatcher and the sweepers claim nothing more.
+    pub stop: tokio::sync::watch::Sender<bool>,
+    /// The outbox dispatcher, which ends once it has drained after `stop`.
+    dispatcher: Option<tokio::task::JoinHandle<()>>,
     pub analytics: Addr<AnalyticsActor>,
     pub store: Addr<StoreActor>,
     pub ai: Addr<AiActor>,
@@ -112,6 +121,8 @@ impl Link<'_> {
 /// Starts every service actor under the supervision tree, dependencies first. `store` gets the
 /// store breaker here; other handles on the same database take `Services::breakers.store`.
 pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
+    let lease = Lease::new_replica(settings.delivery.lease());
+    tracing::info!(replica = %lease.owner, "this replica's id for leases");
     let registry = ServiceRegistry::with_spec(
         Some(metrics.clone()),
         settings.supervision.clone(),
@@ -147,12 +158,13 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             breakers.telegram.clone(),
             RetryPolicy::from_settings(&settings.workflow),
         )
+        .with_overall_rate(settings.delivery.max_messages_per_second)
     });
-    let sender = courier
+    // Everything the bot owes a user is recorded in the outbox before it is sent.
+    let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
+    let admin = postbox
         .clone()
-        .map(|courier| TelegramSender::start(courier, None));
-    let admin = sender
-        .clone()
+        .map(TelegramSender::new)
         .zip(settings.telegram.admin_chat_id)
         .map(|(sender, chat_id)| AdminChat { sender, chat_id });
     let analytics = supervise(&registry.register("analytics"), move |service| {
@@ -195,6 +207,26 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         completed: to("analytics").with(analytics.clone().recipient()),
         routed: to("analytics").with(analytics.clone().recipient()),
     };
+    let album_files = AlbumFiles::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let dispatcher = courier
+        .clone()
+        .zip(postbox.as_ref())
+        .map(|(courier, postbox)| {
+            let materials =
+                WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
+            let dispatcher = Dispatcher::new(
+                store.clone(),
+                courier,
+                Arc::new(materials),
+                settings.delivery.clone(),
+                lease.clone(),
+                postbox.wake(),
+            )
+            .with_album_files(album_files.clone())
+            .with_metrics(metrics.clone());
+            actix_rt::spawn(dispatcher.run(stopped.clone(), DISPATCHER_DRAIN))
+        });
     let workflows = Arc::new(
         Workflows::new(
             store.clone(),
@@ -202,6 +234,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             orchestrator_links.clone(),
             settings.workflow.clone(),
         )
+        .with_delivery(postbox.clone(), album_files, lease.clone())
         .with_metrics(metrics.clone()),
     );
     let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
@@ -217,15 +250,20 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
     };
     let (bot_username, gateway_backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
+    let replies = postbox.clone();
     let gateway = supervise(&registry.register("gateway"), move |service| {
         GatewayActor::new(service, gateway_links, bot_username, gateway_backlog)
-            .with_replies(sender)
+            .with_replies(replies.clone())
     });
     Services {
         registry,
         breakers,
         backlog,
         event_log: log,
+        lease,
+        postbox,
+        stop,
+        dispatcher,
         analytics,
         store: store_actor,
         ai,
@@ -291,14 +329,31 @@ pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<
     Ok(store)
 }
 
-/// Hands one stored update to the gateway (the caller has reserved its backlog place).
-/// A row that no longer parses is marked failed rather than retried forever.
-async fn dispatch_stored(
-    row: ReceivedUpdate,
+/// Claims beyond this many mean the update itself makes handling fail: it is marked failed.
+const MAX_UPDATE_ATTEMPTS: i32 = 5;
+
+/// Hands one claimed update to the gateway (the caller has reserved its backlog place).
+/// A row that no longer parses, or that failed too often, is marked failed rather than retried
+/// forever.
+async fn dispatch_claimed(
+    row: ClaimedUpdate,
     store: &Store,
     gateway: &Outbox<UserMessageReceived>,
     backlog: &Backlog,
 ) {
+    let failed = |reason: String| async move {
+        backlog.release();
+        tracing::error!(update_id = row.update_id, reason, "update marked failed");
+        if let Err(e) = store
+            .finish_update(row.update_id, UpdateStatus::FAILED)
+            .await
+        {
+            tracing::warn!(error = %e, "could not mark the update failed; it is claimed again");
+        }
+    };
+    if row.attempts > MAX_UPDATE_ATTEMPTS {
+        return failed(format!("not handled after {MAX_UPDATE_ATTEMPTS} claims")).await;
+    }
     match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
         Ok(update) => {
             let env = Envelope::correlated(
@@ -311,73 +366,95 @@ async fn dispatch_stored(
             );
             if let Err(e) = gateway.tell(env) {
                 backlog.release();
-                tracing::error!(update_id = row.update_id, error = %e, "gateway unavailable; update stays unfinished");
+                tracing::error!(update_id = row.update_id, error = %e, "gateway unavailable; the update is claimed again when its lease expires");
             }
         }
-        Err(e) => {
-            backlog.release();
-            tracing::error!(update_id = row.update_id, error = %e, "stored update no longer parses; marking failed");
-            let _ = store
-                .finish_update(row.update_id, UpdateStatus::FAILED)
-                .await;
-        }
+        Err(e) => failed(format!("stored update no longer parses: {e}")).await,
     }
 }
 
-/// Hands updates recorded before this start but never finished (a crash, a kill) back to the gateway.
-async fn replay_unfinished_updates(
+/// Claims updates nobody owns — recorded while the gateway's backlog was full, or claimed by a
+/// replica that died or stalled (lease expired) — as places in the backlog free up. Every replica
+/// runs one; the store makes sure no two take the same update.
+async fn sweep_updates(
     store: Store,
     gateway: Outbox<UserMessageReceived>,
     backlog: Backlog,
-    before: chrono::NaiveDateTime,
+    lease: Lease,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let mut after = i64::MIN;
-    loop {
-        let page = match store.unfinished_dispatched(after, before, 500).await {
-            Ok(page) => page,
-            Err(e) => {
-                tracing::error!(error = %e, "could not read unfinished updates; they stay recorded");
-                return;
-            }
-        };
-        let Some(last) = page.last() else { return };
-        after = last.update_id;
-        for row in page {
-            tracing::info!(update_id = row.update_id, "replaying unfinished update");
-            backlog.reserve_anyway();
-            dispatch_stored(row, &store, &gateway, &backlog).await;
-        }
-    }
-}
-
-/// Claims updates that were acknowledged while the gateway's backlog was full, as places free up.
-async fn sweep_pending_updates(
-    store: Store,
-    gateway: Outbox<UserMessageReceived>,
-    backlog: Backlog,
-) {
-    let mut tick = tokio::time::interval(Duration::from_millis(200));
-    loop {
-        tick.tick().await;
+    while !*stop.borrow() {
         loop {
             let room = backlog.free().min(500);
-            if room == 0 {
+            if room == 0 || *stop.borrow() {
                 break;
             }
-            let claimed = match store.claim_pending(room as i64).await {
+            let claimed = match store.claim_updates(&lease, now_utc(), room as i64).await {
                 Ok(claimed) => claimed,
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not claim pending updates; will retry");
+                    tracing::warn!(error = %e, "could not claim updates; will retry");
                     break;
                 }
             };
-            if claimed.is_empty() {
+            let full = claimed.len() == room;
+            for row in claimed {
+                tracing::debug!(
+                    update_id = row.update_id,
+                    attempts = row.attempts,
+                    "claimed update"
+                );
+                backlog.reserve_anyway();
+                dispatch_claimed(row, &store, &gateway, &backlog).await;
+            }
+            if !full {
                 break;
             }
-            for row in claimed {
-                backlog.reserve_anyway();
-                dispatch_stored(row, &store, &gateway, &backlog).await;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// Stops the HTTP server gracefully on SIGTERM (a deploy) or SIGINT (Ctrl-C); the rest of the
+/// shutdown follows in [`Application::run_until_stopped`].
+async fn stop_on_signal(server: ServerHandle) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
             }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = terminate => tracing::info!("SIGTERM received; shutting down"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received; shutting down"),
+    }
+    server.stop(true).await;
+}
+
+/// Resumes running workflows nobody holds (their replica died, or shut down and released them).
+async fn resume_workflows(
+    orchestrator: Addr<OrchestratorActor>,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    while !*stop.borrow() {
+        let resume = Envelope::new("startup", crate::messages::workflow::ResumeWorkflows);
+        match orchestrator.send(resume).await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not look for workflows to resume"),
+            Err(e) => tracing::warn!(error = %e, "orchestrator unavailable for resuming workflows"),
+            Ok(Ok(_)) => {}
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => {}
         }
     }
 }
@@ -389,17 +466,24 @@ const INGEST_WRITERS: usize = 3;
 /// Time for the services to stop and the event log to flush once the HTTP server has stopped.
 const SHUTDOWN_AFTER_HTTP: Duration = Duration::from_secs(4);
 
+/// Time the outbox dispatcher gets at shutdown to finish the sends it has started.
+const DISPATCHER_DRAIN: Duration = Duration::from_millis(1500);
+
 pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
     services: Services,
+    settings: Settings,
+    /// Held while serving a SQLite database: a second process on the same file refuses to start.
+    _single_process: Option<crate::store::SqliteLock>,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> AppResult<Application> {
         let started_at = Instant::now();
         let metrics = Metrics::new();
+        let single_process = crate::store::SqliteLock::take(&settings.database)?;
         let store = prepare_store(&settings, &metrics).await?;
         let services = start_services(&settings, store.clone(), metrics.clone());
         // The ack path gets connections of its own: background work never makes the webhook wait.
@@ -439,6 +523,7 @@ impl Application {
             ingest,
             gateway: services.gateway_outbox(),
             backlog: services.backlog.clone(),
+            lease: services.lease.clone(),
             analytics: services.analytics.clone().recipient(),
             counters: UpdateCounters::default(),
         });
@@ -458,27 +543,37 @@ impl Application {
         })
         .workers(settings.http.workers.max(1))
         .shutdown_timeout(settings.http.shutdown_timeout_secs)
+        // actix-server stops the whole actor system right after a signal; we stop the server
+        // ourselves so the shutdown can run in order (see `run_until_stopped`).
+        .disable_signals()
         .listen(listener)
         .map_err(|e| AppError::io("starting the HTTP server", e))?
         .run();
-        let before = crate::store::now_utc();
-        // Carousels a previous process accepted and did not finish carry on from their last step.
-        services.orchestrator.do_send(Envelope::new(
-            "startup",
-            crate::messages::workflow::ResumeWorkflows,
+        // Work nobody holds — left by a previous process or a dead replica, or deferred under
+        // load — is claimed now and then every sweep interval.
+        let every = Duration::from_millis(settings.delivery.sweep_ms.max(10));
+        actix_rt::spawn(resume_workflows(
+            services.orchestrator.clone(),
+            every,
+            services.stop.subscribe(),
         ));
-        let (gateway, backlog) = (services.gateway_outbox(), services.backlog.clone());
-        actix_rt::spawn(async move {
-            replay_unfinished_updates(store.clone(), gateway.clone(), backlog.clone(), before)
-                .await;
-            sweep_pending_updates(store, gateway, backlog).await;
-        });
+        actix_rt::spawn(sweep_updates(
+            store,
+            services.gateway_outbox(),
+            services.backlog.clone(),
+            services.lease.clone(),
+            every,
+            services.stop.subscribe(),
+        ));
+        actix_rt::spawn(stop_on_signal(server.handle()));
         tracing::info!(port, backend = state.store.backend().as_str(), "listening");
         Ok(Application {
             port,
             server,
             state,
             services,
+            settings,
+            _single_process: single_process,
         })
     }
 
@@ -498,28 +593,69 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM (or a stop through the handle), lets in-flight requests
-    /// finish, then flushes the event log.
-    pub async fn run_until_stopped(self) -> AppResult<()> {
-        let result = self
-            .server
+    /// Serves until SIGINT/SIGTERM (or a stop through the handle), then shuts down in order:
+    /// claim nothing more, let the outbox sends in flight finish, flush the event log while the
+    /// store is usable, stop the services, and give every lease this replica holds back to the
+    /// store so another replica (or the next start) takes the work over at once.
+    pub async fn run_until_stopped(mut self) -> AppResult<()> {
+        let result = (&mut self.server)
             .await
             .map_err(|e| AppError::io("running the HTTP server", e));
-        tracing::info!("HTTP server stopped; stopping services in reverse start order");
-        // The HTTP server had up to its own timeout; services and the event log get what is left
-        // of a 10 s whole, the grace Telegram hosts and orchestrators usually allow.
+        tracing::info!("HTTP server stopped; no more work is claimed");
+        // The HTTP server had up to its own timeout; the rest gets what is left of a 10 s whole,
+        // the grace Telegram hosts and orchestrators usually allow.
         let deadline = Instant::now() + SHUTDOWN_AFTER_HTTP;
+        let _ = self.services.stop.send(true);
+        if let Some(dispatcher) = self.services.dispatcher.take() {
+            let _ = tokio::time::timeout(DISPATCHER_DRAIN + Duration::from_millis(200), dispatcher)
+                .await;
+        }
+        self.flush_event_log(deadline).await;
+        tracing::info!("stopping services in reverse start order");
         self.services.registry.shutdown_by(Some(deadline)).await;
+        self.release_leases().await;
+        self.flush_event_log(deadline).await;
+        tracing::info!("shutdown complete");
+        result
+    }
+
+    async fn flush_event_log(&self, deadline: Instant) {
         let flush_time = deadline
             .saturating_duration_since(Instant::now())
-            .max(Duration::from_secs(1));
+            .max(Duration::from_millis(500));
         if tokio::time::timeout(flush_time, self.services.event_log.flush())
             .await
             .is_err()
         {
             tracing::error!("the event log could not be flushed in time (store down?)");
         }
-        tracing::info!("shutdown complete");
-        result
+    }
+
+    /// Gives back this replica's leases through a connection of its own: pooled PostgreSQL
+    /// connections are driven by the runtimes that opened them, and the services' runtimes have
+    /// just stopped.
+    async fn release_leases(&self) {
+        let owner = self.services.lease.owner.clone();
+        let released = async {
+            let settings = crate::config::DatabaseSettings {
+                max_connections: 1,
+                ..self.settings.database.clone()
+            };
+            Store::connect(&settings)?.release_leases(&owner).await
+        };
+        match tokio::time::timeout(Duration::from_secs(2), released).await {
+            Ok(Ok((updates, workflows, outbox))) => {
+                tracing::info!(
+                    updates,
+                    workflows,
+                    outbox,
+                    "leases released for other replicas"
+                )
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "leases not released; they expire by themselves")
+            }
+            Err(_) => tracing::warn!("leases not released in time; they expire by themselves"),
+        }
     }
 }

@@ -119,12 +119,13 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
     fn handle(&mut self, env: Envelope<AlertTriggered>, ctx: &mut Self::Context) -> Ack {
         supervised_sync(self, ctx, AlertTriggered::KIND, |this| {
             // Already logged where it was raised (`supervisors::Alerts::raise`).
+            let key = format!("alert:{}", env.id);
             let alert = env.payload;
             if let (Some(admin), AlertSeverity::Warning | AlertSeverity::Critical) =
                 (&this.admin, alert.severity)
             {
                 let html = admin_message(&alert);
-                if let Err(e) = admin.sender.send_html(admin.chat_id, html) {
+                if let Err(e) = admin.sender.send_html(key, admin.chat_id, html) {
                     tracing::warn!(error = %e, "alert not sent to the admin chat");
                 }
             }

@@ -7,8 +7,8 @@ use crate::messages::{Ack, Envelope, Event, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
+use crate::telegram::outbox::{Letter, Postbox};
 use crate::telegram::replies::immediate_reply;
-use crate::telegram::sender::TelegramSender;
 use crate::telegram::{classify, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
@@ -96,9 +96,9 @@ pub struct GatewayActor {
     /// Shared with in-flight work, which forgets a profile whose storing failed.
     known_users: KnownUsers,
     backlog: Backlog,
-    /// Sends the hint for plain text in a private chat (commands are answered by the
-    /// orchestrator, which knows the user's language setting); none without a bot token.
-    replies: Option<TelegramSender>,
+    /// Records the hint for plain text in a private chat in the outbox (commands are answered
+    /// by the orchestrator, which knows the user's language setting); none without a bot token.
+    replies: Option<Postbox>,
 }
 
 impl GatewayActor {
@@ -119,7 +119,7 @@ impl GatewayActor {
         }
     }
 
-    pub fn with_replies(mut self, replies: Option<TelegramSender>) -> Self {
+    pub fn with_replies(mut self, replies: Option<Postbox>) -> Self {
         self.replies = replies;
         self
     }
@@ -202,8 +202,9 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     },
                 );
                 warn_unless_sent(links.interactions.tell(tracked));
-                if let Some(((sender, chat_id), html)) = reply {
-                    warn_unless_sent(sender.send_html(chat_id, html));
+                if let Some(((postbox, chat_id), html)) = reply {
+                    let key = format!("{}:hint", env.correlation_id);
+                    postbox.post(Letter::html(key, chat_id, html)).await?;
                 }
                 match &inbound.route {
                     Route::Command { name, args } => {
@@ -223,7 +224,13 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                                     first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
                                 },
                             );
-                            links.commands.tell(command)?;
+                            // Done only once the answer is recorded (in the outbox, or as a
+                            // workflow): a failure leaves the update to be claimed again.
+                            links
+                                .commands
+                                .ask(command)
+                                .await?
+                                .map_err(neighbour_failed)?;
                         }
                     }
                     Route::Ignored(reason) => {
@@ -247,7 +254,11 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                                     message_id: *message_id,
                                 },
                             );
-                            links.callbacks.tell(pressed)?;
+                            links
+                                .callbacks
+                                .ask(pressed)
+                                .await?
+                                .map_err(neighbour_failed)?;
                         }
                     }
                     Route::PrivateText => {}
@@ -272,6 +283,18 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
             result
         })
         .boxed_local()
+    }
+}
+
+/// A neighbour's failure leaves this update unfinished; it is not the gateway's own fault, so it
+/// does not restart the gateway.
+fn neighbour_failed(error: AppError) -> AppError {
+    if error.is_store_outage() {
+        return error;
+    }
+    AppError::ActorUnavailable {
+        actor: "orchestrator",
+        reason: error.to_string(),
     }
 }
 

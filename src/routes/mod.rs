@@ -45,6 +45,8 @@ pub struct AppState {
     pub ingest: Batcher<NewReceivedUpdate, bool>,
     pub gateway: Outbox<UserMessageReceived>,
     pub backlog: crate::actors::gateway::Backlog,
+    /// This replica's lease, written on updates it dispatches straight from the webhook.
+    pub lease: crate::store::Lease,
     pub analytics: Recipient<ReportRequested>,
     pub counters: UpdateCounters,
 }

@@ -120,18 +120,30 @@ pub async fn telegram_webhook(
     // With the gateway's backlog full the update is still recorded and acknowledged, but waits
     // in the store (pending) until the sweeper claims it: memory stays bounded under any load.
     let dispatch_now = state.backlog.try_reserve();
+    let now = now_utc();
+    // Dispatched at once, it is recorded as claimed by this replica; if this replica dies before
+    // finishing it, the lease expires and another one claims it.
+    let (status, lease_owner, lease_until, attempts) = if dispatch_now {
+        let lease = &state.lease;
+        (
+            UpdateStatus::CLAIMED,
+            Some(lease.owner.to_string()),
+            Some(lease.until(now)),
+            1,
+        )
+    } else {
+        (UpdateStatus::PENDING, None, None, 0)
+    };
     let row = NewReceivedUpdate {
         update_id,
         kind: kind.to_string(),
         // serde_json accepted it, so it is UTF-8.
         payload: String::from_utf8_lossy(&body).into_owned(),
-        status: if dispatch_now {
-            UpdateStatus::DISPATCHED
-        } else {
-            UpdateStatus::PENDING
-        }
-        .to_string(),
-        received_at: now_utc(),
+        status: status.to_string(),
+        received_at: now,
+        lease_owner,
+        lease_until,
+        attempts,
     };
     let recorded = state.ingest.submit(row).await;
     if dispatch_now && !matches!(recorded, Ok(true)) {
@@ -162,7 +174,7 @@ pub async fn telegram_webhook(
                     update: Box::new(update),
                 },
             );
-            // Recorded as dispatched: if this hand-off fails, start-up replays it.
+            // Recorded as claimed: if this hand-off fails, the lease expires and a sweep claims it.
             if let Err(e) = state.gateway.tell(env) {
                 state.backlog.release();
                 tracing::error!(update_id, error = %e, "recorded update not dispatched; it will be replayed");

@@ -59,23 +59,27 @@ macro_rules! with_conn {
     ($store:expr, $op:expr, sqlite |$sconn:ident| $sbody:expr, postgres |$pconn:ident| $pbody:expr) => {{
         let permit = $store.admit($op)?;
         let started = Instant::now();
-        let result = match &*$store.pool {
+        // The breaker times the query from checkout: waiting for a pooled connection under load
+        // is not the database failing.
+        let (result, checked_out) = match &*$store.pool {
             DbPool::Sqlite(pool) => match pool.get().await {
                 Ok(mut pooled) => {
+                    let checked_out = Instant::now();
                     let $sconn: &mut SqliteConn = &mut pooled;
-                    $sbody.context($op)
+                    ($sbody.context($op), Checkout::At(checked_out))
                 }
-                Err(e) => Err(pool_error($op, e)),
+                Err(e) => pool_error($op, e),
             },
             DbPool::Postgres(pool) => match pool.get().await {
                 Ok(mut pooled) => {
+                    let checked_out = Instant::now();
                     let $pconn: &mut AsyncPgConnection = &mut pooled;
-                    $pbody.context($op)
+                    ($pbody.context($op), Checkout::At(checked_out))
                 }
-                Err(e) => Err(pool_error($op, e)),
+                Err(e) => pool_error($op, e),
             },
         };
-        $store.observe($op, started, permit, &result);
+        $store.observe($op, started, checked_out, permit, &result);
         result
     }};
     ($store:expr, $op:expr, |$conn:ident| $body:expr) => {{
@@ -88,13 +92,78 @@ macro_rules! with_conn {
     }};
 }
 
-mod workflow_rows;
-pub use workflow_rows::{SendStatus, Workflow, WorkflowSend, WorkflowState};
+/// Whether a call got a pooled connection, and when.
+enum Checkout {
+    At(Instant),
+    /// Every connection was busy for the whole wait: the pool is saturated, the database fine.
+    WaitedOut,
+    /// No connection could be made or kept: the database is unreachable.
+    Failed,
+}
 
-fn pool_error(op: &str, e: impl std::fmt::Display) -> AppError {
-    AppError::StoreUnavailable {
+mod leases;
+mod outbox_rows;
+mod workflow_rows;
+pub use leases::{ClaimedUpdate, Lease};
+pub use outbox_rows::{NewOutboxRow, OutboxRow, OutboxStatus, Reschedule, SentRow};
+pub use workflow_rows::{StyleClaim, Workflow, WorkflowState};
+
+fn pool_error<T, E: std::fmt::Display>(
+    op: &str,
+    e: deadpool::managed::PoolError<E>,
+) -> (AppResult<T>, Checkout) {
+    use deadpool::managed::{PoolError, TimeoutType};
+    let checkout = match e {
+        PoolError::Timeout(TimeoutType::Wait) => Checkout::WaitedOut,
+        _ => Checkout::Failed,
+    };
+    let error = AppError::StoreUnavailable {
         context: op.to_string(),
         reason: e.to_string(),
+    };
+    (Err(error), checkout)
+}
+
+/// Held by the one process that serves a SQLite database (an exclusive lock on `<file>.lock`,
+/// released by the kernel when the process ends, however it ends). SQLite is the one-process
+/// backend: leases keep replicas apart only on PostgreSQL.
+pub struct SqliteLock {
+    _file: std::fs::File,
+}
+
+impl SqliteLock {
+    /// Takes the lock for a SQLite `DATABASE_URL` (nothing to take for PostgreSQL); an error
+    /// naming the file when another process holds it.
+    pub fn take(settings: &DatabaseSettings) -> AppResult<Option<SqliteLock>> {
+        let url = settings.url.expose_secret();
+        if DatabaseBackend::from_url(url)? != DatabaseBackend::Sqlite {
+            return Ok(None);
+        }
+        let database = sqlite_path(url);
+        let path = format!("{database}.lock");
+        if let Some(parent) = std::path::Path::new(&path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| AppError::io(format!("creating {}", parent.display()), e))?;
+            }
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| AppError::io(format!("opening {path}"), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(SqliteLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Err(AppError::config(
+                "DATABASE_URL",
+                format!(
+                    "another process already serves the SQLite database {database}; SQLite is \
+                     the one-process backend: stop that process, or use PostgreSQL to run replicas"
+                ),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(AppError::io(format!("locking {path}"), e)),
+        }
     }
 }
 
@@ -215,19 +284,24 @@ impl Store {
         &self,
         op: &str,
         started: Instant,
+        checkout: Checkout,
         permit: Option<Permit<'_>>,
         result: &AppResult<T>,
     ) {
-        let elapsed = started.elapsed();
         if let Some(h) = &self.query_seconds {
-            h.with_label_values(&[op]).observe(elapsed.as_secs_f64());
+            h.with_label_values(&[op])
+                .observe(started.elapsed().as_secs_f64());
         }
-        if let Some(permit) = permit {
+        let Some(permit) = permit else { return };
+        match checkout {
             // A query the database rejected proves it reachable; only outages trip the breaker.
-            match result {
-                Err(e) if e.is_store_outage() => permit.failure(elapsed),
-                _ => permit.success(elapsed),
-            }
+            Checkout::At(checked_out) => match result {
+                Err(e) if e.is_store_outage() => permit.failure(checked_out.elapsed()),
+                _ => permit.success(checked_out.elapsed()),
+            },
+            // A saturated pool says nothing about the database.
+            Checkout::WaitedOut => permit.release(),
+            Checkout::Failed => permit.failure(started.elapsed()),
         }
     }
 
@@ -296,58 +370,6 @@ impl Store {
                     .map(|inserted| first_occurrences_inserted(&owned, &inserted))
             }
         )
-    }
-
-    /// Claims up to `limit` updates that were recorded but not handed to the gateway, oldest
-    /// first, marking them dispatched. Only the single sweeper calls this.
-    pub async fn claim_pending(&self, limit: i64) -> AppResult<Vec<ReceivedUpdate>> {
-        use schema::received_updates::dsl::*;
-        let claimed: Vec<ReceivedUpdate> = with_conn!(self, "claim_pending", |conn| {
-            received_updates
-                .filter(status.eq(UpdateStatus::PENDING))
-                .order(update_id.asc())
-                .limit(limit)
-                .select(ReceivedUpdate::as_select())
-                .load(conn)
-                .await
-        })?;
-        if claimed.is_empty() {
-            return Ok(claimed);
-        }
-        let ids: Vec<i64> = claimed.iter().map(|u| u.update_id).collect();
-        with_conn!(self, "claim_pending", |conn| {
-            diesel::update(
-                received_updates
-                    .filter(update_id.eq_any(&ids))
-                    .filter(status.eq(UpdateStatus::PENDING)),
-            )
-            .set(status.eq(UpdateStatus::DISPATCHED))
-            .execute(conn)
-            .await
-        })?;
-        Ok(claimed)
-    }
-
-    /// Updates handed to the gateway before `before` and never finished (the process died),
-    /// in id order after `after_id` (a cursor). Pending ones are the sweeper's, not these.
-    pub async fn unfinished_dispatched(
-        &self,
-        after_id: i64,
-        before: NaiveDateTime,
-        limit: i64,
-    ) -> AppResult<Vec<ReceivedUpdate>> {
-        use schema::received_updates::dsl::*;
-        with_conn!(self, "unfinished_dispatched", |conn| {
-            received_updates
-                .filter(status.eq(UpdateStatus::DISPATCHED))
-                .filter(update_id.gt(after_id))
-                .filter(received_at.lt(before))
-                .order(update_id.asc())
-                .limit(limit)
-                .select(ReceivedUpdate::as_select())
-                .load(conn)
-                .await
-        })
     }
 
     pub async fn count_pending(&self) -> AppResult<i64> {

@@ -27,13 +27,14 @@ pub struct UserSettings {
     pub updated_at: NaiveDateTime,
 }
 
-/// Lifecycle of a received update: recorded before the webhook answers 200 — `dispatched` when
-/// handed straight to the gateway, `pending` when the gateway's backlog was full (the sweeper
-/// claims it later) — then marked once the gateway has handled (or deliberately ignored) it.
+/// Lifecycle of a received update: recorded before the webhook answers 200 — `claimed` (with this
+/// replica's lease) when handed straight to the gateway, `pending` when the gateway's backlog was
+/// full — then marked once the gateway has handled (or deliberately ignored) it. A pending update,
+/// or a claimed one whose lease expired, is claimed by whichever replica sweeps first.
 pub struct UpdateStatus;
 impl UpdateStatus {
     pub const PENDING: &'static str = "pending";
-    pub const DISPATCHED: &'static str = "dispatched";
+    pub const CLAIMED: &'static str = "claimed";
     pub const DONE: &'static str = "done";
     pub const IGNORED: &'static str = "ignored";
     pub const FAILED: &'static str = "failed";
@@ -47,6 +48,9 @@ pub struct NewReceivedUpdate {
     pub payload: String,
     pub status: String,
     pub received_at: NaiveDateTime,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub attempts: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

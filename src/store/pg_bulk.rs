@@ -4,11 +4,11 @@
 //! and plans each batch anew; under webhook load that was most of the server's CPU. Binding one
 //! array per column and inserting `SELECT * FROM unnest(..)` keeps the text constant: the statement
 //! is prepared once per connection (the type is its cache key) and only the arrays travel.
-use super::{NewEvent, NewReceivedUpdate};
+use super::{NewEvent, NewOutboxRow, NewReceivedUpdate};
 use chrono::NaiveDateTime;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use diesel::QueryResult;
 
 /// `INSERT INTO received_updates .. ON CONFLICT DO NOTHING RETURNING update_id` for many rows.
@@ -19,6 +19,9 @@ pub struct InsertReceivedUpdates {
     payloads: Vec<String>,
     statuses: Vec<String>,
     received_at: Vec<NaiveDateTime>,
+    lease_owners: Vec<Option<String>>,
+    lease_until: Vec<Option<NaiveDateTime>>,
+    attempts: Vec<i32>,
 }
 
 impl InsertReceivedUpdates {
@@ -29,6 +32,9 @@ impl InsertReceivedUpdates {
             payloads: rows.iter().map(|r| r.payload.clone()).collect(),
             statuses: rows.iter().map(|r| r.status.clone()).collect(),
             received_at: rows.iter().map(|r| r.received_at).collect(),
+            lease_owners: rows.iter().map(|r| r.lease_owner.clone()).collect(),
+            lease_until: rows.iter().map(|r| r.lease_until).collect(),
+            attempts: rows.iter().map(|r| r.attempts).collect(),
         }
     }
 }
@@ -36,7 +42,8 @@ impl InsertReceivedUpdates {
 impl QueryFragment<Pg> for InsertReceivedUpdates {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
-            "INSERT INTO received_updates (update_id, kind, payload, status, received_at) \
+            "INSERT INTO received_updates \
+             (update_id, kind, payload, status, received_at, lease_owner, lease_until, attempts) \
              SELECT * FROM unnest(",
         );
         out.push_bind_param::<Array<BigInt>, _>(&self.update_ids)?;
@@ -48,6 +55,12 @@ impl QueryFragment<Pg> for InsertReceivedUpdates {
         out.push_bind_param::<Array<Text>, _>(&self.statuses)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Timestamp>, _>(&self.received_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.lease_owners)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.lease_until)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Integer>, _>(&self.attempts)?;
         out.push_sql(") ON CONFLICT DO NOTHING RETURNING update_id");
         Ok(())
     }
@@ -106,4 +119,63 @@ impl QueryFragment<Pg> for InsertEvents {
         out.push_sql(") ON CONFLICT DO NOTHING");
         Ok(())
     }
+}
+
+/// `INSERT INTO outbox .. ON CONFLICT DO NOTHING RETURNING id` for many rows.
+#[derive(Debug, Clone, QueryId)]
+pub struct InsertOutbox {
+    ids: Vec<String>,
+    chat_ids: Vec<i64>,
+    methods: Vec<String>,
+    payloads: Vec<String>,
+    workflow_ids: Vec<Option<String>>,
+    statuses: Vec<String>,
+    next_attempt_at: Vec<NaiveDateTime>,
+    created_at: Vec<NaiveDateTime>,
+}
+
+impl InsertOutbox {
+    pub fn new(rows: &[NewOutboxRow]) -> Self {
+        InsertOutbox {
+            ids: rows.iter().map(|r| r.id.clone()).collect(),
+            chat_ids: rows.iter().map(|r| r.chat_id).collect(),
+            methods: rows.iter().map(|r| r.method.clone()).collect(),
+            payloads: rows.iter().map(|r| r.payload.clone()).collect(),
+            workflow_ids: rows.iter().map(|r| r.workflow_id.clone()).collect(),
+            statuses: rows.iter().map(|r| r.status.clone()).collect(),
+            next_attempt_at: rows.iter().map(|r| r.next_attempt_at).collect(),
+            created_at: rows.iter().map(|r| r.created_at).collect(),
+        }
+    }
+}
+
+impl QueryFragment<Pg> for InsertOutbox {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO outbox \
+             (id, chat_id, method, payload, workflow_id, status, next_attempt_at, created_at) \
+             SELECT * FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.ids)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.chat_ids)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.methods)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.payloads)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.workflow_ids)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.statuses)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.next_attempt_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.created_at)?;
+        out.push_sql(") ON CONFLICT DO NOTHING RETURNING id");
+        Ok(())
+    }
+}
+
+impl Query for InsertOutbox {
+    type SqlType = Text;
 }

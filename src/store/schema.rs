@@ -31,6 +31,9 @@ diesel::table! {
         status -> Text,
         received_at -> Timestamp,
         processed_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        attempts -> Integer,
     }
 }
 
@@ -85,20 +88,26 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deadline_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 
 diesel::table! {
-    workflow_sends (workflow_id, part) {
-        workflow_id -> Text,
-        part -> Integer,
+    outbox (id) {
+        id -> Text,
+        chat_id -> BigInt,
         method -> Text,
+        payload -> Text,
+        workflow_id -> Nullable<Text>,
         status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
         message_ids -> Nullable<Text>,
-        attempted_at -> Timestamp,
+        created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
     }
 }
-
-diesel::joinable!(workflow_sends -> workflows (workflow_id));
-diesel::allow_tables_to_appear_in_same_query!(workflows, workflow_sends);

@@ -1,6 +1,8 @@
-//! The orchestrator's durable state: carousel workflows and their delivery outbox.
-use super::schema::{workflow_sends, workflows};
+//! The orchestrator's durable state: carousel workflows, owned through leases while they run.
+use super::leases::sqlite_dialect;
+use super::schema::workflows;
 use super::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 /// Where a workflow is. `awaiting_style` waits for the user's button; the four running states
 /// are resumed after a restart; the last three are final.
@@ -53,25 +55,47 @@ pub struct Workflow {
     pub deadline_at: Option<NaiveDateTime>,
 }
 
-/// One album part in the delivery outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = workflow_sends)]
-pub struct WorkflowSend {
-    pub workflow_id: String,
-    pub part: i32,
-    pub method: String,
-    pub status: String,
-    pub message_ids: Option<String>,
-    pub attempted_at: NaiveDateTime,
-    pub sent_at: Option<NaiveDateTime>,
+/// What became of a style press.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleClaim {
+    /// The workflow is started and leased to the claimer.
+    Claimed,
+    /// The user already runs as many carousels as allowed.
+    AtLimit,
+    /// The workflow no longer waits for a style (pressed twice, started, cancelled).
+    NotWaiting,
 }
 
-pub struct SendStatus;
-impl SendStatus {
-    /// Written before the Bot API call: if the process dies now, nobody knows whether Telegram
-    /// took the part (the one window in which a part can be sent twice).
-    pub const SENDING: &'static str = "sending";
-    pub const SENT: &'static str = "sent";
+/// Starts a waiting workflow unless its user is at the limit: the count and the move happen in one
+/// statement, which PostgreSQL runs under a per-user transaction lock so two presses on two
+/// replicas cannot both pass.
+const CLAIM_STYLE: &str = "UPDATE workflows \
+     SET style = $2, state = 'requested', deadline_at = $3, updated_at = $4, \
+         lease_owner = $5, lease_until = $6 \
+     WHERE id = $1 AND state = 'awaiting_style' AND cancel_requested = FALSE \
+       AND (SELECT COUNT(*) FROM workflows w WHERE w.user_id = workflows.user_id \
+            AND w.state IN ('requested', 'writing', 'rendering', 'sending')) < $7";
+
+const USER_LIMIT_LOCK: &str = "SELECT pg_advisory_xact_lock(1651925761, hashint8($1))";
+
+/// Takes a running workflow for `$2` when nobody holds it (or `$2` already does).
+const ACQUIRE_WORKFLOW: &str = "UPDATE workflows SET lease_owner = $2, lease_until = $3 \
+     WHERE id = $1 AND state IN ('requested', 'writing', 'rendering', 'sending') \
+       AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < $4 OR lease_owner = $2)";
+
+const RENEW_WORKFLOW: &str = "UPDATE workflows SET lease_until = $3 \
+     WHERE id = $1 AND lease_owner = $2 AND $3 > $4 \
+       AND state IN ('requested', 'writing', 'rendering', 'sending')";
+
+const CLAIMABLE_WORKFLOWS: &str = "SELECT id FROM workflows \
+     WHERE state IN ('requested', 'writing', 'rendering', 'sending') \
+       AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < $1) \
+     ORDER BY created_at LIMIT $2";
+
+#[derive(QueryableByName)]
+#[diesel(table_name = workflows)]
+struct WorkflowId {
+    id: String,
 }
 
 impl Store {
@@ -112,31 +136,149 @@ impl Store {
         .map(|_| ())
     }
 
-    /// Starts a workflow waiting for its style: true only for the one caller that moved it.
+    /// Starts a workflow waiting for its style, leased to `lease.owner`, unless its user already
+    /// runs `max_running` carousels.
     pub async fn claim_style(
         &self,
         workflow: &str,
+        user: i64,
         chosen: &str,
         deadline: NaiveDateTime,
-    ) -> AppResult<bool> {
-        use crate::store::schema::workflows::dsl::*;
+        lease: &Lease,
+        max_running: i64,
+    ) -> AppResult<StyleClaim> {
         let now = now_utc();
-        with_conn!(self, "claim_style", |conn| {
-            diesel::update(
-                workflows
-                    .find(workflow)
-                    .filter(state.eq(WorkflowState::AWAITING_STYLE)),
-            )
-            .set((
-                style.eq(Some(chosen)),
-                state.eq(WorkflowState::REQUESTED),
-                deadline_at.eq(Some(deadline)),
-                updated_at.eq(now),
-            ))
-            .execute(conn)
-            .await
+        let (owner, until) = (lease.owner.to_string(), lease.until(now));
+        let moved = with_conn!(
+            self,
+            "claim_style",
+            sqlite | conn | {
+                diesel::sql_query(sqlite_dialect(CLAIM_STYLE))
+                    .bind::<Text, _>(workflow)
+                    .bind::<Text, _>(chosen)
+                    .bind::<Timestamp, _>(deadline)
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Text, _>(&owner)
+                    .bind::<Timestamp, _>(until)
+                    .bind::<BigInt, _>(max_running)
+                    .execute(conn)
+                    .await
+            },
+            postgres | conn | {
+                use diesel_async::AsyncConnection;
+                let (owner, workflow, chosen) = (&owner, workflow, chosen);
+                conn.transaction::<usize, diesel::result::Error, _>(async |tx| {
+                    diesel::sql_query(USER_LIMIT_LOCK)
+                        .bind::<BigInt, _>(user)
+                        .execute(tx)
+                        .await?;
+                    diesel::sql_query(CLAIM_STYLE)
+                        .bind::<Text, _>(workflow)
+                        .bind::<Text, _>(chosen)
+                        .bind::<Timestamp, _>(deadline)
+                        .bind::<Timestamp, _>(now)
+                        .bind::<Text, _>(owner)
+                        .bind::<Timestamp, _>(until)
+                        .bind::<BigInt, _>(max_running)
+                        .execute(tx)
+                        .await
+                })
+                .await
+            }
+        )?;
+        if moved == 1 {
+            return Ok(StyleClaim::Claimed);
+        }
+        Ok(match self.workflow(workflow).await? {
+            Some(wf) if wf.state == WorkflowState::AWAITING_STYLE && !wf.cancel_requested => {
+                StyleClaim::AtLimit
+            }
+            _ => StyleClaim::NotWaiting,
         })
+    }
+
+    /// Takes the lease of a running workflow when nobody holds it; true when `lease.owner` now does.
+    pub async fn acquire_workflow(
+        &self,
+        workflow: &str,
+        lease: &Lease,
+        now: NaiveDateTime,
+    ) -> AppResult<bool> {
+        self.lease_workflow("acquire_workflow", ACQUIRE_WORKFLOW, workflow, lease, now)
+            .await
+    }
+
+    /// Extends the lease `lease.owner` holds; false when it lost it (expired and taken over) or
+    /// the workflow has ended.
+    pub async fn renew_workflow(
+        &self,
+        workflow: &str,
+        lease: &Lease,
+        now: NaiveDateTime,
+    ) -> AppResult<bool> {
+        self.lease_workflow("renew_workflow", RENEW_WORKFLOW, workflow, lease, now)
+            .await
+    }
+
+    async fn lease_workflow(
+        &self,
+        op: &'static str,
+        sql: &'static str,
+        workflow: &str,
+        lease: &Lease,
+        now: NaiveDateTime,
+    ) -> AppResult<bool> {
+        let (owner, until) = (lease.owner.to_string(), lease.until(now));
+        with_conn!(
+            self,
+            op,
+            sqlite | conn | {
+                diesel::sql_query(sqlite_dialect(sql))
+                    .bind::<Text, _>(workflow)
+                    .bind::<Text, _>(&owner)
+                    .bind::<Timestamp, _>(until)
+                    .bind::<Timestamp, _>(now)
+                    .execute(conn)
+                    .await
+            },
+            postgres | conn | {
+                diesel::sql_query(sql)
+                    .bind::<Text, _>(workflow)
+                    .bind::<Text, _>(&owner)
+                    .bind::<Timestamp, _>(until)
+                    .bind::<Timestamp, _>(now)
+                    .execute(conn)
+                    .await
+            }
+        )
         .map(|n| n == 1)
+    }
+
+    /// Running workflows nobody holds (never leased, released, or their lease expired).
+    pub async fn claimable_workflows(
+        &self,
+        now: NaiveDateTime,
+        limit: i64,
+    ) -> AppResult<Vec<String>> {
+        let rows: Vec<WorkflowId> = with_conn!(
+            self,
+            "claimable_workflows",
+            sqlite | conn | {
+                diesel::sql_query(sqlite_dialect(CLAIMABLE_WORKFLOWS))
+                    .bind::<Timestamp, _>(now)
+                    .bind::<BigInt, _>(limit)
+                    .load(conn)
+                    .await
+            },
+            postgres | conn | {
+                diesel::sql_query(CLAIMABLE_WORKFLOWS)
+                    .bind::<Timestamp, _>(now)
+                    .bind::<BigInt, _>(limit)
+                    .load(conn)
+                    .await
+            }
+        )?;
+        Ok(rows.into_iter().map(|row| row.id).collect())
     }
 
     /// Moves a workflow from one state to the next; false when it was no longer in `from`.
@@ -253,61 +395,6 @@ impl Store {
                 .load(conn)
                 .await
         })
-    }
-
-    /// The delivery outbox of one workflow, by part.
-    pub async fn sends_of(&self, workflow: &str) -> AppResult<Vec<WorkflowSend>> {
-        use crate::store::schema::workflow_sends::dsl::*;
-        with_conn!(self, "sends_of", |conn| {
-            workflow_sends
-                .filter(workflow_id.eq(workflow))
-                .order(part.asc())
-                .select(WorkflowSend::as_select())
-                .load(conn)
-                .await
-        })
-    }
-
-    /// Records that a part is about to be sent (before the Bot API call).
-    pub async fn mark_sending(&self, workflow: &str, number: i32, via: &str) -> AppResult<()> {
-        use crate::store::schema::workflow_sends::dsl::*;
-        let row = WorkflowSend {
-            workflow_id: workflow.to_string(),
-            part: number,
-            method: via.to_string(),
-            status: SendStatus::SENDING.to_string(),
-            message_ids: None,
-            attempted_at: now_utc(),
-            sent_at: None,
-        };
-        with_conn!(self, "mark_sending", |conn| {
-            diesel::insert_into(workflow_sends)
-                .values(&row)
-                .on_conflict((workflow_id, part))
-                .do_update()
-                .set((attempted_at.eq(row.attempted_at), method.eq(&row.method)))
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
-    }
-
-    /// Records that Telegram took a part, with the message ids it answered.
-    pub async fn mark_sent(&self, workflow: &str, number: i32, ids: &[i32]) -> AppResult<()> {
-        use crate::store::schema::workflow_sends::dsl::*;
-        let now = now_utc();
-        let ids = ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
-        with_conn!(self, "mark_sent", |conn| {
-            diesel::update(workflow_sends.find((workflow, number)))
-                .set((
-                    status.eq(SendStatus::SENT),
-                    message_ids.eq(Some(&ids)),
-                    sent_at.eq(Some(now)),
-                ))
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
     }
 
     /// One carousel of the history (its id is the workflow's).

@@ -576,6 +576,15 @@ impl CircuitBreaker {
             .push(Arc::new(f));
     }
 
+    /// Gives a permit back without a verdict (the call never reached the dependency): nothing is
+    /// counted, and a half-open probe slot is freed for another call.
+    fn release(&self, generation: u64) {
+        let mut inner = self.lock();
+        if generation == inner.generation && inner.state == BreakerState::HalfOpen {
+            inner.half_open_in_flight = inner.half_open_in_flight.saturating_sub(1);
+        }
+    }
+
     fn record(&self, generation: u64, outcome: Outcome, elapsed: Duration) {
         let now = self.clock.now();
         let slow = elapsed >= self.config.slow_call_threshold;
@@ -729,6 +738,13 @@ impl fmt::Debug for Permit<'_> {
 }
 
 impl Permit<'_> {
+    /// Gives the permit back without a verdict: the call never reached the dependency (e.g. it
+    /// waited out a saturated connection pool). Neither a success nor a failure.
+    pub fn release(mut self) {
+        self.recorded = true;
+        self.breaker.release(self.generation);
+    }
+
     /// Records a success that took `elapsed` (slow if ≥ `slow_call_threshold`).
     pub fn success(mut self, elapsed: Duration) {
         self.recorded = true;
@@ -812,6 +828,17 @@ mod tests {
 
     fn retry_in(b: &CircuitBreaker) -> Duration {
         b.try_acquire().unwrap_err().retry_in
+    }
+
+    #[test]
+    fn calls_released_without_a_verdict_never_open_the_breaker() {
+        let (b, _clock) = breaker_with(config());
+        for _ in 0..20 {
+            b.try_acquire().unwrap().release();
+        }
+        assert_eq!(b.state(), BreakerState::Closed);
+        let calls = b.snapshot().calls;
+        assert_eq!((calls.success, calls.failure), (0, 0));
     }
 
     fn record_transitions(b: &CircuitBreaker) -> Arc<Mutex<Vec<Transition>>> {

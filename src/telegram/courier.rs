@@ -1,6 +1,11 @@
-//! Outbound Bot API calls for the carousel workflow, with Telegram's rules applied to each:
-//! paced within its rate limits, 429 answers waited out (`retry_after`), 5xx answers and network
-//! errors retried with backoff through the Telegram circuit breaker, 400-class refusals final.
+//! Outbound Bot API calls, with Telegram's rules applied to each: paced within its rate limits,
+//! through the Telegram circuit breaker, 400-class refusals final.
+//!
+//! Two ways to call. The outbox dispatcher makes each call **once** (it paces chats itself, and a
+//! 429, a 5xx, a network error or an open breaker come back as [`AppError::TelegramUnavailable`]
+//! for it to reschedule the row in the store). Direct calls (button answers, progress edits) are
+//! **patient**: 429 answers waited out, 5xx and network errors retried with backoff, an open
+//! breaker waited for — each bounded by a deadline.
 use crate::error::{AppError, AppResult};
 use crate::supervisors::breaker::CircuitBreaker;
 use crate::workflow::RetryPolicy;
@@ -27,6 +32,11 @@ pub fn is_refusal(error: &AppError) -> bool {
 
 /// More flood-control waits than this for one call means something is wrong on our side.
 const MAX_FLOOD_WAITS: u32 = 10;
+
+/// A button press must be answered within seconds or Telegram shows an error to the user anyway.
+const ANSWER_DEADLINE: Duration = Duration::from_secs(10);
+/// A progress edit later than this shows stale progress; better none.
+const EDIT_DEADLINE: Duration = Duration::from_secs(30);
 
 /// How one failed call should be handled.
 #[derive(Debug, PartialEq, Eq)]
@@ -74,13 +84,43 @@ fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
 
+/// Telegram's default overall limit for bots without paid broadcasts.
+pub const DEFAULT_MESSAGES_PER_SECOND: u32 = 30;
+
 impl Pace {
     pub fn telegram() -> Pace {
+        Pace::with_overall(DEFAULT_MESSAGES_PER_SECOND)
+    }
+
+    /// Telegram's per-chat and per-group limits with `per_second` messages overall (bots with
+    /// paid broadcasts may send up to 1000).
+    pub fn with_overall(per_second: u32) -> Pace {
         Pace {
-            overall: RateLimiter::direct(Quota::per_second(nonzero(30))),
+            overall: RateLimiter::direct(Quota::per_second(nonzero(per_second))),
             per_chat: RateLimiter::keyed(Quota::per_second(nonzero(1)).allow_burst(nonzero(3))),
             per_group: RateLimiter::keyed(Quota::per_minute(nonzero(20))),
         }
+    }
+
+    /// Takes a message's place in `chat`'s limits now, or answers how long until one is free
+    /// (nothing is taken then). Never waits.
+    pub fn try_chat(&self, chat: i64) -> Result<(), Duration> {
+        use governor::clock::{Clock, DefaultClock};
+        let wait = |not_until: governor::NotUntil<_>| {
+            not_until.wait_time_from(DefaultClock::default().now())
+        };
+        if chat < 0 {
+            // A group's place is checked first and only taken when the chat's is free too.
+            if let Err(not_until) = self.per_group.check_key(&chat) {
+                return Err(wait(not_until));
+            }
+        }
+        let taken = self.per_chat.check_key(&chat).map_err(wait);
+        if self.per_chat.len() > 10_000 {
+            self.per_chat.retain_recent();
+            self.per_group.retain_recent();
+        }
+        taken
     }
 
     /// Waits until `messages` more may go to `chat` (an album counts once per chat, and each
@@ -108,6 +148,18 @@ impl Pace {
     async fn other(&self) {
         self.overall.until_ready().await;
     }
+
+    /// `messages` against the overall limit only (their chat was paced by the caller).
+    async fn overall(&self, messages: u32) {
+        if self
+            .overall
+            .until_n_ready(nonzero(messages.min(30)))
+            .await
+            .is_err()
+        {
+            self.overall.until_ready().await;
+        }
+    }
 }
 
 /// One slide (or any file) to send.
@@ -123,6 +175,8 @@ pub struct Courier {
     breaker: Arc<CircuitBreaker>,
     pace: Arc<Pace>,
     policy: RetryPolicy,
+    /// Patient (direct calls) or once (the outbox dispatcher); see the module docs.
+    patient: bool,
 }
 
 enum Paced {
@@ -141,7 +195,34 @@ impl Courier {
             breaker,
             pace: Arc::new(Pace::telegram()),
             policy,
+            patient: true,
         }
+    }
+
+    /// The same courier with `per_second` messages overall.
+    pub fn with_overall_rate(mut self, per_second: u32) -> Courier {
+        self.pace = Arc::new(Pace::with_overall(per_second));
+        self
+    }
+
+    /// The same bot, breaker and pacing, making each call once: the outbox dispatcher paces
+    /// each call itself ([`Courier::try_chat`], [`Courier::wait_overall`]) and reschedules what
+    /// fails.
+    pub fn once(&self) -> Courier {
+        Courier {
+            patient: false,
+            ..self.clone()
+        }
+    }
+
+    /// See [`Pace::try_chat`].
+    pub fn try_chat(&self, chat: i64) -> Result<(), Duration> {
+        self.pace.try_chat(chat)
+    }
+
+    /// Waits until `messages` more may go out under the overall limit.
+    pub async fn wait_overall(&self, messages: u32) {
+        self.pace.overall(messages).await
     }
 
     /// The same bot, breaker and pacing, retrying transient failures as `policy` says.
@@ -175,17 +256,25 @@ impl Courier {
         let mut requests = 0;
         let mut delays = self.policy.delays();
         let mut flood_waits = 0;
-        let unavailable = |reason: String| AppError::ActorUnavailable {
-            actor: "telegram",
-            reason: format!("{method}: {reason}"),
-        };
+        let unavailable =
+            |reason: String, retry_after: Option<Duration>| AppError::TelegramUnavailable {
+                method,
+                reason,
+                retry_after,
+            };
         loop {
             match paced {
+                // Calls made once were paced by their caller (the outbox dispatcher).
+                _ if !self.patient => {}
                 Paced::Message { chat, count } => self.pace.message(chat, count).await,
                 Paced::Other => self.pace.other().await,
             }
             let permit = match self.breaker.try_acquire() {
                 Ok(permit) => permit,
+                Err(rejected) if !self.patient => {
+                    let reason = "circuit breaker open".to_string();
+                    return (Err(unavailable(reason, Some(rejected.retry_in))), requests);
+                }
                 Err(rejected) => {
                     // The call waits while the breaker is open (a workflow's own timeout bounds
                     // that), looking again at least every second: a probe elsewhere may close it.
@@ -209,9 +298,12 @@ impl Courier {
                 Failure::FloodWait(wait) => {
                     permit.success(started.elapsed());
                     flood_waits += 1;
+                    if !self.patient {
+                        return (Err(unavailable(error.to_string(), Some(wait))), requests);
+                    }
                     if flood_waits > MAX_FLOOD_WAITS {
                         let reason = format!("still flood-limited after {MAX_FLOOD_WAITS} waits");
-                        return (Err(unavailable(reason)), requests);
+                        return (Err(unavailable(reason, Some(wait))), requests);
                     }
                     tracing::warn!(
                         method,
@@ -222,6 +314,9 @@ impl Courier {
                 }
                 Failure::Transient => {
                     permit.failure(started.elapsed());
+                    if !self.patient {
+                        return (Err(unavailable(error.to_string(), None)), requests);
+                    }
                     match delays.next() {
                         Some(delay) => {
                             tracing::warn!(
@@ -232,7 +327,7 @@ impl Courier {
                             );
                             tokio::time::sleep(delay).await;
                         }
-                        None => return (Err(unavailable(error.to_string())), requests),
+                        None => return (Err(unavailable(error.to_string(), None)), requests),
                     }
                 }
                 Failure::Final => {
@@ -293,7 +388,7 @@ impl Courier {
         html: &str,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> AppResult<()> {
-        self.call("editMessageText", Paced::Other, || {
+        let edit = self.call("editMessageText", Paced::Other, || {
             let request = self
                 .bot
                 .edit_message_text(ChatId(chat), MessageId(message), html)
@@ -307,13 +402,13 @@ impl Courier {
                     other => other.map(|_| ()),
                 }
             }
-        })
-        .await
+        });
+        within("editMessageText", EDIT_DEADLINE, edit).await
     }
 
     /// Answers a button press (the small notice over the chat); `text` may be empty.
     pub async fn answer_callback(&self, query: &str, text: &str) -> AppResult<()> {
-        self.call("answerCallbackQuery", Paced::Other, || {
+        let answer = self.call("answerCallbackQuery", Paced::Other, || {
             let mut request = self
                 .bot
                 .answer_callback_query(CallbackQueryId(query.to_string()));
@@ -321,9 +416,10 @@ impl Courier {
                 request = request.text(text);
             }
             request.into_future()
-        })
-        .await
-        .map(|_| ())
+        });
+        within("answerCallbackQuery", ANSWER_DEADLINE, answer)
+            .await
+            .map(|_| ())
     }
 
     /// Sends slides as one album (2–10 files) or, for one file, a single photo or document.
@@ -397,6 +493,23 @@ impl Courier {
             .await?;
         Ok(sent.iter().map(|m| m.id.0).collect())
     }
+}
+
+/// A direct call that has not finished by `deadline` is given up (it would be stale by then).
+async fn within<T>(
+    method: &'static str,
+    deadline: Duration,
+    call: impl Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    tokio::time::timeout(deadline, call)
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::TelegramUnavailable {
+                method,
+                reason: format!("no answer within {} s", deadline.as_secs()),
+                retry_after: None,
+            })
+        })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Pure functions over Telegram updates: what kind it is, who sent it, where it should go.
 pub mod courier;
+pub mod outbox;
 pub mod poll;
 pub mod replies;
 pub mod sender;

@@ -1,57 +1,14 @@
 //! The real binary killed (SIGKILL) in the middle of a carousel, then started again over the
 //! same database: the carousel resumes from its last completed step and is delivered once.
 use crate::helpers::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 const ADA: i64 = 424242;
 
-/// `serve` over `database_url`, talking to the fakes; answers the child and its port.
 fn serve(database_url: &str, telegram: &FakeBotApi, model: &FakeOpenAi) -> (Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bible-vibecoder"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "info")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("HTTP_ADDR", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("TELEGRAM_BOT_TOKEN", "123:secret")
-        .env("TELEGRAM_API_URL", &telegram.url)
-        .env("TELEGRAM_BOT_USERNAME", "vibe_test_bot")
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("OPENAI_BASE_URL", &model.base_url)
-        .env("WORKFLOW_STEP_BACKOFF_MS", "20")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Keep draining the log so the child never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if sent {
-                continue;
-            }
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if v["message"] == "listening" {
-                if let Some(port) = v["port"].as_u64() {
-                    let _ = tx.send(port as u16);
-                    sent = true;
-                }
-            }
-        }
-    });
-    let port = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("serve logs the port it listens on");
-    (child, port)
+    serve_binary(database_url, telegram, Some(model), &[])
 }
 
 async fn post(port: u16, body: String) {
@@ -148,11 +105,15 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     assert!(
         albums[0]["media"][0]["caption"].is_string() && albums[1]["media"][0]["caption"].is_null()
     );
-    let sends = store.sends_of(&workflow).await.expect("outbox");
-    assert_eq!(
-        sends.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(),
-        ["sent", "sent"]
-    );
+    for part in 0..2 {
+        let row = store
+            .outbox_row(&format!("album:{workflow}:{part}"))
+            .await
+            .expect("outbox")
+            .expect("the part is in the outbox");
+        assert_eq!(row.status, "sent", "part {part}");
+        assert!(row.message_ids.is_some_and(|ids| !ids.is_empty()));
+    }
     assert_eq!(telegram.uploads_to("sendMediaGroup").len(), 12);
 }
 

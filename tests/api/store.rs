@@ -16,6 +16,9 @@ fn update(update_id: i64) -> NewReceivedUpdate {
         payload: "{}".into(),
         status: "pending".into(),
         received_at: now_utc(),
+        lease_owner: None,
+        lease_until: None,
+        attempts: 0,
     }
 }
 

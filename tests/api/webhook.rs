@@ -120,8 +120,11 @@ on_both_backends! {
                 payload: body.to_string(),
                 status: status.into(),
                 received_at: bible_vibecoder::store::now_utc() - chrono::Duration::seconds(5),
+                lease_owner: (status == "claimed").then(|| "replica-that-died".to_string()),
+                lease_until: (status == "claimed").then(|| bible_vibecoder::store::now_utc() - chrono::Duration::seconds(1)),
+                attempts: 1,
             };
-            let rows = [row(&dispatched, "dispatched"), row(&deferred, "pending")];
+            let rows = [row(&dispatched, "claimed"), row(&deferred, "pending")];
             assert_eq!(store.record_updates(&rows).await.expect("recorded"), vec![true, true]);
         }
 

@@ -1,7 +1,7 @@
 //! `orchestrator`: routes commands and runs the carousel workflows: the durable one behind
 //! `/carousel` ([`Workflows`]) and the in-memory one behind the `carousel` CLI command.
 mod workflows;
-pub use workflows::Workflows;
+pub use workflows::{WorkflowMaterials, Workflows};
 
 use crate::error::AppError;
 use crate::messages::ai::{ContentKind, ContentRequested, WrittenBody};

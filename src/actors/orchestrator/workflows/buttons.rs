@@ -12,14 +12,14 @@ impl Workflows {
         let lang = prefs.lang;
         let Some(callback) = Callback::parse(&q.data) else {
             tracing::info!(data = %q.data, "unknown button data");
-            return self.stale(q, lang).await;
+            return self.stale(&env, lang).await;
         };
         match callback {
             Callback::Style { style, workflow } => {
-                self.choose_style(q, lang, style, workflow).await
+                self.choose_style(&env, lang, style, workflow).await
             }
             Callback::Cancel { workflow } => {
-                let Some(wf) = self.own_workflow(q, lang, workflow).await? else {
+                let Some(wf) = self.own_workflow(&env, lang, workflow).await? else {
                     return Ok(());
                 };
                 self.cancel_one(&wf, lang).await?;
@@ -34,24 +34,26 @@ impl Workflows {
     }
 
     /// Stale, unknown or tampered buttons: an answer to the press and a message, never silence.
-    pub(super) async fn stale(&self, q: &CallbackPressed, lang: Lang) -> AppResult<()> {
+    pub(super) async fn stale(&self, env: &Envelope<CallbackPressed>, lang: Lang) -> AppResult<()> {
+        let q = &env.payload;
         let text = texts::stale_button(lang);
         self.answer(&q.query_id, &text).await;
-        self.say(q.chat_id.unwrap_or(q.user_id), None, &text, None)
-            .await;
-        Ok(())
+        let chat = q.chat_id.unwrap_or(q.user_id);
+        self.say(reply_key(env, "stale"), chat, None, &text, None)
+            .await
     }
 
     /// The workflow a button names, when it exists, is this user's and is not finished;
     /// otherwise the press is answered here and `None` returned.
     pub(super) async fn own_workflow(
         &self,
-        q: &CallbackPressed,
+        env: &Envelope<CallbackPressed>,
         lang: Lang,
         workflow: Uuid,
     ) -> AppResult<Option<Workflow>> {
+        let q = &env.payload;
         let Some(wf) = self.store.workflow(&workflow.to_string()).await? else {
-            self.stale(q, lang).await?;
+            self.stale(env, lang).await?;
             return Ok(None);
         };
         if wf.user_id != q.user_id {
@@ -60,7 +62,7 @@ impl Workflows {
             return Ok(None);
         }
         if WorkflowState::is_final(&wf.state) {
-            self.stale(q, lang).await?;
+            self.stale(env, lang).await?;
             return Ok(None);
         }
         Ok(Some(wf))
@@ -68,12 +70,13 @@ impl Workflows {
 
     pub(super) async fn choose_style(
         self: Arc<Self>,
-        q: &CallbackPressed,
+        env: &Envelope<CallbackPressed>,
         lang: Lang,
         style: Style,
         workflow: Uuid,
     ) -> AppResult<()> {
-        let Some(wf) = self.own_workflow(q, lang, workflow).await? else {
+        let q = &env.payload;
+        let Some(wf) = self.own_workflow(env, lang, workflow).await? else {
             return Ok(());
         };
         if wf.state != WorkflowState::AWAITING_STYLE || wf.cancel_requested {
@@ -81,29 +84,40 @@ impl Workflows {
                 .await;
             return Ok(());
         }
-        {
-            let _claim = self.claims.lock().await;
-            if self.at_limit(wf.user_id).await? {
+        if let (None, Some(message)) = (wf.status_message_id, q.message_id) {
+            // The press came from the offer's message: progress is shown there even if the
+            // dispatcher has not recorded the offer's id yet.
+            self.store.set_status_message_once(&wf.id, message).await?;
+        }
+        match self.claim(&wf, style.as_str()).await? {
+            StyleClaim::Claimed => {
+                self.clone().spawn(wf.id);
+                self.answer(&q.query_id, &texts::starting(lang)).await;
+                Ok(())
+            }
+            StyleClaim::AtLimit => {
                 let text = texts::one_at_a_time(lang);
                 self.answer(&q.query_id, &text).await;
-                self.say(wf.chat_id, wf.request_message_id, &text, None)
-                    .await;
-                return Ok(());
+                let key = reply_key(env, "limit");
+                self.say(key, wf.chat_id, wf.request_message_id, &text, None)
+                    .await
             }
-            let deadline = deadline_after(now_utc(), self.timeout());
-            if !self
-                .store
-                .claim_style(&wf.id, style.as_str(), deadline)
-                .await?
-            {
+            StyleClaim::NotWaiting => {
                 self.answer(&q.query_id, &texts::already_started(lang))
                     .await;
-                return Ok(());
+                Ok(())
             }
         }
-        self.clone().spawn(wf.id);
-        self.answer(&q.query_id, &texts::starting(lang)).await;
-        Ok(())
+    }
+
+    /// Starts a workflow waiting for its style, leased to this replica, if its user is under
+    /// the running limit (checked and applied in one statement in the store).
+    async fn claim(&self, wf: &Workflow, style: &str) -> AppResult<StyleClaim> {
+        let deadline = deadline_after(now_utc(), self.timeout());
+        let limit = i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1);
+        self.store
+            .claim_style(&wf.id, wf.user_id, style, deadline, &self.lease, limit)
+            .await
     }
 
     /// `again:<id>` from /history: the same topic and style as a new workflow.
@@ -116,7 +130,7 @@ impl Workflows {
         let q = &env.payload;
         let lang = prefs.lang;
         let Some(row) = self.store.carousel(&workflow.to_string()).await? else {
-            return self.stale(q, lang).await;
+            return self.stale(env, lang).await;
         };
         if row.user_id != Some(q.user_id) {
             self.answer(&q.query_id, &texts::not_your_request(lang))
@@ -132,36 +146,47 @@ impl Workflows {
         let chat = q.chat_id.unwrap_or(q.user_id);
         let mut prefs = prefs.clone();
         prefs.slides = usize::try_from(row.slides).unwrap_or(DEFAULT_SLIDES);
-        let wf = {
-            let _claim = self.claims.lock().await;
-            if self.at_limit(q.user_id).await? {
+        // Made as a request waiting for its style, then claimed with the chosen one: the same
+        // per-user limit as a style press, enforced in the store.
+        let wf = new_workflow(
+            id,
+            q.user_id,
+            chat,
+            None,
+            row.topic.clone(),
+            &prefs,
+            None,
+            self.timeout(),
+        );
+        if !self.store.create_workflow(&wf).await? {
+            return Ok(());
+        }
+        match self.claim(&wf, &row.style).await? {
+            StyleClaim::Claimed => {}
+            StyleClaim::AtLimit => {
+                self.store
+                    .finish_workflow(
+                        &wf.id,
+                        WorkflowState::CANCELLED,
+                        Some("at the running limit"),
+                    )
+                    .await?;
                 let text = texts::one_at_a_time(lang);
                 self.answer(&q.query_id, &text).await;
-                self.say(chat, None, &text, None).await;
-                return Ok(());
+                return self
+                    .say(reply_key(env, "limit"), chat, None, &text, None)
+                    .await;
             }
-            let wf = new_workflow(
-                id,
-                q.user_id,
-                chat,
-                None,
-                row.topic.clone(),
-                &prefs,
-                Some(&row.style),
-                self.timeout(),
-            );
-            if !self.store.create_workflow(&wf).await? {
-                return Ok(());
-            }
-            wf
-        };
-        let status = texts::writing(lang, &wf.topic);
-        if let Some(message) = self
-            .say(chat, None, &status, cancel_keyboard(lang, id))
-            .await
-        {
-            self.store.set_status_message(&wf.id, message).await?;
+            StyleClaim::NotWaiting => return Ok(()),
         }
+        let status = texts::writing(lang, &wf.topic);
+        self.offer(
+            reply_key(env, "status"),
+            &wf,
+            &status,
+            cancel_keyboard(lang, id),
+        )
+        .await?;
         self.clone().spawn(wf.id);
         self.answer(&q.query_id, &texts::starting(lang)).await;
         Ok(())
@@ -181,36 +206,22 @@ impl Workflows {
                     .await;
                 return Ok(());
             }
-            _ => return self.stale(q, lang).await,
+            _ => return self.stale(env, lang).await,
         };
         self.answer(&q.query_id, "PDF…").await;
-        let slides = slides_of(&wf)?;
-        let request = render_request(&wf, slides, true, None);
-        let rendered = retry_step("rendering", &self.policy, || {
-            self.render_call(env, request.clone())
-        })
-        .await?;
-        let pdf = rendered
-            .pdf
-            .ok_or_else(|| AppError::internal("making the PDF", "the renderer made none"))?;
-        let Some(courier) = &self.courier else {
+        let Some(postbox) = &self.postbox else {
             return Ok(());
         };
-        let file = OutgoingFile {
-            name: "carousel.pdf".into(),
-            bytes: pdf.into(),
+        // The dispatcher draws the PDF from the stored slides when it sends it.
+        let pdf = Outgoing::Pdf {
+            workflow_id: wf.id.clone(),
+            caption: texts::caption(&wf.topic),
+            reply_to: wf.status_message_id,
         };
-        let caption = texts::caption(&wf.topic);
-        courier
-            .send_album(
-                wf.chat_id,
-                wf.status_message_id,
-                &[file],
-                Some(&caption),
-                true,
-            )
-            .await?;
-        Ok(())
+        postbox
+            .post(Letter::new(reply_key(env, "pdf"), wf.chat_id, pdf))
+            .await
+            .map(|_| ())
     }
 
     pub(super) async fn change_setting(

@@ -14,15 +14,15 @@ impl Workflows {
         let prefs = self.prefs(user, c.language_code.as_deref()).await?;
         let lang = prefs.lang;
         let first_name = c.first_name.as_deref().unwrap_or_default();
+        let key = |which: &str| reply_key(&env, which);
         if let Some(html) =
             replies::command_reply(&c.command, lang, first_name, Some(user), Some(chat))
         {
-            self.say(chat, None, &html, None).await;
-            return Ok(());
+            return self.say(key("reply"), chat, None, &html, None).await;
         }
         match c.command.as_str() {
             "carousel" => self.request_carousel(&env, user, &prefs).await,
-            "cancel" => self.cancel_all(user, chat, reply, lang).await,
+            "cancel" => self.cancel_all(&env, user, lang).await,
             "wisdom" => {
                 let today = chrono::Utc::now().date_naive();
                 self.write_text(&env, ContentKind::Wisdom { date: today }, lang)
@@ -34,20 +34,19 @@ impl Workflows {
                         .await
                 }
                 Err(TopicProblem::Empty) => {
-                    self.say(chat, reply, &texts::ask_usage(lang), None).await;
-                    Ok(())
+                    let text = texts::ask_usage(lang);
+                    self.say(key("reply"), chat, reply, &text, None).await
                 }
                 Err(TopicProblem::TooLong { chars }) => {
                     let text = texts::question_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
-                    self.say(chat, reply, &text, None).await;
-                    Ok(())
+                    self.say(key("reply"), chat, reply, &text, None).await
                 }
             },
-            "history" => self.history(chat, reply, user, lang).await,
+            "history" => self.history(&env, user, lang).await,
             "settings" => {
                 let (text, keyboard) = settings_view(&prefs);
-                self.say(chat, reply, &text, Some(keyboard)).await;
-                Ok(())
+                self.say(key("reply"), chat, reply, &text, Some(keyboard))
+                    .await
             }
             // Every other command got its reply above.
             _ => Ok(()),
@@ -63,17 +62,20 @@ impl Workflows {
     ) -> AppResult<()> {
         let c = &env.payload;
         let lang = prefs.lang;
+        let key = |which: &str| reply_key(env, which);
         let topic = match workflow::clean_topic(&c.args) {
             Ok(topic) => topic,
             Err(TopicProblem::Empty) => {
-                self.say(c.chat_id, c.message_id, &texts::carousel_usage(lang), None)
+                let text = texts::carousel_usage(lang);
+                return self
+                    .say(key("reply"), c.chat_id, c.message_id, &text, None)
                     .await;
-                return Ok(());
             }
             Err(TopicProblem::TooLong { chars }) => {
                 let text = texts::topic_too_long(lang, chars, workflow::MAX_TOPIC_CHARS);
-                self.say(c.chat_id, c.message_id, &text, None).await;
-                return Ok(());
+                return self
+                    .say(key("reply"), c.chat_id, c.message_id, &text, None)
+                    .await;
             }
         };
         // The update's correlation id is stable across redeliveries: one request, one row.
@@ -82,9 +84,10 @@ impl Workflows {
             Some(existing) => existing,
             None => {
                 if self.at_limit(user).await? {
-                    self.say(c.chat_id, c.message_id, &texts::one_at_a_time(lang), None)
+                    let text = texts::one_at_a_time(lang);
+                    return self
+                        .say(key("reply"), c.chat_id, c.message_id, &text, None)
                         .await;
-                    return Ok(());
                 }
                 let wf = new_workflow(
                     id,
@@ -104,22 +107,9 @@ impl Workflows {
             return Ok(());
         }
         let offer = texts::pick_style(lang, &wf.topic);
-        if let Some(message) = self
-            .say(
-                c.chat_id,
-                c.message_id,
-                &offer,
-                Some(style_keyboard(
-                    lang,
-                    id,
-                    prefs.row.style.parse().unwrap_or_default(),
-                )),
-            )
-            .await
-        {
-            self.store.set_status_message(&wf.id, message).await?;
-        }
-        Ok(())
+        let keyboard = style_keyboard(lang, id, prefs.row.style.parse().unwrap_or_default());
+        // Recorded under the same key on a redelivery: one keyboard per request.
+        self.offer(key("offer"), &wf, &offer, Some(keyboard)).await
     }
 
     pub(super) async fn write_text(
@@ -146,17 +136,24 @@ impl Workflows {
             ));
         };
         let html = workflow::fit_html(&escape_html(&text), MAX_MESSAGE_CHARS);
-        self.say(c.chat_id, c.message_id, &html, None).await;
-        Ok(())
+        self.say(
+            reply_key(env, "reply"),
+            c.chat_id,
+            c.message_id,
+            &html,
+            None,
+        )
+        .await
     }
 
     pub(super) async fn history(
         &self,
-        chat: i64,
-        reply: Option<i32>,
+        env: &Envelope<CommandExecuted>,
         user: i64,
         lang: Lang,
     ) -> AppResult<()> {
+        let (chat, reply) = (env.payload.chat_id, env.payload.message_id);
+        let key = reply_key(env, "reply");
         let rows = self.store.carousels_of(user, HISTORY_LENGTH).await?;
         let buttons: Vec<Vec<InlineKeyboardButton>> = rows
             .iter()
@@ -171,35 +168,39 @@ impl Workflows {
             })
             .collect();
         if buttons.is_empty() {
-            self.say(chat, reply, &texts::history_empty(lang), None)
-                .await;
+            self.say(key, chat, reply, &texts::history_empty(lang), None)
+                .await
         } else {
             let keyboard = InlineKeyboardMarkup::new(buttons);
-            self.say(chat, reply, &texts::history_header(lang), Some(keyboard))
-                .await;
+            self.say(
+                key,
+                chat,
+                reply,
+                &texts::history_header(lang),
+                Some(keyboard),
+            )
+            .await
         }
-        Ok(())
     }
 
     pub(super) async fn cancel_all(
         &self,
+        env: &Envelope<CommandExecuted>,
         user: i64,
-        chat: i64,
-        reply: Option<i32>,
         lang: Lang,
     ) -> AppResult<()> {
+        let (chat, reply) = (env.payload.chat_id, env.payload.message_id);
+        let key = reply_key(env, "reply");
         let mine = self.store.cancellable_workflows_of(user).await?;
         if mine.is_empty() {
-            self.say(chat, reply, &texts::nothing_to_cancel(lang), None)
-                .await;
-            return Ok(());
+            let text = texts::nothing_to_cancel(lang);
+            return self.say(key, chat, reply, &text, None).await;
         }
         for wf in &mine {
             self.cancel_one(wf, lang).await?;
         }
-        self.say(chat, reply, &texts::cancel_accepted(lang), None)
-            .await;
-        Ok(())
+        self.say(key, chat, reply, &texts::cancel_accepted(lang), None)
+            .await
     }
 
     /// A workflow still waiting for its style ends at once; a running one stops at its next step.

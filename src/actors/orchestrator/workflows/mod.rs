@@ -3,13 +3,16 @@
 //!
 //! Every request is a row in `workflows` before anything else happens; each step's output is
 //! written there before the next step starts (the slides after writing; the images are re-rendered
-//! identically from them), and each album part goes through the `workflow_sends` outbox. A
-//! restarted process resumes every running workflow from its last completed step without asking
-//! the model again. Button data names the persisted workflow, never process memory.
+//! identically from them), and every message, album part and PDF goes through the durable outbox
+//! (`telegram::outbox`). A running workflow is leased to the replica that runs it, which renews
+//! the lease; when it expires (the replica died) any replica resumes the workflow from its last
+//! completed step without asking the model again. Button data names the persisted workflow, never
+//! process memory.
 //!
 //! `commands.rs` answers the commands, `buttons.rs` the presses, `runner.rs` runs the steps.
 mod buttons;
 mod commands;
+mod materials;
 mod runner;
 use super::OrchestratorLinks;
 use crate::config::WorkflowSettings;
@@ -23,12 +26,16 @@ use crate::messages::data::CarouselSaved;
 use crate::messages::telegram::{CallbackPressed, CommandExecuted};
 use crate::messages::workflow::{Completed, Started, StepCompleted};
 use crate::messages::Envelope;
-use crate::store::{now_utc, SendStatus, Store, UserSettings, Workflow, WorkflowState};
+use crate::store::{
+    now_utc, Lease, OutboxStatus, Store, StyleClaim, UserSettings, Workflow, WorkflowState,
+};
 use crate::telegram::courier::{is_refusal, Courier, OutgoingFile};
+use crate::telegram::outbox::{AlbumFiles, Letter, Materials, Outgoing, Postbox};
 use crate::telegram::{escape_html, replies};
 use crate::workflow::{self, retry_step, texts, Callback, RetryPolicy, SettingField, TopicProblem};
 use futures::FutureExt;
-use std::collections::{HashMap, HashSet};
+pub use materials::WorkflowMaterials;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -43,14 +50,19 @@ const HISTORY_LENGTH: i64 = 5;
 
 pub struct Workflows {
     store: Store,
+    /// Direct calls only: button answers and progress edits.
     courier: Option<Courier>,
+    /// Everything else the user is owed goes through the outbox; none without a bot token.
+    postbox: Option<Postbox>,
+    album_files: AlbumFiles,
+    /// This replica's claim on the workflows it runs.
+    lease: Lease,
     links: OrchestratorLinks,
     settings: WorkflowSettings,
     policy: RetryPolicy,
-    /// Workflows with a runner in this process: a resume never starts a second one.
+    /// Workflows with a runner in this process: a resume never starts a second one here (other
+    /// replicas are kept out by the lease).
     running: Mutex<HashSet<String>>,
-    /// Serialises "is this user under the limit? then start" so two presses cannot both pass.
-    claims: tokio::sync::Mutex<()>,
     metrics: Option<crate::metrics::Metrics>,
 }
 
@@ -270,6 +282,16 @@ fn render_request(
     }
 }
 
+/// The outbox id of one part of a workflow's album.
+fn album_part_key(workflow: &str, part: usize) -> String {
+    format!("album:{workflow}:{part}")
+}
+
+/// The outbox id of a reply: what caused it (stable across redeliveries) and which reply it is.
+fn reply_key<T>(cause: &Envelope<T>, which: &str) -> String {
+    format!("{}:{which}", cause.correlation_id)
+}
+
 fn uuid_of(id: &str) -> Uuid {
     Uuid::parse_str(id).unwrap_or_default()
 }
@@ -289,12 +311,27 @@ impl Workflows {
             policy: RetryPolicy::from_settings(&settings),
             store,
             courier,
+            postbox: None,
+            album_files: AlbumFiles::default(),
+            lease: Lease::new_replica(Duration::from_secs(30)),
             links,
             settings,
             running: Mutex::default(),
-            claims: tokio::sync::Mutex::default(),
             metrics: None,
         }
+    }
+
+    /// Where replies go (the outbox), the files handed to its dispatcher, and this replica's lease.
+    pub fn with_delivery(
+        mut self,
+        postbox: Option<Postbox>,
+        album_files: AlbumFiles,
+        lease: Lease,
+    ) -> Workflows {
+        self.postbox = postbox;
+        self.album_files = album_files;
+        self.lease = lease;
+        self
     }
 
     /// Counts carousels by outcome and times their steps in `/metrics`.
@@ -309,9 +346,11 @@ impl Workflows {
         let c = &env.payload;
         let (chat, reply) = (c.chat_id, c.message_id);
         let lang = Lang::from_language_code(c.language_code.as_deref());
+        let key = reply_key(&env, "unavailable");
         let result = self.clone().answer_command(env).await;
         if result.is_err() {
-            self.say(chat, reply, &texts::unavailable(lang), None).await;
+            let text = texts::unavailable(lang);
+            self.say_or_log(key, chat, reply, &text).await;
         }
         result
     }
@@ -320,11 +359,12 @@ impl Workflows {
     pub async fn callback(self: Arc<Self>, env: Envelope<CallbackPressed>) -> AppResult<()> {
         let q = env.payload.clone();
         let lang = Lang::from_language_code(q.language_code.as_deref());
+        let key = reply_key(&env, "unavailable");
         let result = self.clone().answer_press(env).await;
         if result.is_err() {
             let text = texts::unavailable(lang);
             self.answer(&q.query_id, &text).await;
-            self.say(q.chat_id.unwrap_or(q.user_id), None, &text, None)
+            self.say_or_log(key, q.chat_id.unwrap_or(q.user_id), None, &text)
                 .await;
         }
         result
@@ -354,24 +394,63 @@ impl Workflows {
         Ok(running >= i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1))
     }
 
-    /// Sends a message; failures are logged (the courier has already retried).
+    /// Records a message in the outbox (sent by the dispatcher). `key` names it, so a
+    /// redelivered update or a resumed workflow records it once. An error means the store could
+    /// not record it: the caller's work is then unfinished and is done again.
     async fn say(
         &self,
+        key: String,
         chat: i64,
         reply: Option<i32>,
         html: &str,
         keyboard: Option<InlineKeyboardMarkup>,
-    ) -> Option<i32> {
-        let Some(courier) = &self.courier else {
+    ) -> AppResult<()> {
+        self.post(key, chat, reply, html, keyboard, None).await
+    }
+
+    /// [`Workflows::say`] for a workflow's status message: its id is recorded on the workflow
+    /// once Telegram answers, for the progress edits.
+    async fn offer(
+        &self,
+        key: String,
+        wf: &Workflow,
+        html: &str,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> AppResult<()> {
+        let reply = wf.request_message_id;
+        self.post(key, wf.chat_id, reply, html, keyboard, Some(wf.id.clone()))
+            .await
+    }
+
+    async fn post(
+        &self,
+        key: String,
+        chat: i64,
+        reply: Option<i32>,
+        html: &str,
+        keyboard: Option<InlineKeyboardMarkup>,
+        status_of: Option<String>,
+    ) -> AppResult<()> {
+        let Some(postbox) = &self.postbox else {
             tracing::warn!(chat, "no TELEGRAM_BOT_TOKEN: a reply was not sent");
-            return None;
+            return Ok(());
         };
-        match courier.send_html(chat, html, reply, keyboard).await {
-            Ok(id) => Some(id),
-            Err(e) => {
-                tracing::warn!(chat, error = %e, "reply not sent");
-                None
-            }
+        let outgoing = Outgoing::Message {
+            html: html.to_string(),
+            reply_to: reply,
+            keyboard,
+            status_of,
+        };
+        postbox
+            .post(Letter::new(key, chat, outgoing))
+            .await
+            .map(|_| ())
+    }
+
+    /// A last word when the work itself failed: if even that cannot be recorded, it is logged.
+    async fn say_or_log(&self, key: String, chat: i64, reply: Option<i32>, html: &str) {
+        if let Err(e) = self.say(key, chat, reply, html, None).await {
+            tracing::warn!(chat, error = %e, "reply not recorded");
         }
     }
 

@@ -2,26 +2,80 @@
 use super::*;
 
 impl Workflows {
-    /// Picks up every workflow a previous process left running.
+    /// Picks up running workflows nobody holds: never leased, released by a replica that shut
+    /// down, or whose replica died (its lease expired). Called at start-up and then periodically.
     pub async fn resume(self: Arc<Self>) -> AppResult<usize> {
-        let unfinished = self.store.unfinished_workflows().await?;
-        for wf in &unfinished {
-            tracing::info!(workflow_id = %wf.id, state = %wf.state, "resuming workflow");
-            self.clone().spawn(wf.id.clone());
+        let orphans = self.store.claimable_workflows(now_utc(), 100).await?;
+        let mut resumed = 0;
+        for id in orphans {
+            if lock(&self.running).contains(&id) {
+                continue;
+            }
+            tracing::info!(workflow_id = %id, "resuming workflow");
+            self.clone().spawn(id);
+            resumed += 1;
         }
-        Ok(unfinished.len())
+        Ok(resumed)
     }
 
     pub(super) fn spawn(self: Arc<Self>, id: String) {
         actix_rt::spawn(self.run(id));
     }
 
-    /// Runs one workflow to its end. A store outage pauses it (it resumes when the store
-    /// answers, or at the next start); a panic ends it as failed, so the user is not left waiting.
+    /// Runs one workflow to its end while this replica holds its lease (renewed in the
+    /// background; if it is lost, this runner stops and the new holder carries on). A store
+    /// outage pauses it; a panic ends it as failed, so the user is not left waiting.
     pub(super) async fn run(self: Arc<Self>, id: String) {
         if !lock(&self.running).insert(id.clone()) {
             return;
         }
+        match self
+            .store
+            .acquire_workflow(&id, &self.lease, now_utc())
+            .await
+        {
+            Ok(true) => {
+                let lost = self.keep_lease(&id);
+                tokio::select! {
+                    _ = self.clone().run_leased(&id) => {}
+                    _ = lost => {
+                        tracing::warn!(workflow_id = %id, "workflow lease lost; another replica carries on");
+                    }
+                }
+            }
+            Ok(false) => tracing::debug!(workflow_id = %id, "workflow held by another replica"),
+            Err(e) => {
+                tracing::warn!(workflow_id = %id, error = %e, "workflow not claimed; it is resumed later")
+            }
+        }
+        lock(&self.running).remove(&id);
+    }
+
+    /// Renews the workflow's lease every third of its duration; resolves when it was lost. A
+    /// renewal the store cannot answer is tried again until the lease has run out.
+    fn keep_lease(&self, id: &str) -> impl std::future::Future<Output = ()> + 'static {
+        let (store, lease, id) = (self.store.clone(), self.lease.clone(), id.to_string());
+        async move {
+            let every = lease.duration / 3;
+            let mut held_until = std::time::Instant::now() + lease.duration;
+            loop {
+                tokio::time::sleep(every).await;
+                match store.renew_workflow(&id, &lease, now_utc()).await {
+                    Ok(true) => held_until = std::time::Instant::now() + lease.duration,
+                    Ok(false) => return,
+                    Err(e) => {
+                        tracing::warn!(workflow_id = %id, error = %e, "workflow lease not renewed");
+                        if std::time::Instant::now() >= held_until {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn run_leased(self: Arc<Self>, id: &str) {
+        let id = id.to_string();
         loop {
             let outcome = std::panic::AssertUnwindSafe(self.drive(&id))
                 .catch_unwind()
@@ -53,7 +107,6 @@ impl Workflows {
             }
             break;
         }
-        lock(&self.running).remove(&id);
     }
 
     pub(super) async fn drive(&self, id: &str) -> AppResult<()> {
@@ -278,8 +331,9 @@ impl Workflows {
         self.count_outcome(WorkflowState::FAILED);
         let text = texts::failed(lang, &wf.topic, shown);
         status.show(text.clone(), None);
-        self.say(wf.chat_id, wf.request_message_id, &text, None)
-            .await;
+        let key = format!("{}:failed", wf.id);
+        self.say(key, wf.chat_id, wf.request_message_id, &text, None)
+            .await?;
         let _ = self.links.completed.tell(Envelope::correlated(
             "orchestrator",
             uuid_of(&wf.correlation_id),
@@ -334,19 +388,14 @@ impl Workflows {
         Ok(images)
     }
 
-    /// Sends the album part by part through the outbox: a part marked sent is never sent again.
+    /// Sends the album part by part through the outbox, each part once its predecessor is sent
+    /// (so they arrive in order). A part's row id is fixed by the workflow and the part, so a
+    /// resumed workflow finds the parts already sent and records nothing twice.
     pub(super) async fn deliver(&self, wf: &Workflow, images: Vec<RenderedImage>) -> AppResult<()> {
-        let courier = self.courier.as_ref().ok_or_else(|| {
+        let postbox = self.postbox.as_ref().ok_or_else(|| {
             AppError::config("TELEGRAM_BOT_TOKEN", "is needed to deliver carousels")
         })?;
-        let outbox: HashMap<i32, String> = self
-            .store
-            .sends_of(&wf.id)
-            .await?
-            .into_iter()
-            .map(|send| (send.part, send.status))
-            .collect();
-        let files: Vec<OutgoingFile> = images
+        let mut files: Vec<OutgoingFile> = images
             .into_iter()
             .map(|image| OutgoingFile {
                 name: image.file_name,
@@ -355,36 +404,62 @@ impl Workflows {
             .collect();
         let as_documents = wf.delivery == "files";
         let caption = texts::caption(&wf.topic);
-        for (part, range) in workflow::album_parts(files.len()).into_iter().enumerate() {
-            let part = i32::try_from(part).unwrap_or(i32::MAX);
-            match outbox.get(&part).map(String::as_str) {
-                Some(SendStatus::SENT) => continue,
-                Some(_) => tracing::warn!(
+        let mut parts = Vec::new();
+        for (part, range) in workflow::album_parts(files.len())
+            .into_iter()
+            .enumerate()
+            .rev()
+        {
+            // Split from the end: each part's files move out without a copy.
+            let part_files = files.split_off(range.start);
+            let letter = Letter::new(
+                album_part_key(&wf.id, part),
+                wf.chat_id,
+                Outgoing::AlbumPart {
+                    workflow_id: wf.id.clone(),
                     part,
-                    "this part was being sent when the process stopped and may have reached \
-                     Telegram; sending it again"
-                ),
-                None => {}
-            }
-            let method = match (range.len(), as_documents) {
-                (1, true) => "sendDocument",
-                (1, false) => "sendPhoto",
-                _ => "sendMediaGroup",
-            };
-            self.store.mark_sending(&wf.id, part, method).await?;
-            let caption = (part == 0).then_some(caption.as_str());
-            let ids = courier
-                .send_album(
-                    wf.chat_id,
-                    wf.request_message_id,
-                    &files[range],
-                    caption,
+                    first: range.start,
+                    end: range.end,
+                    caption: (part == 0).then(|| caption.clone()),
+                    reply_to: wf.request_message_id,
                     as_documents,
-                )
-                .await?;
-            self.store.mark_sent(&wf.id, part, &ids).await?;
+                },
+            );
+            parts.push((letter, part_files));
+        }
+        for (letter, part_files) in parts.into_iter().rev() {
+            let key = letter.id.clone();
+            // Handed over before the row exists, so the dispatcher never renders them again.
+            self.album_files.put(&key, part_files);
+            if !postbox.post(letter).await? {
+                self.album_files.take(&key);
+            }
+            self.sent(&key).await?;
         }
         Ok(())
+    }
+
+    /// Waits until the dispatcher (of any replica) has sent an outbox row; a row it had to give up
+    /// on fails the step. The workflow's deadline bounds the wait.
+    async fn sent(&self, key: &str) -> AppResult<()> {
+        loop {
+            match self.store.outbox_row(key).await? {
+                Some(row) if row.status == OutboxStatus::SENT => return Ok(()),
+                Some(row) if row.status == OutboxStatus::FAILED => {
+                    return Err(AppError::TelegramRefused {
+                        method: "sendMediaGroup",
+                        reason: row.last_error.unwrap_or_default(),
+                    })
+                }
+                Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                None => {
+                    return Err(AppError::internal(
+                        "sending the album",
+                        format!("outbox row {key} disappeared"),
+                    ))
+                }
+            }
+        }
     }
 
     /// The background editor of a workflow's status message (none without one).

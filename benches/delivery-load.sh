@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Durable delivery under load on PostgreSQL: `/start` from 10,000 chats (wrk, 64 connections,
+# on this machine) against N `serve` replicas sharing one database, every reply sent through the
+# outbox to a loopback Bot API (examples/fake_bot_api.rs) that answers at once.
+# Prints intake (updates/s, p99), replies sent during the load and after it (the backlog drained
+# from the store), end-to-end replies/s, and each replica's peak RSS.
+# Usage: benches/delivery-load.sh [seconds=60] [messages_per_second=30] [replicas=1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-60}"
+rate="${2:-30}"
+replicas="${3:-1}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bible-vibecoder/target}"
+cargo build --release --bin bible-vibecoder --example fake_bot_api >/dev/null
+bin="$CARGO_TARGET_DIR/release/bible-vibecoder"
+fake="$CARGO_TARGET_DIR/release/examples/fake_bot_api"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+"$fake" 127.0.0.1:18091 & pids+=($!)
+db="bvc_delivery_$$"
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
+url="postgres://postgres@127.0.0.1:5432/$db"
+sql() { psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"; }
+replies() { curl -fs http://127.0.0.1:18091/counts | python3 -c 'import json,sys; print(json.load(sys.stdin).get("sendmessage", 0))'; }
+
+serve_pids=()
+for i in $(seq 1 "$replicas"); do
+  port=$((18100 + i))
+  DATABASE_URL="$url" HTTP_ADDR="127.0.0.1:$port" RUST_LOG=warn TELEGRAM_BOT_TOKEN=123:bench \
+    TELEGRAM_API_URL=http://127.0.0.1:18091 TELEGRAM_MAX_MESSAGES_PER_SECOND="$rate" \
+    "$bin" serve 2>"$work/serve-$i.log" &
+  serve_pids+=($!); pids+=($!)
+  until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
+done
+
+connections=$((64 / replicas))
+threads=$((replicas >= 2 ? 1 : 2))
+load_start=$(date +%s.%N)
+wrk_pids=()
+for i in $(seq 1 "$replicas"); do
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+    -s benches/start.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
+  wrk_pids+=($!)
+done
+for p in "${wrk_pids[@]}"; do wait "$p"; done
+load_end=$(date +%s.%N)
+recorded=$(sql "select count(*) from received_updates")
+sent_during=$(replies)
+
+# Drain: wait until every recorded update has its reply (or nothing moves for 20 s).
+last=$sent_during; still=0
+while :; do
+  now_sent=$(replies)
+  [ "$now_sent" -ge "$recorded" ] && break
+  if [ "$now_sent" = "$last" ]; then still=$((still + 1)); else still=0; fi
+  [ "$still" -ge 40 ] && break
+  last=$now_sent; sleep 0.5
+done
+drain_end=$(date +%s.%N)
+sent_total=$(replies)
+
+python3 - "$work" "$replicas" "$load_start" "$load_end" "$drain_end" "$recorded" "$sent_during" "$sent_total" <<'PY'
+import re, sys
+work, replicas, t0, t1, t2, recorded, during, total = sys.argv[1:]
+replicas = int(replicas); t0, t1, t2 = float(t0), float(t1), float(t2)
+recorded, during, total = int(recorded), int(during), int(total)
+rps = 0.0; p99 = []
+for i in range(1, replicas + 1):
+    text = open(f"{work}/wrk-{i}.txt").read()
+    rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p99.append(re.search(r"99%\s+(\S+)", text).group(1))
+print(f"replicas={replicas} load={t1 - t0:.1f}s intake={rps:,.0f} updates/s p99={'/'.join(p99)} recorded={recorded:,}")
+print(f"replies during load={during:,} ({during / (t1 - t0):,.0f}/s)  backlog at end of load={recorded - during:,}")
+print(f"drain={t2 - t1:.1f}s  replies total={total:,}  end-to-end={total / (t2 - t0):,.0f} replies/s  drain rate={(total - during) / max(t2 - t1, 0.001):,.0f}/s")
+PY
+for i in $(seq 1 "$replicas"); do
+  pid=${serve_pids[$((i - 1))]}
+  echo "replica $i peak RSS: $(( $(grep VmHWM /proc/$pid/status | awk '{print $2}') / 1024 )) MB"
+done
+missing=$(sql "select count(*) from received_updates where status <> 'done'")
+echo "updates not done: $missing; outbox not sent: $(sql "select count(*) from outbox where status <> 'sent'")"
+for pid in "${serve_pids[@]}"; do kill -TERM "$pid"; done
+for pid in "${serve_pids[@]}"; do wait "$pid" || true; done
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $db WITH (FORCE)"
+rm -rf "$work"

@@ -1,0 +1,67 @@
+//! The files of album and PDF rows, drawn again from a workflow's stored slides when the outbox
+//! dispatcher did not get them handed over (another replica rendered them, or the process
+//! restarted). Rendering is deterministic, so the images are the ones the workflow drew.
+use super::*;
+use crate::messages::Outbox;
+use futures::future::LocalBoxFuture;
+
+pub struct WorkflowMaterials {
+    store: Store,
+    renderer: Outbox<SlidesGenerated>,
+}
+
+impl WorkflowMaterials {
+    pub fn new(store: Store, renderer: Outbox<SlidesGenerated>) -> WorkflowMaterials {
+        WorkflowMaterials { store, renderer }
+    }
+}
+
+impl Materials for WorkflowMaterials {
+    fn files(
+        &self,
+        row_id: &str,
+        outgoing: &Outgoing,
+    ) -> LocalBoxFuture<'static, AppResult<Vec<OutgoingFile>>> {
+        let (store, renderer) = (self.store.clone(), self.renderer.clone());
+        let (row_id, outgoing) = (row_id.to_string(), outgoing.clone());
+        async move {
+            let (workflow_id, only, pdf) = match &outgoing {
+                Outgoing::AlbumPart {
+                    workflow_id,
+                    first,
+                    end,
+                    ..
+                } => (workflow_id, Some((*first, *end)), false),
+                Outgoing::Pdf { workflow_id, .. } => (workflow_id, None, true),
+                Outgoing::Message { .. } => return Ok(Vec::new()),
+            };
+            let wf = store.workflow(workflow_id).await?.ok_or_else(|| {
+                AppError::internal(
+                    format!("drawing the files of outbox row {row_id}"),
+                    format!("workflow {workflow_id} does not exist"),
+                )
+            })?;
+            let request = render_request(&wf, slides_of(&wf)?, pdf, only);
+            let env = Envelope::correlated("outbox", uuid_of(&wf.correlation_id), request);
+            let rendered = renderer.ask(env).await??;
+            if pdf {
+                let pdf = rendered.pdf.ok_or_else(|| {
+                    AppError::internal("making the PDF", "the renderer made none")
+                })?;
+                return Ok(vec![OutgoingFile {
+                    name: "carousel.pdf".into(),
+                    bytes: pdf.into(),
+                }]);
+            }
+            Ok(rendered
+                .images
+                .into_iter()
+                .map(|image| OutgoingFile {
+                    name: image.file_name,
+                    bytes: image.bytes.into(),
+                })
+                .collect())
+        }
+        .boxed_local()
+    }
+}

@@ -1,0 +1,820 @@
+//! Everything the bot owes a user goes out through the durable outbox (the `outbox` table).
+//!
+//! Callers **post** a [`Letter`]: it is a row in the store before `post` returns, under an id
+//! derived from what caused it (so posting the same reply twice keeps one row). Each replica runs
+//! one [`Dispatcher`]: it claims due rows in batches with a lease (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), paces them by Telegram's limits (per chat and per group here, overall in the
+//! courier), makes each Bot API call once and writes the outcome back: sent (with message ids),
+//! refused (final, 400-class), or due again later (429 → `retry_after`; 5xx, network errors and
+//! an open breaker → backoff). At most `window` rows are held in memory; the rest wait in the store.
+//!
+//! Albums and PDFs are rows too. Their payload names the workflow to draw the files from: the
+//! workflow hands its freshly rendered files over through [`AlbumFiles`], and any other replica
+//! (or this one after a restart) renders them again from the stored slides — rendering is
+//! deterministic.
+use super::courier::{Courier, OutgoingFile};
+use crate::batch::Batcher;
+use crate::config::DeliverySettings;
+use crate::error::{AppError, AppResult};
+use crate::metrics::Metrics;
+use crate::store::{
+    now_utc, Lease, NewOutboxRow, OutboxRow, OutboxStatus, Reschedule, SentRow, Store,
+};
+use futures::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use teloxide::types::InlineKeyboardMarkup;
+use tokio::sync::{watch, Notify, Semaphore};
+
+/// One Bot API call owed to a chat, as stored in the row's payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Outgoing {
+    /// sendMessage (HTML). `status_of` names a workflow whose status this message shows: its id
+    /// is recorded there once Telegram answers, so progress edits find it.
+    Message {
+        html: String,
+        #[serde(default)]
+        reply_to: Option<i32>,
+        #[serde(default)]
+        keyboard: Option<InlineKeyboardMarkup>,
+        #[serde(default)]
+        status_of: Option<String>,
+    },
+    /// One part of a workflow's album: slides `first..end`, drawn from the workflow.
+    AlbumPart {
+        workflow_id: String,
+        part: usize,
+        first: usize,
+        end: usize,
+        caption: Option<String>,
+        reply_to: Option<i32>,
+        as_documents: bool,
+    },
+    /// A finished workflow's slides as one PDF document.
+    Pdf {
+        workflow_id: String,
+        caption: String,
+        reply_to: Option<i32>,
+    },
+}
+
+impl Outgoing {
+    /// The row's `method` column: what kind of call it is, readable in SQL.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Outgoing::Message { .. } => "message",
+            Outgoing::AlbumPart { .. } => "album_part",
+            Outgoing::Pdf { .. } => "pdf",
+        }
+    }
+
+    fn workflow_id(&self) -> Option<&str> {
+        match self {
+            Outgoing::Message { .. } => None,
+            Outgoing::AlbumPart { workflow_id, .. } | Outgoing::Pdf { workflow_id, .. } => {
+                Some(workflow_id)
+            }
+        }
+    }
+}
+
+/// A call to record: its id (derived from its cause), its chat and what to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Letter {
+    pub id: String,
+    pub chat_id: i64,
+    pub outgoing: Outgoing,
+}
+
+impl Letter {
+    pub fn new(id: impl Into<String>, chat_id: i64, outgoing: Outgoing) -> Letter {
+        Letter {
+            id: id.into(),
+            chat_id,
+            outgoing,
+        }
+    }
+
+    /// A plain HTML message.
+    pub fn html(id: impl Into<String>, chat_id: i64, html: impl Into<String>) -> Letter {
+        Letter::new(
+            id,
+            chat_id,
+            Outgoing::Message {
+                html: html.into(),
+                reply_to: None,
+                keyboard: None,
+                status_of: None,
+            },
+        )
+    }
+
+    fn row(&self, now: chrono::NaiveDateTime) -> AppResult<NewOutboxRow> {
+        let payload = serde_json::to_string(&self.outgoing)
+            .map_err(|e| AppError::internal("recording an outgoing message", e))?;
+        Ok(NewOutboxRow {
+            id: self.id.clone(),
+            chat_id: self.chat_id,
+            method: self.outgoing.method().to_string(),
+            payload,
+            workflow_id: self.outgoing.workflow_id().map(str::to_string),
+            status: OutboxStatus::PENDING.to_string(),
+            next_attempt_at: now,
+            created_at: now,
+        })
+    }
+}
+
+/// Records letters (group commit: concurrent posts share one transaction) and wakes this
+/// replica's dispatcher.
+#[derive(Clone)]
+pub struct Postbox {
+    recorder: Batcher<NewOutboxRow, bool>,
+    wake: Arc<Notify>,
+}
+
+/// Letters waiting to be written; beyond this `post` waits its turn (it never drops one).
+const RECORD_QUEUE: usize = 4_096;
+
+impl Postbox {
+    /// Starts the recorder on the current runtime.
+    pub fn start(store: Store) -> Postbox {
+        let recorder = Batcher::spawn(
+            "outbox",
+            RECORD_QUEUE,
+            512,
+            2,
+            move |rows: Vec<NewOutboxRow>| {
+                let store = store.clone();
+                async move { store.enqueue(&rows).await }
+            },
+        );
+        Postbox {
+            recorder,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Records a letter; true when it is new (false: this id was recorded before).
+    pub async fn post(&self, letter: Letter) -> AppResult<bool> {
+        let row = letter.row(now_utc())?;
+        let new = self.recorder.submit(row).await?;
+        if new {
+            self.wake.notify_one();
+        }
+        Ok(new)
+    }
+
+    /// The dispatcher's wake-up: notified whenever a new row is recorded here.
+    pub fn wake(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+}
+
+/// Files a workflow rendered and handed over for sending, by outbox row id. Bounded: past the
+/// limit the oldest are dropped and the dispatcher renders them again from the stored slides.
+#[derive(Clone, Default)]
+pub struct AlbumFiles {
+    files: Arc<Mutex<HashMap<String, Vec<OutgoingFile>>>>,
+}
+
+const ALBUM_FILES_CAPACITY: usize = 32;
+
+impl AlbumFiles {
+    pub fn put(&self, row: &str, files: Vec<OutgoingFile>) {
+        let mut map = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= ALBUM_FILES_CAPACITY {
+            map.clear();
+        }
+        map.insert(row.to_string(), files);
+    }
+
+    pub fn take(&self, row: &str) -> Option<Vec<OutgoingFile>> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(row)
+    }
+}
+
+/// Draws the files of album and PDF rows (the orchestrator knows how).
+pub trait Materials {
+    fn files(
+        &self,
+        row_id: &str,
+        outgoing: &Outgoing,
+    ) -> LocalBoxFuture<'static, AppResult<Vec<OutgoingFile>>>;
+}
+
+/// What became of one claimed row.
+#[derive(Debug)]
+enum Outcome {
+    Sent(Vec<i32>),
+    Refused(String),
+    Retry {
+        after: Option<Duration>,
+        error: String,
+    },
+}
+
+/// What is written back for a row once its call was made.
+enum Write {
+    Sent(SentRow),
+    Failed(String),
+    Again(Reschedule),
+}
+
+/// Messages a row counts against Telegram's overall limit (an album counts each photo).
+fn messages_in(row: &OutboxRow) -> u32 {
+    match serde_json::from_str::<Outgoing>(&row.payload) {
+        Ok(Outgoing::AlbumPart { first, end, .. }) => {
+            u32::try_from(end.saturating_sub(first).max(1)).unwrap_or(1)
+        }
+        _ => 1,
+    }
+}
+
+/// Backoff of a row that failed `attempts` times: 1 s doubling to a minute.
+fn backoff(attempts: i32) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(0, 6)).unwrap_or(6);
+    Duration::from_secs(2u64.pow(exponent)).min(Duration::from_secs(60))
+}
+
+/// When each row of one chat may go: the first `ready` now, the others one pacing interval
+/// apart after `wait` (keeping their order).
+fn stagger(
+    now: chrono::NaiveDateTime,
+    wait: Duration,
+    nth: u32,
+    chat: i64,
+) -> chrono::NaiveDateTime {
+    // Telegram allows about one message a second in a chat and twenty a minute in a group.
+    let interval = if chat < 0 {
+        Duration::from_secs(3)
+    } else {
+        Duration::from_secs(1)
+    };
+    let delay = wait + interval * nth;
+    now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(1))
+}
+
+/// Sends what the outbox holds; one per replica.
+pub struct Dispatcher {
+    store: Store,
+    courier: Courier,
+    materials: Arc<dyn Materials>,
+    album_files: AlbumFiles,
+    settings: DeliverySettings,
+    lease: Lease,
+    wake: Arc<Notify>,
+    metrics: Option<Metrics>,
+    /// Sent marks, group-committed: under load one transaction records many.
+    sent: Batcher<SentRow, ()>,
+}
+
+/// Rows claimed and not yet written back, the sends in flight, and the stop signal; shared with
+/// the send tasks.
+#[derive(Clone)]
+struct Window {
+    held: Arc<AtomicUsize>,
+    sends: Arc<Semaphore>,
+    stop: watch::Receiver<bool>,
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Store,
+        courier: Courier,
+        materials: Arc<dyn Materials>,
+        settings: DeliverySettings,
+        lease: Lease,
+        wake: Arc<Notify>,
+    ) -> Dispatcher {
+        let marker = store.clone();
+        let sent = Batcher::spawn(
+            "outbox_sent",
+            RECORD_QUEUE,
+            512,
+            1,
+            move |rows: Vec<SentRow>| {
+                let store = marker.clone();
+                async move {
+                    let count = rows.len();
+                    store
+                        .mark_outbox_sent(&rows, now_utc())
+                        .await
+                        .map(|()| vec![(); count])
+                }
+            },
+        );
+        Dispatcher {
+            sent,
+            store,
+            courier: courier.once(),
+            materials,
+            album_files: AlbumFiles::default(),
+            settings,
+            lease,
+            wake,
+            metrics: None,
+        }
+    }
+
+    pub fn with_metrics(mut self, metrics: Metrics) -> Dispatcher {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    pub fn with_album_files(mut self, files: AlbumFiles) -> Dispatcher {
+        self.album_files = files;
+        self
+    }
+
+    fn count(&self, outcome: &str, n: usize) {
+        if let Some(metrics) = &self.metrics {
+            metrics
+                .outbox
+                .with_label_values(&[outcome])
+                .inc_by(n as u64);
+        }
+    }
+
+    /// Runs until `stop` turns true; then claims nothing more, lets the sends in flight finish
+    /// (bounded by `drain`) and gives the rows it claimed but did not start back to the store.
+    pub async fn run(self, mut stop: watch::Receiver<bool>, drain: Duration) {
+        // Local to this thread's runtime: the sends are spawned on it, nowhere else.
+        let this = std::rc::Rc::new(self);
+        let window = Window {
+            held: Arc::default(),
+            sends: Arc::new(Semaphore::new(this.settings.concurrency.max(1))),
+            stop: stop.clone(),
+        };
+        let poll = Duration::from_millis(this.settings.poll_ms.max(10));
+        let mut last_prune = std::time::Instant::now();
+        let max_held = this.max_held();
+        while !*stop.borrow() {
+            let room = max_held.saturating_sub(window.held.load(Ordering::Acquire));
+            let mut full_batch = false;
+            if room > 0 {
+                let limit = room.min(this.settings.claim_batch.max(1));
+                match this
+                    .store
+                    .claim_outbox(&this.lease, now_utc(), limit as i64)
+                    .await
+                {
+                    Ok(rows) => {
+                        full_batch = rows.len() == limit;
+                        window.held.fetch_add(rows.len(), Ordering::AcqRel);
+                        this.clone().dispatch(rows, &window).await;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not claim outbox rows; will retry"),
+                }
+            }
+            if last_prune.elapsed() > Duration::from_secs(3600) {
+                last_prune = std::time::Instant::now();
+                this.prune().await;
+            }
+            if full_batch && room > 0 {
+                tokio::task::yield_now().await;
+                continue;
+            }
+            tokio::select! {
+                _ = this.wake.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        // Every send task holds a place in the window until it has written its outcome back.
+        let drained = tokio::time::timeout(drain, async {
+            while window.held.load(Ordering::Acquire) > 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(
+                rows = window.held.load(Ordering::Acquire),
+                "outbox sends still in flight at shutdown; their leases expire and they are sent again"
+            );
+        }
+    }
+
+    /// Rows held at once: the window, and never more than half a lease's worth at the overall
+    /// rate, so every held row is sent well before its lease could expire.
+    fn max_held(&self) -> usize {
+        let rate = u64::from(self.settings.max_messages_per_second.max(1));
+        let half_lease = (self.lease.duration.as_secs() / 2).max(1);
+        let sendable = usize::try_from(rate * half_lease).unwrap_or(usize::MAX);
+        self.settings.window.clamp(1, sendable.max(1))
+    }
+
+    async fn prune(&self) {
+        let before = now_utc() - chrono::Duration::days(7);
+        if let Err(e) = self.store.prune_outbox(before).await {
+            tracing::warn!(error = %e, "could not prune old outbox rows");
+        }
+    }
+
+    /// Paces one claimed batch: per chat, what may go now is sent in order by one task; the rest
+    /// is given back to the store, due when the chat's limit allows.
+    async fn dispatch(self: std::rc::Rc<Self>, rows: Vec<OutboxRow>, window: &Window) {
+        let now = now_utc();
+        let mut chats: Vec<(i64, Vec<OutboxRow>)> = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        for row in rows {
+            let at = *index.entry(row.chat_id).or_insert_with(|| {
+                chats.push((row.chat_id, Vec::new()));
+                chats.len() - 1
+            });
+            chats[at].1.push(row);
+        }
+        let mut deferred = Vec::new();
+        for (chat, rows) in chats {
+            let mut now_rows = Vec::new();
+            let mut waiting: Option<Duration> = None;
+            let mut nth = 0;
+            for row in rows {
+                if waiting.is_none() {
+                    match self.courier.try_chat(chat) {
+                        Ok(()) => {
+                            now_rows.push(row);
+                            continue;
+                        }
+                        Err(wait) => waiting = Some(wait),
+                    }
+                }
+                deferred.push(Reschedule {
+                    id: row.id,
+                    at: stagger(now, waiting.unwrap_or_default(), nth, chat),
+                    attempted: false,
+                    error: row.last_error,
+                });
+                nth += 1;
+            }
+            if !now_rows.is_empty() {
+                actix_rt::spawn(self.clone().send_in_order(now_rows, window.clone()));
+            }
+        }
+        if !deferred.is_empty() {
+            let count = deferred.len();
+            self.count("deferred", count);
+            if let Err(e) = self
+                .store
+                .reschedule_outbox(&self.lease.owner, &deferred)
+                .await
+            {
+                // Their leases expire and they are claimed again.
+                tracing::warn!(error = %e, rows = count, "could not defer outbox rows");
+            }
+            window.held.fetch_sub(count, Ordering::AcqRel);
+        }
+    }
+
+    /// Sends one chat's rows in order, each when the overall limit allows. Once stop is asked
+    /// for, rows not yet sent are given back to the store (due at once, no attempt counted), so
+    /// only calls already made are waited for at shutdown.
+    async fn send_in_order(self: std::rc::Rc<Self>, rows: Vec<OutboxRow>, mut window: Window) {
+        let mut given_back = Vec::new();
+        let turn = tokio::select! {
+            turn = window.sends.clone().acquire_owned() => turn.ok(),
+            _ = window.stop.wait_for(|stop| *stop) => None,
+        };
+        for row in rows {
+            let paced = turn.is_some()
+                && tokio::select! {
+                    biased;
+                    _ = window.stop.wait_for(|stop| *stop) => false,
+                    _ = self.courier.wait_overall(messages_in(&row)) => true,
+                };
+            if paced && !*window.stop.borrow() {
+                self.send(row).await;
+                window.held.fetch_sub(1, Ordering::AcqRel);
+            } else {
+                given_back.push(Reschedule {
+                    id: row.id,
+                    at: now_utc(),
+                    attempted: false,
+                    error: row.last_error,
+                });
+            }
+        }
+        if !given_back.is_empty() {
+            let count = given_back.len();
+            if let Err(e) = self
+                .store
+                .reschedule_outbox(&self.lease.owner, &given_back)
+                .await
+            {
+                tracing::warn!(error = %e, rows = count, "unsent rows not given back; their leases expire");
+            }
+            window.held.fetch_sub(count, Ordering::AcqRel);
+        }
+        drop(turn);
+    }
+
+    /// Makes one row's call and writes its outcome back.
+    async fn send(&self, row: OutboxRow) {
+        use tracing::Instrument;
+        let span = tracing::info_span!("outbox", row = %row.id, chat = row.chat_id);
+        self.send_row(row).instrument(span).await
+    }
+
+    async fn send_row(&self, row: OutboxRow) {
+        let outcome = match serde_json::from_str::<Outgoing>(&row.payload) {
+            Ok(outgoing) => {
+                // Drawing an album's files can take a while: the claim is kept meanwhile, and
+                // the call is made only while the claim is still this task's.
+                match self
+                    .keeping_claim(&row, self.files(&row.id, &outgoing))
+                    .await
+                {
+                    Some(Ok(files)) => {
+                        let outcome = self.call(&row, &outgoing, &files).await;
+                        if matches!(outcome, Outcome::Retry { .. }) && !files.is_empty() {
+                            // Kept for the next attempt (here, if this replica claims it again).
+                            self.album_files.put(&row.id, files);
+                        }
+                        outcome
+                    }
+                    Some(Err(e)) => Outcome::from_error(e),
+                    None => {
+                        tracing::warn!(
+                            "outbox row's claim was lost before its call; not sent here"
+                        );
+                        return;
+                    }
+                }
+            }
+            Err(e) => Outcome::Refused(format!(
+                "outbox row {} has an unreadable payload: {e}",
+                row.id
+            )),
+        };
+        let write = match outcome {
+            Outcome::Sent(message_ids) => {
+                self.count("sent", 1);
+                Write::Sent(SentRow {
+                    id: row.id.clone(),
+                    message_ids,
+                })
+            }
+            Outcome::Refused(reason) => {
+                self.count("refused", 1);
+                tracing::error!(
+                    reason,
+                    "telegram refused an outbox row; it will not be sent"
+                );
+                Write::Failed(reason)
+            }
+            Outcome::Retry { error, .. } if row.attempts + 1 >= self.settings.max_attempts => {
+                self.count("failed", 1);
+                tracing::error!(
+                    error,
+                    attempts = row.attempts + 1,
+                    "outbox row out of attempts"
+                );
+                Write::Failed(format!(
+                    "gave up after {} attempts: {error}",
+                    row.attempts + 1
+                ))
+            }
+            Outcome::Retry { after, error } => {
+                self.count("retried", 1);
+                let wait = after.unwrap_or_else(|| backoff(row.attempts));
+                tracing::warn!(
+                    error,
+                    retry_in_ms = wait.as_millis() as u64,
+                    "outbox row not sent yet"
+                );
+                let at = now_utc()
+                    + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
+                Write::Again(Reschedule {
+                    id: row.id.clone(),
+                    at,
+                    attempted: true,
+                    error: Some(error),
+                })
+            }
+        };
+        // A store blip must not turn a sent message into a resend: the outcome is written again
+        // (backon, exponential) for as long as half the lease, which keeps the row ours meanwhile.
+        let retries = backon::ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(50))
+            .with_max_delay(Duration::from_secs(1))
+            .with_total_delay(Some(self.lease.duration / 2))
+            .without_max_times();
+        let written = {
+            use backon::Retryable;
+            (|| self.write(&row.id, &write))
+                .retry(retries)
+                .when(AppError::is_store_outage)
+                .await
+        };
+        if let Err(e) = written {
+            // The lease expires and the row is claimed again: sent twice at worst (the documented
+            // window), never lost.
+            tracing::error!(error = %e, "outbox outcome not recorded");
+        }
+    }
+
+    async fn write(&self, row_id: &str, write: &Write) -> AppResult<()> {
+        match write {
+            Write::Sent(sent) => self.sent.submit(sent.clone()).await,
+            Write::Failed(reason) => self.store.fail_outbox(row_id, reason).await,
+            Write::Again(again) => {
+                let again = std::slice::from_ref(again);
+                self.store.reschedule_outbox(&self.lease.owner, again).await
+            }
+        }
+    }
+
+    /// Runs `work` while renewing the row's claim every third of a lease; answers its result
+    /// when the claim is still this task's afterwards with at least half a lease left (renewing
+    /// it once more if needed), `None` when it was lost.
+    async fn keeping_claim<T>(
+        &self,
+        row: &OutboxRow,
+        work: impl std::future::Future<Output = T>,
+    ) -> Option<T> {
+        let mut token = row.lease_until?;
+        let every = self.lease.duration / 3;
+        tokio::pin!(work);
+        let result = loop {
+            tokio::select! {
+                result = &mut work => break result,
+                _ = tokio::time::sleep(every) => token = self.renew(row, token).await?,
+            }
+        };
+        let half = chrono::Duration::from_std(self.lease.duration / 2)
+            .unwrap_or(chrono::Duration::seconds(15));
+        if token - now_utc() <= half {
+            self.renew(row, token).await?;
+        }
+        Some(result)
+    }
+
+    async fn renew(
+        &self,
+        row: &OutboxRow,
+        token: chrono::NaiveDateTime,
+    ) -> Option<chrono::NaiveDateTime> {
+        match self
+            .store
+            .renew_outbox(&row.id, &self.lease, token, now_utc())
+            .await
+        {
+            Ok(renewed) => renewed,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox claim not renewed");
+                None
+            }
+        }
+    }
+
+    async fn call(&self, row: &OutboxRow, outgoing: &Outgoing, files: &[OutgoingFile]) -> Outcome {
+        let chat = row.chat_id;
+        let result = match outgoing {
+            Outgoing::Message {
+                html,
+                reply_to,
+                keyboard,
+                status_of,
+            } => {
+                let sent = self
+                    .courier
+                    .send_html(chat, html, *reply_to, keyboard.clone())
+                    .await;
+                if let (Ok(message), Some(workflow)) = (&sent, status_of) {
+                    if let Err(e) = self.store.set_status_message_once(workflow, *message).await {
+                        tracing::warn!(error = %e, "status message not recorded");
+                    }
+                }
+                sent.map(|message| vec![message])
+            }
+            Outgoing::AlbumPart {
+                caption,
+                reply_to,
+                as_documents,
+                ..
+            } => {
+                self.courier
+                    .send_album(chat, *reply_to, files, caption.as_deref(), *as_documents)
+                    .await
+            }
+            Outgoing::Pdf {
+                caption, reply_to, ..
+            } => {
+                self.courier
+                    .send_album(chat, *reply_to, files, Some(caption), true)
+                    .await
+            }
+        };
+        match result {
+            Ok(ids) => Outcome::Sent(ids),
+            Err(e) => Outcome::from_error(e),
+        }
+    }
+}
+
+impl Outcome {
+    fn from_error(error: AppError) -> Outcome {
+        match error {
+            AppError::TelegramRefused { reason, .. } => Outcome::Refused(reason),
+            // The row names something that cannot be drawn (its workflow or slides are gone).
+            e @ AppError::Internal { .. } => Outcome::Refused(e.to_string()),
+            AppError::TelegramUnavailable {
+                retry_after,
+                reason,
+                ..
+            } => Outcome::Retry {
+                after: retry_after,
+                error: reason,
+            },
+            e => Outcome::Retry {
+                after: None,
+                error: e.to_string(),
+            },
+        }
+    }
+}
+
+impl Dispatcher {
+    async fn files(&self, row_id: &str, outgoing: &Outgoing) -> AppResult<Vec<OutgoingFile>> {
+        if matches!(outgoing, Outgoing::Message { .. }) {
+            return Ok(Vec::new());
+        }
+        match self.album_files.take(row_id) {
+            Some(files) => Ok(files),
+            None => self.materials.files(row_id, outgoing).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_keep_their_call_in_a_readable_payload() {
+        let letter = Letter::new(
+            "c:reply",
+            42,
+            Outgoing::AlbumPart {
+                workflow_id: "w".into(),
+                part: 1,
+                first: 6,
+                end: 11,
+                caption: None,
+                reply_to: Some(3),
+                as_documents: false,
+            },
+        );
+        let row = letter.row(now_utc()).expect("row");
+        assert_eq!(row.method, "album_part");
+        assert_eq!(row.workflow_id.as_deref(), Some("w"));
+        assert!(
+            row.payload.contains(r#""method":"album_part""#),
+            "{}",
+            row.payload
+        );
+        let back: Outgoing = serde_json::from_str(&row.payload).expect("parses back");
+        assert_eq!(back, letter.outgoing);
+    }
+
+    #[test]
+    fn a_failing_row_backs_off_doubling_to_a_minute() {
+        assert_eq!(backoff(0), Duration::from_secs(1));
+        assert_eq!(backoff(3), Duration::from_secs(8));
+        assert_eq!(backoff(40), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn rows_held_back_for_a_chat_keep_their_order_one_interval_apart() {
+        let now = now_utc();
+        let first = stagger(now, Duration::from_millis(500), 0, 42);
+        let second = stagger(now, Duration::from_millis(500), 1, 42);
+        assert_eq!((second - first).num_seconds(), 1);
+        let group = stagger(now, Duration::ZERO, 1, -100);
+        assert_eq!(
+            (group - now).num_seconds(),
+            3,
+            "groups allow twenty a minute"
+        );
+    }
+
+    #[test]
+    fn album_files_are_handed_over_once_and_bounded() {
+        let files = AlbumFiles::default();
+        files.put("a", Vec::new());
+        assert!(files.take("a").is_some());
+        assert!(files.take("a").is_none(), "taken once");
+        for i in 0..(ALBUM_FILES_CAPACITY + 5) {
+            files.put(&i.to_string(), Vec::new());
+        }
+        assert!(files.files.lock().expect("lock").len() <= ALBUM_FILES_CAPACITY);
+    }
+}

@@ -1,0 +1,224 @@
+//! Ownership through leases, on both backends and on a manual clock (every lease query takes
+//! `now`): claims never overlap, expire, and are taken over; the per-user limit holds in SQL.
+use crate::helpers::*;
+use crate::on_both_backends;
+use bible_vibecoder::store::{
+    now_utc, Lease, NewOutboxRow, NewReceivedUpdate, SentRow, Store, StyleClaim, Workflow,
+};
+use chrono::NaiveDateTime;
+use std::collections::HashSet;
+use std::time::Duration;
+
+async fn migrated_store(db: &TestDb) -> Store {
+    let store = Store::connect(&settings_for(db, &[]).database).expect("pool");
+    store.migrate().await.expect("migrations");
+    store
+}
+
+fn replica(name: &str) -> Lease {
+    Lease {
+        owner: name.into(),
+        duration: Duration::from_secs(30),
+    }
+}
+
+fn at(seconds: i64) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0)
+        .expect("time")
+        .naive_utc()
+}
+
+fn pending_update(update_id: i64) -> NewReceivedUpdate {
+    NewReceivedUpdate {
+        update_id,
+        kind: "message".into(),
+        payload: "{}".into(),
+        status: "pending".into(),
+        received_at: at(0),
+        lease_owner: None,
+        lease_until: None,
+        attempts: 0,
+    }
+}
+
+fn letter(id: &str, chat: i64) -> NewOutboxRow {
+    NewOutboxRow {
+        id: id.into(),
+        chat_id: chat,
+        method: "message".into(),
+        payload: r#"{"method":"message","html":"hi"}"#.into(),
+        workflow_id: None,
+        status: "pending".into(),
+        next_attempt_at: at(0),
+        created_at: at(0),
+    }
+}
+
+fn waiting_workflow(id: &str, user: i64) -> Workflow {
+    let now = now_utc();
+    Workflow {
+        id: id.into(),
+        correlation_id: id.into(),
+        user_id: user,
+        chat_id: user,
+        request_message_id: None,
+        status_message_id: None,
+        topic: "Faith".into(),
+        lang: "en".into(),
+        style: None,
+        slides: 5,
+        size: "1080x1350".into(),
+        delivery: "photos".into(),
+        state: "awaiting_style".into(),
+        slides_json: None,
+        content_source: None,
+        error: None,
+        cancel_requested: false,
+        created_at: now,
+        updated_at: now,
+        deadline_at: None,
+    }
+}
+
+on_both_backends! {
+    async fn an_update_claimed_by_a_replica_is_claimed_again_only_after_its_lease_expires(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        store.record_updates(&[pending_update(1), pending_update(2)]).await.expect("recorded");
+        let (a, b) = (replica("a"), replica("b"));
+
+        let first = store.claim_updates(&a, at(0), 10).await.expect("claim");
+        assert_eq!(first.iter().map(|u| u.update_id).collect::<Vec<_>>(), [1, 2]);
+        assert!(first.iter().all(|u| u.attempts == 1));
+        assert!(store.claim_updates(&b, at(29), 10).await.expect("claim").is_empty(), "held by a");
+        store.finish_update(1, "done").await.expect("finish");
+
+        let taken_over = store.claim_updates(&b, at(31), 10).await.expect("claim");
+
+        assert_eq!(taken_over.iter().map(|u| (u.update_id, u.attempts)).collect::<Vec<_>>(), [(2, 2)]);
+        assert_eq!(store.update_status_of(1).await.expect("status").as_deref(), Some("done"));
+    }
+
+    async fn outbox_rows_are_claimed_once_and_sent_rows_never_again(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let new = store.enqueue(&[letter("r1", 1), letter("r2", 2), letter("r1", 1)]).await.expect("enqueue");
+        assert_eq!(new, [true, true, false], "the same reply recorded twice is one row");
+        let (a, b) = (replica("a"), replica("b"));
+
+        let claimed = store.claim_outbox(&a, at(1), 10).await.expect("claim");
+        assert_eq!(claimed.len(), 2);
+        assert!(claimed.iter().all(|r| r.lease_owner.as_deref() == Some("a")));
+        assert!(store.claim_outbox(&b, at(2), 10).await.expect("claim").is_empty());
+        store
+            .mark_outbox_sent(&[SentRow { id: "r1".into(), message_ids: vec![7] }], at(3))
+            .await
+            .expect("sent");
+
+        // a died before writing r2's outcome: once its lease expires, b sends r2 (and only r2).
+        let again = store.claim_outbox(&b, at(32), 10).await.expect("claim");
+
+        assert_eq!(again.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r2"]);
+        let sent = store.outbox_row("r1").await.expect("row").expect("r1");
+        assert_eq!((sent.status.as_str(), sent.message_ids.as_deref(), sent.attempts), ("sent", Some("7"), 1));
+    }
+
+    async fn concurrent_claimers_never_take_the_same_outbox_row(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let rows: Vec<NewOutboxRow> = (0..400).map(|i| letter(&format!("row-{i:03}"), i)).collect();
+        store.enqueue(&rows).await.expect("enqueue");
+
+        let claimers = (0..4).map(|n| {
+            let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
+            async move {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = store.claim_outbox(&lease, at(1), 15).await.expect("claim");
+                    if batch.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(batch.into_iter().map(|r| r.id));
+                }
+            }
+        });
+        let claimed: Vec<Vec<String>> = futures::future::join_all(claimers).await;
+
+        let all: Vec<&String> = claimed.iter().flatten().collect();
+        let distinct: HashSet<&String> = all.iter().copied().collect();
+        assert_eq!(all.len(), 400, "every row claimed exactly once");
+        assert_eq!(distinct.len(), 400);
+        if backend == Backend::Postgres {
+            assert!(claimed.iter().filter(|c| !c.is_empty()).count() > 1, "claimers ran side by side");
+        }
+    }
+
+    async fn a_deferred_row_waits_for_its_time_and_counts_no_attempt(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        store.enqueue(&[letter("later", 1)]).await.expect("enqueue");
+        let a = replica("a");
+        assert_eq!(store.claim_outbox(&a, at(1), 10).await.expect("claim").len(), 1);
+
+        let deferral = bible_vibecoder::store::Reschedule { id: "later".into(), at: at(5), attempted: false, error: None };
+        store.reschedule_outbox("a", &[deferral]).await.expect("defer");
+
+        assert!(store.claim_outbox(&a, at(4), 10).await.expect("claim").is_empty(), "not due yet");
+        let due = store.claim_outbox(&a, at(5), 10).await.expect("claim");
+        assert_eq!(due.iter().map(|r| r.attempts).collect::<Vec<_>>(), [0]);
+    }
+
+    async fn a_workflow_lease_keeps_other_replicas_out_until_it_expires(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let wf = waiting_workflow("00000000-0000-7000-8000-000000000001", 7);
+        store.create_workflow(&wf).await.expect("create");
+        let (a, b) = (replica("a"), replica("b"));
+        let started = store.claim_style(&wf.id, 7, "galaxy", now_utc(), &a, 1).await.expect("claim");
+        assert_eq!(started, StyleClaim::Claimed);
+        let now = now_utc();
+
+        assert!(!store.acquire_workflow(&wf.id, &b, now).await.expect("acquire"), "a holds it");
+        assert!(store.claimable_workflows(now, 10).await.expect("list").is_empty());
+        assert!(store.renew_workflow(&wf.id, &a, now).await.expect("renew"));
+        let expired = now + chrono::Duration::seconds(31);
+        assert_eq!(store.claimable_workflows(expired, 10).await.expect("list"), std::slice::from_ref(&wf.id));
+        assert!(store.acquire_workflow(&wf.id, &b, expired).await.expect("take over"));
+        assert!(!store.renew_workflow(&wf.id, &a, expired).await.expect("renew"), "a lost it");
+    }
+
+    async fn two_presses_at_once_start_one_carousel_when_the_limit_is_one(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let ids = ["00000000-0000-7000-8000-00000000000a", "00000000-0000-7000-8000-00000000000b"];
+        for id in ids {
+            store.create_workflow(&waiting_workflow(id, 9)).await.expect("create");
+        }
+
+        let presses = ids.iter().enumerate().map(|(n, id)| {
+            let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
+            async move { store.claim_style(id, 9, "vibrant", now_utc(), &lease, 1).await.expect("claim") }
+        });
+        let outcomes = futures::future::join_all(presses).await;
+
+        assert_eq!(outcomes.iter().filter(|o| **o == StyleClaim::Claimed).count(), 1, "{outcomes:?}");
+        assert_eq!(outcomes.iter().filter(|o| **o == StyleClaim::AtLimit).count(), 1, "{outcomes:?}");
+        assert_eq!(store.running_workflows_of(9).await.expect("count"), 1);
+    }
+
+    async fn a_released_replica_leaves_its_work_claimable_at_once(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        store.record_updates(&[pending_update(5)]).await.expect("recorded");
+        store.enqueue(&[letter("owed", 3)]).await.expect("enqueue");
+        let (a, b) = (replica("a"), replica("b"));
+        assert_eq!(store.claim_updates(&a, at(0), 10).await.expect("claim").len(), 1);
+        assert_eq!(store.claim_outbox(&a, at(0), 10).await.expect("claim").len(), 1);
+
+        let (updates, _workflows, outbox) = store.release_leases("a").await.expect("release");
+
+        assert_eq!((updates, outbox), (1, 1));
+        assert_eq!(store.claim_updates(&b, at(1), 10).await.expect("claim").len(), 1, "no wait for expiry");
+        assert_eq!(store.claim_outbox(&b, at(1), 10).await.expect("claim").len(), 1);
+    }
+}
