@@ -5,6 +5,7 @@
 # Prints intake (updates/s, p99), replies sent during the load and after it (the backlog drained
 # from the store), end-to-end replies/s, and each replica's peak RSS.
 # Usage: benches/delivery-load.sh [seconds=60] [messages_per_second=30] [replicas=1]
+# DRAIN_LIMIT (seconds, default 600) bounds the wait for the backlog after the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-60}"
@@ -41,7 +42,7 @@ threads=$((replicas >= 2 ? 1 : 2))
 load_start=$(date +%s.%N)
 wrk_pids=()
 for i in $(seq 1 "$replicas"); do
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+ BVC_WRK_NO=$i wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
     -s benches/start.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
   wrk_pids+=($!)
 done
@@ -52,7 +53,8 @@ sent_during=$(replies)
 
 # Drain: wait until every recorded update has its reply (or nothing moves for 20 s).
 last=$sent_during; still=0
-while :; do
+drain_deadline=$(( $(date +%s) + ${DRAIN_LIMIT:-600} ))
+while [ "$(date +%s)" -lt "$drain_deadline" ]; do
   now_sent=$(replies)
   [ "$now_sent" -ge "$recorded" ] && break
   if [ "$now_sent" = "$last" ]; then still=$((still + 1)); else still=0; fi
@@ -85,4 +87,4 @@ echo "updates not done: $missing; outbox not sent: $(sql "select count(*) from o
 for pid in "${serve_pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${serve_pids[@]}"; do wait "$pid" || true; done
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $db WITH (FORCE)"
-rm -rf "$work"
+[ -n "${KEEP_LOGS:-}" ] && echo "logs kept in $work" || rm -rf "$work"

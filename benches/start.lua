@@ -8,8 +8,9 @@ function setup(thread)
 end
 
 function init(args)
-  -- update_id is a u32 in the Bot API: give each thread its own range.
-  counter = thread_no * 100000000 + math.floor(os.time() % 100000) * 100
+  -- update_id is a u32 in the Bot API: give each thread (and each wrk, BVC_WRK_NO) its own range.
+  local wrk_no = tonumber(os.getenv("BVC_WRK_NO") or "0")
+  counter = (wrk_no * 4 + thread_no) * 100000000 % 4000000000 + math.floor(os.time() % 100000) * 100
 end
 
 request = function()

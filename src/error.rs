@@ -90,14 +90,24 @@ impl AppError {
     pub fn is_store_outage(&self) -> bool {
         match self {
             AppError::StoreUnavailable { .. } => true,
-            AppError::Store { source, .. } => matches!(
-                source,
+            AppError::Store { source, .. } => match source {
                 diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::ClosedConnection
-                        | diesel::result::DatabaseErrorKind::UnableToSendCommand,
-                    _
-                ) | diesel::result::Error::BrokenTransactionManager
-            ),
+                    | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                    _,
+                )
+                | diesel::result::Error::BrokenTransactionManager => true,
+                // PostgreSQL ending our session (an operator's pg_terminate_backend, a restart or
+                // shutdown: SQLSTATE class 57) reaches diesel as an unknown database error.
+                diesel::result::Error::DatabaseError(_, info) => {
+                    let message = info.message();
+                    message.starts_with("terminating connection")
+                        || message.contains("the database system is shutting down")
+                        || message.contains("the database system is starting up")
+                        || message.contains("connection closed")
+                }
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -118,3 +128,26 @@ impl<T> StoreContext<T> for Result<T, diesel::result::Error> {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> AppError {
+        AppError::Store {
+            context: "test".into(),
+            source: Error::DatabaseError(kind, Box::new(message.to_string())),
+        }
+    }
+
+    #[test]
+    fn postgres_ending_our_session_is_an_outage_and_a_bad_query_is_not() {
+        let terminated = "terminating connection due to administrator command";
+        assert!(database_error(DatabaseErrorKind::Unknown, terminated).is_store_outage());
+        assert!(database_error(DatabaseErrorKind::ClosedConnection, "gone").is_store_outage());
+        let refused = "duplicate key value violates unique constraint";
+        assert!(!database_error(DatabaseErrorKind::UniqueViolation, refused).is_store_outage());
+        assert!(!database_error(DatabaseErrorKind::Unknown, "syntax error").is_store_outage());
+    }
+}

@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 /// Updates handed to the gateway and not yet finished. Shared by whoever dispatches (webhook,
-/// sweeper, replay) and the gateway, which releases each one when it is done with it.
+/// sweeps of unowned updates) and the gateway, which releases each one when it is done with it.
 #[derive(Clone)]
 pub struct Backlog {
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
@@ -43,7 +43,7 @@ impl Backlog {
             .is_ok()
     }
 
-    /// Takes a place regardless of the limit (start-up replay must not wait).
+    /// Takes a place regardless of the limit (for updates a sweep has already claimed).
     pub fn reserve_anyway(&self) {
         self.in_flight
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -124,7 +124,7 @@ impl GatewayActor {
         self
     }
 
-    /// Unfinished updates live in the store and are replayed by start-up; the profile cache is
+    /// Unfinished updates live in the store and are claimed again by a sweep; the profile cache is
     /// only an optimisation and starts empty.
     fn rebuild(&mut self) {
         lock_known(&self.known_users).clear();
@@ -491,7 +491,7 @@ mod tests {
         assert_eq!(
             seen_history.count(),
             0,
-            "an unfinished update stays pending for replay"
+            "an unfinished update stays claimed, to be claimed again once its lease expires"
         );
         assert_eq!(service.status().failed, 1);
     }

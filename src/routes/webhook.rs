@@ -118,7 +118,7 @@ pub async fn telegram_webhook(
     let update_id = i64::from(update.id.0);
     let kind = crate::telegram::kind_name(&update.kind);
     // With the gateway's backlog full the update is still recorded and acknowledged, but waits
-    // in the store (pending) until the sweeper claims it: memory stays bounded under any load.
+    // in the store (pending) until a sweep claims it: memory stays bounded under any load.
     let dispatch_now = state.backlog.try_reserve();
     let now = now_utc();
     // Dispatched at once, it is recorded as claimed by this replica; if this replica dies before
@@ -177,7 +177,7 @@ pub async fn telegram_webhook(
             // Recorded as claimed: if this hand-off fails, the lease expires and a sweep claims it.
             if let Err(e) = state.gateway.tell(env) {
                 state.backlog.release();
-                tracing::error!(update_id, error = %e, "recorded update not dispatched; it will be replayed");
+                tracing::error!(update_id, error = %e, "recorded update not dispatched; a sweep claims it once its lease expires");
             }
             HttpResponse::Ok().json(json!({ "ok": true }))
         }

@@ -124,18 +124,6 @@ impl Store {
         })
     }
 
-    pub async fn set_status_message(&self, workflow: &str, message: i32) -> AppResult<()> {
-        use crate::store::schema::workflows::dsl::*;
-        let now = now_utc();
-        with_conn!(self, "set_status_message", |conn| {
-            diesel::update(workflows.find(workflow))
-                .set((status_message_id.eq(Some(message)), updated_at.eq(now)))
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
-    }
-
     /// Starts a workflow waiting for its style, leased to `lease.owner`, unless its user already
     /// runs `max_running` carousels.
     pub async fn claim_style(
@@ -382,19 +370,6 @@ impl Store {
             .await
         })
         .map(|_| ())
-    }
-
-    /// Every workflow a restart must pick up again.
-    pub async fn unfinished_workflows(&self) -> AppResult<Vec<Workflow>> {
-        use crate::store::schema::workflows::dsl::*;
-        with_conn!(self, "unfinished_workflows", |conn| {
-            workflows
-                .filter(state.eq_any(WorkflowState::RUNNING))
-                .order(created_at.asc())
-                .select(Workflow::as_select())
-                .load(conn)
-                .await
-        })
     }
 
     /// One carousel of the history (its id is the workflow's).

@@ -238,6 +238,10 @@ fn messages_in(row: &OutboxRow) -> u32 {
     }
 }
 
+/// Sent rows remembered while their mark cannot be written; beyond this the oldest are forgotten
+/// (and may be sent again once their lease expires: the documented window).
+const UNRECORDED_CAPACITY: usize = 10_000;
+
 /// Backoff of a row that failed `attempts` times: 1 s doubling to a minute.
 fn backoff(attempts: i32) -> Duration {
     let exponent = u32::try_from(attempts.clamp(0, 6)).unwrap_or(6);
@@ -268,6 +272,9 @@ pub struct Dispatcher {
     courier: Courier,
     materials: Arc<dyn Materials>,
     album_files: AlbumFiles,
+    /// Rows this replica sent whose `sent` mark could not be written (the store was out for
+    /// longer than the retries): claimed again here, they are marked, not sent twice.
+    unrecorded: Mutex<HashMap<String, Vec<i32>>>,
     settings: DeliverySettings,
     lease: Lease,
     wake: Arc<Notify>,
@@ -317,6 +324,7 @@ impl Dispatcher {
             courier: courier.once(),
             materials,
             album_files: AlbumFiles::default(),
+            unrecorded: Mutex::default(),
             settings,
             lease,
             wake,
@@ -524,35 +532,44 @@ impl Dispatcher {
     }
 
     async fn send_row(&self, row: OutboxRow) {
-        let outcome = match serde_json::from_str::<Outgoing>(&row.payload) {
-            Ok(outgoing) => {
-                // Drawing an album's files can take a while: the claim is kept meanwhile, and
-                // the call is made only while the claim is still this task's.
-                match self
-                    .keeping_claim(&row, self.files(&row.id, &outgoing))
-                    .await
-                {
-                    Some(Ok(files)) => {
-                        let outcome = self.call(&row, &outgoing, &files).await;
-                        if matches!(outcome, Outcome::Retry { .. }) && !files.is_empty() {
-                            // Kept for the next attempt (here, if this replica claims it again).
-                            self.album_files.put(&row.id, files);
+        let already_sent = self
+            .unrecorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&row.id);
+        let outcome = if let Some(message_ids) = already_sent {
+            Outcome::Sent(message_ids)
+        } else {
+            match serde_json::from_str::<Outgoing>(&row.payload) {
+                Ok(outgoing) => {
+                    // Drawing an album's files can take a while: the claim is kept meanwhile, and
+                    // the call is made only while the claim is still this task's.
+                    match self
+                        .keeping_claim(&row, self.files(&row.id, &outgoing))
+                        .await
+                    {
+                        Some(Ok(files)) => {
+                            let outcome = self.call(&row, &outgoing, &files).await;
+                            if matches!(outcome, Outcome::Retry { .. }) && !files.is_empty() {
+                                // Kept for the next attempt (here, if this replica claims it again).
+                                self.album_files.put(&row.id, files);
+                            }
+                            outcome
                         }
-                        outcome
-                    }
-                    Some(Err(e)) => Outcome::from_error(e),
-                    None => {
-                        tracing::warn!(
-                            "outbox row's claim was lost before its call; not sent here"
-                        );
-                        return;
+                        Some(Err(e)) => Outcome::from_error(e),
+                        None => {
+                            tracing::warn!(
+                                "outbox row's claim was lost before its call; not sent here"
+                            );
+                            return;
+                        }
                     }
                 }
+                Err(e) => Outcome::Refused(format!(
+                    "outbox row {} has an unreadable payload: {e}",
+                    row.id
+                )),
             }
-            Err(e) => Outcome::Refused(format!(
-                "outbox row {} has an unreadable payload: {e}",
-                row.id
-            )),
         };
         let write = match outcome {
             Outcome::Sent(message_ids) => {
@@ -614,9 +631,16 @@ impl Dispatcher {
                 .when(AppError::is_store_outage)
                 .await
         };
+        if let (Err(_), Write::Sent(sent)) = (&written, &write) {
+            let mut unrecorded = self.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
+            if unrecorded.len() >= UNRECORDED_CAPACITY {
+                unrecorded.clear();
+            }
+            unrecorded.insert(sent.id.clone(), sent.message_ids.clone());
+        }
         if let Err(e) = written {
-            // The lease expires and the row is claimed again: sent twice at worst (the documented
-            // window), never lost.
+            // The lease expires and the row is claimed again (a sent one is then only marked if
+            // this replica claims it): never lost.
             tracing::error!(error = %e, "outbox outcome not recorded");
         }
     }

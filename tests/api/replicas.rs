@@ -49,6 +49,11 @@ on_both_backends! {
         assert!(took < Duration::from_secs(10), "stopped within 10 s: {took:?}");
         let before_restart = telegram.calls_to("sendMessage").len();
         assert!(before_restart < USERS as usize, "the deploy came while replies were owed ({before_restart} sent)");
+        // The event log was flushed while the store was still usable (on PostgreSQL pooled
+        // connections die with the runtimes that opened them).
+        let store = bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
+        let received = store.latest_events("telegram.user.message.received", 1_000).await.expect("events");
+        assert_eq!(received.len(), USERS as usize, "every update's event flushed before the exit");
 
         let (mut second, _port) = serve_binary(&db.url, &telegram, None, &[]);
         eventually("every user answered", Duration::from_secs(60), || async {

@@ -340,32 +340,36 @@ impl Workflows {
         self
     }
 
-    /// Answers a command. When that fails (the store or a neighbour is down), the user is told
-    /// so instead of hearing nothing; the error still goes to the supervisor.
+    /// Answers a command. When that fails, the update stays unfinished and is claimed again; a
+    /// store outage is only waited out (the answer comes once the store is back), any other
+    /// failure is also told to the user. The error still goes to the supervisor.
     pub async fn command(self: Arc<Self>, env: Envelope<CommandExecuted>) -> AppResult<()> {
         let c = &env.payload;
         let (chat, reply) = (c.chat_id, c.message_id);
         let lang = Lang::from_language_code(c.language_code.as_deref());
         let key = reply_key(&env, "unavailable");
         let result = self.clone().answer_command(env).await;
-        if result.is_err() {
+        if result.as_ref().is_err_and(|e| !e.is_store_outage()) {
             let text = texts::unavailable(lang);
             self.say_or_log(key, chat, reply, &text).await;
         }
         result
     }
 
-    /// Answers a button press; when that fails, the press is still answered and the user told.
+    /// Answers a button press; when that fails, the press is still answered (it cannot wait) and,
+    /// unless the store is only briefly out (the press is handled again), the user told.
     pub async fn callback(self: Arc<Self>, env: Envelope<CallbackPressed>) -> AppResult<()> {
         let q = env.payload.clone();
         let lang = Lang::from_language_code(q.language_code.as_deref());
         let key = reply_key(&env, "unavailable");
         let result = self.clone().answer_press(env).await;
-        if result.is_err() {
+        if let Err(e) = &result {
             let text = texts::unavailable(lang);
             self.answer(&q.query_id, &text).await;
-            self.say_or_log(key, q.chat_id.unwrap_or(q.user_id), None, &text)
-                .await;
+            if !e.is_store_outage() {
+                self.say_or_log(key, q.chat_id.unwrap_or(q.user_id), None, &text)
+                    .await;
+            }
         }
         result
     }
