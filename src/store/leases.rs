@@ -8,7 +8,7 @@
 //! manual clock.
 use super::schema::received_updates;
 use super::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::Text;
 
 /// Who owns claimed work, and for how long a claim holds without renewal.
 #[derive(Debug, Clone)]
@@ -39,6 +39,19 @@ pub(super) fn sqlite_dialect(postgres_sql: &str) -> String {
         .replace(" FOR UPDATE SKIP LOCKED", "")
         .replace('$', "?")
 }
+
+/// `sql` with a claim's parameters bound: `$1` the claimer, `$2` its lease's expiry, `$3` now,
+/// `$4` how many rows at most.
+macro_rules! claim_query {
+    ($sql:expr, $owner:expr, $until:expr, $now:expr, $limit:expr) => {
+        diesel::sql_query($sql)
+            .bind::<diesel::sql_types::Text, _>($owner)
+            .bind::<diesel::sql_types::Timestamp, _>($until)
+            .bind::<diesel::sql_types::Timestamp, _>($now)
+            .bind::<diesel::sql_types::BigInt, _>($limit)
+    };
+}
+pub(super) use claim_query;
 
 /// An update claimed for handling.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
@@ -83,20 +96,12 @@ impl Store {
             self,
             "claim_updates",
             sqlite | conn | {
-                diesel::sql_query(sqlite_dialect(CLAIM_UPDATES))
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<BigInt, _>(limit)
+                claim_query!(sqlite_dialect(CLAIM_UPDATES), &owner, until, now, limit)
                     .load(conn)
                     .await
             },
             postgres | conn | {
-                diesel::sql_query(CLAIM_UPDATES)
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<BigInt, _>(limit)
+                claim_query!(CLAIM_UPDATES, &owner, until, now, limit)
                     .load(conn)
                     .await
             }

@@ -6,10 +6,10 @@
 //! after Telegram took the message and before `sent` was written — the one window in which a
 //! message can go twice. Row ids are derived from what caused them, so recording the same reply
 //! twice (a redelivered update, a resumed workflow) keeps one row.
-use super::leases::sqlite_dialect;
+use super::leases::{claim_query, sqlite_dialect};
 use super::schema::outbox;
 use super::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::sql_types::{Text, Timestamp};
 
 pub struct OutboxStatus;
 impl OutboxStatus {
@@ -138,20 +138,12 @@ impl Store {
             self,
             "claim_outbox",
             sqlite | conn | {
-                diesel::sql_query(sqlite_dialect(CLAIM_OUTBOX))
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<BigInt, _>(limit)
+                claim_query!(sqlite_dialect(CLAIM_OUTBOX), &owner, until, now, limit)
                     .load(conn)
                     .await
             },
             postgres | conn | {
-                diesel::sql_query(CLAIM_OUTBOX)
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<BigInt, _>(limit)
+                claim_query!(CLAIM_OUTBOX, &owner, until, now, limit)
                     .load(conn)
                     .await
             }

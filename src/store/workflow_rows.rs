@@ -137,11 +137,10 @@ impl Store {
     ) -> AppResult<StyleClaim> {
         let now = now_utc();
         let (owner, until) = (lease.owner.to_string(), lease.until(now));
-        let moved = with_conn!(
-            self,
-            "claim_style",
-            sqlite | conn | {
-                diesel::sql_query(sqlite_dialect(CLAIM_STYLE))
+        // The statement's parameters, the same on both backends.
+        macro_rules! style_claim {
+            ($sql:expr) => {
+                diesel::sql_query($sql)
                     .bind::<Text, _>(workflow)
                     .bind::<Text, _>(chosen)
                     .bind::<Timestamp, _>(deadline)
@@ -149,27 +148,24 @@ impl Store {
                     .bind::<Text, _>(&owner)
                     .bind::<Timestamp, _>(until)
                     .bind::<BigInt, _>(max_running)
+            };
+        }
+        let moved = with_conn!(
+            self,
+            "claim_style",
+            sqlite | conn | {
+                style_claim!(sqlite_dialect(CLAIM_STYLE))
                     .execute(conn)
                     .await
             },
             postgres | conn | {
                 use diesel_async::AsyncConnection;
-                let (owner, workflow, chosen) = (&owner, workflow, chosen);
                 conn.transaction::<usize, diesel::result::Error, _>(async |tx| {
                     diesel::sql_query(USER_LIMIT_LOCK)
                         .bind::<BigInt, _>(user)
                         .execute(tx)
                         .await?;
-                    diesel::sql_query(CLAIM_STYLE)
-                        .bind::<Text, _>(workflow)
-                        .bind::<Text, _>(chosen)
-                        .bind::<Timestamp, _>(deadline)
-                        .bind::<Timestamp, _>(now)
-                        .bind::<Text, _>(owner)
-                        .bind::<Timestamp, _>(until)
-                        .bind::<BigInt, _>(max_running)
-                        .execute(tx)
-                        .await
+                    style_claim!(CLAIM_STYLE).execute(tx).await
                 })
                 .await
             }
@@ -217,27 +213,21 @@ impl Store {
         now: NaiveDateTime,
     ) -> AppResult<bool> {
         let (owner, until) = (lease.owner.to_string(), lease.until(now));
+        // $1 the workflow, $2 the claimer, $3 its lease's expiry, $4 now.
+        macro_rules! lease_query {
+            ($sql:expr) => {
+                diesel::sql_query($sql)
+                    .bind::<Text, _>(workflow)
+                    .bind::<Text, _>(&owner)
+                    .bind::<Timestamp, _>(until)
+                    .bind::<Timestamp, _>(now)
+            };
+        }
         with_conn!(
             self,
             op,
-            sqlite | conn | {
-                diesel::sql_query(sqlite_dialect(sql))
-                    .bind::<Text, _>(workflow)
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .execute(conn)
-                    .await
-            },
-            postgres | conn | {
-                diesel::sql_query(sql)
-                    .bind::<Text, _>(workflow)
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-                    .execute(conn)
-                    .await
-            }
+            sqlite | conn | lease_query!(sqlite_dialect(sql)).execute(conn).await,
+            postgres | conn | lease_query!(sql).execute(conn).await
         )
         .map(|n| n == 1)
     }

@@ -252,7 +252,7 @@ impl TestApp {
 
     /// Waits (bounded) for the gateway to finish an update; answers its final status.
     pub async fn finished_status(&self, update_id: i64) -> Option<String> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             let status = self.store.update_status_of(update_id).await.ok().flatten();
             if status
@@ -272,7 +272,7 @@ impl TestApp {
         correlation: &str,
         until: impl Fn(&[bible_vibecoder::store::StoredEvent]) -> bool,
     ) -> Vec<bible_vibecoder::store::StoredEvent> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             self.event_log.flush().await;
             let events = self.store.events_of(correlation).await.expect("events");

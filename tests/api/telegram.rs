@@ -19,7 +19,7 @@ async fn app_with_bot(backend: Backend) -> Option<(TestApp, FakeBotApi)> {
 }
 
 async fn message_to(telegram: &FakeBotApi, chat_id: i64) -> serde_json::Value {
-    eventually("a message to the chat", Duration::from_secs(10), || async {
+    eventually("a message to the chat", Duration::from_secs(30), || async {
         telegram
             .calls_to("sendMessage")
             .into_iter()
@@ -44,7 +44,7 @@ on_both_backends! {
     async fn the_command_menu_is_registered_in_english_and_russian(backend) {
         let Some((_app, telegram)) = app_with_bot(backend).await else { return };
 
-        let menus = eventually("two menus", Duration::from_secs(10), || async {
+        let menus = eventually("two menus", Duration::from_secs(30), || async {
             let menus = telegram.calls_to("setMyCommands");
             (menus.len() == 2).then_some(menus)
         })
