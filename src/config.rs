@@ -27,6 +27,89 @@ pub struct Settings {
     pub workflow: WorkflowSettings,
     #[serde(default)]
     pub delivery: DeliverySettings,
+    #[serde(default)]
+    pub limits: LimitSettings,
+}
+
+/// What one user, or everyone together, may ask of the bot (`[limits]` in the config).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LimitSettings {
+    /// Updates one user may send at once (`USER_UPDATES_BURST`)…
+    pub user_burst: u32,
+    /// …refilled at this many per minute (`USER_UPDATES_PER_MINUTE`).
+    pub user_per_minute: u32,
+    /// A flooding user is told "slow down" at most once per this many seconds.
+    pub notice_window_secs: u64,
+    /// Per-user quotas on work that costs a model call or a full render.
+    pub ask: crate::limits::Quota,
+    pub wisdom: crate::limits::Quota,
+    pub carousel: crate::limits::Quota,
+    pub pdf: crate::limits::Quota,
+    /// Model calls in flight for the whole process (`MAX_MODEL_CALLS_IN_FLIGHT`).
+    pub model_calls_in_flight: usize,
+    /// Renders (carousels, PDFs) in flight for the whole process (`MAX_RENDERS_IN_FLIGHT`).
+    pub renders_in_flight: usize,
+    /// Work waiting for a place at each cap; beyond it, or after `max_wait_secs`, "busy".
+    pub queue: usize,
+    pub max_wait_secs: u64,
+    /// `ALLOWED_USER_IDS`: when set, only these users are served (others get one polite refusal).
+    pub allowed_user_ids: Option<String>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        use crate::limits::Quota;
+        LimitSettings {
+            user_burst: 10,
+            user_per_minute: 30,
+            notice_window_secs: 60,
+            ask: Quota {
+                per_minute: 3,
+                per_day: 50,
+            },
+            wisdom: Quota {
+                per_minute: 3,
+                per_day: 20,
+            },
+            carousel: Quota {
+                per_minute: 2,
+                per_day: 30,
+            },
+            pdf: Quota {
+                per_minute: 3,
+                per_day: 30,
+            },
+            model_calls_in_flight: 16,
+            renders_in_flight: 2,
+            queue: 32,
+            max_wait_secs: 60,
+            allowed_user_ids: None,
+        }
+    }
+}
+
+impl LimitSettings {
+    pub fn quota(&self, kind: crate::limits::QuotaKind) -> crate::limits::Quota {
+        use crate::limits::QuotaKind;
+        match kind {
+            QuotaKind::Ask => self.ask,
+            QuotaKind::Wisdom => self.wisdom,
+            QuotaKind::Carousel => self.carousel,
+            QuotaKind::Pdf => self.pdf,
+        }
+    }
+
+    /// The users a private bot serves; `None` serves everyone. Validated at load.
+    pub fn allowed_users(&self) -> Option<std::collections::HashSet<i64>> {
+        let text = self.allowed_user_ids.as_deref()?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        crate::limits::parse_user_ids(text)
+            .ok()
+            .map(|ids| ids.into_iter().collect())
+    }
 }
 
 /// The durable outbox and the leases on owned work (`[delivery]` in the config).
@@ -136,6 +219,10 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub shutdown_timeout_secs: u64,
     pub workers: usize,
+    /// `ADMIN_TOKEN`: when set, `/stats`, `/metrics` and the detailed `/health` need
+    /// `Authorization: Bearer <token>`.
+    #[serde(default)]
+    pub admin_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,6 +303,12 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "delivery.max_messages_per_second",
     ),
     ("LEASE_SECS", "delivery.lease_secs"),
+    ("ADMIN_TOKEN", "http.admin_token"),
+    ("ALLOWED_USER_IDS", "limits.allowed_user_ids"),
+    ("USER_UPDATES_BURST", "limits.user_burst"),
+    ("USER_UPDATES_PER_MINUTE", "limits.user_per_minute"),
+    ("MAX_MODEL_CALLS_IN_FLIGHT", "limits.model_calls_in_flight"),
+    ("MAX_RENDERS_IN_FLIGHT", "limits.renders_in_flight"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
@@ -319,6 +412,33 @@ impl Settings {
                 "leases and the delivery window must be at least 1",
             ));
         }
+        if let Some(ids) = &self.limits.allowed_user_ids {
+            crate::limits::parse_user_ids(ids)
+                .map_err(|e| AppError::config("ALLOWED_USER_IDS", e))?;
+        }
+        if let Some(token) = &self.http.admin_token {
+            if token.expose_secret().trim().len() < 16 {
+                return Err(AppError::config(
+                    "ADMIN_TOKEN",
+                    "must be at least 16 characters (it guards /stats and /metrics)",
+                ));
+            }
+        }
+        let limits = &self.limits;
+        if limits.user_burst == 0
+            || limits.user_per_minute == 0
+            || limits.model_calls_in_flight == 0
+            || limits.renders_in_flight == 0
+            || crate::limits::QuotaKind::ALL.iter().any(|kind| {
+                let quota = limits.quota(*kind);
+                quota.per_minute < 1 || quota.per_day < 1
+            })
+        {
+            return Err(AppError::config(
+                "limits",
+                "bursts, rates, in-flight caps and quotas must be at least 1",
+            ));
+        }
         if !(1..=100).contains(&self.render.jpeg_quality) {
             return Err(AppError::config(
                 "render.jpeg_quality",
@@ -351,6 +471,15 @@ impl Settings {
             return Err(AppError::config(
                 "database.max_connections",
                 "must be at least 1",
+            ));
+        }
+        if self.ingest.max_backlog > crate::supervisors::SERVICE_MAILBOX_CAPACITY {
+            return Err(AppError::config(
+                "INGEST_MAX_BACKLOG",
+                format!(
+                    "must be at most {} (the gateway's mailbox)",
+                    crate::supervisors::SERVICE_MAILBOX_CAPACITY
+                ),
             ));
         }
         if self.event_log.batch_size == 0

@@ -59,8 +59,25 @@ pub enum AppError {
         source: std::io::Error,
     },
 
+    /// A process-wide cap on costly work (model calls, renders) is reached and its queue is
+    /// full or the wait ran out: the user is asked to try again shortly.
+    #[error("busy: {what} at capacity ({reason})")]
+    Busy { what: &'static str, reason: String },
+
     #[error("{context}: {reason}")]
     Internal { context: String, reason: String },
+}
+
+/// Failure reasons and alert texts kept for operators are cut to this many characters, so
+/// `/health` and `/stats` stay small whatever a failure quotes.
+pub const MAX_REASON_CHARS: usize = 300;
+
+/// `text` cut to at most [`MAX_REASON_CHARS`] characters (an ellipsis marks the cut).
+pub fn cut_reason(text: &str) -> String {
+    match text.char_indices().nth(MAX_REASON_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 impl AppError {

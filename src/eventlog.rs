@@ -46,6 +46,13 @@ const WRITE_ATTEMPTS: u32 = 5;
 
 impl EventLog {
     /// A log that keeps nothing: for actors under test with probes around them.
+    /// Counts a notice an actor's full mailbox refused (`Outbox::tell`).
+    pub fn count_dropped_notice(&self, to: &'static str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.dropped_messages.with_label_values(&[to]).inc();
+        }
+    }
+
     pub fn disabled() -> EventLog {
         EventLog {
             writer: None,

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub carousels: IntCounterVec,
     pub workflow_step_seconds: HistogramVec,
     pub outbox: IntCounterVec,
+    pub limited: IntCounterVec,
+    pub dropped_messages: IntCounterVec,
     /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
     /// two scrapes never add the same difference twice.
     breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
@@ -148,8 +150,29 @@ impl Metrics {
             &["outcome"],
         )
         .expect("static metric definition");
+        let limited = IntCounterVec::new(
+            Opts::new(
+                "bvc_limited_total",
+                "Work refused by a limit, by reason (flood: past a user's update limit; ask, \
+                 wisdom, carousel, pdf: a user's quota; busy: the process-wide caps; \
+                 not_allowed: a user outside ALLOWED_USER_IDS).",
+            ),
+            &["reason"],
+        )
+        .expect("static metric definition");
+        let dropped_messages = IntCounterVec::new(
+            Opts::new(
+                "bvc_actor_messages_dropped_total",
+                "Fire-and-forget notices (analytics) dropped because the receiving actor's \
+                 mailbox was full, by receiving actor.",
+            ),
+            &["actor"],
+        )
+        .expect("static metric definition");
         for collector in [
             Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(limited.clone()),
+            Box::new(dropped_messages.clone()),
             Box::new(outbox.clone()),
             Box::new(carousels.clone()),
             Box::new(workflow_step_seconds.clone()),
@@ -184,6 +207,8 @@ impl Metrics {
             carousels,
             workflow_step_seconds,
             outbox,
+            limited,
+            dropped_messages,
             breaker_catch_up: Default::default(),
         }
     }

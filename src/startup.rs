@@ -3,7 +3,7 @@
 use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
-use crate::actors::gateway::Backlog;
+use crate::actors::gateway::{Admission, Backlog};
 use crate::actors::orchestrator::{WorkflowMaterials, Workflows};
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
@@ -190,13 +190,18 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         analyzed: to("analytics").with(analytics.clone().recipient()),
         wisdom: to("analytics").with(analytics.clone().recipient()),
     };
+    // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
+    // which refuses new costly work up front while one is full.
+    let capacity = crate::limits::Capacity::new(&settings.limits);
+    let model_gate = capacity.model.clone();
     let ai = supervise(&registry.register("ai"), move |service| {
-        AiActor::new(service, writer, ai_links)
+        AiActor::new(service, writer, ai_links).with_gate(model_gate)
     });
     let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
     let rendered = to("analytics").with(analytics.clone().recipient());
+    let render_gate = capacity.render.clone();
     let carousel = supervise(&registry.register("carousel"), move |service| {
-        CarouselActor::new(service, handle, quality, rendered)
+        CarouselActor::new(service, handle, quality, rendered).with_gate(render_gate)
     });
     let orchestrator_links = OrchestratorLinks {
         writer: to("ai").with(ai.clone().recipient()),
@@ -235,6 +240,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             settings.workflow.clone(),
         )
         .with_delivery(postbox.clone(), album_files, lease.clone())
+        .with_limits(settings.limits.clone(), capacity)
         .with_metrics(metrics.clone()),
     );
     let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
@@ -251,9 +257,11 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     };
     let (bot_username, gateway_backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
     let replies = postbox.clone();
+    let admission = Arc::new(Admission::new(&settings.limits).with_metrics(metrics.clone()));
     let gateway = supervise(&registry.register("gateway"), move |service| {
         GatewayActor::new(service, gateway_links, bot_username, gateway_backlog)
             .with_replies(replies.clone())
+            .with_admission(admission.clone())
     });
     Services {
         registry,
@@ -419,24 +427,35 @@ async fn sweep_updates(
 }
 
 /// Stops the HTTP server gracefully on SIGTERM (a deploy) or SIGINT (Ctrl-C); the rest of the
-/// shutdown follows in [`Application::run_until_stopped`].
-async fn stop_on_signal(server: ServerHandle) {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+/// shutdown follows in [`Application::run_until_stopped`]. The handlers are installed before
+/// this returns (before "listening" is logged), so a signal right after start is never lost to
+/// the default action.
+fn stop_on_signal(server: ServerHandle) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let listen = |kind: SignalKind, name: &'static str| match signal(kind) {
+        Ok(stream) => Some(stream),
+        Err(e) => {
+            tracing::warn!(error = %e, signal = name, "cannot listen for the signal");
+            None
         }
     };
-    tokio::select! {
-        _ = terminate => tracing::info!("SIGTERM received; shutting down"),
-        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received; shutting down"),
-    }
-    server.stop(true).await;
+    let mut terminate = listen(SignalKind::terminate(), "SIGTERM");
+    let mut interrupt = listen(SignalKind::interrupt(), "SIGINT");
+    actix_rt::spawn(async move {
+        async fn received(stream: &mut Option<tokio::signal::unix::Signal>) {
+            match stream {
+                Some(stream) => {
+                    stream.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        tokio::select! {
+            _ = received(&mut terminate) => tracing::info!("SIGTERM received; shutting down"),
+            _ = received(&mut interrupt) => tracing::info!("SIGINT received; shutting down"),
+        }
+        server.stop(true).await;
+    });
 }
 
 /// Resumes running workflows nobody holds (their replica died, or shut down and released them).
@@ -508,6 +527,12 @@ impl Application {
         let addr = settings.http_addr()?;
         let listener = TcpListener::bind(addr)
             .map_err(|e| AppError::config("HTTP_ADDR", format!("cannot bind {addr}: {e}")))?;
+        if !addr.ip().is_loopback() && settings.http.admin_token.is_none() {
+            tracing::warn!(
+                %addr,
+                "listening beyond loopback without ADMIN_TOKEN: /stats, /metrics and the detailed /health are open to anyone who can reach this port; set ADMIN_TOKEN"
+            );
+        }
         let port = listener
             .local_addr()
             .map_err(|e| AppError::io("reading the bound address", e))?
@@ -526,6 +551,7 @@ impl Application {
             lease: services.lease.clone(),
             analytics: services.analytics.clone().recipient(),
             counters: UpdateCounters::default(),
+            admin_token: settings.http.admin_token.clone(),
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -565,7 +591,7 @@ impl Application {
             every,
             services.stop.subscribe(),
         ));
-        actix_rt::spawn(stop_on_signal(server.handle()));
+        stop_on_signal(server.handle());
         tracing::info!(port, backend = state.store.backend().as_str(), "listening");
         Ok(Application {
             port,

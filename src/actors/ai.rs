@@ -75,6 +75,8 @@ pub struct AiActor {
     service: ServiceHandle,
     writer: Arc<dyn ContentWriter>,
     links: AiLinks,
+    /// The process-wide cap on model calls in flight; none means no cap (tests of one actor).
+    gate: Option<Arc<crate::limits::Gate>>,
 }
 
 impl AiActor {
@@ -83,7 +85,13 @@ impl AiActor {
             service,
             writer,
             links,
+            gate: None,
         }
+    }
+
+    pub fn with_gate(mut self, gate: Arc<crate::limits::Gate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// The client is stateless between calls; nothing to rebuild.
@@ -98,7 +106,12 @@ impl Handler<Envelope<ContentRequested>> for AiActor {
     fn handle(&mut self, env: Envelope<ContentRequested>, _: &mut Self::Context) -> Self::Result {
         let writer = self.writer.clone();
         let links = self.links.clone();
+        let gate = self.gate.clone();
         supervised(self, ContentRequested::KIND, async move {
+            let _place = match &gate {
+                Some(gate) => Some(gate.enter().await?),
+                None => None,
+            };
             let written = writer.write(env.payload.clone()).await;
             match &written.body {
                 WrittenBody::Slides(slides) => {

@@ -79,7 +79,8 @@ pub fn admin_message(alert: &AlertTriggered) -> String {
 }
 
 /// Keeps the newest `RECENT_ALERTS` alerts, oldest first.
-pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, alert: AlertTriggered) {
+pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, mut alert: AlertTriggered) {
+    alert.message = crate::error::cut_reason(&alert.message);
     if alerts.len() == RECENT_ALERTS {
         alerts.pop_front();
     }

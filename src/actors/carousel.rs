@@ -14,6 +14,8 @@ pub struct CarouselActor {
     handle: String,
     jpeg_quality: u8,
     rendered: Outbox<ImagesRendered>,
+    /// The process-wide cap on renders in flight; none means no cap (tests of one actor).
+    gate: Option<std::sync::Arc<crate::limits::Gate>>,
 }
 
 impl CarouselActor {
@@ -28,7 +30,13 @@ impl CarouselActor {
             handle,
             jpeg_quality,
             rendered,
+            gate: None,
         }
+    }
+
+    pub fn with_gate(mut self, gate: std::sync::Arc<crate::limits::Gate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// Fonts are loaded once per process, not per actor; nothing to rebuild.
@@ -59,7 +67,12 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
             handle: self.handle.clone(),
         };
         let rendered_outbox = self.rendered.clone();
+        let gate = self.gate.clone();
         supervised(self, SlidesGenerated::KIND, async move {
+            let _place = match &gate {
+                Some(gate) => Some(gate.enter().await?),
+                None => None,
+            };
             let started = Instant::now();
             let slides = env.payload.slides.clone();
             let want_pdf = env.payload.pdf;

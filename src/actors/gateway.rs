@@ -1,5 +1,6 @@
 //! `gateway`: takes durably recorded Telegram updates and routes them to the other services.
 use crate::error::AppError;
+use crate::limits::{FloodVerdict, UserFlood};
 use crate::messages::analytics::UserInteractionTracked;
 use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserProfile, UserUpdated};
 use crate::messages::telegram::{CallbackPressed, CommandExecuted, UserMessageReceived};
@@ -9,10 +10,10 @@ use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
 use crate::telegram::outbox::{Letter, Postbox};
 use crate::telegram::replies::immediate_reply;
-use crate::telegram::{classify, Route};
+use crate::telegram::{classify, Inbound, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
@@ -64,6 +65,91 @@ impl Backlog {
     }
 }
 
+/// Who may use the bot, and how fast (see [`crate::limits`]). Shared by the gateway's restarts.
+pub struct Admission {
+    pub flood: UserFlood,
+    /// `ALLOWED_USER_IDS`; none serves everyone.
+    pub allowed: Option<HashSet<i64>>,
+    pub metrics: Option<crate::metrics::Metrics>,
+}
+
+/// What the gateway does with one update before any work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    Serve,
+    /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any.
+    Turn {
+        status: &'static str,
+        reply: Option<(String, String)>,
+    },
+}
+
+impl Admission {
+    pub fn new(settings: &crate::config::LimitSettings) -> Admission {
+        Admission {
+            flood: UserFlood::new(
+                settings.user_burst,
+                settings.user_per_minute,
+                std::time::Duration::from_secs(settings.notice_window_secs),
+            ),
+            allowed: settings.allowed_users(),
+            metrics: None,
+        }
+    }
+
+    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics) -> Admission {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Updates that would make the bot work (commands, presses, private text) from a user are
+    /// checked against the allowlist and the user's bucket; everything else costs nothing.
+    fn judge(&self, inbound: &Inbound) -> Verdict {
+        let (Some(user), false) = (&inbound.user, matches!(inbound.route, Route::Ignored(_)))
+        else {
+            return Verdict::Serve;
+        };
+        let lang = crate::telegram::replies::lang_of(inbound);
+        if self
+            .allowed
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(&user.id))
+        {
+            self.count("not_allowed");
+            return Verdict::Turn {
+                status: UpdateStatus::REFUSED,
+                // One refusal per user, ever: the key names only the user.
+                reply: Some((
+                    format!("not-allowed:{}", user.id),
+                    crate::workflow::texts::not_allowed(lang),
+                )),
+            };
+        }
+        match self.flood.admit(user.id) {
+            FloodVerdict::Admitted => Verdict::Serve,
+            FloodVerdict::Limited { notice } => {
+                self.count("flood");
+                Verdict::Turn {
+                    status: UpdateStatus::LIMITED,
+                    // One notice per user per window, whichever replica gives it.
+                    reply: notice.map(|window| {
+                        (
+                            format!("slow-down:{}:{window}", user.id),
+                            crate::workflow::texts::slow_down(lang),
+                        )
+                    }),
+                }
+            }
+        }
+    }
+
+    fn count(&self, reason: &'static str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.limited.with_label_values(&[reason]).inc();
+        }
+    }
+}
+
 type KnownUsers = Arc<std::sync::Mutex<HashMap<i64, UserProfile>>>;
 
 fn lock_known(known: &KnownUsers) -> std::sync::MutexGuard<'_, HashMap<i64, UserProfile>> {
@@ -99,6 +185,7 @@ pub struct GatewayActor {
     /// Records the hint for plain text in a private chat in the outbox (commands are answered
     /// by the orchestrator, which knows the user's language setting); none without a bot token.
     replies: Option<Postbox>,
+    admission: Option<Arc<Admission>>,
 }
 
 impl GatewayActor {
@@ -116,7 +203,14 @@ impl GatewayActor {
             known_users: KnownUsers::default(),
             backlog,
             replies: None,
+            admission: None,
         }
+    }
+
+    /// The allowlist and per-user update limits; none admits everything (tests of one actor).
+    pub fn with_admission(mut self, admission: Arc<Admission>) -> Self {
+        self.admission = Some(admission);
+        self
     }
 
     pub fn with_replies(mut self, replies: Option<Postbox>) -> Self {
@@ -160,6 +254,13 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
         let known_users = self.known_users.clone();
         let in_flight = self.in_flight.clone();
         let inbound = classify(&env.payload.update, &self.bot_username);
+        let verdict = self
+            .admission
+            .as_ref()
+            .map_or(Verdict::Serve, |a| a.judge(&inbound));
+        if let Verdict::Turn { status, reply } = verdict {
+            return self.turn_away(env, inbound, status, reply);
+        }
         let reply = self
             .replies
             .clone()
@@ -286,6 +387,58 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
     }
 }
 
+impl GatewayActor {
+    /// An update past a limit or from a user not allowed: recorded as handled with `status`,
+    /// answered only with `reply` when there is one (once per key), never with work.
+    fn turn_away(
+        &mut self,
+        env: Envelope<UserMessageReceived>,
+        inbound: Inbound,
+        status: &'static str,
+        reply: Option<(String, String)>,
+    ) -> ResponseFuture<Ack> {
+        let links = self.links.clone();
+        let backlog = self.backlog.clone();
+        let letter = self
+            .replies
+            .clone()
+            .zip(inbound.chat_id)
+            .zip(reply)
+            .map(|((postbox, chat), (key, html))| (postbox, Letter::html(key, chat, html)));
+        let span = tracing::info_span!(
+            "update",
+            correlation_id = %env.correlation_id,
+            update_id = env.payload.update_id,
+            kind = inbound.kind,
+            turned_away = status
+        );
+        supervised(
+            self,
+            UserMessageReceived::KIND,
+            async move {
+                if let Some((postbox, letter)) = letter {
+                    postbox.post(letter).await?;
+                }
+                let done = env.caused(
+                    "gateway",
+                    HistoryLogged {
+                        update_id: env.payload.update_id,
+                        outcome: status.to_string(),
+                    },
+                );
+                links.history.ask(done).await??;
+                Ok::<(), AppError>(())
+            }
+            .instrument(span),
+        )
+        .map(move |result| {
+            backlog.release();
+            result
+        })
+        .boxed_local()
+    }
+}
+
 /// A neighbour's failure leaves this update unfinished; it is not the gateway's own fault, so it
 /// does not restart the gateway.
 fn neighbour_failed(error: AppError) -> AppError {
@@ -336,6 +489,65 @@ mod tests {
                 "from": {"id": 7, "is_bot": false, "first_name": "Ада", "language_code": "ru"}
             }
         })
+    }
+
+    fn inbound_of(json: serde_json::Value) -> Inbound {
+        classify(&update(json).payload.update, "vibe_bot")
+    }
+
+    #[test]
+    fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() {
+        let settings = crate::config::LimitSettings {
+            allowed_user_ids: Some("1, 2".into()),
+            ..Default::default()
+        };
+        let admission = Admission::new(&settings);
+        let private = serde_json::json!({"id": 7, "type": "private"});
+        let Verdict::Turn { status, reply } =
+            admission.judge(&inbound_of(message(1, private.clone(), "/help")))
+        else {
+            panic!("user 7 is not on the list");
+        };
+        assert_eq!(status, UpdateStatus::REFUSED);
+        let (key, text) = reply.expect("a refusal");
+        assert_eq!(key, "not-allowed:7");
+        assert!(text.contains("частный"), "in the user's language: {text}");
+        let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
+        assert_eq!(
+            admission.judge(&inbound_of(message(2, group, "hello all"))),
+            Verdict::Serve,
+            "chatter the bot ignores anyway costs nothing and gets no refusal"
+        );
+    }
+
+    #[test]
+    fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
+        let settings = crate::config::LimitSettings {
+            user_burst: 2,
+            user_per_minute: 1,
+            ..Default::default()
+        };
+        let admission = Admission::new(&settings);
+        let private = serde_json::json!({"id": 7, "type": "private"});
+        let verdicts: Vec<Verdict> = (0..5)
+            .map(|i| admission.judge(&inbound_of(message(i, private.clone(), "/help"))))
+            .collect();
+        assert_eq!(verdicts[..2], [Verdict::Serve, Verdict::Serve]);
+        let Verdict::Turn {
+            status,
+            reply: Some((key, text)),
+        } = &verdicts[2]
+        else {
+            panic!("the third is limited with a notice: {verdicts:?}");
+        };
+        assert_eq!(*status, UpdateStatus::LIMITED);
+        assert!(key.starts_with("slow-down:7:"), "{key}");
+        assert!(text.contains("помедленнее"), "{text}");
+        assert!(verdicts[3..].iter().all(|v| *v
+            == Verdict::Turn {
+                status: UpdateStatus::LIMITED,
+                reply: None
+            }));
     }
 
     #[test]

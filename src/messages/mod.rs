@@ -137,15 +137,19 @@ where
             })
     }
 
-    /// Fire and forget. A full mailbox still takes the message (work is never dropped under
-    /// load); a stopped neighbour is reported.
+    /// Fire and forget, for notices nobody waits on (analytics). Only ever into the bounded
+    /// mailbox: a full one refuses the notice (the event log still has it) rather than grow
+    /// without bound; work that must not be lost goes through the store or `ask`.
     pub fn tell(&self, envelope: Envelope<T>) -> Result<(), AppError> {
         self.log.append(envelope.record());
         match self.recipient.try_send(envelope) {
             Ok(()) => Ok(()),
-            Err(actix::prelude::SendError::Full(envelope)) => {
-                self.recipient.do_send(envelope);
-                Ok(())
+            Err(actix::prelude::SendError::Full(_)) => {
+                self.log.count_dropped_notice(self.to);
+                Err(AppError::ActorUnavailable {
+                    actor: self.to,
+                    reason: "mailbox full; notice dropped".into(),
+                })
             }
             Err(actix::prelude::SendError::Closed(_)) => Err(AppError::ActorUnavailable {
                 actor: self.to,

@@ -2,12 +2,17 @@
 use super::AppState;
 use crate::supervisors::breaker::BreakerState;
 use crate::supervisors::ServiceState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+/// Liveness. Without the operator's token (when `ADMIN_TOKEN` is set) only `{"status":"ok"}`:
+/// platforms probe it, and the detail (failure reasons) is for operators.
+pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if !state.is_operator(&req) {
+        return HttpResponse::Ok().json(json!({ "status": "ok" }));
+    }
     let services = state.registry.snapshot();
     let breakers = state.registry.breakers();
     let mut degraded: Vec<&str> = services
@@ -35,7 +40,8 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     }))
 }
 
-pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+/// Readiness: 200 or 503 for everyone; what is not ready only for operators.
+pub async fn ready(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let store = match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
@@ -48,11 +54,15 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         .filter(|s| !s.state.is_available())
         .map(|s| s.name)
         .collect();
-    let body = json!({
-        "ready": store.is_ok() && not_running.is_empty(),
-        "store": store.as_ref().map(|_| "ok").unwrap_or_else(|e| e.as_str()),
-        "not_running": not_running,
-    });
+    let body = if state.is_operator(&req) {
+        json!({
+            "ready": store.is_ok() && not_running.is_empty(),
+            "store": store.as_ref().map(|_| "ok").unwrap_or_else(|e| e.as_str()),
+            "not_running": not_running,
+        })
+    } else {
+        json!({ "ready": store.is_ok() && not_running.is_empty() })
+    };
     if store.is_ok() && not_running.is_empty() {
         HttpResponse::Ok().json(body)
     } else {
@@ -60,7 +70,10 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-pub async fn stats(state: web::Data<AppState>) -> HttpResponse {
+pub async fn stats(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if !state.is_operator(&req) {
+        return super::unauthorized();
+    }
     let analytics = match tokio::time::timeout(
         Duration::from_secs(2),
         state.analytics.send(super::ReportRequested),

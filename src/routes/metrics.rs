@@ -4,10 +4,13 @@ use crate::metrics::Metrics;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Instant;
 
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if !state.is_operator(&req) {
+        return super::unauthorized();
+    }
     state.metrics.observe_breakers(&state.registry.breakers());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

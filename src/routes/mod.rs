@@ -49,4 +49,39 @@ pub struct AppState {
     pub lease: crate::store::Lease,
     pub analytics: Recipient<ReportRequested>,
     pub counters: UpdateCounters,
+    /// `ADMIN_TOKEN`: when set, operator endpoints need it as a bearer token.
+    pub admin_token: Option<SecretString>,
+}
+
+impl AppState {
+    /// True when the request may see operator detail: no `ADMIN_TOKEN` is set, or it carries
+    /// `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time).
+    pub fn is_operator(&self, req: &actix_web::HttpRequest) -> bool {
+        use secrecy::ExposeSecret;
+        use subtle::ConstantTimeEq;
+        let Some(token) = &self.admin_token else {
+            return true;
+        };
+        req.headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                bool::from(
+                    given
+                        .trim()
+                        .as_bytes()
+                        .ct_eq(token.expose_secret().as_bytes()),
+                )
+            })
+    }
+}
+
+/// The answer to an operator endpoint asked without the bearer token.
+pub fn unauthorized() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Unauthorized()
+        .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+        .json(serde_json::json!({
+            "error": "this endpoint needs Authorization: Bearer <ADMIN_TOKEN>"
+        }))
 }

@@ -103,6 +103,7 @@ enum Checkout {
 
 mod leases;
 mod outbox_rows;
+mod quota_rows;
 mod workflow_rows;
 pub use leases::{ClaimedUpdate, Lease};
 pub use outbox_rows::{NewOutboxRow, OutboxRow, OutboxStatus, Reschedule, SentRow};

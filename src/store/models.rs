@@ -37,6 +37,10 @@ impl UpdateStatus {
     pub const CLAIMED: &'static str = "claimed";
     pub const DONE: &'static str = "done";
     pub const IGNORED: &'static str = "ignored";
+    /// Past the user's update limit: recorded, not answered (one "slow down" per window).
+    pub const LIMITED: &'static str = "limited";
+    /// From a user outside `ALLOWED_USER_IDS`: recorded, answered with one refusal ever.
+    pub const REFUSED: &'static str = "refused";
     pub const FAILED: &'static str = "failed";
 }
 

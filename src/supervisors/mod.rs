@@ -296,7 +296,8 @@ impl ServiceHandle {
 
     pub fn record_failure(&self, message: &str, reason: &str) {
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
-        *lock(&self.counters.last_failure) = Some(format!("{message}: {reason}"));
+        *lock(&self.counters.last_failure) =
+            Some(crate::error::cut_reason(&format!("{message}: {reason}")));
         if let Some(m) = &self.metrics {
             m.actor_messages
                 .with_label_values(&[self.name(), "failed"])
@@ -744,7 +745,13 @@ pub trait ServiceActor: Actor<Context = Context<Self>> + Handler<Fault> {
 
 /// Registers the actor's control address, then starts it as its stop told: at once, after the
 /// restart backoff (the mailbox waits), failed until the root revives it, or not at all.
+/// Messages waiting in one service actor's mailbox at most.
+pub const SERVICE_MAILBOX_CAPACITY: usize = 8192;
+
 pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
+    // Bounded: `Outbox::tell` refuses past it instead of queueing without limit. Large enough
+    // for the gateway's whole backlog (`ingest.max_backlog` is validated against it).
+    ctx.set_mailbox_capacity(SERVICE_MAILBOX_CAPACITY);
     let service = actor.service().clone();
     *lock(&service.counters.control) = Some(ctx.address().recipient());
     let plan = std::mem::replace(&mut *lock(&service.counters.plan), StartPlan::Fresh);

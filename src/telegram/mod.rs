@@ -92,7 +92,9 @@ impl Inbound {
     /// The label analytics counts this update under.
     pub fn interaction(&self) -> String {
         match &self.route {
-            Route::Command { name, .. } => format!("command:/{name}"),
+            // Only the bot's own commands get a label of their own: users type anything.
+            Route::Command { name, .. } if replies::is_command(name) => format!("command:/{name}"),
+            Route::Command { .. } => "command:unknown".to_string(),
             Route::PrivateText => "text".to_string(),
             Route::Callback { .. } => "callback".to_string(),
             Route::Ignored(_) => format!("ignored:{}", self.kind),

@@ -29,6 +29,16 @@ pub enum Command {
     Cancel,
 }
 
+/// The names of [`Command`]'s commands, as users type them after the slash.
+const COMMAND_NAMES: [&str; 9] = [
+    "start", "help", "carousel", "wisdom", "myid", "ask", "history", "settings", "cancel",
+];
+
+/// True for the bot's own commands (a bounded set of labels for counters).
+pub fn is_command(name: &str) -> bool {
+    COMMAND_NAMES.contains(&name)
+}
+
 /// The Russian menu, command by command (the English one is the doc comments above).
 fn russian_description(command: &str) -> &'static str {
     match command {
@@ -141,6 +151,13 @@ fn hint(lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_known_command_names_are_exactly_the_command_enums() {
+        let from_enum: Vec<String> = menu(Lang::En).into_iter().map(|c| c.command).collect();
+        assert_eq!(from_enum, COMMAND_NAMES.map(String::from).to_vec());
+        assert!(is_command("carousel") && !is_command("zz12345678"));
+    }
     use crate::messages::data::UserProfile;
 
     fn inbound(route: Route, language: &str, first_name: &str) -> Inbound {

@@ -259,3 +259,95 @@ pub fn unavailable(lang: Lang) -> String {
         "Простите, у нас что-то пошло не так. Попробуйте через минуту.",
     )
 }
+
+/// Past the per-user update limit: said at most once per window, never once per update.
+pub fn slow_down(lang: Lang) -> String {
+    pick(
+        lang,
+        "You are sending messages faster than I can answer. Please slow down: messages sent in the next minute may go unanswered.",
+        "Вы пишете быстрее, чем я успеваю отвечать. Пожалуйста, помедленнее: сообщения в ближайшую минуту могут остаться без ответа.",
+    )
+}
+
+/// What a quota is called in user terms.
+fn quota_subject(lang: Lang, kind: crate::limits::QuotaKind) -> &'static str {
+    use crate::limits::QuotaKind;
+    match (lang, kind) {
+        (Lang::En, QuotaKind::Ask) => "questions (/ask)",
+        (Lang::En, QuotaKind::Wisdom) => "wisdoms (/wisdom)",
+        (Lang::En, QuotaKind::Carousel) => "carousels",
+        (Lang::En, QuotaKind::Pdf) => "PDFs",
+        (Lang::Ru, QuotaKind::Ask) => "вопросов (/ask)",
+        (Lang::Ru, QuotaKind::Wisdom) => "мудростей (/wisdom)",
+        (Lang::Ru, QuotaKind::Carousel) => "каруселей",
+        (Lang::Ru, QuotaKind::Pdf) => "PDF",
+    }
+}
+
+/// A per-user quota is used up, with when it comes back.
+pub fn quota_used(
+    lang: Lang,
+    kind: crate::limits::QuotaKind,
+    verdict: crate::limits::QuotaVerdict,
+    quota: crate::limits::Quota,
+) -> String {
+    use crate::limits::QuotaVerdict;
+    let subject = quota_subject(lang, kind);
+    match (lang, verdict) {
+        (Lang::En, QuotaVerdict::DayUsed) => format!(
+            "That is all {subject} for today: {} a day. More tomorrow (the day turns at 00:00 UTC).",
+            quota.per_day
+        ),
+        (Lang::Ru, QuotaVerdict::DayUsed) => format!(
+            "На сегодня лимит {subject} исчерпан: {} в день. Завтра можно снова (сутки сменяются в 00:00 UTC).",
+            quota.per_day
+        ),
+        (Lang::En, _) => format!(
+            "Too many {subject} in a minute (at most {}). Try again in a minute.",
+            quota.per_minute
+        ),
+        (Lang::Ru, _) => format!(
+            "Слишком много {subject} за минуту (не больше {}). Попробуйте через минуту.",
+            quota.per_minute
+        ),
+    }
+}
+
+/// Every place for model calls or renders is taken and the queue is full.
+pub fn busy(lang: Lang) -> String {
+    pick(
+        lang,
+        "I am very busy right now. Please try again in a minute.",
+        "Сейчас я очень загружен. Пожалуйста, попробуйте через минуту.",
+    )
+}
+
+/// A private bot (`ALLOWED_USER_IDS`) to someone not on its list: said once.
+pub fn not_allowed(lang: Lang) -> String {
+    pick(
+        lang,
+        "Sorry, this bot is private and serves only its members.",
+        "Извините, это частный бот: он отвечает только своим участникам.",
+    )
+}
+
+/// The limits in `/help`, in terms users understand.
+pub fn limits_help(lang: Lang, limits: &crate::config::LimitSettings) -> String {
+    let (c, a, w, p) = (limits.carousel, limits.ask, limits.wisdom, limits.pdf);
+    match lang {
+        Lang::En => format!(
+            "<b>Fair use</b>\nPer person: {} carousels a day (at most {} a minute), {} questions \
+             (/ask) and {} wisdoms a day, {} PDFs a day. Messages faster than about {} a minute \
+             go unanswered for a while. When many people use the bot at once you may be asked \
+             to try again in a minute.",
+            c.per_day, c.per_minute, a.per_day, w.per_day, p.per_day, limits.user_per_minute
+        ),
+        Lang::Ru => format!(
+            "<b>Честное использование</b>\nНа человека: {} каруселей в день (не больше {} в \
+             минуту), {} вопросов (/ask) и {} мудростей в день, {} PDF в день. Если писать \
+             чаще примерно {} сообщений в минуту, часть останется без ответа. Когда ботом \
+             пользуются многие сразу, он может попросить повторить через минуту.",
+            c.per_day, c.per_minute, a.per_day, w.per_day, p.per_day, limits.user_per_minute
+        ),
+    }
+}

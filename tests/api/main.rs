@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod events;
 mod leases;
+mod limits;
 mod operators;
 mod replicas;
 mod resilience;

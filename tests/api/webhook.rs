@@ -139,7 +139,8 @@ on_both_backends! {
     }
 
     async fn with_the_gateway_backlog_full_updates_wait_in_the_store_and_are_all_finished(backend) {
-        let Some(app) = spawn_app_with(backend, &[("INGEST_MAX_BACKLOG", "2")]).await else { return };
+        // One user sends them all: their update limit is raised, this test is about the backlog.
+        let Some(app) = spawn_app_with(backend, &[("INGEST_MAX_BACKLOG", "2"), ("USER_UPDATES_BURST", "1000")]).await else { return };
         let bodies: Vec<String> = (0..60).map(|i| fixture_with_id("plain_text.json", 700_000 + i)).collect();
 
         let responses = futures::future::join_all(bodies.iter().map(|b| app.post_update(b.clone()))).await;

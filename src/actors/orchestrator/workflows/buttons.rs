@@ -1,6 +1,7 @@
 //! Button presses: styles, cancel, PDF, make-again and settings. Data that does not parse, or
 //! names a request that is gone, finished or someone else's, is answered, never ignored.
 use super::*;
+use crate::limits::QuotaKind;
 
 impl Workflows {
     pub(super) async fn answer_press(
@@ -31,6 +32,19 @@ impl Workflows {
             Callback::Again { workflow } => self.again(&env, &prefs, workflow).await,
             Callback::Set { field, value } => self.change_setting(q, prefs, field, &value).await,
         }
+    }
+
+    /// A press refused by a quota or the process's caps: the answer to the press and, since
+    /// that toast is easy to miss, a message saying when to try again.
+    async fn refuse(
+        &self,
+        env: &Envelope<CallbackPressed>,
+        chat: i64,
+        refusal: super::limits::Refusal,
+    ) -> AppResult<()> {
+        self.answer(&env.payload.query_id, &refusal.text).await;
+        self.say(reply_key(env, "limit"), chat, None, &refusal.text, None)
+            .await
     }
 
     /// Stale, unknown or tampered buttons: an answer to the press and a message, never silence.
@@ -83,6 +97,10 @@ impl Workflows {
             self.answer(&q.query_id, &texts::already_started(lang))
                 .await;
             return Ok(());
+        }
+        if let Err(refusal) = self.may_start(q.user_id, QuotaKind::Carousel, lang).await? {
+            // The request keeps waiting for its style: a press later (or tomorrow) starts it.
+            return self.refuse(env, wf.chat_id, refusal).await;
         }
         if let (None, Some(message)) = (wf.status_message_id, q.message_id) {
             // The press came from the offer's message: progress is shown there even if the
@@ -144,6 +162,9 @@ impl Workflows {
             return Ok(());
         }
         let chat = q.chat_id.unwrap_or(q.user_id);
+        if let Err(refusal) = self.may_start(q.user_id, QuotaKind::Carousel, lang).await? {
+            return self.refuse(env, chat, refusal).await;
+        }
         let mut prefs = prefs.clone();
         prefs.slides = usize::try_from(row.slides).unwrap_or(DEFAULT_SLIDES);
         // Made as a request waiting for its style, then claimed with the chosen one: the same
@@ -208,6 +229,9 @@ impl Workflows {
             }
             _ => return self.stale(env, lang).await,
         };
+        if let Err(refusal) = self.may_start(q.user_id, QuotaKind::Pdf, lang).await? {
+            return self.refuse(env, wf.chat_id, refusal).await;
+        }
         self.answer(&q.query_id, "PDF…").await;
         let Some(postbox) = &self.postbox else {
             return Ok(());

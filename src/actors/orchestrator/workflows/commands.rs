@@ -1,5 +1,6 @@
 //! `/carousel`, `/cancel`, `/wisdom`, `/ask`, `/history` and `/settings`.
 use super::*;
+use crate::limits::QuotaKind;
 
 impl Workflows {
     pub(super) async fn answer_command(
@@ -15,9 +16,12 @@ impl Workflows {
         let lang = prefs.lang;
         let first_name = c.first_name.as_deref().unwrap_or_default();
         let key = |which: &str| reply_key(&env, which);
-        if let Some(html) =
+        if let Some(mut html) =
             replies::command_reply(&c.command, lang, first_name, Some(user), Some(chat))
         {
+            if let (Some(limits), "help" | "start") = (&self.limits, c.command.as_str()) {
+                html = format!("{html}\n\n{}", texts::limits_help(lang, &limits.settings));
+            }
             return self.say(key("reply"), chat, None, &html, None).await;
         }
         match c.command.as_str() {
@@ -25,12 +29,14 @@ impl Workflows {
             "cancel" => self.cancel_all(&env, user, lang).await,
             "wisdom" => {
                 let today = chrono::Utc::now().date_naive();
-                self.write_text(&env, ContentKind::Wisdom { date: today }, lang)
+                let kind = ContentKind::Wisdom { date: today };
+                self.write_text(&env, user, QuotaKind::Wisdom, kind, lang)
                     .await
             }
             "ask" => match workflow::clean_text(&c.args, workflow::MAX_QUESTION_CHARS) {
                 Ok(question) => {
-                    self.write_text(&env, ContentKind::Answer { question }, lang)
+                    let kind = ContentKind::Answer { question };
+                    self.write_text(&env, user, QuotaKind::Ask, kind, lang)
                         .await
                 }
                 Err(TopicProblem::Empty) => {
@@ -112,23 +118,40 @@ impl Workflows {
         self.offer(key("offer"), &wf, &offer, Some(keyboard)).await
     }
 
+    /// `/ask` and `/wisdom`: one model call, within the user's quota and the process's cap.
     pub(super) async fn write_text(
         &self,
         env: &Envelope<CommandExecuted>,
+        user: i64,
+        quota: QuotaKind,
         kind: ContentKind,
         lang: Lang,
     ) -> AppResult<()> {
         let c = &env.payload;
+        let key = reply_key(env, "reply");
+        if let Err(refusal) = self.may_start(user, quota, lang).await? {
+            return self
+                .say(key, c.chat_id, c.message_id, &refusal.text, None)
+                .await;
+        }
         let request = ContentRequested {
             request_id: Uuid::now_v7(),
             lang,
             kind,
         };
-        let written = self
+        let written = match self
             .links
             .writer
             .ask(env.caused("orchestrator", request))
-            .await??;
+            .await?
+        {
+            Ok(written) => written,
+            Err(AppError::Busy { .. }) => {
+                let text = texts::busy(lang);
+                return self.say(key, c.chat_id, c.message_id, &text, None).await;
+            }
+            Err(e) => return Err(e),
+        };
         let WrittenBody::Text(text) = written.body else {
             return Err(AppError::internal(
                 "writing an answer",
@@ -136,14 +159,7 @@ impl Workflows {
             ));
         };
         let html = workflow::fit_html(&escape_html(&text), MAX_MESSAGE_CHARS);
-        self.say(
-            reply_key(env, "reply"),
-            c.chat_id,
-            c.message_id,
-            &html,
-            None,
-        )
-        .await
+        self.say(key, c.chat_id, c.message_id, &html, None).await
     }
 
     pub(super) async fn history(

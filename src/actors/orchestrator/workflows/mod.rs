@@ -12,6 +12,7 @@
 //! `commands.rs` answers the commands, `buttons.rs` the presses, `runner.rs` runs the steps.
 mod buttons;
 mod commands;
+mod limits;
 mod materials;
 mod runner;
 use super::OrchestratorLinks;
@@ -64,6 +65,14 @@ pub struct Workflows {
     /// replicas are kept out by the lease).
     running: Mutex<HashSet<String>>,
     metrics: Option<crate::metrics::Metrics>,
+    /// Per-user quotas and the process-wide caps on costly work; none: no limits (tests).
+    limits: Option<Limits>,
+}
+
+/// What [`Workflows`] checks before costly work.
+struct Limits {
+    settings: crate::config::LimitSettings,
+    capacity: crate::limits::Capacity,
 }
 
 /// A user's settings, with defaults for whatever is unset or unreadable.
@@ -318,7 +327,19 @@ impl Workflows {
             settings,
             running: Mutex::default(),
             metrics: None,
+            limits: None,
         }
+    }
+
+    /// Quotas per user (counted in the store) and the process-wide caps on model calls and
+    /// renders: new costly work is refused politely when either says no.
+    pub fn with_limits(
+        mut self,
+        settings: crate::config::LimitSettings,
+        capacity: crate::limits::Capacity,
+    ) -> Workflows {
+        self.limits = Some(Limits { settings, capacity });
+        self
     }
 
     /// Where replies go (the outbox), the files handed to its dispatcher, and this replica's lease.
