@@ -303,7 +303,10 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
         .filter_map(|row| serde_json::from_str(&row.payload).ok())
         .collect();
     if !older.is_empty() {
-        analytics.do_send(AlertsRestored(older));
+        // The mailbox is bounded and new at start; a full one only costs `/stats` old alerts.
+        if let Err(e) = analytics.try_send(AlertsRestored(older)) {
+            tracing::warn!(error = %e, "earlier alerts not handed to analytics");
+        }
     }
 }
 

@@ -86,7 +86,7 @@ pub async fn stats(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         Err(_) => json!({ "error": "analytics did not answer within 2 s" }),
     };
     let c = &state.counters;
-    HttpResponse::Ok().json(json!({
+    let mut body = json!({
         "version": state.version,
         "uptime_seconds": state.started_at.elapsed().as_secs(),
         "store_backend": state.store.backend(),
@@ -103,5 +103,56 @@ pub async fn stats(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             "rejected": c.rejected.load(Ordering::Relaxed),
         },
         "analytics": analytics,
-    }))
+    });
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(within_stats_budget(&mut body))
+}
+
+/// `/stats` stays within this many bytes whatever failures and alerts quote.
+pub const MAX_STATS_BYTES: usize = 16 * 1024;
+
+/// The body as JSON, oldest alerts left out until it fits [`MAX_STATS_BYTES`] (every label is
+/// from a fixed set and every reason already cut, so alerts are all that can make it large).
+fn within_stats_budget(body: &mut serde_json::Value) -> String {
+    loop {
+        let text = body.to_string();
+        let alerts = body
+            .pointer_mut("/analytics/recent_alerts")
+            .and_then(|a| a.as_array_mut());
+        match alerts {
+            Some(alerts) if text.len() > MAX_STATS_BYTES && !alerts.is_empty() => {
+                alerts.remove(0);
+                body["analytics"]["alerts_left_out"] = json!(true);
+            }
+            _ => return text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_leave_out_the_oldest_alerts_to_stay_within_budget() {
+        let alert = |i: usize| json!({ "severity": "warning", "service": "ai", "message": format!("{i}:{}", "\u{1}ж".repeat(300)) });
+        let mut body = json!({
+            "version": "1",
+            "analytics": { "recent_alerts": (0..50).map(alert).collect::<Vec<_>>() },
+        });
+        let text = within_stats_budget(&mut body);
+        assert!(text.len() <= MAX_STATS_BYTES, "{} bytes", text.len());
+        let kept = body["analytics"]["recent_alerts"]
+            .as_array()
+            .expect("alerts");
+        assert!(!kept.is_empty() && kept.len() < 50);
+        assert!(
+            kept[kept.len() - 1]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("49:")),
+            "the newest are kept"
+        );
+        assert_eq!(body["analytics"]["alerts_left_out"], true);
+    }
 }

@@ -194,6 +194,35 @@ on_both_backends! {
         assert!(pdf.1.starts_with(b"%PDF"));
     }
 
+    async fn carousels_and_pdfs_past_their_daily_quota_are_refused_without_asking_the_model(backend) {
+        let quota = bible_vibecoder::limits::Quota { per_minute: 10, per_day: 1 };
+        let Some(bot) = bot_with(backend, FakeOpenAi::start(model_slides(10)), |s| {
+            s.limits.carousel = quota;
+            s.limits.pdf = quota;
+        }).await else { return };
+        bot.app.post_update(ada_says("/carousel Вера", 910_000, 30)).await;
+        let (_, first) = bot.style_offer(ADA, 0).await;
+        bot.app.post_update(ada_presses(&format!("style:galaxy:{first}"), 910_001)).await;
+        bot.state_of(&first, "done").await;
+        bot.app.post_update(ada_presses(&format!("pdf:{first}"), 910_002)).await;
+        eventually("the one PDF", WAIT, || async { bot.telegram.uploads_to("sendDocument").into_iter().next() }).await;
+        bot.app.post_update(ada_presses(&format!("pdf:{first}"), 910_003)).await;
+        let refused_pdf = bot.message_containing(ADA, "лимит PDF").await;
+        assert!(refused_pdf["text"].as_str().is_some_and(|t| t.contains("00:00 UTC")), "{refused_pdf}");
+
+        bot.app.post_update(ada_says("/carousel Надежда", 910_010, 31)).await;
+        let (_, second) = bot.style_offer(ADA, 1).await;
+        bot.app.post_update(ada_presses(&format!("style:galaxy:{second}"), 910_011)).await;
+
+        let refused = bot.message_containing(ADA, "лимит каруселей").await;
+        assert!(refused["text"].as_str().is_some_and(|t| t.contains("1 в день")), "{refused}");
+        assert!(bot.press_answer(910_011).await["text"].as_str().is_some_and(|t| t.contains("лимит")));
+        bot.state_of(&second, "awaiting_style").await;
+        assert_eq!(bot.model.calls.load(Ordering::SeqCst), 1, "the refused carousel never reached the model");
+        assert_eq!(bot.albums().await.len(), 1);
+        assert_eq!(bot.telegram.uploads_to("sendDocument").len(), 1, "one PDF");
+    }
+
     async fn a_redelivered_update_and_a_second_press_still_make_one_album(backend) {
         let Some(bot) = bot(backend).await else { return };
         bot.app.post_update(fixture("command_carousel_ru.json")).await;

@@ -88,6 +88,7 @@ on_both_backends! {
             texts_to(&telegram, other).into_iter().next()
         }).await;
         assert!(other_reply.contains("/carousel"), "{other_reply}");
+        assert!(other_reply.contains("Fair use") && other_reply.contains("30 carousels a day"), "/help states the limits: {other_reply}");
         let flooder_texts = eventually("the flooder's six messages", Duration::from_secs(30), || async {
             let texts = texts_to(&telegram, flooder);
             (texts.len() >= 6).then_some(texts)
