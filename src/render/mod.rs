@@ -26,7 +26,6 @@ use std::io::Cursor;
 
 use ab_glyph::{point, Font, Glyph};
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder, RgbImage};
 use rayon::prelude::*;
@@ -175,8 +174,10 @@ pub fn render_range(
 }
 
 /// Encodes an RGB image: PNG with fast compression (fdeflate) and the Up filter
-/// (cheap, and the best fixed filter for smooth vertical gradients), or baseline
-/// JPEG at `jpeg_quality` (clamped to 1–100).
+/// (cheap, and the best fixed filter for smooth vertical gradients), or JPEG at
+/// `jpeg_quality` (clamped to 1–100) without chroma subsampling (4:4:4: 4:2:0 smears
+/// coloured text and accent bars on our dark gradients) from `jpeg-encoder` (AVX2 when
+/// the CPU has it).
 pub fn encode(
     img: &RgbImage,
     format: ImageFormat,
@@ -193,15 +194,29 @@ pub fn encode(
                     ExtendedColorType::Rgb8,
                 )?
         }
-        ImageFormat::Jpeg => JpegEncoder::new_with_quality(&mut out, jpeg_quality.clamp(1, 100))
-            .write_image(
-                img.as_raw(),
-                img.width(),
-                img.height(),
-                ExtendedColorType::Rgb8,
-            )?,
+        ImageFormat::Jpeg => return encode_jpeg(img, jpeg_quality),
     }
     Ok(out.into_inner())
+}
+
+fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+    let failed = |reason: String| {
+        image::ImageError::Encoding(image::error::EncodingError::new(
+            image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
+            reason,
+        ))
+    };
+    let (w, h) = (
+        u16::try_from(img.width()).map_err(|_| failed("wider than 65535 px".into()))?,
+        u16::try_from(img.height()).map_err(|_| failed("taller than 65535 px".into()))?,
+    );
+    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder
+        .encode(img.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| failed(e.to_string()))?;
+    Ok(out)
 }
 
 /// Draws one slide into an RGB image without encoding it (used by tests and benches).

@@ -156,6 +156,29 @@ fn every_style_and_size_encodes_png_and_jpeg_that_decode_to_the_right_dimensions
 }
 
 #[test]
+fn jpeg_photos_of_every_style_decode_at_full_size_and_average_at_most_200_kb() {
+    let slides = demo_slides();
+    for &style in Style::ALL {
+        let rendered = ok(render_carousel(
+            &slides,
+            &opts(style, SlideSize::Portrait, ImageFormat::Jpeg),
+        ));
+        for r in &rendered {
+            let decoded = match image::load_from_memory(&r.bytes) {
+                Ok(d) => d,
+                Err(e) => panic!("{style} slide {} does not decode: {e}", r.index),
+            };
+            assert_eq!((decoded.width(), decoded.height()), (1080, 1350));
+        }
+        let average = rendered.iter().map(|r| r.bytes.len()).sum::<usize>() / rendered.len();
+        assert!(
+            average <= 200 * 1024,
+            "{style}: {average} bytes per slide on average"
+        );
+    }
+}
+
+#[test]
 fn jpeg_quality_option_changes_the_file_size() {
     let s = &demo_slides()[1];
     let low = ok(render_slide(

@@ -159,7 +159,10 @@ on_both_backends! {
         assert_eq!(media[0]["parse_mode"], "HTML");
         let files = bot.telegram.uploads_to("sendMediaGroup");
         assert_eq!(files.len(), 10);
+        let total: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
+        assert!(total <= 10 * 200 * 1024, "photos are light JPEG: {total} bytes for ten");
         for (name, bytes) in &files {
+            assert!(name.ends_with(".jpg") && image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg), "{name} is a JPEG photo");
             let image = image::load_from_memory(bytes).unwrap_or_else(|e| panic!("{name} decodes: {e}"));
             assert_eq!((image.width(), image.height()), (1080, 1350), "{name}");
         }
@@ -434,6 +437,8 @@ on_both_backends! {
         bot.state_of(&workflow, "done").await;
         let album = &bot.albums().await[0];
         assert!(album["media"].as_array().expect("media").iter().all(|m| m["type"] == "document"), "{album}");
+        let files = bot.telegram.uploads_to("sendMediaGroup");
+        assert!(files.iter().all(|(name, bytes)| name.ends_with(".png") && image::guess_format(bytes).ok() == Some(image::ImageFormat::Png)), "files stay lossless PNG");
 
         bot.app.post_update(ada_says("/history", 900_083, 83)).await;
         let history = eventually("the history", WAIT, || async {

@@ -285,9 +285,19 @@ fn render_request(
             .and_then(|s| s.parse().ok())
             .unwrap_or_default(),
         size: wf.size.parse().unwrap_or_default(),
-        format: ImageFormat::Png,
+        format: slide_format(&wf.delivery, pdf),
         pdf,
         only,
+    }
+}
+
+/// Photos go as JPEG (Telegram recompresses photos to JPEG anyway: PNG bytes buy nothing but
+/// upload time); files and PDFs keep lossless PNG.
+fn slide_format(delivery: &str, pdf: bool) -> ImageFormat {
+    if pdf || delivery == "files" {
+        ImageFormat::Png
+    } else {
+        ImageFormat::Jpeg
     }
 }
 
