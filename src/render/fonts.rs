@@ -13,6 +13,7 @@ static INTER_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.o
 static INTER_SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiBold.otf");
 static INTER_DISPLAY_BOLD: &[u8] = include_bytes!("../../assets/fonts/InterDisplay-Bold.otf");
 static SYMBOLA: &[u8] = include_bytes!("../../assets/fonts/Symbola.ttf");
+static NOTO_COLOR_EMOJI: &[u8] = include_bytes!("../../assets/fonts/NotoColorEmoji.ttf");
 
 /// One parsed face with the metrics layout needs, in em units.
 #[derive(Debug)]
@@ -24,6 +25,8 @@ pub struct Face {
     scale_per_em: f32,
     pub ascent_em: f32,
     pub descent_em: f32,
+    /// Glyphs are colour bitmaps (drawn with `paint::draw_color_glyph`), not outlines.
+    pub color: bool,
 }
 
 impl Face {
@@ -50,7 +53,26 @@ impl Face {
             descent_em: -font.descent_unscaled() / units_per_em,
             units_per_em,
             font,
+            color: false,
         })
+    }
+
+    /// A face whose glyphs are colour bitmaps; it must have one for a common emoji.
+    fn load_color(name: &'static str, bytes: &'static [u8]) -> Result<Face, FontError> {
+        let face = Face {
+            color: true,
+            ..Face::load(name, bytes)?
+        };
+        let probe = face
+            .glyph('🙏')
+            .and_then(|id| face.font.glyph_raster_image2(id, 128));
+        if probe.is_none() {
+            return Err(FontError {
+                name,
+                reason: "no colour bitmap for U+1F64F".to_string(),
+            });
+        }
+        Ok(face)
     }
 
     /// Glyph for `c`, or `None` when the face has no real glyph (never `.notdef`).
@@ -79,8 +101,10 @@ pub struct Fonts {
     pub semibold: Face,
     /// Inter Display Bold: titles.
     pub bold: Face,
-    /// Symbola: monochrome outline emoji and symbols.
+    /// Symbola: monochrome outline emoji and symbols (the fallback).
     pub emoji: Face,
+    /// Noto Color Emoji: colour bitmap emoji.
+    pub color_emoji: Face,
 }
 
 static FONTS: OnceLock<Result<Fonts, FontError>> = OnceLock::new();
@@ -95,30 +119,36 @@ impl Fonts {
                     semibold: Face::load("Inter SemiBold", INTER_SEMIBOLD)?,
                     bold: Face::load("Inter Display Bold", INTER_DISPLAY_BOLD)?,
                     emoji: Face::load("Symbola", SYMBOLA)?,
+                    color_emoji: Face::load_color("Noto Color Emoji", NOTO_COLOR_EMOJI)?,
                 })
             })
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    /// Titles: bold → regular → emoji.
+    /// Titles: bold → regular → colour emoji → symbols.
     pub fn title(&self) -> FontStack<'_> {
-        FontStack::new([&self.bold, &self.regular, &self.emoji])
+        FontStack::new([&self.bold, &self.regular, &self.color_emoji, &self.emoji])
     }
 
-    /// Body text: regular → bold → emoji.
+    /// Body text: regular → bold → colour emoji → symbols.
     pub fn body(&self) -> FontStack<'_> {
-        FontStack::new([&self.regular, &self.bold, &self.emoji])
+        FontStack::new([&self.regular, &self.bold, &self.color_emoji, &self.emoji])
     }
 
-    /// Footer labels: semibold → regular → emoji.
+    /// Footer labels: semibold → regular → colour emoji → symbols.
     pub fn label(&self) -> FontStack<'_> {
-        FontStack::new([&self.semibold, &self.regular, &self.emoji])
+        FontStack::new([
+            &self.semibold,
+            &self.regular,
+            &self.color_emoji,
+            &self.emoji,
+        ])
     }
 
-    /// The big emoji line: emoji font first, then text faces for stray letters.
+    /// The big emoji line: colour emoji first, then symbols, then text faces for stray letters.
     pub fn emoji_line(&self) -> FontStack<'_> {
-        FontStack::new([&self.emoji, &self.bold, &self.regular])
+        FontStack::new([&self.color_emoji, &self.emoji, &self.bold, &self.regular])
     }
 }
 
@@ -126,11 +156,11 @@ impl Fonts {
 /// has a glyph for it; a character none of them covers is dropped.
 #[derive(Debug, Clone, Copy)]
 pub struct FontStack<'a> {
-    faces: [&'a Face; 3],
+    faces: [&'a Face; 4],
 }
 
 impl<'a> FontStack<'a> {
-    pub fn new(faces: [&'a Face; 3]) -> Self {
+    pub fn new(faces: [&'a Face; 4]) -> Self {
         FontStack { faces }
     }
 
@@ -139,6 +169,18 @@ impl<'a> FontStack<'a> {
     pub fn resolve(&self, c: char) -> Option<(u8, GlyphId)> {
         if c.is_control() {
             return None;
+        }
+        // Pictographs (from U+2300: ⌚, ☀, ❤, ✨, ⭐, 🙏…) in colour even where a text face has a
+        // monochrome glyph for them; letters, digits, punctuation and arrows stay text.
+        if c >= '\u{2300}' {
+            if let Some(hit) = self.faces.iter().enumerate().find_map(|(i, face)| {
+                face.color
+                    .then(|| face.glyph(c))
+                    .flatten()
+                    .map(|g| (i as u8, g))
+            }) {
+                return Some(hit);
+            }
         }
         self.faces
             .iter()
@@ -209,6 +251,28 @@ mod tests {
             assert!(f.emoji.glyph(c).is_some(), "Symbola lacks {c:?}");
         }
         assert!(f.regular.glyph('🙏').is_none());
+    }
+
+    #[test]
+    fn emoji_come_from_the_colour_face_and_symbols_it_lacks_from_symbola() {
+        let stack = fonts().body();
+        for c in "🙏✨💡🔥❤🤔🔍💬🚀📖⭐👉😀🫶🥹".chars() {
+            let (face, _) = stack
+                .resolve(c)
+                .unwrap_or_else(|| panic!("{c:?} not covered"));
+            assert!(stack.face(face).color, "{c:?} is not drawn in colour");
+        }
+        let symbol = ('\u{2190}'..='\u{27BF}')
+            .find(|c| {
+                let f = fonts();
+                f.regular.glyph(*c).is_none()
+                    && f.bold.glyph(*c).is_none()
+                    && f.color_emoji.glyph(*c).is_none()
+                    && f.emoji.glyph(*c).is_some()
+            })
+            .expect("Symbola has symbols the others lack");
+        let (face, _) = stack.resolve(symbol).expect("a symbol");
+        assert_eq!(stack.face(face).name, "Symbola", "{symbol:?}");
     }
 
     #[test]

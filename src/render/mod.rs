@@ -7,8 +7,9 @@
 //! Text handling: input is sanitised (control characters, NUL, bidi overrides and
 //! invisible format characters removed, see [`text::sanitize`]), each character is
 //! drawn with the first bundled font that covers it (title/body face → the other
-//! Inter weight → Symbola for emoji and symbols), and characters that no bundled
-//! font covers are **dropped** (never drawn as tofu boxes).
+//! Inter weight → Noto Color Emoji → Symbola for symbols; pictographs from U+2300 go
+//! to the colour face first), and characters that no bundled font covers are
+//! **dropped** (never drawn as tofu boxes).
 
 pub mod background;
 pub mod fonts;
@@ -323,6 +324,13 @@ fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
     for line in &layout.lines {
         for g in &line.glyphs {
             let face = stack.face(g.face);
+            if face.color {
+                if let Some(b) = paint::color_glyph_box(face, g.id, layout.font_size) {
+                    let r = b.translate(line.rect.x + g.x, line.baseline);
+                    out = Some(out.map_or(r, |u| u.union(&r)));
+                }
+                continue;
+            }
             let glyph = Glyph {
                 id: g.id,
                 scale: face.scale(layout.font_size),
@@ -440,9 +448,10 @@ impl Ctx<'_> {
 
         // --- emoji line: the title's leading emoji, or the kind's default
         let (leading, title_rest) = text::split_leading_emoji(&slide.title);
+        let fonts = self.fonts;
         let mut emoji: String = leading
             .into_iter()
-            .filter(|c| self.fonts.emoji.glyph(*c).is_some())
+            .filter(|c| fonts.color_emoji.glyph(*c).is_some() || fonts.emoji.glyph(*c).is_some())
             .collect();
         if emoji.is_empty() {
             emoji.push(default_emoji(slide.kind));

@@ -2,10 +2,12 @@
 //! [`Layout`]. Everything is clipped to the canvas; text is also clipped to a
 //! caller-given rectangle (the card).
 
-use ab_glyph::{point, Font, Glyph};
+use std::sync::Arc;
+
+use ab_glyph::{point, Font, Glyph, GlyphId};
 use image::RgbImage;
 
-use super::fonts::FontStack;
+use super::fonts::{Face, FontStack};
 use super::layout::{Layout, Rect};
 use super::style::Rgb;
 
@@ -247,12 +249,133 @@ pub fn draw_layout(
         let baseline = origin.1 + line.baseline;
         for g in &line.glyphs {
             let face = stack.face(g.face);
+            if face.color {
+                let pen = (origin.0 + line.rect.x + g.x, baseline);
+                draw_color_glyph(img, face, g.id, layout.font_size, pen, alpha, clip);
+                continue;
+            }
             let glyph = Glyph {
                 id: g.id,
                 scale: face.scale(layout.font_size),
                 position: point(origin.0 + line.rect.x + g.x, baseline),
             };
             draw_glyph(img, &face.font, glyph, color, alpha, clip);
+        }
+    }
+}
+
+/// A colour glyph's bitmap at one size: premultiplied RGBA and where its top-left corner sits
+/// relative to the pen (x at the glyph origin, y at the baseline).
+pub struct ColorBitmap {
+    pub left: f32,
+    pub top: f32,
+    pub image: image::RgbaImage,
+}
+
+/// Where a colour glyph's bitmap lands at `size_px` pixels per em, relative to the pen:
+/// (left, top, width, height). Read from the strike's metrics, without decoding.
+pub fn color_glyph_box(face: &Face, id: GlyphId, size_px: f32) -> Option<Rect> {
+    let raster = face.font.glyph_raster_image2(id, strike_request(size_px))?;
+    let scale = size_px / f32::from(raster.pixels_per_em.max(1));
+    let (w, h) = (
+        f32::from(raster.width) * scale,
+        f32::from(raster.height) * scale,
+    );
+    Some(Rect::new(
+        raster.origin.x * scale,
+        -(raster.origin.y * scale) - h,
+        w,
+        h,
+    ))
+}
+
+fn strike_request(size_px: f32) -> u16 {
+    size_px.ceil().clamp(1.0, f32::from(u16::MAX)) as u16
+}
+
+/// Decoded and scaled colour glyphs, shared by every render of the process; cleared when full
+/// (a carousel uses a handful of emoji at three or four sizes).
+type BitmapCache = std::sync::Mutex<std::collections::HashMap<(u16, u32), Arc<ColorBitmap>>>;
+static COLOR_BITMAPS: std::sync::OnceLock<BitmapCache> = std::sync::OnceLock::new();
+const MAX_CACHED_BITMAPS: usize = 512;
+
+/// The bitmap of colour glyph `id` at `size_px` (decoded from the font's PNG, premultiplied,
+/// scaled with Catmull-Rom), from the cache when it was drawn before.
+pub fn color_bitmap(face: &Face, id: GlyphId, size_px: f32) -> Option<Arc<ColorBitmap>> {
+    let key = (id.0, (size_px * 4.0).round() as u32);
+    let cache = COLOR_BITMAPS.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some(hit.clone());
+    }
+    let raster = face.font.glyph_raster_image2(id, strike_request(size_px))?;
+    if !matches!(raster.format, ab_glyph::GlyphImageFormat::Png) {
+        return None;
+    }
+    let mut decoded = image::load_from_memory_with_format(raster.data, image::ImageFormat::Png)
+        .ok()?
+        .to_rgba8();
+    // Premultiplied, so the filter never drags the colour of transparent pixels into edges.
+    for p in decoded.pixels_mut() {
+        let a = u16::from(p.0[3]);
+        for c in &mut p.0[..3] {
+            *c = ((u16::from(*c) * a + 127) / 255) as u8;
+        }
+    }
+    let place = color_glyph_box(face, id, size_px)?;
+    let (w, h) = (
+        place.w.round().max(1.0) as u32,
+        place.h.round().max(1.0) as u32,
+    );
+    let image = image::imageops::resize(&decoded, w, h, image::imageops::FilterType::CatmullRom);
+    let bitmap = Arc::new(ColorBitmap {
+        left: place.x,
+        top: place.y,
+        image,
+    });
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX_CACHED_BITMAPS {
+        cache.clear();
+    }
+    cache.insert(key, bitmap.clone());
+    Some(bitmap)
+}
+
+/// Draws a colour (bitmap) glyph with its origin at `pen` (x, baseline), at `alpha`, clipped to
+/// `clip` and the canvas.
+pub fn draw_color_glyph(
+    img: &mut RgbImage,
+    face: &Face,
+    id: GlyphId,
+    size_px: f32,
+    pen: (f32, f32),
+    alpha: f32,
+    clip: &Rect,
+) {
+    let Some(bitmap) = color_bitmap(face, id, size_px) else {
+        return;
+    };
+    let (x0, y0) = (
+        (pen.0 + bitmap.left).round() as i64,
+        (pen.1 + bitmap.top).round() as i64,
+    );
+    let (width, height) = (i64::from(img.width()), i64::from(img.height()));
+    let alpha = alpha.clamp(0.0, 1.0);
+    for (x, y, p) in bitmap.image.enumerate_pixels() {
+        let (px, py) = (x0 + i64::from(x), y0 + i64::from(y));
+        if p.0[3] == 0
+            || px < 0
+            || py < 0
+            || px >= width
+            || py >= height
+            || !clip.contains_point(px as f32 + 0.5, py as f32 + 0.5)
+        {
+            continue;
+        }
+        let a = f32::from(p.0[3]) / 255.0 * alpha;
+        let dst = img.get_pixel_mut(px as u32, py as u32);
+        for (d, s) in dst.0.iter_mut().zip(&p.0[..3]) {
+            let v = f32::from(*s) * alpha + f32::from(*d) * (1.0 - a);
+            *d = (v + 0.5).min(255.0) as u8;
         }
     }
 }

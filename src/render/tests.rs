@@ -72,7 +72,7 @@ fn hostile_slides() -> Vec<Slide> {
         slide(SlideKind::Title, "Вера и сомнение 🙏", "Вера и сомнение 🙏"),
         slide(
             SlideKind::Idea,
-            "\u{10FFFD}\u{E000}\u{1FAE8}",
+            "\u{10FFFD}\u{E000}\u{1FAE9}",
             "\u{FFFF}\u{FFFE}\u{10FFFF}",
         ),
         slide(SlideKind::Problem, &"\n".repeat(500), &"  \t ".repeat(400)),
@@ -594,5 +594,59 @@ proptest! {
         let (img, trace) = ok(render_image_traced(&s, index, index + 1 + extra, &o));
         prop_assert_eq!(img.dimensions(), (1080, size.height()));
         assert_placement(&trace, &Frame::new(style, size), &format!("{style} {size} {kind}"));
+    }
+}
+
+/// Pixels inside `rect` of a warm, saturated colour (🔥's flame, 💡's bulb, 🙏's hands), which
+/// no style's text or card has.
+fn warm_pixels(img: &RgbImage, rect: &Rect) -> usize {
+    let (x0, y0) = (rect.x.max(0.0) as u32, rect.y.max(0.0) as u32);
+    let (x1, y1) = (
+        (rect.right().max(0.0) as u32).min(img.width()),
+        (rect.bottom().max(0.0) as u32).min(img.height()),
+    );
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let [r, g, b] = img.get_pixel(x, y).0;
+            r > 200 && g > 80 && b < 90 && i32::from(r) - i32::from(b) > 140
+        })
+        .count()
+}
+
+#[test]
+fn emoji_are_drawn_in_colour_in_titles_and_bodies_between_latin_and_cyrillic() {
+    for &style in Style::ALL {
+        let with = slide(
+            SlideKind::Idea,
+            "Вера 🔥 faith",
+            "Текст 💡 text и слово 🙏 ещё",
+        );
+        let without = slide(SlideKind::Idea, "Вера faith", "Текст text и слово ещё");
+        let o = opts(style, SlideSize::Portrait, ImageFormat::Png);
+        let (img, trace) = ok(render_image_traced(&with, 1, 3, &o));
+        let (plain, plain_trace) = ok(render_image_traced(&without, 1, 3, &o));
+        for role in [TextRole::Title, TextRole::Body] {
+            let ink = |t: &[PlacedText]| {
+                t.iter()
+                    .find(|p| p.role == role)
+                    .and_then(|p| p.ink)
+                    .unwrap_or_else(|| panic!("{style}: no {role:?} ink"))
+            };
+            let coloured = warm_pixels(&img, &ink(&trace));
+            assert!(
+                coloured > 150,
+                "{style} {role:?}: only {coloured} warm pixels"
+            );
+            assert!(
+                warm_pixels(&plain, &ink(&plain_trace)) < 10,
+                "{style} {role:?}: the text alone has no warm colour"
+            );
+            let text = trace.iter().find(|p| p.role == role).expect("placed");
+            assert!(
+                !text.truncated && text.lines.len() <= 2,
+                "{style} {role:?}: {text:?}"
+            );
+        }
     }
 }
