@@ -3,7 +3,9 @@
 //!
 //! `cargo bench --bench album_latency` (SQLite); `BENCH_BACKEND=postgres` for PostgreSQL;
 //! `BENCH_RUNS=n` (default 20, after 2 warm-up runs), `BENCH_PAUSE_MS` between runs (default 1000),
-//! `BENCH_VERBOSE=1` to print every run. Each run uses its own user and chat, as
+//! `BENCH_VERBOSE=1` to print every run, `BENCH_UPLINK_MBIT=10` to send everything to the Bot
+//! API through a loopback proxy that carries at most that many Mbit/s upwards (a slow uplink:
+//! what a user waits for is then mostly the upload). Each run uses its own user and chat, as
 //! Telegram's one-message-a-second-per-chat pacing would otherwise be what is measured.
 #[path = "../tests/api/helpers.rs"]
 #[allow(unused_imports, unused_macros)]
@@ -56,11 +58,30 @@ fn main() {
         let db = TestDb::create(backend).await.expect("a database for the benchmark");
         let telegram = FakeBotApi::start();
         let model = FakeOpenAi::start(model_slides(10));
+        let uplink: Option<f64> = std::env::var("BENCH_UPLINK_MBIT")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        let _proxy;
+        let api_url = match uplink {
+            Some(mbit) => {
+                let target: std::net::SocketAddr = telegram
+                    .url
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .parse()
+                    .expect("the fake Bot API's address");
+                let proxy = TcpProxy::start_throttled(target, (mbit * 125_000.0) as u64);
+                let url = format!("http://127.0.0.1:{}", proxy.port);
+                _proxy = proxy;
+                url
+            }
+            None => telegram.url.clone(),
+        };
         let app = spawn_app_tuned(
             Arc::new(db),
             &[
                 ("TELEGRAM_BOT_TOKEN", "123:secret"),
-                ("TELEGRAM_API_URL", &telegram.url),
+                ("TELEGRAM_API_URL", &api_url),
                 ("OPENAI_API_KEY", "sk-test"),
                 ("OPENAI_BASE_URL", &model.base_url),
             ],
@@ -103,7 +124,8 @@ fn main() {
         samples.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "style button -> sendMediaGroup, 10 slides 1080x1350, {backend:?}, {} runs: min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            "style button -> sendMediaGroup, 10 slides 1080x1350, {backend:?}, uplink {}, {} runs: min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            uplink.map_or("unthrottled".to_string(), |m| format!("{m} Mbit/s")),
             samples.len(),
             ms(samples[0]),
             ms(percentile(&samples, 0.5)),

@@ -1,5 +1,5 @@
-//! Rendering benchmarks: a 10-slide PNG carousel per style and size (rayon,
-//! all cores), and PNG vs JPEG encoding of one already-drawn slide.
+//! Rendering benchmarks: a 10-slide PNG carousel per style and size and a 10-slide JPEG
+//! carousel per style (rayon, all cores), and PNG vs JPEG encoding of one already-drawn slide.
 //!
 //! `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`
 use std::hint::black_box;
@@ -27,6 +27,27 @@ fn carousel(c: &mut Criterion) {
                 })
             });
         }
+    }
+    group.finish();
+}
+
+/// What users get as photos: JPEG (q90, 4:4:4), 1080×1350.
+fn carousel_jpeg(c: &mut Criterion) {
+    let slides = demo_slides();
+    let mut group = c.benchmark_group("carousel_10_jpeg");
+    group.sample_size(10);
+    for &style in Style::ALL {
+        let opts = RenderOptions {
+            style,
+            format: ImageFormat::Jpeg,
+            ..RenderOptions::default()
+        };
+        group.bench_function(format!("{style}/1080x1350"), |b| {
+            b.iter(|| match render_carousel(black_box(&slides), &opts) {
+                Ok(r) => r,
+                Err(e) => panic!("{e}"),
+            })
+        });
     }
     group.finish();
 }
@@ -59,5 +80,5 @@ fn one_slide(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, carousel, one_slide);
+criterion_group!(benches, carousel, carousel_jpeg, one_slide);
 criterion_main!(benches);

@@ -433,8 +433,43 @@ pub struct TcpProxy {
     live: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
+/// Copies `from` to `to` at most `bytes_per_second` (a slow uplink), in 16 KB steps.
+async fn copy_throttled(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    bytes_per_second: u64,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // When the link is free again; an idle connection (keep-alive) earns no credit.
+    let mut free_at = tokio::time::Instant::now();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        free_at = free_at.max(tokio::time::Instant::now())
+            + Duration::from_secs_f64(n as f64 / bytes_per_second as f64);
+        tokio::time::sleep_until(free_at).await;
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}
+
 impl TcpProxy {
     pub fn start(target: std::net::SocketAddr) -> TcpProxy {
+        Self::start_with(target, None)
+    }
+
+    /// A proxy whose client-to-server direction carries at most `bytes_per_second` (a slow
+    /// uplink, e.g. 10 Mbit/s = 1,250,000); answers come back at full speed.
+    pub fn start_throttled(target: std::net::SocketAddr, bytes_per_second: u64) -> TcpProxy {
+        Self::start_with(target, Some(bytes_per_second.max(1)))
+    }
+
+    fn start_with(target: std::net::SocketAddr, uplink: Option<u64>) -> TcpProxy {
         let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let live = Arc::new(std::sync::Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -459,9 +494,21 @@ impl TcpProxy {
                         continue;
                     }
                     let task = tokio::spawn(async move {
-                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                            let _ =
-                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else {
+                            return;
+                        };
+                        match uplink {
+                            None => {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
+                                    .await;
+                            }
+                            Some(rate) => {
+                                let (client_read, mut client_write) = inbound.into_split();
+                                let (mut server_read, server_write) = outbound.into_split();
+                                let up = copy_throttled(client_read, server_write, rate);
+                                let down = tokio::io::copy(&mut server_read, &mut client_write);
+                                let _ = tokio::join!(up, down);
+                            }
                         }
                     });
                     live2.lock().expect("live").push(task.abort_handle());
