@@ -28,6 +28,19 @@ async fn app_with_bot(
     Some((app, telegram))
 }
 
+/// Settings that point the app at a loopback Bot API and a loopback model.
+fn bot_and_model<'a>(
+    telegram: &'a FakeBotApi,
+    model: &'a FakeOpenAi,
+) -> [(&'static str, &'a str); 4] {
+    [
+        ("TELEGRAM_BOT_TOKEN", "123:secret"),
+        ("TELEGRAM_API_URL", telegram.url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", model.base_url.as_str()),
+    ]
+}
+
 fn texts_to(telegram: &FakeBotApi, chat: i64) -> Vec<String> {
     telegram
         .calls_to("sendMessage")
@@ -109,12 +122,7 @@ on_both_backends! {
         let db = Arc::new(db);
         let model = FakeOpenAi::start("An answer.".into());
         let telegram = FakeBotApi::start();
-        let env = [
-            ("TELEGRAM_BOT_TOKEN", "123:secret"),
-            ("TELEGRAM_API_URL", telegram.url.as_str()),
-            ("OPENAI_API_KEY", "sk-test"),
-            ("OPENAI_BASE_URL", model.base_url.as_str()),
-        ];
+        let env = bot_and_model(&telegram, &model);
         let tune = |s: &mut Settings| s.limits.ask = Quota { per_minute: 100, per_day: 2 };
         let user = 5201;
         let app = spawn_app_tuned(db.clone(), &env, tune).await;
@@ -145,12 +153,7 @@ on_both_backends! {
         let Some(db) = TestDb::create(backend).await else { return };
         let model = FakeOpenAi::start_slow("Slow answer.".into(), Duration::from_secs(3));
         let telegram = FakeBotApi::start();
-        let env = [
-            ("TELEGRAM_BOT_TOKEN", "123:secret"),
-            ("TELEGRAM_API_URL", telegram.url.as_str()),
-            ("OPENAI_API_KEY", "sk-test"),
-            ("OPENAI_BASE_URL", model.base_url.as_str()),
-        ];
+        let env = bot_and_model(&telegram, &model);
         let app = spawn_app_tuned(Arc::new(db), &env, |s| {
             s.limits.model_calls_in_flight = 1;
             s.limits.queue = 0;
