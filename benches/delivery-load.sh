@@ -32,6 +32,7 @@ for i in $(seq 1 "$replicas"); do
   port=$((18100 + i))
   DATABASE_URL="$url" HTTP_ADDR="127.0.0.1:$port" RUST_LOG=warn TELEGRAM_BOT_TOKEN=123:bench \
     TELEGRAM_API_URL=http://127.0.0.1:18091 TELEGRAM_MAX_MESSAGES_PER_SECOND="$rate" \
+    USER_UPDATES_BURST=1000000000 USER_UPDATES_PER_MINUTE=1000000000 \
     "$bin" serve 2>"$work/serve-$i.log" &
   serve_pids+=($!); pids+=($!)
   until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
@@ -42,8 +43,8 @@ threads=$((replicas >= 2 ? 1 : 2))
 load_start=$(date +%s.%N)
 wrk_pids=()
 for i in $(seq 1 "$replicas"); do
- BVC_WRK_NO=$i wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
-    -s benches/start.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
+ BVC_WRK_NO=$i BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+    -s benches/updates.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
   wrk_pids+=($!)
 done
 for p in "${wrk_pids[@]}"; do wait "$p"; done

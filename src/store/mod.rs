@@ -368,7 +368,7 @@ impl Store {
                 pg_bulk::InsertReceivedUpdates::new(&owned)
                     .get_results::<i64>(conn)
                     .await
-                    .map(|inserted| first_occurrences_inserted(&owned, &inserted))
+                    .map(|inserted| first_occurrences_inserted(&owned, |r| r.update_id, inserted))
             }
         )
     }
@@ -629,11 +629,18 @@ impl Store {
 
 /// Per input row, whether it was inserted: `inserted` lists the ids the database took, and a
 /// batch that repeats an id counts only its first occurrence as new.
-fn first_occurrences_inserted(rows: &[NewReceivedUpdate], inserted: &[i64]) -> Vec<bool> {
-    let inserted: std::collections::HashSet<i64> = inserted.iter().copied().collect();
+fn first_occurrences_inserted<R, K: Eq + std::hash::Hash>(
+    rows: &[R],
+    key: impl Fn(&R) -> K,
+    inserted: Vec<K>,
+) -> Vec<bool> {
+    let inserted: std::collections::HashSet<K> = inserted.into_iter().collect();
     let mut seen = std::collections::HashSet::new();
     rows.iter()
-        .map(|r| inserted.contains(&r.update_id) && seen.insert(r.update_id))
+        .map(|r| {
+            let k = key(r);
+            inserted.contains(&k) && seen.insert(k)
+        })
         .collect()
 }
 

@@ -112,15 +112,7 @@ impl Store {
                 pg_bulk::InsertOutbox::new(&owned)
                     .get_results::<String>(conn)
                     .await
-                    .map(|inserted| {
-                        let inserted: std::collections::HashSet<String> =
-                            inserted.into_iter().collect();
-                        let mut seen = std::collections::HashSet::new();
-                        owned
-                            .iter()
-                            .map(|r| inserted.contains(&r.id) && seen.insert(r.id.clone()))
-                            .collect()
-                    })
+                    .map(|inserted| first_occurrences_inserted(&owned, |r| r.id.clone(), inserted))
             }
         )
     }

@@ -1,0 +1,33 @@
+-- wrk script: every request is a distinct private-chat text update (unique update_id per thread,
+-- and per wrk process with BVC_WRK_NO). BVC_TEXT is the text (default "hello"; a leading "/"
+-- makes it a command), BVC_USERS how many users send it (default 1000).
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_no", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  -- update_id is a u32 in the Bot API: give each thread (and each wrk) its own range.
+  local wrk_no = tonumber(os.getenv("BVC_WRK_NO") or "0")
+  counter = (wrk_no * 4 + thread_no) * 100000000 % 4000000000 + math.floor(os.time() % 100000) * 100
+  text = os.getenv("BVC_TEXT") or "hello"
+  users = tonumber(os.getenv("BVC_USERS") or "1000")
+  entities = ""
+  if string.sub(text, 1, 1) == "/" then
+    local length = string.find(text, " ") and (string.find(text, " ") - 1) or #text
+    entities = string.format(',"entities":[{"offset":0,"length":%d,"type":"bot_command"}]', length)
+  end
+end
+
+request = function()
+  counter = counter + 1
+  local user = counter % users + 1
+  local body = string.format(
+    '{"update_id":%d,"message":{"message_id":%d,"date":1763856000,' ..
+    '"chat":{"id":%d,"type":"private","first_name":"Load"},' ..
+    '"from":{"id":%d,"is_bot":false,"first_name":"Load","language_code":"en"},"text":"%s"%s}}',
+    counter, counter % 100000, user, user, text, entities)
+  return wrk.format("POST", "/telegram/webhook", {["Content-Type"] = "application/json"}, body)
+end
