@@ -1,4 +1,4 @@
-//! Command line: `serve`, `migrate`, `carousel`, `set-webhook`, `poll`.
+//! Command line: `serve`, `migrate`, `carousel`, `set-webhook`, `poll`, `trace`.
 use crate::config::Settings;
 use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
 use crate::error::{AppError, AppResult};
@@ -36,6 +36,21 @@ pub enum Command {
     /// Local development without a public URL: delete the webhook, then long-poll getUpdates and
     /// feed every update through the same pipeline as the webhook (while serving the same HTTP front).
     Poll,
+    /// Print the causal tree of one request from the event log: by Telegram update id,
+    /// correlation id, or user id (their latest requests).
+    Trace(TraceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// An update_id, a correlation id (UUID) or a Telegram user id.
+    pub key: String,
+    /// Machine-readable output: one JSON object per request.
+    #[arg(long)]
+    pub json: bool,
+    /// How many of a user's requests to show, the most recently active first.
+    #[arg(long, default_value_t = 3)]
+    pub last: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,7 +167,50 @@ async fn run(command: Command, settings: Settings) -> AppResult<()> {
         Command::Carousel(args) => carousel(args, settings).await,
         Command::SetWebhook(args) => set_webhook(args, settings).await,
         Command::Poll => poll(settings).await,
+        Command::Trace(args) => trace(args, settings).await,
     }
+}
+
+/// Which correlations a `trace` key names: a UUID is one; a number is an update (when the log
+/// has events for it) or else a user, whose latest requests are shown.
+async fn trace(args: TraceArgs, settings: Settings) -> AppResult<()> {
+    let store = crate::store::Store::connect(&settings.database)?;
+    let key = args.key.trim();
+    let correlations = if let Ok(id) = uuid::Uuid::parse_str(key) {
+        vec![id.to_string()]
+    } else if let Ok(number) = key.parse::<i64>() {
+        let update = crate::messages::correlation_for_update(number).to_string();
+        if store.events_of(&update).await?.is_empty() {
+            store.correlations_of_user(number, args.last.max(1)).await?
+        } else {
+            vec![update]
+        }
+    } else {
+        return Err(AppError::BadRequest(format!(
+            "'{key}' is neither an update id, a user id nor a correlation id"
+        )));
+    };
+    if correlations.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "the event log has nothing for '{key}'"
+        )));
+    }
+    let mut out = std::io::stdout();
+    for correlation in correlations {
+        let tree = crate::trace::build_tree(&store.events_of(&correlation).await?);
+        let written = if args.json {
+            let json = serde_json::json!({ "correlation_id": correlation, "events": tree });
+            writeln!(out, "{json}")
+        } else {
+            write!(
+                out,
+                "correlation {correlation}\n{}\n",
+                crate::trace::render_text(&tree)
+            )
+        };
+        written.map_err(|e| AppError::io("writing the trace", e))?;
+    }
+    Ok(())
 }
 
 /// The Bot API client for `TELEGRAM_BOT_TOKEN` at `TELEGRAM_API_URL`; `purpose` says why it is needed.

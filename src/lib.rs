@@ -19,4 +19,5 @@ pub mod supervisors;
 pub mod telegram;
 pub mod telemetry;
 pub mod testkit;
+pub mod trace;
 pub mod workflow;

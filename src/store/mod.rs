@@ -604,6 +604,32 @@ impl Store {
         })
     }
 
+    /// The correlation ids of `user`'s latest `limit` requests, newest first: events whose
+    /// payload names them (`"user_id":N`). An operator's look-up (`trace`), not a hot path.
+    pub async fn correlations_of_user(&self, user: i64, limit: usize) -> AppResult<Vec<String>> {
+        use schema::event_log::dsl::*;
+        let (followed, last) = (
+            format!("%\"user_id\":{user},%"),
+            format!("%\"user_id\":{user}}}%"),
+        );
+        let rows: Vec<(String, NaiveDateTime)> =
+            with_conn!(self, "correlations_of_user", |conn| {
+                event_log
+                    .filter(payload.like(&followed).or(payload.like(&last)))
+                    .order(occurred_at.desc())
+                    .limit(10_000)
+                    .select((correlation_id, occurred_at))
+                    .load(conn)
+                    .await
+            })?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(correlation, _)| seen.insert(correlation.clone()).then_some(correlation))
+            .take(limit)
+            .collect())
+    }
+
     /// The newest `limit` events of one type, newest first.
     pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
         use schema::event_log::dsl::*;

@@ -1,0 +1,168 @@
+//! `bible-vibecoder trace`: the event log read back as the causal tree of one request.
+//!
+//! Every envelope that crossed actors is in the event log with its correlation id (stable per
+//! Telegram update) and the id of the message that caused it. One correlation's events become a
+//! forest: roots are events without a cause in the set (the webhook's update, a workflow run's
+//! start), children are what they caused, in the order they happened.
+use crate::store::StoredEvent;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// One event and what it caused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceNode {
+    pub id: String,
+    pub kind: String,
+    pub source: String,
+    pub occurred_at: chrono::NaiveDateTime,
+    /// Time since the event that caused it (since the first event for a root), in ms.
+    pub after_ms: f64,
+    pub children: Vec<TraceNode>,
+}
+
+/// The causal forest of `events` (one correlation), roots and children in time order.
+pub fn build_tree(events: &[StoredEvent]) -> Vec<TraceNode> {
+    let mut sorted: Vec<&StoredEvent> = events.iter().collect();
+    sorted.sort_by(|a, b| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+    let known: HashMap<&str, &StoredEvent> = sorted.iter().map(|e| (e.id.as_str(), *e)).collect();
+    let mut children: HashMap<&str, Vec<&StoredEvent>> = HashMap::new();
+    let mut roots = Vec::new();
+    for event in &sorted {
+        match event
+            .causation_id
+            .as_deref()
+            .filter(|c| known.contains_key(c))
+        {
+            Some(cause) => children.entry(cause).or_default().push(event),
+            None => roots.push(*event),
+        }
+    }
+    let start = sorted.first().map(|e| e.occurred_at);
+    roots
+        .into_iter()
+        .map(|root| node(root, start.unwrap_or(root.occurred_at), &children, 0))
+        .collect()
+}
+
+/// Deeper chains than this are cut (a cycle in corrupt data must not recurse forever).
+const MAX_DEPTH: usize = 64;
+
+fn node(
+    event: &StoredEvent,
+    since: chrono::NaiveDateTime,
+    children: &HashMap<&str, Vec<&StoredEvent>>,
+    depth: usize,
+) -> TraceNode {
+    let kids = if depth < MAX_DEPTH {
+        children
+            .get(event.id.as_str())
+            .map(|kids| {
+                kids.iter()
+                    .map(|kid| node(kid, event.occurred_at, children, depth + 1))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    TraceNode {
+        id: event.id.clone(),
+        kind: event.event_type.clone(),
+        source: event.source.clone(),
+        occurred_at: event.occurred_at,
+        after_ms: (event.occurred_at - since)
+            .num_microseconds()
+            .map_or(0.0, |us| us as f64 / 1000.0),
+        children: kids,
+    }
+}
+
+/// The forest as indented text: kind, source, time, and the time since its cause.
+pub fn render_text(roots: &[TraceNode]) -> String {
+    fn line(out: &mut String, node: &TraceNode, depth: usize) {
+        let indent = "   ".repeat(depth);
+        let branch = if depth == 0 { "" } else { "└─ " };
+        let _ = writeln!(
+            out,
+            "{indent}{branch}{}  [{}]  {}  +{:.1} ms",
+            node.kind,
+            node.source,
+            node.occurred_at.format("%H:%M:%S%.3f"),
+            node.after_ms
+        );
+        for child in &node.children {
+            line(out, child, depth + 1);
+        }
+    }
+    let mut out = String::new();
+    for root in roots {
+        line(&mut out, root, 0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str, kind: &str, cause: Option<&str>, ms: i64) -> StoredEvent {
+        let base = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(1, 0, 0))
+            .expect("time");
+        StoredEvent {
+            id: id.into(),
+            event_type: kind.into(),
+            correlation_id: "c".into(),
+            causation_id: cause.map(str::to_string),
+            source: "test".into(),
+            payload: "{}".into(),
+            occurred_at: base + chrono::Duration::milliseconds(ms),
+        }
+    }
+
+    #[test]
+    fn events_become_a_tree_of_causes_in_time_order_with_the_time_between_steps() {
+        let events = [
+            event("c", "data.history.logged", Some("a"), 30),
+            event("b", "telegram.command.executed", Some("a"), 10),
+            event("a", "telegram.user.message.received", None, 0),
+            event("w", "workflow.started", None, 50),
+            event("s", "workflow.step.completed", Some("w"), 80),
+            event("x", "orphan.of.a.pruned.cause", Some("gone"), 90),
+        ];
+        let roots = build_tree(&events);
+        let kinds: Vec<&str> = roots.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "telegram.user.message.received",
+                "workflow.started",
+                "orphan.of.a.pruned.cause"
+            ]
+        );
+        let children: Vec<&str> = roots[0].children.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(
+            children,
+            ["telegram.command.executed", "data.history.logged"]
+        );
+        assert_eq!(roots[0].children[1].after_ms, 30.0);
+        assert_eq!(roots[1].children[0].after_ms, 30.0);
+        assert_eq!(
+            roots[1].after_ms, 50.0,
+            "a root is timed from the first event"
+        );
+        let text = render_text(&roots);
+        assert!(text.starts_with("telegram.user.message.received  [test]  01:00:00.000  +0.0 ms\n"));
+        assert!(
+            text.contains("\n   └─ telegram.command.executed  [test]  01:00:00.010  +10.0 ms\n")
+        );
+    }
+
+    #[test]
+    fn a_cycle_in_corrupt_data_does_not_recurse_forever() {
+        let events = [event("a", "x", Some("b"), 0), event("b", "y", Some("a"), 1)];
+        // Both have a cause in the set: no root, nothing printed, no hang.
+        assert!(build_tree(&events).is_empty());
+    }
+}
