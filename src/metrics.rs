@@ -24,6 +24,9 @@ pub struct Metrics {
     pub outbox: IntCounterVec,
     pub limited: IntCounterVec,
     pub dropped_messages: IntCounterVec,
+    pub store_pool: IntGaugeVec,
+    pub queue_depth: IntGaugeVec,
+    pub workflows: IntGaugeVec,
     /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
     /// two scrapes never add the same difference twice.
     breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
@@ -169,8 +172,44 @@ impl Metrics {
             &["actor"],
         )
         .expect("static metric definition");
+        let store_pool = IntGaugeVec::new(
+            Opts::new(
+                "bvc_store_pool_connections",
+                "Store connections by state (in_use, idle) and callers waiting for one (waiting), \
+                 read per scrape.",
+            ),
+            &["state"],
+        )
+        .expect("static metric definition");
+        let queue_depth = IntGaugeVec::new(
+            Opts::new(
+                "bvc_queue_depth",
+                "Work waiting in the store, read per scrape: updates not yet finished \
+                 (updates_open) and outbox rows by status (outbox_pending, outbox_sending, \
+                 outbox_sent, outbox_failed).",
+            ),
+            &["queue"],
+        )
+        .expect("static metric definition");
+        let workflows = IntGaugeVec::new(
+            Opts::new(
+                "bvc_workflows",
+                "Carousel workflows in the store by state, read per scrape.",
+            ),
+            &["state"],
+        )
+        .expect("static metric definition");
+        // CPU, RSS, open fds and start time of this process, as `process_*`.
+        registry
+            .register(Box::new(
+                prometheus::process_collector::ProcessCollector::for_self(),
+            ))
+            .expect("one process collector per registry");
         for collector in [
             Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(store_pool.clone()),
+            Box::new(queue_depth.clone()),
+            Box::new(workflows.clone()),
             Box::new(limited.clone()),
             Box::new(dropped_messages.clone()),
             Box::new(outbox.clone()),
@@ -209,6 +248,9 @@ impl Metrics {
             outbox,
             limited,
             dropped_messages,
+            store_pool,
+            queue_depth,
+            workflows,
             breaker_catch_up: Default::default(),
         }
     }
@@ -243,6 +285,47 @@ impl Metrics {
                 // The breaker's totals only grow; the counter catches up by the difference.
                 counter.inc_by(total.saturating_sub(counter.get()));
             }
+        }
+    }
+
+    /// Brings the store gauges up to date (called per scrape).
+    pub fn observe_store(
+        &self,
+        pool: crate::store::PoolStatus,
+        depths: Option<&crate::store::QueueDepths>,
+    ) {
+        let gauge = |state: &str, n: usize| {
+            self.store_pool
+                .with_label_values(&[state])
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        };
+        gauge("in_use", pool.open.saturating_sub(pool.idle));
+        gauge("idle", pool.idle);
+        gauge("waiting", pool.waiting);
+        let Some(depths) = depths else {
+            return;
+        };
+        self.queue_depth
+            .with_label_values(&["updates_open"])
+            .set(depths.open_updates);
+        // Statuses and states are the store's fixed sets; unknown ones are not exported.
+        for status in ["pending", "sending", "sent", "failed"] {
+            let n = depths
+                .outbox
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n);
+            self.queue_depth
+                .with_label_values(&[&format!("outbox_{status}")])
+                .set(n);
+        }
+        for state in crate::store::WorkflowState::ALL {
+            let n = depths
+                .workflows
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n);
+            self.workflows.with_label_values(&[state]).set(n);
         }
     }
 

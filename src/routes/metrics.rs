@@ -12,6 +12,24 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         return super::unauthorized();
     }
     state.metrics.observe_breakers(&state.registry.breakers());
+    // Queue depths cost a few counts per scrape; a slow or failing store leaves them as they
+    // were (the scrape itself never waits long on it).
+    let depths = match tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        state.store.queue_depths(),
+    )
+    .await
+    {
+        Ok(Ok(depths)) => Some(depths),
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "queue depths not read for /metrics");
+            None
+        }
+        Err(_) => None,
+    };
+    state
+        .metrics
+        .observe_store(state.store.pool_status(), depths.as_ref());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

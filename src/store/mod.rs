@@ -630,6 +630,45 @@ impl Store {
             .collect())
     }
 
+    /// Connections of the pool: open in total, idle, and callers waiting for one.
+    pub fn pool_status(&self) -> PoolStatus {
+        let status = match &*self.pool {
+            DbPool::Sqlite(pool) => pool.status(),
+            DbPool::Postgres(pool) => pool.status(),
+        };
+        PoolStatus {
+            open: status.size,
+            idle: status.available,
+            waiting: status.waiting,
+        }
+    }
+
+    /// Work waiting in the store: updates not finished, outbox rows by status, workflows by
+    /// state (for `/metrics`; a few counts, read per scrape).
+    pub async fn queue_depths(&self) -> AppResult<QueueDepths> {
+        use diesel::dsl::count_star;
+        let open_updates = self.count_open_updates().await?;
+        let outbox: Vec<(String, i64)> = with_conn!(self, "outbox_by_status", |conn| {
+            schema::outbox::table
+                .group_by(schema::outbox::status)
+                .select((schema::outbox::status, count_star()))
+                .load(conn)
+                .await
+        })?;
+        let workflows: Vec<(String, i64)> = with_conn!(self, "workflows_by_state", |conn| {
+            schema::workflows::table
+                .group_by(schema::workflows::state)
+                .select((schema::workflows::state, count_star()))
+                .load(conn)
+                .await
+        })?;
+        Ok(QueueDepths {
+            open_updates,
+            outbox,
+            workflows,
+        })
+    }
+
     /// The newest `limit` events of one type, newest first.
     pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
         use schema::event_log::dsl::*;
@@ -668,6 +707,22 @@ fn first_occurrences_inserted<R, K: Eq + std::hash::Hash>(
             inserted.contains(&k) && seen.insert(k)
         })
         .collect()
+}
+
+/// See [`Store::pool_status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    pub open: usize,
+    pub idle: usize,
+    pub waiting: usize,
+}
+
+/// See [`Store::queue_depths`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueDepths {
+    pub open_updates: i64,
+    pub outbox: Vec<(String, i64)>,
+    pub workflows: Vec<(String, i64)>,
 }
 
 pub fn now_utc() -> NaiveDateTime {

@@ -25,6 +25,18 @@ impl WorkflowState {
 
     pub const FINAL: [&'static str; 3] = [Self::DONE, Self::FAILED, Self::CANCELLED];
 
+    /// Every state, in the workflow's order.
+    pub const ALL: [&'static str; 8] = [
+        Self::AWAITING_STYLE,
+        Self::REQUESTED,
+        Self::WRITING,
+        Self::RENDERING,
+        Self::SENDING,
+        Self::DONE,
+        Self::FAILED,
+        Self::CANCELLED,
+    ];
+
     pub fn is_final(state: &str) -> bool {
         Self::FINAL.contains(&state)
     }

@@ -77,6 +77,13 @@ on_both_backends! {
             r#"bvc_actor_messages_total{actor="gateway",outcome="handled"} 1"#,
             r#"bvc_store_query_duration_seconds_count{operation="record_updates"} 1"#,
             r#"bvc_actor_up{actor="orchestrator"} 1"#,
+            r#"bvc_queue_depth{queue="updates_open"} 0"#,
+            r#"bvc_queue_depth{queue="outbox_pending"} 0"#,
+            r#"bvc_workflows{state="awaiting_style"} 0"#,
+            r#"bvc_store_pool_connections{state="waiting"} 0"#,
+            "process_resident_memory_bytes ",
+            "process_open_fds ",
+            "process_start_time_seconds ",
         ] {
             assert!(text.contains(needle), "missing {needle} in\n{text}");
         }
@@ -84,5 +91,22 @@ on_both_backends! {
             let value = line.rsplit(' ').next().expect("value");
             assert!(value.parse::<f64>().is_ok(), "not a sample line: {line}");
         }
+        let idle: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix(r#"bvc_store_pool_connections{state="idle"} "#))
+            .and_then(|v| v.parse().ok())
+            .expect("idle connections");
+        assert!(idle >= 1.0, "the pool keeps connections: {idle}");
+    }
+
+    async fn queue_depths_count_workflows_by_state_and_unfinished_updates(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let body = fixture("command_carousel_ru.json");
+        app.post_update(body.clone()).await;
+        app.finished_status(update_id_of(&body)).await;
+
+        let text = app.get("/metrics").await.text().await.expect("text");
+        assert!(text.contains(r#"bvc_workflows{state="awaiting_style"} 1"#), "{text}");
+        assert!(text.contains(r#"bvc_workflows{state="done"} 0"#));
     }
 }
