@@ -27,6 +27,8 @@ pub struct Metrics {
     pub store_pool: IntGaugeVec,
     pub queue_depth: IntGaugeVec,
     pub workflows: IntGaugeVec,
+    /// Every metric family this application exports (for checking dashboards and rules).
+    families: std::sync::Arc<Vec<String>>,
     /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
     /// two scrapes never add the same difference twice.
     breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
@@ -199,11 +201,16 @@ impl Metrics {
             &["state"],
         )
         .expect("static metric definition");
+        let mut families = Vec::new();
         // CPU, RSS, open fds and start time of this process, as `process_*`.
+        let process = prometheus::process_collector::ProcessCollector::for_self();
+        families.extend(
+            prometheus::core::Collector::desc(&process)
+                .iter()
+                .map(|d| d.fq_name.clone()),
+        );
         registry
-            .register(Box::new(
-                prometheus::process_collector::ProcessCollector::for_self(),
-            ))
+            .register(Box::new(process))
             .expect("one process collector per registry");
         for collector in [
             Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
@@ -226,6 +233,7 @@ impl Metrics {
             Box::new(store_query_seconds.clone()),
             Box::new(event_log_appended.clone()),
         ] {
+            families.extend(collector.desc().iter().map(|d| d.fq_name.clone()));
             registry
                 .register(collector)
                 .expect("metric names are unique");
@@ -251,6 +259,7 @@ impl Metrics {
             store_pool,
             queue_depth,
             workflows,
+            families: std::sync::Arc::new(families),
             breaker_catch_up: Default::default(),
         }
     }
@@ -327,6 +336,11 @@ impl Metrics {
                 .map_or(0, |(_, n)| *n);
             self.workflows.with_label_values(&[state]).set(n);
         }
+    }
+
+    /// The names of every family this application exports, whether or not it has samples yet.
+    pub fn family_names(&self) -> &[String] {
+        &self.families
     }
 
     /// Prometheus text exposition format.

@@ -110,3 +110,45 @@ on_both_backends! {
         assert!(text.contains(r#"bvc_workflows{state="done"} 0"#));
     }
 }
+
+/// Metric names in a PromQL text: identifiers that start like ours or the process collector's.
+fn metric_names_in(text: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut current = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            current.push(c);
+        } else {
+            if current.starts_with("bvc_") || current.starts_with("process_") {
+                names.insert(std::mem::take(&mut current));
+            }
+            current.clear();
+        }
+    }
+    names
+}
+
+#[test]
+fn every_metric_the_alert_rules_use_is_one_the_application_exports() {
+    let rules = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/prometheus/alerts.yml"),
+    )
+    .expect("alert rules");
+    let exported = bible_vibecoder::metrics::Metrics::new()
+        .family_names()
+        .to_vec();
+    let used = metric_names_in(&rules);
+    assert!(used.len() >= 6, "the rules name our metrics: {used:?}");
+    for name in used {
+        // Histograms are used through their _bucket/_sum/_count series.
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .filter(|base| exported.iter().any(|e| e == base))
+            .unwrap_or(&name);
+        assert!(
+            exported.iter().any(|e| e == family),
+            "{name} is not exported: {exported:?}"
+        );
+    }
+}
