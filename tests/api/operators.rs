@@ -129,16 +129,29 @@ fn metric_names_in(text: &str) -> std::collections::BTreeSet<String> {
 }
 
 #[test]
-fn every_metric_the_alert_rules_use_is_one_the_application_exports() {
-    let rules = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/prometheus/alerts.yml"),
-    )
-    .expect("alert rules");
+fn every_metric_the_alert_rules_and_the_dashboard_use_is_one_the_application_exports() {
+    let read = |path: &str| {
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let rules = read("deploy/prometheus/alerts.yml");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&read("deploy/grafana/dashboards/bible-vibecoder.json"))
+            .expect("the dashboard is JSON");
+    let panel_exprs: Vec<String> = dashboard["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+        .filter_map(|t| t["expr"].as_str().map(str::to_string))
+        .collect();
+    assert!(panel_exprs.len() >= 12, "every panel has queries");
     let exported = bible_vibecoder::metrics::Metrics::new()
         .family_names()
         .to_vec();
-    let used = metric_names_in(&rules);
+    let mut used = metric_names_in(&rules);
     assert!(used.len() >= 6, "the rules name our metrics: {used:?}");
+    used.extend(metric_names_in(&panel_exprs.join("\n")));
     for name in used {
         // Histograms are used through their _bucket/_sum/_count series.
         let family = ["_bucket", "_sum", "_count"]

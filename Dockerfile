@@ -1,0 +1,27 @@
+# Multi-stage build: the release binary (fonts and migrations are compiled into it) on a small
+# Debian runtime, run as an unprivileged user.
+FROM rust:1.89-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin bible-vibecoder
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /var/lib/bible-vibecoder --create-home bot
+COPY --from=build /src/target/release/bible-vibecoder /usr/local/bin/bible-vibecoder
+COPY config /etc/bible-vibecoder
+ENV BVC_CONFIG_DIR=/etc/bible-vibecoder \
+    HTTP_ADDR=0.0.0.0:8080 \
+    DATABASE_URL=sqlite:///var/lib/bible-vibecoder/bible-vibecoder.db \
+    LOG_FORMAT=json
+USER bot
+WORKDIR /var/lib/bible-vibecoder
+EXPOSE 8080
+# Liveness without the operator's token: the bare {"status":"ok"} of /health.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/health >/dev/null || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["bible-vibecoder"]
+CMD ["serve"]
