@@ -68,6 +68,11 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
         self.tx.try_send(Command::Item(item, None)).is_ok()
     }
 
+    /// Items queued and not yet taken by a writer.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+
     /// Resolves once everything queued before this call has been written.
     pub async fn flush(&self) {
         let (ack, done) = oneshot::channel();

@@ -129,8 +129,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init(settings.log.format);
-    let outcome = actix_rt::System::new().block_on(run(cli.command, settings));
+    let outcome = actix_rt::System::new().block_on(async move {
+        // Inside the runtime: a gRPC span exporter keeps a task on it until the flush at the end.
+        let telemetry = crate::telemetry::init(settings.log.format)?;
+        let outcome = run(cli.command, settings).await;
+        telemetry.shutdown().await;
+        outcome
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // A wrong setting or argument gets one clear line; anything else is also logged.

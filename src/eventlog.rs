@@ -18,6 +18,8 @@ pub struct EventRecord {
     pub source: String,
     pub payload: String,
     pub occurred_at: NaiveDateTime,
+    /// The exported trace the envelope travelled in, to go from an event to its trace.
+    pub trace_id: Option<String>,
 }
 
 impl EventRecord {
@@ -30,6 +32,7 @@ impl EventRecord {
             source: self.source,
             payload: self.payload,
             occurred_at: self.occurred_at,
+            trace_id: self.trace_id,
         }
     }
 }
@@ -51,6 +54,17 @@ impl EventLog {
         if let Some(metrics) = &self.metrics {
             metrics.dropped_messages.with_label_values(&[to]).inc();
         }
+    }
+
+    /// The mailbox-depth gauge of actor `to` (none for a log that keeps nothing).
+    pub fn mailbox_gauge(&self, to: &'static str) -> Option<prometheus::IntGauge> {
+        let metrics = self.metrics.as_ref()?;
+        Some(metrics.mailbox_depth.with_label_values(&[to]))
+    }
+
+    /// Records waiting to be written (bounded by the queue capacity).
+    pub fn queued(&self) -> usize {
+        self.writer.as_ref().map_or(0, Batcher::queued)
     }
 
     pub fn disabled() -> EventLog {

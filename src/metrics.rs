@@ -27,6 +27,9 @@ pub struct Metrics {
     pub store_pool: IntGaugeVec,
     pub queue_depth: IntGaugeVec,
     pub workflows: IntGaugeVec,
+    pub actor_handling_seconds: HistogramVec,
+    pub mailbox_depth: IntGaugeVec,
+    pub external_call_seconds: HistogramVec,
     /// Every metric family this application exports (for checking dashboards and rules).
     families: std::sync::Arc<Vec<String>>,
     /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
@@ -188,7 +191,8 @@ impl Metrics {
                 "bvc_queue_depth",
                 "Work waiting in the store, read per scrape: updates not yet finished \
                  (updates_open) and outbox rows by status (outbox_pending, outbox_sending, \
-                 outbox_sent, outbox_failed).",
+                 outbox_sent, outbox_failed); and audit records waiting for the event log's \
+                 writer in this process (event_log).",
             ),
             &["queue"],
         )
@@ -199,6 +203,35 @@ impl Metrics {
                 "Carousel workflows in the store by state, read per scrape.",
             ),
             &["state"],
+        )
+        .expect("static metric definition");
+        let actor_handling_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "bvc_actor_handling_duration_seconds",
+                "Time an actor spends handling one message, by actor, message kind and outcome \
+                 (ok, failed).",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["actor", "message", "outcome"],
+        )
+        .expect("static metric definition");
+        let mailbox_depth = IntGaugeVec::new(
+            Opts::new(
+                "bvc_actor_mailbox_depth",
+                "Messages sent to an actor and not yet taken up by its handler, by actor.",
+            ),
+            &["actor"],
+        )
+        .expect("static metric definition");
+        let external_call_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "bvc_external_call_duration_seconds",
+                "One call to the language model (service=model) or the Bot API \
+                 (service=telegram), by call and outcome (ok; Bot API: flood_wait, \
+                 transient, refused; model: timeout, transient, unusable, refused).",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+            &["service", "call", "outcome"],
         )
         .expect("static metric definition");
         let mut families = Vec::new();
@@ -217,6 +250,9 @@ impl Metrics {
             Box::new(store_pool.clone()),
             Box::new(queue_depth.clone()),
             Box::new(workflows.clone()),
+            Box::new(actor_handling_seconds.clone()),
+            Box::new(mailbox_depth.clone()),
+            Box::new(external_call_seconds.clone()),
             Box::new(limited.clone()),
             Box::new(dropped_messages.clone()),
             Box::new(outbox.clone()),
@@ -259,6 +295,9 @@ impl Metrics {
             store_pool,
             queue_depth,
             workflows,
+            actor_handling_seconds,
+            mailbox_depth,
+            external_call_seconds,
             families: std::sync::Arc::new(families),
             breaker_catch_up: Default::default(),
         }

@@ -159,6 +159,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
             RetryPolicy::from_settings(&settings.workflow),
         )
         .with_overall_rate(settings.delivery.max_messages_per_second)
+        .with_latency(metrics.external_call_seconds.clone())
     });
     // Everything the bot owes a user is recorded in the outbox before it is sent.
     let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
@@ -182,10 +183,10 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         let store = store.clone();
         move |service| StoreActor::new(service, store, store_links)
     });
-    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(AiClient::with_breaker(
-        ai_settings(settings),
-        breakers.ai.clone(),
-    ));
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(
+        AiClient::with_breaker(ai_settings(settings), breakers.ai.clone())
+            .with_latency(metrics.external_call_seconds.clone()),
+    );
     let ai_links = AiLinks {
         analyzed: to("analytics").with(analytics.clone().recipient()),
         wisdom: to("analytics").with(analytics.clone().recipient()),
@@ -555,6 +556,7 @@ impl Application {
             analytics: services.analytics.clone().recipient(),
             counters: UpdateCounters::default(),
             admin_token: settings.http.admin_token.clone(),
+            event_log: services.event_log.clone(),
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {

@@ -18,6 +18,9 @@ pub struct TraceNode {
     pub occurred_at: chrono::NaiveDateTime,
     /// Time since the event that caused it (since the first event for a root), in ms.
     pub after_ms: f64,
+    /// The exported trace (OpenTelemetry) the event travelled in, when traces were on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
     pub children: Vec<TraceNode>,
 }
 
@@ -74,16 +77,17 @@ fn node(
         after_ms: (event.occurred_at - since)
             .num_microseconds()
             .map_or(0.0, |us| us as f64 / 1000.0),
+        trace_id: event.trace_id.clone(),
         children: kids,
     }
 }
 
 /// The forest as indented text: kind, source, time, and the time since its cause.
 pub fn render_text(roots: &[TraceNode]) -> String {
-    fn line(out: &mut String, node: &TraceNode, depth: usize) {
+    fn line(out: &mut String, node: &TraceNode, depth: usize, parent_trace: Option<&str>) {
         let indent = "   ".repeat(depth);
         let branch = if depth == 0 { "" } else { "└─ " };
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{indent}{branch}{}  [{}]  {}  +{:.1} ms",
             node.kind,
@@ -91,13 +95,20 @@ pub fn render_text(roots: &[TraceNode]) -> String {
             node.occurred_at.format("%H:%M:%S%.3f"),
             node.after_ms
         );
+        // The trace id where it changes (a root, or a hop into a new trace), not on every line.
+        match (&node.trace_id, parent_trace) {
+            (Some(id), parent) if parent != Some(id.as_str()) => {
+                let _ = writeln!(out, "  trace {id}");
+            }
+            _ => out.push('\n'),
+        }
         for child in &node.children {
-            line(out, child, depth + 1);
+            line(out, child, depth + 1, node.trace_id.as_deref());
         }
     }
     let mut out = String::new();
     for root in roots {
-        line(&mut out, root, 0);
+        line(&mut out, root, 0, None);
     }
     out
 }
@@ -118,6 +129,7 @@ mod tests {
             source: "test".into(),
             payload: "{}".into(),
             occurred_at: base + chrono::Duration::milliseconds(ms),
+            trace_id: None,
         }
     }
 
@@ -157,6 +169,29 @@ mod tests {
         assert!(
             text.contains("\n   └─ telegram.command.executed  [test]  01:00:00.010  +10.0 ms\n")
         );
+    }
+
+    #[test]
+    fn the_trace_id_is_printed_where_a_request_enters_a_trace() {
+        let traced = |mut e: StoredEvent| {
+            e.trace_id = Some("4bf92f3577b34da6a3ce929d0e0e4736".into());
+            e
+        };
+        let events = [
+            traced(event("a", "telegram.user.message.received", None, 0)),
+            traced(event("b", "telegram.command.executed", Some("a"), 10)),
+        ];
+        let text = render_text(&build_tree(&events));
+        assert_eq!(
+            text.matches("trace 4bf92f3577b34da6a3ce929d0e0e4736")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(text
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with("trace 4bf92f3577b34da6a3ce929d0e0e4736")));
     }
 
     #[test]

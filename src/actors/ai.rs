@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::messages::ai::{
     AnalysisCompleted, ContentKind, ContentRequested, WisdomGenerated, WrittenBody, WrittenContent,
 };
-use crate::messages::{Envelope, Event, Outbox};
+use crate::messages::{Envelope, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
@@ -107,7 +107,7 @@ impl Handler<Envelope<ContentRequested>> for AiActor {
         let writer = self.writer.clone();
         let links = self.links.clone();
         let gate = self.gate.clone();
-        supervised(self, ContentRequested::KIND, async move {
+        supervised(self, env.handling(), async move {
             let _place = match &gate {
                 Some(gate) => Some(gate.enter().await?),
                 None => None,

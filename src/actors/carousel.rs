@@ -68,7 +68,7 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
         };
         let rendered_outbox = self.rendered.clone();
         let gate = self.gate.clone();
-        supervised(self, SlidesGenerated::KIND, async move {
+        supervised(self, env.handling(), async move {
             let _place = match &gate {
                 Some(gate) => Some(gate.enter().await?),
                 None => None,
@@ -80,7 +80,9 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
                 .payload
                 .only
                 .map_or(0..slides.len(), |(start, end)| start..end);
+            let span = tracing::info_span!("render", otel.name = "render carousel");
             let (images, pdf) = tokio::task::spawn_blocking(move || {
+                let _in = span.enter();
                 let images = render_range(&slides, range, &options)?;
                 let pdf = if want_pdf {
                     Some(render_pdf(&images)?)

@@ -4,7 +4,7 @@ use crate::limits::{FloodVerdict, UserFlood};
 use crate::messages::analytics::UserInteractionTracked;
 use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserProfile, UserUpdated};
 use crate::messages::telegram::{CallbackPressed, CommandExecuted, UserMessageReceived};
-use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
@@ -268,15 +268,14 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
             .zip(immediate_reply(&inbound));
         let user_id = inbound.user.as_ref().map(|u| u.id);
         let store_user = inbound.user.clone().filter(|u| self.needs_storing(u));
-        let span = tracing::info_span!(
-            "update",
-            correlation_id = %env.correlation_id,
-            update_id = env.payload.update_id,
-            kind = inbound.kind
-        );
-        supervised(
-            self,
-            UserMessageReceived::KIND,
+        let handling = env.handling();
+        supervised(self, handling, async move {
+            let span = tracing::info_span!(
+                "update",
+                correlation_id = %env.correlation_id,
+                update_id = env.payload.update_id,
+                kind = inbound.kind
+            );
             async move {
                 let _turn = in_flight
                     .acquire_owned()
@@ -374,8 +373,9 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                 links.history.ask(done).await??;
                 Ok::<(), AppError>(())
             }
-            .instrument(span),
-        )
+            .instrument(span)
+            .await
+        })
         .map(move |result| {
             backlog.release();
             if let (Err(_), Some(id)) = (&result, user_id) {
@@ -405,16 +405,15 @@ impl GatewayActor {
             .zip(inbound.chat_id)
             .zip(reply)
             .map(|((postbox, chat), (key, html))| (postbox, Letter::html(key, chat, html)));
-        let span = tracing::info_span!(
-            "update",
-            correlation_id = %env.correlation_id,
-            update_id = env.payload.update_id,
-            kind = inbound.kind,
-            turned_away = status
-        );
-        supervised(
-            self,
-            UserMessageReceived::KIND,
+        let handling = env.handling();
+        supervised(self, handling, async move {
+            let span = tracing::info_span!(
+                "update",
+                correlation_id = %env.correlation_id,
+                update_id = env.payload.update_id,
+                kind = inbound.kind,
+                turned_away = status
+            );
             async move {
                 if let Some((postbox, letter)) = letter {
                     postbox.post(letter).await?;
@@ -429,8 +428,9 @@ impl GatewayActor {
                 links.history.ask(done).await??;
                 Ok::<(), AppError>(())
             }
-            .instrument(span),
-        )
+            .instrument(span)
+            .await
+        })
         .map(move |result| {
             backlog.release();
             result

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::messages::data::{
     CarouselSaved, HistoryLogged, SessionSaved, UpsertOutcome, UserCreated, UserUpdated,
 };
-use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
 use crate::store::{NewCarousel, Store};
 use crate::supervisors::{supervised, ServiceHandle};
@@ -56,7 +56,7 @@ impl Handler<Envelope<UserUpdated>> for StoreActor {
     fn handle(&mut self, env: Envelope<UserUpdated>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
         let announce = self.user_created.clone();
-        supervised(self, UserUpdated::KIND, async move {
+        supervised(self, env.handling(), async move {
             let outcome = store.upsert_user(&env.payload.user).await?;
             if outcome == UpsertOutcome::Created {
                 let created = env.caused(
@@ -79,7 +79,7 @@ impl Handler<Envelope<HistoryLogged>> for StoreActor {
 
     fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
         let finished = self.finished.clone();
-        supervised(self, HistoryLogged::KIND, async move {
+        supervised(self, env.handling(), async move {
             finished
                 .submit((env.payload.update_id, env.payload.outcome))
                 .await
@@ -92,7 +92,7 @@ impl Handler<Envelope<SessionSaved>> for StoreActor {
 
     fn handle(&mut self, env: Envelope<SessionSaved>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
-        supervised(self, SessionSaved::KIND, async move {
+        supervised(self, env.handling(), async move {
             store.ensure_default_settings(env.payload.user_id).await
         })
     }
@@ -103,7 +103,7 @@ impl Handler<Envelope<CarouselSaved>> for StoreActor {
 
     fn handle(&mut self, env: Envelope<CarouselSaved>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
-        supervised(self, CarouselSaved::KIND, async move {
+        supervised(self, env.handling(), async move {
             let p = &env.payload;
             store
                 .save_carousel(&NewCarousel {

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 use async_openai::config::{OpenAIConfig, OPENAI_API_BASE};
 use async_openai::error::OpenAIError;
@@ -187,6 +188,8 @@ struct Inner {
     format_floor: AtomicU8,
     /// Guards the endpoint: while open, content comes from the offline writer at once.
     breaker: Option<Arc<CircuitBreaker>>,
+    /// `bvc_external_call_duration_seconds`, when metrics are kept.
+    latency: Option<prometheus::HistogramVec>,
 }
 
 /// The AI content client. Cheap to clone (an `Arc` inside); never fails: when the
@@ -264,8 +267,18 @@ impl AiClient {
                 api,
                 format_floor: AtomicU8::new(floor as u8),
                 breaker,
+                latency: None,
             }),
         }
+    }
+
+    /// The same client, observing each model call's latency by outcome. Call it before the
+    /// client is shared.
+    pub fn with_latency(mut self, latency: prometheus::HistogramVec) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.latency = Some(latency);
+        }
+        self
     }
 
     /// True when no API key is configured (everything comes from the offline writer).
@@ -397,7 +410,20 @@ impl AiClient {
                 None => None,
             };
             let started = Instant::now();
-            let result = self.call_model(api, &call, format).await;
+            let span = tracing::info_span!(
+                "model",
+                otel.name = "chat.completions",
+                otel.kind = "client",
+                task,
+                attempt,
+                model = %self.inner.settings.model
+            );
+            let result = self.call_model(api, &call, format).instrument(span).await;
+            if let Some(latency) = &self.inner.latency {
+                latency
+                    .with_label_values(&["model", "chat.completions", call_outcome(&result)])
+                    .observe(started.elapsed().as_secs_f64());
+            }
             if let Some(permit) = permit {
                 // The breaker watches the endpoint, not the model's prose: a reply we cannot use
                 // still proves the endpoint alive; timeouts, 5xx, 429 and resets count against it.
@@ -482,6 +508,18 @@ impl AiClient {
                 None => "empty content".into(),
             })),
         }
+    }
+}
+
+/// The outcome label of one model call: ok, timeout, transient (worth another attempt),
+/// unusable (an answer we cannot use) or refused.
+fn call_outcome(result: &Result<String, CallError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(CallError::Timeout(_)) => "timeout",
+        Err(CallError::BadResponse(_)) => "unusable",
+        Err(e) if e.is_retryable() => "transient",
+        Err(_) => "refused",
     }
 }
 

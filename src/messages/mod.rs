@@ -32,7 +32,83 @@ pub struct Envelope<T> {
     pub causation_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     pub source: String,
+    /// W3C `traceparent` of the span that sent it, when traces are exported: the receiving
+    /// actor's span continues that trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+    /// Counts the envelope in its recipient's mailbox depth until handling starts.
+    #[serde(skip)]
+    pub mailbox: MailboxSlot,
     pub payload: T,
+}
+
+/// What a handler's supervision needs to know of the envelope it handles.
+#[derive(Debug, Clone)]
+pub struct Handling {
+    pub kind: &'static str,
+    pub correlation_id: Uuid,
+    pub trace: Option<String>,
+    /// False for housekeeping ticks that would only add a trace of their own every second.
+    pub traced: bool,
+}
+
+impl Handling {
+    /// For a message that starts no trace (a periodic housekeeping tick).
+    pub fn untraced(kind: &'static str) -> Handling {
+        Handling {
+            kind,
+            correlation_id: Uuid::nil(),
+            trace: None,
+            traced: false,
+        }
+    }
+}
+
+/// One envelope's place in a mailbox-depth gauge: taken when sent through an [`Outbox`], given
+/// back when handling starts or the envelope is dropped unhandled. Clones hold no place.
+#[derive(Default)]
+pub struct MailboxSlot {
+    gauge: Option<prometheus::IntGauge>,
+    released: std::sync::atomic::AtomicBool,
+}
+
+impl MailboxSlot {
+    fn enter(gauge: prometheus::IntGauge) -> MailboxSlot {
+        gauge.inc();
+        MailboxSlot {
+            gauge: Some(gauge),
+            released: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn release(&self) {
+        if let Some(gauge) = &self.gauge {
+            if !self
+                .released
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                gauge.dec();
+            }
+        }
+    }
+}
+
+impl Drop for MailboxSlot {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+impl Clone for MailboxSlot {
+    fn clone(&self) -> Self {
+        MailboxSlot::default()
+    }
+}
+
+impl std::fmt::Debug for MailboxSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MailboxSlot")
+    }
 }
 
 impl<T: Event> actix::Message for Envelope<T> {
@@ -49,6 +125,8 @@ impl<T: Event> Envelope<T> {
             causation_id: None,
             occurred_at: Utc::now(),
             source: source.to_string(),
+            trace: crate::telemetry::current_traceparent(),
+            mailbox: MailboxSlot::default(),
             payload,
         }
     }
@@ -69,12 +147,26 @@ impl<T: Event> Envelope<T> {
             causation_id: Some(self.id),
             occurred_at: Utc::now(),
             source: source.to_string(),
+            // The span sending it now, which handles this envelope (or a task it started).
+            trace: crate::telemetry::current_traceparent().or_else(|| self.trace.clone()),
+            mailbox: MailboxSlot::default(),
             payload,
         }
     }
 
     pub fn kind(&self) -> &'static str {
         T::KIND
+    }
+
+    /// Handling starts: the envelope leaves its mailbox; answers what supervision needs.
+    pub fn handling(&self) -> Handling {
+        self.mailbox.release();
+        Handling {
+            kind: T::KIND,
+            correlation_id: self.correlation_id,
+            trace: self.trace.clone(),
+            traced: true,
+        }
     }
 
     /// The row the event log keeps for this envelope.
@@ -88,6 +180,10 @@ impl<T: Event> Envelope<T> {
             payload: serde_json::to_string(&self.payload)
                 .unwrap_or_else(|e| format!("{{\"unserializable\":\"{e}\"}}")),
             occurred_at: self.occurred_at.naive_utc(),
+            trace_id: self
+                .trace
+                .as_deref()
+                .and_then(crate::telemetry::trace_id_of),
         }
     }
 }
@@ -126,8 +222,9 @@ where
 
     /// Sends and waits for the neighbour's answer. A stopped or crashed neighbour is an error,
     /// never a hang.
-    pub async fn ask(&self, envelope: Envelope<T>) -> Result<T::Reply, AppError> {
+    pub async fn ask(&self, mut envelope: Envelope<T>) -> Result<T::Reply, AppError> {
         self.log.append(envelope.record());
+        self.enter_mailbox(&mut envelope);
         self.recipient
             .send(envelope)
             .await
@@ -140,8 +237,9 @@ where
     /// Fire and forget, for notices nobody waits on (analytics). Only ever into the bounded
     /// mailbox: a full one refuses the notice (the event log still has it) rather than grow
     /// without bound; work that must not be lost goes through the store or `ask`.
-    pub fn tell(&self, envelope: Envelope<T>) -> Result<(), AppError> {
+    pub fn tell(&self, mut envelope: Envelope<T>) -> Result<(), AppError> {
         self.log.append(envelope.record());
+        self.enter_mailbox(&mut envelope);
         match self.recipient.try_send(envelope) {
             Ok(()) => Ok(()),
             Err(actix::prelude::SendError::Full(_)) => {
@@ -155,6 +253,14 @@ where
                 actor: self.to,
                 reason: "mailbox closed".into(),
             }),
+        }
+    }
+}
+
+impl<T: Event> Outbox<T> {
+    fn enter_mailbox(&self, envelope: &mut Envelope<T>) {
+        if let Some(gauge) = self.log.mailbox_gauge(self.to) {
+            envelope.mailbox = MailboxSlot::enter(gauge);
         }
     }
 }

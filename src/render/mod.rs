@@ -127,9 +127,11 @@ pub fn render_slide(
     total: usize,
     opts: &RenderOptions,
 ) -> Result<RenderedSlide, RenderError> {
-    let img = render_image(slide, index, total, opts)?;
-    let bytes =
-        encode(&img, opts.format, opts.jpeg_quality).map_err(|source| RenderError::Encode {
+    let img = tracing::info_span!("draw", otel.name = "render draw", slide = index)
+        .in_scope(|| render_image(slide, index, total, opts))?;
+    let bytes = tracing::info_span!("encode", otel.name = "render encode", slide = index)
+        .in_scope(|| encode(&img, opts.format, opts.jpeg_quality))
+        .map_err(|source| RenderError::Encode {
             slide: index,
             format: opts.format,
             source,
@@ -168,9 +170,14 @@ pub fn render_range(
             total,
         });
     }
+    // Each slide's spans hang under the caller's, on whichever pool thread draws it.
+    let parent = tracing::Span::current();
     range
         .into_par_iter()
-        .map(|i| render_slide(&slides[i], i, total, opts))
+        .map(|i| {
+            tracing::info_span!(parent: &parent, "slide", otel.name = "render slide", slide = i)
+                .in_scope(|| render_slide(&slides[i], i, total, opts))
+        })
         .collect()
 }
 

@@ -30,6 +30,11 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     state
         .metrics
         .observe_store(state.store.pool_status(), depths.as_ref());
+    state
+        .metrics
+        .queue_depth
+        .with_label_values(&["event_log"])
+        .set(i64::try_from(state.event_log.queued()).unwrap_or(i64::MAX));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

@@ -51,6 +51,8 @@ pub struct AppState {
     pub counters: UpdateCounters,
     /// `ADMIN_TOKEN`: when set, operator endpoints need it as a bearer token.
     pub admin_token: Option<SecretString>,
+    /// The audit trail's writer, whose queue `/metrics` reports.
+    pub event_log: crate::eventlog::EventLog,
 }
 
 impl AppState {

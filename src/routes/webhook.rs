@@ -57,7 +57,24 @@ async fn read_bounded(
     Ok(Some(body))
 }
 
+/// The webhook's span is the root of the update's trace: the gateway's handling (and all that
+/// follows, up to the last Bot API call) continues it.
 pub async fn telegram_webhook(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    use tracing::Instrument;
+    let span = tracing::info_span!(
+        "webhook",
+        otel.name = "POST /telegram/webhook",
+        otel.kind = "server",
+        update_id = tracing::field::Empty,
+    );
+    receive(req, payload, state).instrument(span).await
+}
+
+async fn receive(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
@@ -116,6 +133,7 @@ pub async fn telegram_webhook(
         }
     };
     let update_id = i64::from(update.id.0);
+    tracing::Span::current().record("update_id", update_id);
     let kind = crate::telegram::kind_name(&update.kind);
     // With the gateway's backlog full the update is still recorded and acknowledged, but waits
     // in the store (pending) until a sweep claims it: memory stays bounded under any load.

@@ -61,24 +61,37 @@ macro_rules! with_conn {
         let started = Instant::now();
         // The breaker times the query from checkout: waiting for a pooled connection under load
         // is not the database failing.
-        let (result, checked_out) = match &*$store.pool {
-            DbPool::Sqlite(pool) => match pool.get().await {
-                Ok(mut pooled) => {
-                    let checked_out = Instant::now();
-                    let $sconn: &mut SqliteConn = &mut pooled;
-                    ($sbody.context($op), Checkout::At(checked_out))
+        // A trace span per query (debug level: only exported traces and debug logs see it).
+        let span = tracing::debug_span!(
+            "store",
+            otel.name = %format_args!("store {}", $op),
+            otel.kind = "client",
+            db.system = $store.backend.as_str()
+        );
+        let (result, checked_out) = tracing::Instrument::instrument(
+            async {
+                match &*$store.pool {
+                    DbPool::Sqlite(pool) => match pool.get().await {
+                        Ok(mut pooled) => {
+                            let checked_out = Instant::now();
+                            let $sconn: &mut SqliteConn = &mut pooled;
+                            ($sbody.context($op), Checkout::At(checked_out))
+                        }
+                        Err(e) => pool_error($op, e),
+                    },
+                    DbPool::Postgres(pool) => match pool.get().await {
+                        Ok(mut pooled) => {
+                            let checked_out = Instant::now();
+                            let $pconn: &mut AsyncPgConnection = &mut pooled;
+                            ($pbody.context($op), Checkout::At(checked_out))
+                        }
+                        Err(e) => pool_error($op, e),
+                    },
                 }
-                Err(e) => pool_error($op, e),
             },
-            DbPool::Postgres(pool) => match pool.get().await {
-                Ok(mut pooled) => {
-                    let checked_out = Instant::now();
-                    let $pconn: &mut AsyncPgConnection = &mut pooled;
-                    ($pbody.context($op), Checkout::At(checked_out))
-                }
-                Err(e) => pool_error($op, e),
-            },
-        };
+            span,
+        )
+        .await;
         $store.observe($op, started, checked_out, permit, &result);
         result
     }};

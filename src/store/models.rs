@@ -78,6 +78,7 @@ pub struct NewEvent {
     pub source: String,
     pub payload: String,
     pub occurred_at: NaiveDateTime,
+    pub trace_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -90,6 +91,8 @@ pub struct StoredEvent {
     pub source: String,
     pub payload: String,
     pub occurred_at: NaiveDateTime,
+    /// The exported trace the event travelled in, when traces were on.
+    pub trace_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

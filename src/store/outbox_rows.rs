@@ -30,6 +30,8 @@ pub struct NewOutboxRow {
     pub status: String,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    /// The span that recorded it: the send continues that trace.
+    pub trace_parent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, QueryableByName)]
@@ -49,6 +51,7 @@ pub struct OutboxRow {
     pub message_ids: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub trace_parent: Option<String>,
 }
 
 /// A row Telegram took, with the ids of the messages it made.
@@ -75,7 +78,7 @@ const CLAIM_OUTBOX: &str = "UPDATE outbox \
            OR (status = 'sending' AND lease_until < $3) \
         ORDER BY next_attempt_at, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
      RETURNING id, chat_id, method, payload, workflow_id, status, attempts, next_attempt_at, \
-        lease_owner, lease_until, last_error, message_ids, created_at, sent_at";
+        lease_owner, lease_until, last_error, message_ids, created_at, sent_at, trace_parent";
 
 fn ids_text(ids: &[i32]) -> String {
     ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")

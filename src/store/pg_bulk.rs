@@ -80,6 +80,7 @@ pub struct InsertEvents {
     sources: Vec<String>,
     payloads: Vec<String>,
     occurred_at: Vec<NaiveDateTime>,
+    trace_ids: Vec<Option<String>>,
 }
 
 impl InsertEvents {
@@ -92,6 +93,7 @@ impl InsertEvents {
             sources: rows.iter().map(|r| r.source.clone()).collect(),
             payloads: rows.iter().map(|r| r.payload.clone()).collect(),
             occurred_at: rows.iter().map(|r| r.occurred_at).collect(),
+            trace_ids: rows.iter().map(|r| r.trace_id.clone()).collect(),
         }
     }
 }
@@ -100,7 +102,8 @@ impl QueryFragment<Pg> for InsertEvents {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
             "INSERT INTO event_log \
-             (id, event_type, correlation_id, causation_id, source, payload, occurred_at) \
+             (id, event_type, correlation_id, causation_id, source, payload, occurred_at, \
+              trace_id) \
              SELECT * FROM unnest(",
         );
         out.push_bind_param::<Array<Text>, _>(&self.ids)?;
@@ -116,6 +119,8 @@ impl QueryFragment<Pg> for InsertEvents {
         out.push_bind_param::<Array<Text>, _>(&self.payloads)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Timestamp>, _>(&self.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.trace_ids)?;
         out.push_sql(") ON CONFLICT DO NOTHING");
         Ok(())
     }
@@ -132,6 +137,7 @@ pub struct InsertOutbox {
     statuses: Vec<String>,
     next_attempt_at: Vec<NaiveDateTime>,
     created_at: Vec<NaiveDateTime>,
+    trace_parents: Vec<Option<String>>,
 }
 
 impl InsertOutbox {
@@ -145,6 +151,7 @@ impl InsertOutbox {
             statuses: rows.iter().map(|r| r.status.clone()).collect(),
             next_attempt_at: rows.iter().map(|r| r.next_attempt_at).collect(),
             created_at: rows.iter().map(|r| r.created_at).collect(),
+            trace_parents: rows.iter().map(|r| r.trace_parent.clone()).collect(),
         }
     }
 }
@@ -153,7 +160,8 @@ impl QueryFragment<Pg> for InsertOutbox {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
             "INSERT INTO outbox \
-             (id, chat_id, method, payload, workflow_id, status, next_attempt_at, created_at) \
+             (id, chat_id, method, payload, workflow_id, status, next_attempt_at, created_at, \
+              trace_parent) \
              SELECT * FROM unnest(",
         );
         out.push_bind_param::<Array<Text>, _>(&self.ids)?;
@@ -171,6 +179,8 @@ impl QueryFragment<Pg> for InsertOutbox {
         out.push_bind_param::<Array<Timestamp>, _>(&self.next_attempt_at)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Timestamp>, _>(&self.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.trace_parents)?;
         out.push_sql(") ON CONFLICT DO NOTHING RETURNING id");
         Ok(())
     }

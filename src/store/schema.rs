@@ -46,6 +46,7 @@ diesel::table! {
         source -> Text,
         payload -> Text,
         occurred_at -> Timestamp,
+        trace_id -> Nullable<Text>,
     }
 }
 
@@ -90,6 +91,7 @@ diesel::table! {
         deadline_at -> Nullable<Timestamp>,
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
+        trace_parent -> Nullable<Text>,
     }
 }
 
@@ -109,5 +111,6 @@ diesel::table! {
         message_ids -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        trace_parent -> Nullable<Text>,
     }
 }

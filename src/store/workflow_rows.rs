@@ -65,6 +65,8 @@ pub struct Workflow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deadline_at: Option<NaiveDateTime>,
+    /// The span of the press that started it: a resumed run links its new trace to it.
+    pub trace_parent: Option<String>,
 }
 
 /// What became of a style press.
@@ -191,6 +193,18 @@ impl Store {
             }
             _ => StyleClaim::NotWaiting,
         })
+    }
+
+    /// Notes the span that started a workflow, so a run resumed elsewhere links back to it.
+    pub async fn note_workflow_trace(&self, workflow: &str, traceparent: &str) -> AppResult<()> {
+        use schema::workflows::dsl::*;
+        with_conn!(self, "note_workflow_trace", |conn| {
+            diesel::update(workflows.find(workflow))
+                .set(trace_parent.eq(Some(traceparent)))
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
     }
 
     /// Takes the lease of a running workflow when nobody holds it; true when `lease.owner` now does.

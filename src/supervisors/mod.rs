@@ -15,6 +15,7 @@ pub mod restart;
 
 use crate::error::AppError;
 use crate::messages::analytics::{AlertSeverity, AlertTriggered};
+use crate::messages::Handling;
 use crate::metrics::Metrics;
 use actix::fut::{ActorFutureExt, WrapFuture};
 use actix::{Actor, AsyncContext, Context, Handler, Recipient, ResponseFuture};
@@ -28,6 +29,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -800,9 +802,12 @@ fn is_fault(error: &AppError) -> bool {
 /// Runs a handler's work as a task of its own, so a restart of the actor never drops it.
 /// Errors and panics are counted and answered to the caller as errors at once; a panic or a
 /// fault error then makes the actor restart. A failed or stopped service refuses the work.
+///
+/// The work runs in a span of its own (`<actor> <message>`) that continues the envelope's trace,
+/// and its duration is observed by actor, message and outcome.
 pub fn supervised<A, R, F>(
     actor: &A,
-    message: &'static str,
+    handling: Handling,
     work: F,
 ) -> ResponseFuture<Result<R, AppError>>
 where
@@ -810,19 +815,47 @@ where
     R: 'static,
     F: Future<Output = Result<R, AppError>> + 'static,
 {
+    let message = handling.kind;
     let service = actor.service().clone();
     if let Some(refusal) = service.refusal(message) {
         return Box::pin(std::future::ready(Err(refusal)));
     }
     let in_flight = service.enter();
     let incarnation = service.incarnation();
-    Box::pin(async move {
-        let outcome = AssertUnwindSafe(work).catch_unwind().await;
-        drop(in_flight);
-        settle(&service, message, outcome, |exit| {
-            service.report_fault_of(incarnation, exit)
-        })
-    })
+    let span = handling_span(service.name(), &handling);
+    Box::pin(
+        async move {
+            let started = std::time::Instant::now();
+            let outcome = AssertUnwindSafe(work).catch_unwind().await;
+            drop(in_flight);
+            if let Some(m) = &service.metrics {
+                let ok = matches!(outcome, Ok(Ok(_)));
+                m.actor_handling_seconds
+                    .with_label_values(&[service.name(), message, if ok { "ok" } else { "failed" }])
+                    .observe(started.elapsed().as_secs_f64());
+            }
+            settle(&service, message, outcome, |exit| {
+                service.report_fault_of(incarnation, exit)
+            })
+        }
+        .instrument(span),
+    )
+}
+
+/// The span one message's handling runs in: a child of the span that sent the envelope.
+fn handling_span(actor: &'static str, handling: &Handling) -> tracing::Span {
+    if !handling.traced {
+        return tracing::Span::none();
+    }
+    let span = tracing::info_span!(
+        "handle",
+        otel.name = %format_args!("{actor} {}", handling.kind),
+        actor,
+        message = handling.kind,
+        correlation_id = %handling.correlation_id,
+    );
+    crate::telemetry::continue_trace(&span, handling.trace.as_deref());
+    span
 }
 
 fn settle<R>(

@@ -43,18 +43,22 @@ impl Handler<Work> for Flaky {
     fn handle(&mut self, msg: Work, _: &mut Context<Self>) -> Self::Result {
         let rebuilt = self.rebuilt;
         self.incarnation_seen = self.service.incarnation();
-        supervised(self, "work", async move {
-            match msg.0 {
-                Do::Panic => panic!("boom"),
-                Do::Fault => Err(AppError::internal("work", "invariant broken")),
-                Do::BadInput => Err(AppError::BadRequest("bad input".into())),
-                Do::Slow(rx) => {
-                    let _ = rx.await;
-                    Ok(rebuilt)
+        supervised(
+            self,
+            crate::messages::Handling::untraced("work"),
+            async move {
+                match msg.0 {
+                    Do::Panic => panic!("boom"),
+                    Do::Fault => Err(AppError::internal("work", "invariant broken")),
+                    Do::BadInput => Err(AppError::BadRequest("bad input".into())),
+                    Do::Slow(rx) => {
+                        let _ = rx.await;
+                        Ok(rebuilt)
+                    }
+                    Do::Ok => Ok(rebuilt),
                 }
-                Do::Ok => Ok(rebuilt),
-            }
-        })
+            },
+        )
     }
 }
 

@@ -24,6 +24,7 @@ use teloxide::types::{
     InputMediaPhoto, MessageId, ParseMode, ReplyParameters,
 };
 use teloxide::{ApiError, Bot, RequestError};
+use tracing::Instrument;
 
 /// True when `error` is Telegram refusing a call (retrying cannot help; the user should know).
 pub fn is_refusal(error: &AppError) -> bool {
@@ -177,6 +178,8 @@ pub struct Courier {
     policy: RetryPolicy,
     /// Patient (direct calls) or once (the outbox dispatcher); see the module docs.
     patient: bool,
+    /// `bvc_external_call_duration_seconds`, when metrics are kept.
+    latency: Option<prometheus::HistogramVec>,
 }
 
 enum Paced {
@@ -196,6 +199,21 @@ impl Courier {
             pace: Arc::new(Pace::telegram()),
             policy,
             patient: true,
+            latency: None,
+        }
+    }
+
+    /// The same courier, observing each call's latency by method and outcome.
+    pub fn with_latency(mut self, latency: prometheus::HistogramVec) -> Courier {
+        self.latency = Some(latency);
+        self
+    }
+
+    fn observe(&self, method: &'static str, started: Instant, outcome: &str) {
+        if let Some(latency) = &self.latency {
+            latency
+                .with_label_values(&["telegram", method, outcome])
+                .observe(started.elapsed().as_secs_f64());
         }
     }
 
@@ -287,14 +305,31 @@ impl Courier {
             };
             let started = Instant::now();
             requests += 1;
-            let error = match request().await {
+            let span = tracing::info_span!(
+                "telegram",
+                otel.name = method,
+                otel.kind = "client",
+                attempt = requests
+            );
+            let error = match request().instrument(span).await {
                 Ok(value) => {
                     permit.success(started.elapsed());
+                    self.observe(method, started, "ok");
                     return (Ok(value), requests);
                 }
                 Err(error) => error,
             };
-            match classify(&error) {
+            let failure = classify(&error);
+            self.observe(
+                method,
+                started,
+                match failure {
+                    Failure::FloodWait(_) => "flood_wait",
+                    Failure::Transient => "transient",
+                    Failure::Final => "refused",
+                },
+            );
+            match failure {
                 Failure::FloodWait(wait) => {
                     permit.success(started.elapsed());
                     flood_waits += 1;

@@ -125,6 +125,7 @@ impl Letter {
             status: OutboxStatus::PENDING.to_string(),
             next_attempt_at: now,
             created_at: now,
+            trace_parent: crate::telemetry::current_traceparent(),
         })
     }
 }
@@ -527,7 +528,13 @@ impl Dispatcher {
     /// Makes one row's call and writes its outcome back.
     async fn send(&self, row: OutboxRow) {
         use tracing::Instrument;
-        let span = tracing::info_span!("outbox", row = %row.id, chat = row.chat_id);
+        let span = tracing::info_span!(
+            "outbox",
+            otel.name = %format_args!("outbox send {}", row.method),
+            row = %row.id,
+            chat = row.chat_id
+        );
+        crate::telemetry::continue_trace(&span, row.trace_parent.as_deref());
         self.send_row(row).instrument(span).await
     }
 

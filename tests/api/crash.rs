@@ -7,8 +7,22 @@ use std::time::Duration;
 
 const ADA: i64 = 424242;
 
-fn serve(database_url: &str, telegram: &FakeBotApi, model: &FakeOpenAi) -> (Child, u16) {
-    serve_binary(database_url, telegram, Some(model), &[])
+/// Both runs export their traces to `collector`.
+fn serve(
+    database_url: &str,
+    telegram: &FakeBotApi,
+    model: &FakeOpenAi,
+    collector: &FakeCollector,
+) -> (Child, u16) {
+    serve_binary(
+        database_url,
+        telegram,
+        Some(model),
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.url),
+            ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+        ],
+    )
 }
 
 async fn post(port: u16, body: String) {
@@ -30,12 +44,13 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
     let telegram = FakeBotApi::start();
     let model = FakeOpenAi::start(model_slides(12));
+    let collector = FakeCollector::start();
     // Twelve slides go out as two albums of six. The first is delivered; the second call never
     // comes back: the process dies while Telegram "holds" it.
     telegram.script("sendMediaGroup", BotAnswer::Pass);
     telegram.script("sendMediaGroup", BotAnswer::Hang);
 
-    let (mut first, port) = serve(&db.url, &telegram, &model);
+    let (mut first, port) = serve(&db.url, &telegram, &model, &collector);
     post(port, fixture("command_start.json")).await;
     let ada = eventually("Ada registered", Duration::from_secs(20), || async {
         store.settings_of(ADA).await.expect("store")
@@ -71,7 +86,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     assert!(row.slides_json.is_some(), "the written slides were kept");
     assert_eq!(model.calls.load(Ordering::SeqCst), 1);
 
-    let (mut second, _port) = serve(&db.url, &telegram, &model);
+    let (mut second, _port) = serve(&db.url, &telegram, &model, &collector);
     let done = eventually(
         "the resumed carousel done",
         Duration::from_secs(30),
@@ -85,8 +100,32 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     )
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    second.kill().expect("stop");
-    let _ = second.wait();
+    let (status, _) = terminate(&mut second, Duration::from_secs(15));
+    assert!(status.success(), "{status:?}");
+
+    // The resumed run is a trace of its own, linked to the press that started the carousel.
+    let press = row
+        .trace_parent
+        .as_deref()
+        .and_then(|tp| tp.split('-').nth(1))
+        .expect("the press's trace is kept on the workflow");
+    let spans = collector.spans();
+    let resumed = spans
+        .iter()
+        .find(|s| {
+            s.name == "workflow carousel"
+                && s.attributes.get("resumed").map(String::as_str) == Some("true")
+        })
+        .expect("the resumed run's span");
+    assert_ne!(resumed.trace_id, press, "a new trace for the resumed run");
+    assert!(
+        resumed
+            .links
+            .iter()
+            .any(|l| l.starts_with(&format!("{press}:"))),
+        "linked to the press's trace: {:?}",
+        resumed.links
+    );
 
     assert_eq!(done.content_source.as_deref(), Some("model"));
     assert_eq!(

@@ -51,6 +51,7 @@ fn letter(id: &str, chat: i64) -> NewOutboxRow {
         status: "pending".into(),
         next_attempt_at: at(0),
         created_at: at(0),
+        trace_parent: None,
     }
 }
 
@@ -77,6 +78,7 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         created_at: now,
         updated_at: now,
         deadline_at: None,
+        trace_parent: None,
     }
 }
 

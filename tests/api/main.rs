@@ -12,4 +12,5 @@ mod replicas;
 mod resilience;
 mod store;
 mod telegram;
+mod traces;
 mod webhook;

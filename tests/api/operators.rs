@@ -81,6 +81,9 @@ on_both_backends! {
             r#"bvc_queue_depth{queue="outbox_pending"} 0"#,
             r#"bvc_workflows{state="awaiting_style"} 0"#,
             r#"bvc_store_pool_connections{state="waiting"} 0"#,
+            r#"bvc_actor_handling_duration_seconds_count{actor="gateway",message="telegram.user.message.received",outcome="ok"} 1"#,
+            r#"bvc_actor_mailbox_depth{actor="gateway"} 0"#,
+            r#"bvc_queue_depth{queue="event_log"} "#,
             "process_resident_memory_bytes ",
             "process_open_fds ",
             "process_start_time_seconds ",
@@ -162,6 +165,25 @@ fn every_metric_the_alert_rules_and_the_dashboard_use_is_one_the_application_exp
         assert!(
             exported.iter().any(|e| e == family),
             "{name} is not exported: {exported:?}"
+        );
+    }
+}
+
+#[test]
+fn every_metric_family_the_application_exports_is_documented_in_the_readme() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let table = readme
+        .split("### Metric families")
+        .nth(1)
+        .expect("a metric families section");
+    let metrics = bible_vibecoder::metrics::Metrics::new();
+    let families = metrics.family_names();
+    assert!(families.len() > 20, "{families:?}");
+    for family in families {
+        assert!(
+            table.contains(&format!("`{family}`")) || table.contains(&format!("`{family}{{")),
+            "{family} is not documented in the README's metric families"
         );
     }
 }

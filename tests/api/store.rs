@@ -31,6 +31,7 @@ fn event(id: &str, days_old: i64) -> NewEvent {
         source: "test".into(),
         payload: "{}".into(),
         occurred_at: now_utc() - chrono::Duration::days(days_old),
+        trace_id: None,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::messages::carousel::{CarouselOutput, GenerateRequested, SlidesGenerat
 use crate::messages::data::CarouselSaved;
 use crate::messages::telegram::{CallbackPressed, CommandExecuted};
 use crate::messages::workflow::{Completed, EventRouted, ResumeWorkflows, Started, StepCompleted};
-use crate::messages::{Ack, Envelope, Event, Outbox};
+use crate::messages::{Ack, Envelope, Event, Handling, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
@@ -80,14 +80,13 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
     fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
         let routed = self.links.routed.clone();
         let workflows = self.workflows.clone();
-        let span = tracing::info_span!(
-            "command",
-            correlation_id = %env.correlation_id,
-            command = %env.payload.command
-        );
-        supervised(
-            self,
-            CommandExecuted::KIND,
+        let handling = env.handling();
+        supervised(self, handling, async move {
+            let span = tracing::info_span!(
+                "command",
+                correlation_id = %env.correlation_id,
+                command = %env.payload.command
+            );
             async move {
                 let to = route_of(&env.payload.command);
                 tracing::info!(to, "command routed");
@@ -103,8 +102,9 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
                     None => Ok(()),
                 }
             }
-            .instrument(span),
-        )
+            .instrument(span)
+            .await
+        })
     }
 }
 
@@ -113,16 +113,17 @@ impl Handler<Envelope<CallbackPressed>> for OrchestratorActor {
 
     fn handle(&mut self, env: Envelope<CallbackPressed>, _: &mut Self::Context) -> Self::Result {
         let workflows = self.engine();
-        let span = tracing::info_span!(
-            "button",
-            correlation_id = %env.correlation_id,
-            data = %env.payload.data
-        );
-        supervised(
-            self,
-            CallbackPressed::KIND,
-            async move { workflows?.callback(env).await }.instrument(span),
-        )
+        let handling = env.handling();
+        supervised(self, handling, async move {
+            let span = tracing::info_span!(
+                "button",
+                correlation_id = %env.correlation_id,
+                data = %env.payload.data
+            );
+            async move { workflows?.callback(env).await }
+                .instrument(span)
+                .await
+        })
     }
 }
 
@@ -131,9 +132,11 @@ impl Handler<Envelope<ResumeWorkflows>> for OrchestratorActor {
 
     fn handle(&mut self, _: Envelope<ResumeWorkflows>, _: &mut Self::Context) -> Self::Result {
         let workflows = self.engine();
-        supervised(self, ResumeWorkflows::KIND, async move {
-            workflows?.resume().await
-        })
+        supervised(
+            self,
+            Handling::untraced(ResumeWorkflows::KIND),
+            async move { workflows?.resume().await },
+        )
     }
 }
 
@@ -142,10 +145,9 @@ impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
 
     fn handle(&mut self, env: Envelope<GenerateRequested>, _: &mut Self::Context) -> Self::Result {
         let links = self.links.clone();
-        let span = tracing::info_span!("carousel", correlation_id = %env.correlation_id, request_id = %env.payload.request_id);
-        supervised(
-            self,
-            GenerateRequested::KIND,
+        let handling = env.handling();
+        supervised(self, handling, async move {
+            let span = tracing::info_span!("carousel", correlation_id = %env.correlation_id, request_id = %env.payload.request_id);
             async move {
                 let workflow_id = env.payload.request_id;
                 let _ = links.started.tell(env.caused(
@@ -169,8 +171,9 @@ impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
                 ));
                 result
             }
-            .instrument(span),
-        )
+            .instrument(span)
+            .await
+        })
     }
 }
 

@@ -109,6 +109,7 @@ impl Workflows {
         }
         match self.claim(&wf, style.as_str()).await? {
             StyleClaim::Claimed => {
+                self.note_trace(&wf.id).await;
                 self.clone().spawn(wf.id);
                 self.answer(&q.query_id, &texts::starting(lang)).await;
                 Ok(())
@@ -208,9 +209,20 @@ impl Workflows {
             cancel_keyboard(lang, id),
         )
         .await?;
+        self.note_trace(&wf.id).await;
         self.clone().spawn(wf.id);
         self.answer(&q.query_id, &texts::starting(lang)).await;
         Ok(())
+    }
+
+    /// Keeps the press's trace on the workflow row (when traces are exported); a failure to
+    /// write it costs only the link from a resumed run.
+    async fn note_trace(&self, workflow: &str) {
+        if let Some(press) = crate::telemetry::current_traceparent() {
+            if let Err(e) = self.store.note_workflow_trace(workflow, &press).await {
+                tracing::warn!(error = %e, "workflow trace not recorded");
+            }
+        }
     }
 
     pub(super) async fn send_pdf(

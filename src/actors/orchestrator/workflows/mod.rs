@@ -254,6 +254,7 @@ fn new_workflow(
         created_at: now,
         updated_at: now,
         deadline_at: style.map(|_| deadline_after(now, timeout)),
+        trace_parent: None,
     }
 }
 

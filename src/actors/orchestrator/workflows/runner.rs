@@ -12,20 +12,28 @@ impl Workflows {
                 continue;
             }
             tracing::info!(workflow_id = %id, "resuming workflow");
-            self.clone().spawn(id);
+            self.clone().run_detached(id, None);
             resumed += 1;
         }
         Ok(resumed)
     }
 
+    /// Runs a workflow started now (by a press): its trace continues the press's.
     pub(super) fn spawn(self: Arc<Self>, id: String) {
-        actix_rt::spawn(self.run(id));
+        let started_by = crate::telemetry::current_traceparent();
+        self.run_detached(id, started_by);
+    }
+
+    fn run_detached(self: Arc<Self>, id: String, started_by: Option<String>) {
+        actix_rt::spawn(self.run(id, started_by));
     }
 
     /// Runs one workflow to its end while this replica holds its lease (renewed in the
     /// background; if it is lost, this runner stops and the new holder carries on). A store
     /// outage pauses it; a panic ends it as failed, so the user is not left waiting.
-    pub(super) async fn run(self: Arc<Self>, id: String) {
+    /// `started_by` is the press's span when it runs right away; a resumed run (no such span)
+    /// starts a trace of its own, linked to the press's.
+    pub(super) async fn run(self: Arc<Self>, id: String, started_by: Option<String>) {
         if !lock(&self.running).insert(id.clone()) {
             return;
         }
@@ -37,7 +45,7 @@ impl Workflows {
             Ok(true) => {
                 let lost = self.keep_lease(&id);
                 tokio::select! {
-                    _ = self.clone().run_leased(&id) => {}
+                    _ = self.clone().run_leased(&id, started_by.as_deref()) => {}
                     _ = lost => {
                         tracing::warn!(workflow_id = %id, "workflow lease lost; another replica carries on");
                     }
@@ -74,10 +82,10 @@ impl Workflows {
         }
     }
 
-    async fn run_leased(self: Arc<Self>, id: &str) {
+    async fn run_leased(self: Arc<Self>, id: &str, started_by: Option<&str>) {
         let id = id.to_string();
         loop {
-            let outcome = std::panic::AssertUnwindSafe(self.drive(&id))
+            let outcome = std::panic::AssertUnwindSafe(self.drive(&id, started_by))
                 .catch_unwind()
                 .await;
             let reason = match outcome {
@@ -109,15 +117,22 @@ impl Workflows {
         }
     }
 
-    pub(super) async fn drive(&self, id: &str) -> AppResult<()> {
+    pub(super) async fn drive(&self, id: &str, started_by: Option<&str>) -> AppResult<()> {
         let Some(first) = self.store.workflow(id).await? else {
             return Ok(());
         };
         let span = tracing::info_span!(
+            parent: None,
             "workflow",
+            otel.name = "workflow carousel",
             correlation_id = %first.correlation_id,
-            workflow_id = %id
+            workflow_id = %id,
+            resumed = started_by.is_none()
         );
+        match started_by {
+            Some(press) => crate::telemetry::continue_trace(&span, Some(press)),
+            None => crate::telemetry::link_trace(&span, first.trace_parent.as_deref()),
+        }
         async move {
             let lang: Lang = first.lang.parse().unwrap_or_default();
             let workflow_id = uuid_of(&first.id);

@@ -1,0 +1,166 @@
+//! Traces: the real binary exporting over OTLP/HTTP to a loopback collector. One carousel's
+//! spans share one trace from the webhook to `sendMediaGroup`, parent by parent, and the event
+//! log keeps that trace id.
+use crate::helpers::*;
+use crate::on_both_backends;
+use std::collections::HashMap;
+use std::time::Duration;
+
+const ADA: i64 = 424242;
+
+async fn post(port: u16, body: String) {
+    assert_eq!(post_to(&reqwest::Client::new(), port, body).await, 200);
+}
+
+/// The names from `span` up to its root, following parent ids; panics on a parent that never
+/// arrived (a broken link).
+fn ancestry<'a>(span: &'a ReceivedSpan, by_id: &HashMap<&str, &'a ReceivedSpan>) -> Vec<&'a str> {
+    let mut names = vec![span.name.as_str()];
+    let mut current = span;
+    while let Some(parent) = &current.parent_span_id {
+        let Some(next) = by_id.get(parent.as_str()) else {
+            panic!(
+                "span {:?} has a parent {parent} that was never exported",
+                current.name
+            );
+        };
+        assert_eq!(next.trace_id, current.trace_id, "a parent in another trace");
+        names.push(next.name.as_str());
+        current = next;
+    }
+    names
+}
+
+on_both_backends! {
+    async fn one_carousel_is_one_trace_from_the_webhook_to_send_media_group(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database)
+            .expect("pool");
+        let telegram = FakeBotApi::start();
+        let model = FakeOpenAi::start(model_slides(10));
+        let collector = FakeCollector::start();
+        let (mut serve, port) = serve_binary(
+            &db.url,
+            &telegram,
+            Some(&model),
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.url),
+                ("OTEL_SERVICE_NAME", "bvc-under-test"),
+                ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+            ],
+        );
+        post(port, fixture("command_start.json")).await;
+        eventually("Ada registered", Duration::from_secs(20), || async {
+            store.settings_of(ADA).await.expect("store")
+        })
+        .await;
+        post(port, fixture("command_carousel_ru.json")).await;
+        let data = telegram.style_offer_in(ADA).await;
+        let mut press: serde_json::Value =
+            serde_json::from_str(&fixture("callback_style.json")).expect("json");
+        press["callback_query"]["data"] = data.into();
+        let press_update = press["update_id"].as_i64().expect("update id");
+        post(port, press.to_string()).await;
+        eventually("the album sent", Duration::from_secs(30), || async {
+            (!telegram.calls_to("sendMediaGroup").is_empty()).then_some(())
+        })
+        .await;
+        // Model and Bot API latency by outcome, beside the traces.
+        let metrics = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        for needle in [
+            r#"bvc_external_call_duration_seconds_count{call="sendMediaGroup",outcome="ok",service="telegram"} 1"#,
+            r#"bvc_external_call_duration_seconds_count{call="chat.completions",outcome="ok",service="model"} 1"#,
+        ] {
+            let calls: Vec<&str> = metrics
+                .lines()
+                .filter(|l| l.starts_with("bvc_external_call_duration_seconds_count"))
+                .collect();
+            assert!(metrics.contains(needle), "missing {needle} in {calls:#?}");
+        }
+        // SIGTERM flushes the spans still buffered before the process exits.
+        let (status, _) = terminate(&mut serve, Duration::from_secs(15));
+        assert!(status.success(), "serve exits 0 after SIGTERM: {status:?}");
+
+        let spans = collector.spans();
+        assert!(
+            spans.iter().all(|s| s.service_name.as_deref() == Some("bvc-under-test")),
+            "OTEL_SERVICE_NAME names the service"
+        );
+        let by_id: HashMap<&str, &ReceivedSpan> =
+            spans.iter().map(|s| (s.span_id.as_str(), s)).collect();
+        let album: Vec<&ReceivedSpan> =
+            spans.iter().filter(|s| s.name == "sendMediaGroup").collect();
+        assert_eq!(album.len(), 1, "one Bot API call for the album");
+        let trace = album[0].trace_id.clone();
+
+        // Parent by parent, the album call leads back to the press's webhook request.
+        let chain = ancestry(album[0], &by_id);
+        let root = *chain.last().expect("a root");
+        assert_eq!(root, "POST /telegram/webhook", "chain: {chain:?}");
+        let webhook = spans
+            .iter()
+            .find(|s| s.trace_id == trace && s.parent_span_id.is_none())
+            .expect("the root span");
+        assert_eq!(webhook.attributes.get("update_id"), Some(&press_update.to_string()));
+        for hop in [
+            "gateway telegram.user.message.received",
+            "orchestrator telegram.callback.pressed",
+            "workflow carousel",
+            "outbox send album_part",
+        ] {
+            assert!(chain.contains(&hop), "{hop} missing from {chain:?}");
+        }
+        let position = |name: &str| chain.iter().position(|n| *n == name).expect(name);
+        assert!(
+            position("outbox send album_part") < position("workflow carousel")
+                && position("workflow carousel") < position("orchestrator telegram.callback.pressed")
+                && position("orchestrator telegram.callback.pressed")
+                    < position("gateway telegram.user.message.received"),
+            "hops in causal order: {chain:?}"
+        );
+
+        // The rest of the carousel's work is in the same trace, under the workflow.
+        let in_trace: Vec<&ReceivedSpan> = spans.iter().filter(|s| s.trace_id == trace).collect();
+        let model_call = in_trace
+            .iter()
+            .find(|s| s.name == "chat.completions")
+            .expect("the model call is in the trace");
+        let model_chain = ancestry(model_call, &by_id);
+        assert!(
+            model_chain.contains(&"ai ai.content.requested")
+                && model_chain.contains(&"workflow carousel"),
+            "the model call runs in the AI actor's handling, under the workflow: {model_chain:?}"
+        );
+        let slides = in_trace.iter().filter(|s| s.name == "render slide").count();
+        let encodes = in_trace.iter().filter(|s| s.name == "render encode").count();
+        let sent = telegram.calls_to("sendMediaGroup")[0]["media"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert!(sent >= 5);
+        assert_eq!((slides, encodes), (sent, sent), "each slide drawn and encoded in its own span");
+        let render = in_trace
+            .iter()
+            .find(|s| s.name == "render slide")
+            .expect("a slide");
+        assert!(
+            ancestry(render, &by_id).iter().any(|n| n.starts_with("carousel ")),
+            "slides render under the carousel actor's handling"
+        );
+        assert!(
+            in_trace.iter().any(|s| s.name.starts_with("store ")),
+            "store queries are spans of the trace"
+        );
+
+        // From an event to its trace: the press's audit records carry the trace id.
+        let correlation = bible_vibecoder::messages::correlation_for_update(press_update);
+        let events = store.events_of(&correlation.to_string()).await.expect("events");
+        assert!(!events.is_empty());
+        let traced: Vec<_> = events.iter().filter_map(|e| e.trace_id.as_deref()).collect();
+        assert!(traced.contains(&trace.as_str()), "events: {events:?}");
+    }
+}
