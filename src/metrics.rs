@@ -190,7 +190,8 @@ impl Metrics {
             Opts::new(
                 "bvc_queue_depth",
                 "Work waiting in the store, read per scrape: updates not yet finished \
-                 (updates_open) and outbox rows by status (outbox_pending, outbox_sending, \
+                 (updates_open), outbox rows a sender may claim now (outbox_due) and outbox \
+                 rows by status (outbox_pending, outbox_sending, \
                  outbox_sent, outbox_failed); and audit records waiting for the event log's \
                  writer in this process (event_log).",
             ),
@@ -356,6 +357,9 @@ impl Metrics {
         self.queue_depth
             .with_label_values(&["updates_open"])
             .set(depths.open_updates);
+        self.queue_depth
+            .with_label_values(&["outbox_due"])
+            .set(depths.outbox_due);
         // Statuses and states are the store's fixed sets; unknown ones are not exported.
         for status in ["pending", "sending", "sent", "failed"] {
             let n = depths

@@ -668,6 +668,20 @@ impl Store {
                 .load(conn)
                 .await
         })?;
+        let now = now_utc();
+        let outbox_due: i64 = with_conn!(self, "outbox_due", |conn| {
+            use schema::outbox::dsl::*;
+            outbox
+                .filter(
+                    status
+                        .eq(OutboxStatus::PENDING)
+                        .and(next_attempt_at.le(now))
+                        .or(status.eq(OutboxStatus::SENDING).and(lease_until.lt(now))),
+                )
+                .count()
+                .get_result(conn)
+                .await
+        })?;
         let workflows: Vec<(String, i64)> = with_conn!(self, "workflows_by_state", |conn| {
             schema::workflows::table
                 .group_by(schema::workflows::state)
@@ -678,6 +692,7 @@ impl Store {
         Ok(QueueDepths {
             open_updates,
             outbox,
+            outbox_due,
             workflows,
         })
     }
@@ -735,6 +750,8 @@ pub struct PoolStatus {
 pub struct QueueDepths {
     pub open_updates: i64,
     pub outbox: Vec<(String, i64)>,
+    /// Rows a sender may claim now: pending and due, or sending under an expired lease.
+    pub outbox_due: i64,
     pub workflows: Vec<(String, i64)>,
 }
 
