@@ -3,7 +3,7 @@
 //! Environment variables use the flat names operators already know (`DATABASE_URL`, `PORT`, …)
 //! rather than a prefixed tree, so each one is mapped explicitly below.
 use crate::error::AppError;
-use crate::supervisors::breaker::BreakerConfig;
+use crate::resilience::breaker::BreakerConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -372,6 +372,13 @@ impl Settings {
 
     /// Checks what serde cannot: formats and ranges. Each error names the setting a user sets.
     pub fn validate(&self) -> Result<(), AppError> {
+        self.validate_endpoints()?;
+        self.validate_limits()?;
+        self.validate_tuning()
+    }
+
+    /// Addresses, URLs and secrets.
+    fn validate_endpoints(&self) -> Result<(), AppError> {
         self.http_addr()?;
         DatabaseBackend::from_url(self.database.url.expose_secret())?;
         url::Url::parse(&self.telegram.api_url).map_err(|e| {
@@ -400,6 +407,19 @@ impl Settings {
                 ));
             }
         }
+        if let Some(token) = &self.http.admin_token {
+            if token.expose_secret().trim().len() < 16 {
+                return Err(AppError::config(
+                    "ADMIN_TOKEN",
+                    "must be at least 16 characters (it guards /stats and /metrics)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivery rates, leases, who may use the bot, per-user limits and image quality.
+    fn validate_limits(&self) -> Result<(), AppError> {
         if !(1..=10_000).contains(&self.delivery.max_messages_per_second) {
             return Err(AppError::config(
                 "TELEGRAM_MAX_MESSAGES_PER_SECOND",
@@ -415,14 +435,6 @@ impl Settings {
         if let Some(ids) = &self.limits.allowed_user_ids {
             crate::limits::parse_user_ids(ids)
                 .map_err(|e| AppError::config("ALLOWED_USER_IDS", e))?;
-        }
-        if let Some(token) = &self.http.admin_token {
-            if token.expose_secret().trim().len() < 16 {
-                return Err(AppError::config(
-                    "ADMIN_TOKEN",
-                    "must be at least 16 characters (it guards /stats and /metrics)",
-                ));
-            }
         }
         let limits = &self.limits;
         if limits.user_burst == 0
@@ -445,6 +457,11 @@ impl Settings {
                 "must be between 1 and 100",
             ));
         }
+        Ok(())
+    }
+
+    /// Breakers, supervision, retries, pools and queues.
+    fn validate_tuning(&self) -> Result<(), AppError> {
         for (name, breaker) in [
             ("breakers.ai", &self.breakers.ai),
             ("breakers.telegram", &self.breakers.telegram),

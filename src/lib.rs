@@ -12,12 +12,14 @@ pub mod limits;
 pub mod messages;
 pub mod metrics;
 pub mod render;
+pub mod resilience;
 pub mod routes;
 pub mod startup;
 pub mod store;
 pub mod supervisors;
 pub mod telegram;
 pub mod telemetry;
+#[cfg(test)]
 pub mod testkit;
 pub mod trace;
 pub mod workflow;

@@ -5,308 +5,199 @@ use prometheus::{
     TextEncoder,
 };
 
-#[derive(Clone)]
-pub struct Metrics {
-    pub registry: Registry,
-    pub http_requests: IntCounterVec,
-    pub http_request_seconds: HistogramVec,
-    pub updates: IntCounterVec,
-    pub actor_messages: IntCounterVec,
-    pub actor_restarts: IntCounterVec,
-    pub actor_up: IntGaugeVec,
-    pub store_query_seconds: HistogramVec,
-    pub event_log_appended: IntCounterVec,
-    pub breaker_state: IntGaugeVec,
-    pub breaker_failure_rate: GaugeVec,
-    pub breaker_calls: IntCounterVec,
-    pub carousels: IntCounterVec,
-    pub workflow_step_seconds: HistogramVec,
-    pub outbox: IntCounterVec,
-    pub limited: IntCounterVec,
-    pub dropped_messages: IntCounterVec,
-    pub store_pool: IntGaugeVec,
-    pub queue_depth: IntGaugeVec,
-    pub workflows: IntGaugeVec,
-    pub actor_handling_seconds: HistogramVec,
-    pub mailbox_depth: IntGaugeVec,
-    pub external_call_seconds: HistogramVec,
-    /// Every metric family this application exports (for checking dashboards and rules).
-    families: std::sync::Arc<Vec<String>>,
-    /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a time, so
-    /// two scrapes never add the same difference twice.
-    breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
-}
-
 /// Latency buckets from 0.25 ms to 10 s: webhook acks live at the low end, AI calls at the top.
 const LATENCY_BUCKETS: &[f64] = &[
     0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-impl Metrics {
-    pub fn new() -> Metrics {
-        let registry = Registry::new();
-        let http_requests = IntCounterVec::new(
-            Opts::new(
-                "bvc_http_requests_total",
-                "HTTP requests by route and status.",
-            ),
-            &["route", "method", "status"],
-        )
-        .expect("static metric definition");
-        let http_request_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "bvc_http_request_duration_seconds",
-                "HTTP request latency by route.",
-            )
-            .buckets(LATENCY_BUCKETS.to_vec()),
-            &["route"],
-        )
-        .expect("static metric definition");
-        let updates = IntCounterVec::new(
-            Opts::new(
-                "bvc_telegram_updates_total",
-                "Telegram updates by kind and outcome (accepted, deferred, duplicate, rejected).",
-            ),
-            &["kind", "outcome"],
-        )
-        .expect("static metric definition");
-        let actor_messages = IntCounterVec::new(
-            Opts::new(
-                "bvc_actor_messages_total",
-                "Messages handled by actors, by outcome.",
-            ),
-            &["actor", "outcome"],
-        )
-        .expect("static metric definition");
-        let actor_restarts = IntCounterVec::new(
-            Opts::new(
-                "bvc_actor_restarts_total",
-                "Actor restarts performed by supervisors.",
-            ),
-            &["actor"],
-        )
-        .expect("static metric definition");
-        let actor_up = IntGaugeVec::new(
-            Opts::new("bvc_actor_up", "1 when the actor is running, 0 otherwise."),
-            &["actor"],
-        )
-        .expect("static metric definition");
-        let store_query_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "bvc_store_query_duration_seconds",
-                "Store query latency by operation.",
-            )
-            .buckets(LATENCY_BUCKETS.to_vec()),
-            &["operation"],
-        )
-        .expect("static metric definition");
-        let event_log_appended = IntCounterVec::new(
-            Opts::new(
-                "bvc_event_log_records_total",
-                "Event log records by outcome (written, dropped).",
-            ),
-            &["outcome"],
-        )
-        .expect("static metric definition");
-        let breaker_state = IntGaugeVec::new(
-            Opts::new(
-                "bvc_circuit_breaker_state",
-                "1 for the state each circuit breaker is in (closed, open, half_open), 0 for the others.",
-            ),
-            &["breaker", "state"],
-        )
-        .expect("static metric definition");
-        let breaker_failure_rate = GaugeVec::new(
-            Opts::new(
-                "bvc_circuit_breaker_failure_rate",
-                "Failure share (slow calls included) over each breaker's sliding window.",
-            ),
-            &["breaker"],
-        )
-        .expect("static metric definition");
-        let breaker_calls = IntCounterVec::new(
-            Opts::new(
-                "bvc_circuit_breaker_calls_total",
-                "Calls through each circuit breaker by outcome (success, failure, slow, rejected).",
-            ),
-            &["breaker", "outcome"],
-        )
-        .expect("static metric definition");
-        let carousels = IntCounterVec::new(
-            Opts::new(
-                "bvc_carousels_total",
-                "Carousel workflows ended, by outcome (done, failed, cancelled).",
-            ),
-            &["outcome"],
-        )
-        .expect("static metric definition");
-        let workflow_step_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "bvc_workflow_step_duration_seconds",
-                "Carousel workflow step duration (writing, rendering, sending), retries included.",
-            )
-            .buckets(LATENCY_BUCKETS.to_vec()),
-            &["step"],
-        )
-        .expect("static metric definition");
-        let outbox = IntCounterVec::new(
-            Opts::new(
-                "bvc_outbox_rows_total",
-                "Outbox rows handled by this replica's dispatcher, by outcome (sent, refused, \
-                 retried, deferred by pacing, failed after its last attempt).",
-            ),
-            &["outcome"],
-        )
-        .expect("static metric definition");
-        let limited = IntCounterVec::new(
-            Opts::new(
-                "bvc_limited_total",
-                "Work refused by a limit, by reason (flood: past a user's update limit; ask, \
-                 wisdom, carousel, pdf: a user's quota; busy: the process-wide caps; \
-                 not_allowed: a user outside ALLOWED_USER_IDS).",
-            ),
-            &["reason"],
-        )
-        .expect("static metric definition");
-        let dropped_messages = IntCounterVec::new(
-            Opts::new(
-                "bvc_actor_messages_dropped_total",
-                "Fire-and-forget notices (analytics) dropped because the receiving actor's \
-                 mailbox was full, by receiving actor.",
-            ),
-            &["actor"],
-        )
-        .expect("static metric definition");
-        let store_pool = IntGaugeVec::new(
-            Opts::new(
-                "bvc_store_pool_connections",
-                "Store connections by state (in_use, idle) and callers waiting for one (waiting), \
-                 read per scrape.",
-            ),
-            &["state"],
-        )
-        .expect("static metric definition");
-        let queue_depth = IntGaugeVec::new(
-            Opts::new(
-                "bvc_queue_depth",
-                "Work waiting in the store, read per scrape: updates not yet finished \
-                 (updates_open), outbox rows a sender may claim now (outbox_due) and outbox \
-                 rows by status (outbox_pending, outbox_sending, \
-                 outbox_sent, outbox_failed); and audit records waiting for the event log's \
-                 writer in this process (event_log).",
-            ),
-            &["queue"],
-        )
-        .expect("static metric definition");
-        let workflows = IntGaugeVec::new(
-            Opts::new(
-                "bvc_workflows",
-                "Carousel workflows in the store by state, read per scrape.",
-            ),
-            &["state"],
-        )
-        .expect("static metric definition");
-        let actor_handling_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "bvc_actor_handling_duration_seconds",
-                "Time an actor spends handling one message, by actor, message kind and outcome \
-                 (ok, failed).",
-            )
-            .buckets(LATENCY_BUCKETS.to_vec()),
-            &["actor", "message", "outcome"],
-        )
-        .expect("static metric definition");
-        let mailbox_depth = IntGaugeVec::new(
-            Opts::new(
-                "bvc_actor_mailbox_depth",
-                "Messages sent to an actor and not yet taken up by its handler, by actor.",
-            ),
-            &["actor"],
-        )
-        .expect("static metric definition");
-        let external_call_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "bvc_external_call_duration_seconds",
-                "One call to the language model (service=model) or the Bot API \
-                 (service=telegram), by call and outcome (ok; Bot API: flood_wait, \
-                 transient, refused; model: timeout, transient, unusable, refused).",
-            )
-            .buckets(LATENCY_BUCKETS.to_vec()),
-            &["service", "call", "outcome"],
-        )
-        .expect("static metric definition");
-        let mut families = Vec::new();
-        // CPU, RSS, open fds and start time of this process, as `process_*`.
-        let process = prometheus::process_collector::ProcessCollector::for_self();
-        families.extend(
-            prometheus::core::Collector::desc(&process)
-                .iter()
-                .map(|d| d.fq_name.clone()),
-        );
-        registry
-            .register(Box::new(process))
-            .expect("one process collector per registry");
-        for collector in [
-            Box::new(breaker_state.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(store_pool.clone()),
-            Box::new(queue_depth.clone()),
-            Box::new(workflows.clone()),
-            Box::new(actor_handling_seconds.clone()),
-            Box::new(mailbox_depth.clone()),
-            Box::new(external_call_seconds.clone()),
-            Box::new(limited.clone()),
-            Box::new(dropped_messages.clone()),
-            Box::new(outbox.clone()),
-            Box::new(carousels.clone()),
-            Box::new(workflow_step_seconds.clone()),
-            Box::new(breaker_failure_rate.clone()),
-            Box::new(breaker_calls.clone()),
-            Box::new(http_requests.clone()),
-            Box::new(http_request_seconds.clone()),
-            Box::new(updates.clone()),
-            Box::new(actor_messages.clone()),
-            Box::new(actor_restarts.clone()),
-            Box::new(actor_up.clone()),
-            Box::new(store_query_seconds.clone()),
-            Box::new(event_log_appended.clone()),
-        ] {
-            families.extend(collector.desc().iter().map(|d| d.fq_name.clone()));
-            registry
-                .register(collector)
-                .expect("metric names are unique");
-        }
-        Metrics {
-            registry,
-            http_requests,
-            http_request_seconds,
-            updates,
-            actor_messages,
-            actor_restarts,
-            actor_up,
-            store_query_seconds,
-            event_log_appended,
-            breaker_state,
-            breaker_failure_rate,
-            breaker_calls,
-            carousels,
-            workflow_step_seconds,
-            outbox,
-            limited,
-            dropped_messages,
-            store_pool,
-            queue_depth,
-            workflows,
-            actor_handling_seconds,
-            mailbox_depth,
-            external_call_seconds,
-            families: std::sync::Arc::new(families),
-            breaker_catch_up: Default::default(),
-        }
-    }
+// Metric definitions are static: a bad one is a programming error caught by every test run.
+fn counter(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    IntCounterVec::new(Opts::new(name, help), labels).expect("static metric definition")
+}
 
+fn gauge(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    IntGaugeVec::new(Opts::new(name, help), labels).expect("static metric definition")
+}
+
+fn float_gauge(name: &str, help: &str, labels: &[&str]) -> GaugeVec {
+    GaugeVec::new(Opts::new(name, help), labels).expect("static metric definition")
+}
+
+fn latency(name: &str, help: &str, labels: &[&str]) -> HistogramVec {
+    HistogramVec::new(
+        HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec()),
+        labels,
+    )
+    .expect("static metric definition")
+}
+
+/// Declares the application's metric families once: the struct's fields, their definitions and
+/// their registration all come from this table.
+macro_rules! metric_families {
+    ($($field:ident: $ty:ty = $make:ident($name:literal, $help:literal, [$($label:literal),* $(,)?]);)*) => {
+        #[derive(Clone)]
+        pub struct Metrics {
+            pub registry: Registry,
+            $(pub $field: $ty,)*
+            /// Every metric family this application exports (for checking dashboards and rules).
+            families: std::sync::Arc<Vec<String>>,
+            /// Scrapes run on several HTTP workers: one catch-up of the breaker counters at a
+            /// time, so two scrapes never add the same difference twice.
+            breaker_catch_up: std::sync::Arc<std::sync::Mutex<()>>,
+        }
+
+        impl Metrics {
+            pub fn new() -> Metrics {
+                let registry = Registry::new();
+                let mut families = register_process_metrics(&registry);
+                $(
+                    let $field = $make($name, $help, &[$($label),*]);
+                    families.push($name.to_string());
+                    registry
+                        .register(Box::new($field.clone()))
+                        .expect("metric names are unique");
+                )*
+                Metrics {
+                    registry,
+                    $($field,)*
+                    families: std::sync::Arc::new(families),
+                    breaker_catch_up: Default::default(),
+                }
+            }
+        }
+    };
+}
+
+metric_families! {
+    http_requests: IntCounterVec = counter(
+        "bvc_http_requests_total",
+        "HTTP requests by route and status.",
+        ["route", "method", "status"]
+    );
+    http_request_seconds: HistogramVec = latency(
+        "bvc_http_request_duration_seconds",
+        "HTTP request latency by route.",
+        ["route"]
+    );
+    updates: IntCounterVec = counter(
+        "bvc_telegram_updates_total",
+        "Telegram updates by kind and outcome (accepted, deferred, duplicate, rejected).",
+        ["kind", "outcome"]
+    );
+    actor_messages: IntCounterVec = counter(
+        "bvc_actor_messages_total",
+        "Messages handled by actors, by outcome.",
+        ["actor", "outcome"]
+    );
+    actor_restarts: IntCounterVec = counter(
+        "bvc_actor_restarts_total",
+        "Actor restarts performed by supervisors.",
+        ["actor"]
+    );
+    actor_up: IntGaugeVec = gauge(
+        "bvc_actor_up",
+        "1 when the actor is running, 0 otherwise.",
+        ["actor"]
+    );
+    store_query_seconds: HistogramVec = latency(
+        "bvc_store_query_duration_seconds",
+        "Store query latency by operation.",
+        ["operation"]
+    );
+    event_log_appended: IntCounterVec = counter(
+        "bvc_event_log_records_total",
+        "Event log records by outcome (written, dropped).",
+        ["outcome"]
+    );
+    breaker_state: IntGaugeVec = gauge(
+        "bvc_circuit_breaker_state",
+        "1 for the state each circuit breaker is in (closed, open, half_open), 0 for the others.",
+        ["breaker", "state"]
+    );
+    breaker_failure_rate: GaugeVec = float_gauge(
+        "bvc_circuit_breaker_failure_rate",
+        "Failure share (slow calls included) over each breaker's sliding window.",
+        ["breaker"]
+    );
+    breaker_calls: IntCounterVec = counter(
+        "bvc_circuit_breaker_calls_total",
+        "Calls through each circuit breaker by outcome (success, failure, slow, rejected).",
+        ["breaker", "outcome"]
+    );
+    carousels: IntCounterVec = counter(
+        "bvc_carousels_total",
+        "Carousel workflows ended, by outcome (done, failed, cancelled).",
+        ["outcome"]
+    );
+    workflow_step_seconds: HistogramVec = latency(
+        "bvc_workflow_step_duration_seconds",
+        "Carousel workflow step duration (writing, rendering, sending), retries included.",
+        ["step"]
+    );
+    outbox: IntCounterVec = counter(
+        "bvc_outbox_rows_total",
+        "Outbox rows handled by this replica's dispatcher, by outcome (sent, refused, retried, deferred by pacing, failed after its last attempt).",
+        ["outcome"]
+    );
+    limited: IntCounterVec = counter(
+        "bvc_limited_total",
+        "Work refused by a limit, by reason (flood: past a user's update limit; ask, wisdom, carousel, pdf: a user's quota; busy: the process-wide caps; not_allowed: a user outside ALLOWED_USER_IDS).",
+        ["reason"]
+    );
+    dropped_messages: IntCounterVec = counter(
+        "bvc_actor_messages_dropped_total",
+        "Fire-and-forget notices (analytics) dropped because the receiving actor's mailbox was full, by receiving actor.",
+        ["actor"]
+    );
+    store_pool: IntGaugeVec = gauge(
+        "bvc_store_pool_connections",
+        "Store connections by state (in_use, idle) and callers waiting for one (waiting), read per scrape.",
+        ["state"]
+    );
+    queue_depth: IntGaugeVec = gauge(
+        "bvc_queue_depth",
+        "Work waiting in the store, read per scrape: updates not yet finished (updates_open), outbox rows a sender may claim now (outbox_due) and outbox rows by status (outbox_pending, outbox_sending, outbox_sent, outbox_failed); and audit records waiting for the event log's writer in this process (event_log).",
+        ["queue"]
+    );
+    workflows: IntGaugeVec = gauge(
+        "bvc_workflows",
+        "Carousel workflows in the store by state, read per scrape.",
+        ["state"]
+    );
+    actor_handling_seconds: HistogramVec = latency(
+        "bvc_actor_handling_duration_seconds",
+        "Time an actor spends handling one message, by actor, message kind and outcome (ok, failed).",
+        ["actor", "message", "outcome"]
+    );
+    mailbox_depth: IntGaugeVec = gauge(
+        "bvc_actor_mailbox_depth",
+        "Messages sent to an actor and not yet taken up by its handler, by actor.",
+        ["actor"]
+    );
+    external_call_seconds: HistogramVec = latency(
+        "bvc_external_call_duration_seconds",
+        "One call to the language model (service=model) or the Bot API (service=telegram), by call and outcome (ok; Bot API: flood_wait, transient, refused; model: timeout, transient, unusable, refused).",
+        ["service", "call", "outcome"]
+    );
+}
+
+/// CPU, RSS, open fds and start time of this process, as `process_*`; answers their names.
+fn register_process_metrics(registry: &Registry) -> Vec<String> {
+    let process = prometheus::process_collector::ProcessCollector::for_self();
+    let names = prometheus::core::Collector::desc(&process)
+        .iter()
+        .map(|d| d.fq_name.clone())
+        .collect();
+    registry
+        .register(Box::new(process))
+        .expect("one process collector per registry");
+    names
+}
+
+impl Metrics {
     /// Brings the breaker series up to date with the breakers' own counts (called per scrape).
-    pub fn observe_breakers(&self, breakers: &[crate::supervisors::breaker::BreakerSnapshot]) {
-        use crate::supervisors::breaker::BreakerState;
+    pub fn observe_breakers(&self, breakers: &[crate::resilience::breaker::BreakerSnapshot]) {
+        use crate::resilience::breaker::BreakerState;
         let _one_at_a_time = self
             .breaker_catch_up
             .lock()

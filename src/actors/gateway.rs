@@ -281,7 +281,6 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     .acquire_owned()
                     .await
                     .map_err(|_| AppError::internal("gateway", "concurrency limit closed"))?;
-                let mut outcome = UpdateStatus::DONE;
                 if let Some(user) = store_user {
                     let user_id = user.id;
                     let upsert = links
@@ -306,63 +305,7 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     let key = format!("{}:hint", env.correlation_id);
                     postbox.post(Letter::html(key, chat_id, html)).await?;
                 }
-                match &inbound.route {
-                    Route::Command { name, args } => {
-                        if let Some(chat_id) = inbound.chat_id {
-                            let command = env.caused(
-                                "gateway",
-                                CommandExecuted {
-                                    chat_id,
-                                    user_id: inbound.user.as_ref().map(|u| u.id),
-                                    command: name.clone(),
-                                    args: args.clone(),
-                                    language_code: inbound
-                                        .user
-                                        .as_ref()
-                                        .and_then(|u| u.language_code.clone()),
-                                    message_id: inbound.message_id,
-                                    first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
-                                },
-                            );
-                            // Done only once the answer is recorded (in the outbox, or as a
-                            // workflow): a failure leaves the update to be claimed again.
-                            links
-                                .commands
-                                .ask(command)
-                                .await?
-                                .map_err(neighbour_failed)?;
-                        }
-                    }
-                    Route::Ignored(reason) => {
-                        tracing::debug!(reason, "update ignored");
-                        outcome = UpdateStatus::IGNORED;
-                    }
-                    Route::Callback {
-                        query_id,
-                        data,
-                        message_id,
-                    } => {
-                        if let Some(user) = &inbound.user {
-                            let pressed = env.caused(
-                                "gateway",
-                                CallbackPressed {
-                                    query_id: query_id.clone(),
-                                    data: data.clone(),
-                                    user_id: user.id,
-                                    language_code: user.language_code.clone(),
-                                    chat_id: inbound.chat_id,
-                                    message_id: *message_id,
-                                },
-                            );
-                            links
-                                .callbacks
-                                .ask(pressed)
-                                .await?
-                                .map_err(neighbour_failed)?;
-                        }
-                    }
-                    Route::PrivateText => {}
-                }
+                let outcome = route(&links, &env, &inbound).await?;
                 let done = env.caused(
                     "gateway",
                     HistoryLogged {
@@ -439,6 +382,71 @@ impl GatewayActor {
     }
 }
 
+/// Hands the update to whoever owns its route (commands and button presses to the orchestrator,
+/// which records the answer before it replies); answers how the update ends.
+async fn route(
+    links: &GatewayLinks,
+    env: &Envelope<UserMessageReceived>,
+    inbound: &Inbound,
+) -> Result<&'static str, AppError> {
+    let mut outcome = UpdateStatus::DONE;
+    match &inbound.route {
+        Route::Command { name, args } => {
+            if let Some(chat_id) = inbound.chat_id {
+                let command = env.caused(
+                    "gateway",
+                    CommandExecuted {
+                        chat_id,
+                        user_id: inbound.user.as_ref().map(|u| u.id),
+                        command: name.clone(),
+                        args: args.clone(),
+                        language_code: inbound.user.as_ref().and_then(|u| u.language_code.clone()),
+                        message_id: inbound.message_id,
+                        first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
+                    },
+                );
+                // Done only once the answer is recorded (in the outbox, or as a
+                // workflow): a failure leaves the update to be claimed again.
+                links
+                    .commands
+                    .ask(command)
+                    .await?
+                    .map_err(neighbour_failed)?;
+            }
+        }
+        Route::Ignored(reason) => {
+            tracing::debug!(reason, "update ignored");
+            outcome = UpdateStatus::IGNORED;
+        }
+        Route::Callback {
+            query_id,
+            data,
+            message_id,
+        } => {
+            if let Some(user) = &inbound.user {
+                let pressed = env.caused(
+                    "gateway",
+                    CallbackPressed {
+                        query_id: query_id.clone(),
+                        data: data.clone(),
+                        user_id: user.id,
+                        language_code: user.language_code.clone(),
+                        chat_id: inbound.chat_id,
+                        message_id: *message_id,
+                    },
+                );
+                links
+                    .callbacks
+                    .ask(pressed)
+                    .await?
+                    .map_err(neighbour_failed)?;
+            }
+        }
+        Route::PrivateText => {}
+    }
+    Ok(outcome)
+}
+
 /// A neighbour's failure leaves this update unfinished; it is not the gateway's own fault, so it
 /// does not restart the gateway.
 fn neighbour_failed(error: AppError) -> AppError {
@@ -458,253 +466,4 @@ fn warn_unless_sent(result: Result<(), AppError>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::messages::data::UserUpdated;
-    use crate::supervisors::ServiceHandle;
-    use crate::testkit::{ack_probe, probe};
-    use actix::Actor;
-
-    fn update(json: serde_json::Value) -> Envelope<UserMessageReceived> {
-        let update: teloxide::types::Update =
-            serde_json::from_str(&json.to_string()).expect("valid update");
-        assert!(
-            !matches!(update.kind, teloxide::types::UpdateKind::Error(_)),
-            "test update must parse"
-        );
-        Envelope::new(
-            "test",
-            UserMessageReceived {
-                update_id: i64::from(update.id.0),
-                update: Box::new(update),
-            },
-        )
-    }
-
-    fn message(update_id: u32, chat: serde_json::Value, text: &str) -> serde_json::Value {
-        serde_json::json!({
-            "update_id": update_id,
-            "message": {
-                "message_id": 1, "date": 1763856000, "text": text, "chat": chat,
-                "from": {"id": 7, "is_bot": false, "first_name": "Ада", "language_code": "ru"}
-            }
-        })
-    }
-
-    fn inbound_of(json: serde_json::Value) -> Inbound {
-        classify(&update(json).payload.update, "vibe_bot")
-    }
-
-    #[test]
-    fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() {
-        let settings = crate::config::LimitSettings {
-            allowed_user_ids: Some("1, 2".into()),
-            ..Default::default()
-        };
-        let admission = Admission::new(&settings);
-        let private = serde_json::json!({"id": 7, "type": "private"});
-        let Verdict::Turn { status, reply } =
-            admission.judge(&inbound_of(message(1, private.clone(), "/help")))
-        else {
-            panic!("user 7 is not on the list");
-        };
-        assert_eq!(status, UpdateStatus::REFUSED);
-        let (key, text) = reply.expect("a refusal");
-        assert_eq!(key, "not-allowed:7");
-        assert!(text.contains("частный"), "in the user's language: {text}");
-        let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
-        assert_eq!(
-            admission.judge(&inbound_of(message(2, group, "hello all"))),
-            Verdict::Serve,
-            "chatter the bot ignores anyway costs nothing and gets no refusal"
-        );
-    }
-
-    #[test]
-    fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
-        let settings = crate::config::LimitSettings {
-            user_burst: 2,
-            user_per_minute: 1,
-            ..Default::default()
-        };
-        let admission = Admission::new(&settings);
-        let private = serde_json::json!({"id": 7, "type": "private"});
-        let verdicts: Vec<Verdict> = (0..5)
-            .map(|i| admission.judge(&inbound_of(message(i, private.clone(), "/help"))))
-            .collect();
-        assert_eq!(verdicts[..2], [Verdict::Serve, Verdict::Serve]);
-        let Verdict::Turn {
-            status,
-            reply: Some((key, text)),
-        } = &verdicts[2]
-        else {
-            panic!("the third is limited with a notice: {verdicts:?}");
-        };
-        assert_eq!(*status, UpdateStatus::LIMITED);
-        assert!(key.starts_with("slow-down:7:"), "{key}");
-        assert!(text.contains("помедленнее"), "{text}");
-        assert!(verdicts[3..].iter().all(|v| *v
-            == Verdict::Turn {
-                status: UpdateStatus::LIMITED,
-                reply: None
-            }));
-    }
-
-    #[test]
-    fn the_backlog_refuses_places_beyond_its_limit_until_released() {
-        let backlog = Backlog::new(2);
-        assert!(backlog.try_reserve() && backlog.try_reserve());
-        assert!(!backlog.try_reserve());
-        backlog.release();
-        assert_eq!(backlog.free(), 1);
-        assert!(backlog.try_reserve());
-    }
-
-    #[actix_rt::test]
-    async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
-        let (users, seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Created));
-        let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
-        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
-        let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
-        let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
-        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
-        let links = GatewayLinks {
-            users,
-            sessions,
-            history,
-            interactions,
-            commands,
-            callbacks,
-        };
-        let gateway = GatewayActor::new(
-            ServiceHandle::detached("gateway"),
-            links,
-            "vibe_bot".into(),
-            Backlog::new(8),
-        )
-        .start();
-
-        let env = update(message(
-            5,
-            serde_json::json!({"id": 7, "type": "private"}),
-            "/start",
-        ));
-        let correlation = env.correlation_id;
-        gateway.send(env).await.expect("mailbox").expect("handled");
-
-        assert_eq!(seen_users.payloads()[0].user.first_name, "Ада");
-        assert_eq!(
-            seen_sessions.payloads(),
-            vec![SessionSaved {
-                user_id: 7,
-                chat_id: 7
-            }]
-        );
-        let commands = seen_commands.all();
-        assert_eq!(commands.len(), 1);
-        assert_eq!(commands[0].payload.command, "start");
-        assert_eq!(
-            commands[0].correlation_id, correlation,
-            "the command keeps the update's correlation id"
-        );
-        assert_eq!(
-            seen_interactions.payloads()[0].interaction,
-            "command:/start"
-        );
-        assert_eq!(
-            seen_history.payloads(),
-            vec![HistoryLogged {
-                update_id: 5,
-                outcome: "done".into()
-            }]
-        );
-    }
-
-    #[actix_rt::test]
-    async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command() {
-        let (users, _seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Updated));
-        let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
-        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
-        let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
-        let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
-        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
-        let links = GatewayLinks {
-            users,
-            sessions,
-            history,
-            interactions,
-            commands,
-            callbacks,
-        };
-        let gateway = GatewayActor::new(
-            ServiceHandle::detached("gateway"),
-            links,
-            "vibe_bot".into(),
-            Backlog::new(8),
-        )
-        .start();
-        let group = serde_json::json!({"id": -100, "type": "supergroup", "title": "g"});
-
-        gateway
-            .send(update(message(1, group.clone(), "hello all")))
-            .await
-            .expect("mailbox")
-            .expect("ok");
-        gateway
-            .send(update(message(2, group, "/start@other_bot")))
-            .await
-            .expect("mailbox")
-            .expect("ok");
-
-        assert_eq!(seen_commands.count(), 0);
-        assert_eq!(seen_sessions.count(), 0, "known users get no new session");
-        let outcomes: Vec<String> = seen_history
-            .payloads()
-            .into_iter()
-            .map(|h| h.outcome)
-            .collect();
-        assert_eq!(outcomes, vec!["ignored", "ignored"]);
-    }
-
-    #[actix_rt::test]
-    async fn a_store_failure_is_returned_to_the_caller_and_counted() {
-        let (users, _seen, _u) =
-            probe::<UserUpdated>(|_| Err(AppError::internal("upsert", "store down")));
-        let (sessions, _s1, _s) = ack_probe::<SessionSaved>();
-        let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
-        let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
-        let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
-        let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
-        let service = ServiceHandle::detached("gateway");
-        let links = GatewayLinks {
-            users,
-            sessions,
-            history,
-            interactions,
-            commands,
-            callbacks,
-        };
-        let gateway =
-            GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();
-
-        let result = gateway
-            .send(update(message(
-                3,
-                serde_json::json!({"id": 7, "type": "private"}),
-                "hi",
-            )))
-            .await
-            .expect("mailbox");
-
-        assert!(result
-            .expect_err("must fail")
-            .to_string()
-            .contains("store down"));
-        assert_eq!(
-            seen_history.count(),
-            0,
-            "an unfinished update stays claimed, to be claimed again once its lease expires"
-        );
-        assert_eq!(service.status().failed, 1);
-    }
-}
+mod tests;

@@ -12,6 +12,7 @@
 //! **dropped** (never drawn as tofu boxes).
 
 pub mod background;
+mod encode;
 pub mod fonts;
 pub mod layout;
 pub mod paint;
@@ -23,12 +24,9 @@ pub mod text;
 #[cfg(test)]
 mod tests;
 
-use std::io::Cursor;
-
 use ab_glyph::{point, Font, Glyph};
 
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{ExtendedColorType, ImageEncoder, RgbImage};
+use image::RgbImage;
 use rayon::prelude::*;
 
 use crate::domain::{ImageFormat, Slide, SlideKind, SlideSize, Style};
@@ -38,6 +36,7 @@ use self::layout::{fit_text, Align, Layout, Rect, SizeRange, TextSpec};
 use self::paint::{draw_layout, fill_round_rect, soft_dot};
 use self::style::{default_emoji, Frame, Palette, Typography, INK, VIBRANT_CARD};
 
+pub use self::encode::encode;
 pub use self::pdf::render_pdf;
 
 /// How to render a carousel.
@@ -179,52 +178,6 @@ pub fn render_range(
                 .in_scope(|| render_slide(&slides[i], i, total, opts))
         })
         .collect()
-}
-
-/// Encodes an RGB image: PNG with fast compression (fdeflate) and the Up filter
-/// (cheap, and the best fixed filter for smooth vertical gradients), or JPEG at
-/// `jpeg_quality` (clamped to 1–100) without chroma subsampling (4:4:4: 4:2:0 smears
-/// coloured text and accent bars on our dark gradients) from `jpeg-encoder` (AVX2 when
-/// the CPU has it).
-pub fn encode(
-    img: &RgbImage,
-    format: ImageFormat,
-    jpeg_quality: u8,
-) -> Result<Vec<u8>, image::ImageError> {
-    let mut out = Cursor::new(Vec::with_capacity(img.as_raw().len() / 3));
-    match format {
-        ImageFormat::Png => {
-            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Up)
-                .write_image(
-                    img.as_raw(),
-                    img.width(),
-                    img.height(),
-                    ExtendedColorType::Rgb8,
-                )?
-        }
-        ImageFormat::Jpeg => return encode_jpeg(img, jpeg_quality),
-    }
-    Ok(out.into_inner())
-}
-
-fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
-    let failed = |reason: String| {
-        image::ImageError::Encoding(image::error::EncodingError::new(
-            image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
-            reason,
-        ))
-    };
-    let (w, h) = (
-        u16::try_from(img.width()).map_err(|_| failed("wider than 65535 px".into()))?,
-        u16::try_from(img.height()).map_err(|_| failed("taller than 65535 px".into()))?,
-    );
-    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
-    encoder
-        .encode(img.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| failed(e.to_string()))?;
-    Ok(out)
 }
 
 /// Draws one slide into an RGB image without encoding it (used by tests and benches).

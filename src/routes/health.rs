@@ -1,6 +1,6 @@
 //! `/health` (liveness), `/ready` (readiness) and `/stats` (figures for operators).
 use super::AppState;
-use crate::supervisors::breaker::BreakerState;
+use crate::resilience::breaker::BreakerState;
 use crate::supervisors::ServiceState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;

@@ -79,14 +79,27 @@ async fn receive(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    match accept(&req, payload, &state).await {
+        Ok((update, body)) => record_and_dispatch(update, body, &state).await,
+        Err(refusal) => refusal,
+    }
+}
+
+/// Authenticates, bounds, reads and parses the request: the update and its raw body, or the
+/// refusal to answer with.
+async fn accept(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<(teloxide::types::Update, web::BytesMut), HttpResponse> {
     use actix_web::http::StatusCode;
-    if !secret_matches(&state, &req) {
-        return refuse(
-            &state,
+    if !secret_matches(state, req) {
+        return Err(refuse(
+            state,
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "secret token missing or wrong".into(),
-        );
+        ));
     }
     let declared = req
         .headers()
@@ -95,43 +108,53 @@ async fn receive(
         .and_then(|v| v.parse::<usize>().ok());
     let too_large = || format!("body larger than {} bytes", state.max_body_bytes);
     if declared.is_some_and(|n| n > state.max_body_bytes) {
-        return refuse(
-            &state,
+        return Err(refuse(
+            state,
             StatusCode::PAYLOAD_TOO_LARGE,
             "oversized",
             too_large(),
-        );
+        ));
     }
     let body = match read_bounded(payload, state.max_body_bytes).await {
         Ok(Some(body)) => body,
         Ok(None) => {
-            return refuse(
-                &state,
+            return Err(refuse(
+                state,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "oversized",
                 too_large(),
-            )
+            ))
         }
         Err(e) => {
-            return refuse(
-                &state,
+            return Err(refuse(
+                state,
                 StatusCode::BAD_REQUEST,
                 "unreadable",
                 format!("could not read body: {e}"),
-            )
+            ))
         }
     };
     let update: teloxide::types::Update = match serde_json::from_slice(&body) {
         Ok(update) => update,
         Err(e) => {
-            return refuse(
-                &state,
+            return Err(refuse(
+                state,
                 StatusCode::BAD_REQUEST,
                 "malformed",
                 format!("not a Telegram Update: {e}"),
-            );
+            ));
         }
     };
+    Ok((update, body))
+}
+
+/// Records the update durably (claimed by this replica when the gateway has room, pending
+/// otherwise), then answers Telegram and hands it to the gateway.
+async fn record_and_dispatch(
+    update: teloxide::types::Update,
+    body: web::BytesMut,
+    state: &web::Data<AppState>,
+) -> HttpResponse {
     let update_id = i64::from(update.id.0);
     tracing::Span::current().record("update_id", update_id);
     let kind = crate::telegram::kind_name(&update.kind);
@@ -167,6 +190,20 @@ async fn receive(
     if dispatch_now && !matches!(recorded, Ok(true)) {
         state.backlog.release();
     }
+    answer(recorded, dispatch_now, update, kind, state)
+}
+
+/// Telegram's answer for an update once its recording is known, and the hand-off to the
+/// gateway of one this replica claimed.
+fn answer(
+    recorded: crate::error::AppResult<bool>,
+    dispatch_now: bool,
+    update: teloxide::types::Update,
+    kind: &str,
+    state: &AppState,
+) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let update_id = i64::from(update.id.0);
     match recorded {
         Ok(true) if !dispatch_now => {
             UpdateCounters::bump(&state.counters.received);
@@ -211,7 +248,7 @@ async fn receive(
         Err(e) => {
             tracing::error!(update_id, error = %e, "could not record update; asking Telegram to retry");
             refuse(
-                &state,
+                state,
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unrecorded",
                 "store unavailable, retry later".into(),

@@ -5,7 +5,7 @@
 use crate::config::{DatabaseBackend, DatabaseSettings};
 use crate::error::{AppError, AppResult, StoreContext};
 use crate::messages::data::{UpsertOutcome, UserProfile};
-use crate::supervisors::breaker::{CircuitBreaker, Permit};
+use crate::resilience::breaker::{CircuitBreaker, Permit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::ConnectionError;
@@ -114,6 +114,9 @@ enum Checkout {
     Failed,
 }
 
+mod event_rows;
+mod sqlite_lock;
+pub use sqlite_lock::{sqlite_path, SqliteLock};
 mod leases;
 mod outbox_rows;
 mod quota_rows;
@@ -136,56 +139,6 @@ fn pool_error<T, E: std::fmt::Display>(
         reason: e.to_string(),
     };
     (Err(error), checkout)
-}
-
-/// Held by the one process that serves a SQLite database (an exclusive lock on `<file>.lock`,
-/// released by the kernel when the process ends, however it ends). SQLite is the one-process
-/// backend: leases keep replicas apart only on PostgreSQL.
-pub struct SqliteLock {
-    _file: std::fs::File,
-}
-
-impl SqliteLock {
-    /// Takes the lock for a SQLite `DATABASE_URL` (nothing to take for PostgreSQL); an error
-    /// naming the file when another process holds it.
-    pub fn take(settings: &DatabaseSettings) -> AppResult<Option<SqliteLock>> {
-        let url = settings.url.expose_secret();
-        if DatabaseBackend::from_url(url)? != DatabaseBackend::Sqlite {
-            return Ok(None);
-        }
-        let database = sqlite_path(url);
-        let path = format!("{database}.lock");
-        if let Some(parent) = std::path::Path::new(&path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| AppError::io(format!("creating {}", parent.display()), e))?;
-            }
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| AppError::io(format!("opening {path}"), e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(SqliteLock { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Err(AppError::config(
-                "DATABASE_URL",
-                format!(
-                    "another process already serves the SQLite database {database}; SQLite is \
-                     the one-process backend: stop that process, or use PostgreSQL to run replicas"
-                ),
-            )),
-            Err(std::fs::TryLockError::Error(e)) => Err(AppError::io(format!("locking {path}"), e)),
-        }
-    }
-}
-
-/// `sqlite://data/x.db` → `data/x.db`.
-pub fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
 }
 
 impl Store {
@@ -568,81 +521,6 @@ impl Store {
         })
     }
 
-    // ---- event log --------------------------------------------------------------------------
-
-    pub async fn append_events(&self, rows: &[NewEvent]) -> AppResult<usize> {
-        use schema::event_log::dsl::*;
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let owned = rows.to_vec();
-        with_conn!(
-            self,
-            "append_events",
-            sqlite | conn | {
-                conn.spawn_blocking(move |sync| {
-                    sync.transaction(|tx| {
-                        owned.iter().try_fold(0, |written, row| {
-                            let insert = diesel::insert_into(event_log)
-                                .values(row)
-                                .on_conflict_do_nothing();
-                            diesel::RunQueryDsl::execute(insert, tx).map(|n| written + n)
-                        })
-                    })
-                })
-                .await
-            },
-            postgres | conn | pg_bulk::InsertEvents::new(&owned).execute(conn).await
-        )
-    }
-
-    pub async fn prune_events(&self, older_than: NaiveDateTime) -> AppResult<usize> {
-        use schema::event_log::dsl::*;
-        with_conn!(self, "prune_events", |conn| {
-            diesel::delete(event_log.filter(occurred_at.lt(older_than)))
-                .execute(conn)
-                .await
-        })
-    }
-
-    pub async fn events_of(&self, correlation: &str) -> AppResult<Vec<StoredEvent>> {
-        use schema::event_log::dsl::*;
-        with_conn!(self, "events_of", |conn| {
-            event_log
-                .filter(correlation_id.eq(correlation))
-                .order((occurred_at.asc(), id.asc()))
-                .select(StoredEvent::as_select())
-                .load(conn)
-                .await
-        })
-    }
-
-    /// The correlation ids of `user`'s latest `limit` requests, newest first: events whose
-    /// payload names them (`"user_id":N`). An operator's look-up (`trace`), not a hot path.
-    pub async fn correlations_of_user(&self, user: i64, limit: usize) -> AppResult<Vec<String>> {
-        use schema::event_log::dsl::*;
-        let (followed, last) = (
-            format!("%\"user_id\":{user},%"),
-            format!("%\"user_id\":{user}}}%"),
-        );
-        let rows: Vec<(String, NaiveDateTime)> =
-            with_conn!(self, "correlations_of_user", |conn| {
-                event_log
-                    .filter(payload.like(&followed).or(payload.like(&last)))
-                    .order(occurred_at.desc())
-                    .limit(10_000)
-                    .select((correlation_id, occurred_at))
-                    .load(conn)
-                    .await
-            })?;
-        let mut seen = std::collections::HashSet::new();
-        Ok(rows
-            .into_iter()
-            .filter_map(|(correlation, _)| seen.insert(correlation.clone()).then_some(correlation))
-            .take(limit)
-            .collect())
-    }
-
     /// Connections of the pool: open in total, idle, and callers waiting for one.
     pub fn pool_status(&self) -> PoolStatus {
         let status = match &*self.pool {
@@ -695,28 +573,6 @@ impl Store {
             outbox_due,
             workflows,
         })
-    }
-
-    /// The newest `limit` events of one type, newest first.
-    pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
-        use schema::event_log::dsl::*;
-        with_conn!(self, "latest_events", |conn| {
-            event_log
-                .filter(event_type.eq(kind))
-                .order((occurred_at.desc(), id.desc()))
-                .limit(limit)
-                .select(StoredEvent::as_select())
-                .load(conn)
-                .await
-        })
-    }
-
-    pub async fn count_events(&self) -> AppResult<i64> {
-        use schema::event_log::dsl::*;
-        with_conn!(self, "count_events", |conn| event_log
-            .count()
-            .get_result(conn)
-            .await)
     }
 }
 

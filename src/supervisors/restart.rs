@@ -21,7 +21,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::clock::{duration_ms, Clock};
+use crate::resilience::clock::{duration_ms, Clock};
 
 /// When a child is restarted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -305,8 +305,8 @@ pub fn restart_set(
 
 #[cfg(test)]
 mod tests {
-    use super::super::clock::ManualClock;
     use super::*;
+    use crate::resilience::clock::ManualClock;
 
     const MS: Duration = Duration::from_millis(1);
 

@@ -1,8 +1,8 @@
 //! Fault injection against the supervision tree: actors that panic, error, exceed their intensity,
 //! restart with siblings, and stop in order. Windows run on a manual clock; backoffs are a
 //! millisecond so waiting for a state never depends on timing.
-use super::clock::ManualClock;
 use super::*;
+use crate::resilience::clock::ManualClock;
 use actix::{Handler, Supervisor};
 
 struct Flaky {
@@ -379,7 +379,7 @@ fn the_registry_is_ready_only_when_every_service_serves() {
 
 #[test]
 fn breaker_transitions_become_alerts() {
-    use super::breaker::{BreakerConfig, BreakerState};
+    use crate::resilience::breaker::{BreakerConfig, BreakerState};
     let clock = ManualClock::new();
     let registry = ServiceRegistry::with_spec(None, fast_spec(), clock.shared());
     let alerts = alerts_into(&registry);

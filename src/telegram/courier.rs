@@ -7,7 +7,7 @@
 //! **patient**: 429 answers waited out, 5xx and network errors retried with backoff, an open
 //! breaker waited for — each bounded by a deadline.
 use crate::error::{AppError, AppResult};
-use crate::supervisors::breaker::CircuitBreaker;
+use crate::resilience::breaker::CircuitBreaker;
 use crate::workflow::RetryPolicy;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::future::{Future, IntoFuture};

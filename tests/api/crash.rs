@@ -1,7 +1,7 @@
 //! The real binary killed (SIGKILL) in the middle of a carousel, then started again over the
 //! same database: the carousel resumes from its last completed step and is delivered once.
 use crate::helpers::*;
-use std::process::Child;
+
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ fn serve(
     telegram: &FakeBotApi,
     model: &FakeOpenAi,
     collector: &FakeCollector,
-) -> (Child, u16) {
+) -> (Served, u16) {
     serve_binary(
         database_url,
         telegram,

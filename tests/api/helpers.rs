@@ -840,6 +840,32 @@ pub fn model_slides(n: usize) -> String {
     serde_json::json!({ "slides": slides }).to_string()
 }
 
+/// A `serve` child process that is killed when dropped: a failing test never leaves one running
+/// (holding its port, its database and the test runner's output pipe).
+pub struct Served(std::process::Child);
+
+impl std::ops::Deref for Served {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Served {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// The real binary's `serve` over `database_url`, talking to the fakes (the offline writer
 /// without a model); answers the child and the port it listens on. Its log is drained in the
 /// background; lines containing "ERROR" go to the test's output.
@@ -848,7 +874,7 @@ pub fn serve_binary(
     telegram: &FakeBotApi,
     model: Option<&FakeOpenAi>,
     extra: &[(&str, &str)],
-) -> (std::process::Child, u16) {
+) -> (Served, u16) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut command = Command::new(env!("CARGO_BIN_EXE_bible-vibecoder"));
@@ -912,7 +938,7 @@ pub fn serve_binary(
     let port = rx
         .recv_timeout(Duration::from_secs(30))
         .expect("serve logs the port it listens on");
-    (child, port)
+    (Served(child), port)
 }
 
 /// Sends SIGTERM (a deploy) and waits for the exit, at most `limit`; answers the exit status

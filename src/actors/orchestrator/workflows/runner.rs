@@ -121,18 +121,7 @@ impl Workflows {
         let Some(first) = self.store.workflow(id).await? else {
             return Ok(());
         };
-        let span = tracing::info_span!(
-            parent: None,
-            "workflow",
-            otel.name = "workflow carousel",
-            correlation_id = %first.correlation_id,
-            workflow_id = %id,
-            resumed = started_by.is_none()
-        );
-        match started_by {
-            Some(press) => crate::telemetry::continue_trace(&span, Some(press)),
-            None => crate::telemetry::link_trace(&span, first.trace_parent.as_deref()),
-        }
+        let span = workflow_span(&first, started_by);
         async move {
             let lang: Lang = first.lang.parse().unwrap_or_default();
             let workflow_id = uuid_of(&first.id);
@@ -518,4 +507,22 @@ impl Workflows {
             editor: Some(editor),
         }
     }
+}
+
+/// A run's span: in the trace of the press that started it, or, for a run resumed later (here
+/// or on another replica), a trace of its own linked to the press's.
+fn workflow_span(workflow: &Workflow, started_by: Option<&str>) -> tracing::Span {
+    let span = tracing::info_span!(
+        parent: None,
+        "workflow",
+        otel.name = "workflow carousel",
+        correlation_id = %workflow.correlation_id,
+        workflow_id = %workflow.id,
+        resumed = started_by.is_none()
+    );
+    match started_by {
+        Some(press) => crate::telemetry::continue_trace(&span, Some(press)),
+        None => crate::telemetry::link_trace(&span, workflow.trace_parent.as_deref()),
+    }
+    span
 }

@@ -1,0 +1,306 @@
+//! Tests of `parse`.
+use super::*;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn slides_json(kinds: &[&str]) -> String {
+    let slides: Vec<Value> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            json!({"kind": k, "title": format!("🔥 Slide number {i}"), "body": format!("Body of slide {i}.")})
+        })
+        .collect();
+    json!({ "slides": slides }).to_string()
+}
+
+const TEN: [&str; 10] = [
+    "title", "problem", "problem", "idea", "idea", "example", "idea", "example", "quote", "cta",
+];
+
+fn kinds(slides: &[Slide]) -> Vec<SlideKind> {
+    slides.iter().map(|s| s.kind).collect()
+}
+
+#[test]
+fn good_json_is_taken_as_is() {
+    let slides = parse_slides(&slides_json(&TEN), 10, Lang::En).unwrap();
+    assert_eq!(slides.len(), 10);
+    assert_eq!(slides[0].title, "🔥 Slide number 0");
+    assert_eq!(slides[0].body, "Body of slide 0.");
+    assert_eq!(slides[9].kind, SlideKind::Cta);
+    assert_eq!(slides[8].kind, SlideKind::Quote);
+}
+
+#[test]
+fn fenced_json_with_prose_around_is_repaired() {
+    let raw = format!(
+        "Sure! Here is your carousel:\n```json\n{}\n```\nHope this helps!",
+        slides_json(&TEN)
+    );
+    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    assert_eq!(slides.len(), 10);
+    assert_eq!(slides[3].title, "🔥 Slide number 3");
+}
+
+#[test]
+fn prose_around_unfenced_json_is_ignored() {
+    let raw = format!(
+        "Of course {{happy}} to help: {} — enjoy [1]",
+        slides_json(&TEN)
+    );
+    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    assert_eq!(slides[1].title, "🔥 Slide number 1");
+}
+
+#[test]
+fn top_level_array_is_accepted() {
+    let obj: Value = serde_json::from_str(&slides_json(&TEN)).unwrap();
+    let raw = obj["slides"].to_string();
+    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    assert_eq!(slides.len(), 10);
+    assert_eq!(slides[5].kind, SlideKind::Example);
+}
+
+#[test]
+fn nested_and_renamed_keys_are_found() {
+    let raw = r#"{"carousel":{"Cards":[
+        {"type":"hook","heading":"Why we rush","text":"We all do."},
+        {"type":"insight","heading":"Slow is smooth","text":"Smooth is fast."},
+        {"type":"call to action","heading":"Try it","text":"Today."}]}}"#;
+    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    assert_eq!(
+        kinds(&slides),
+        vec![SlideKind::Title, SlideKind::Idea, SlideKind::Cta]
+    );
+    assert_eq!(slides[1].title, "💡 Slow is smooth");
+    assert_eq!(slides[2].body, "Today.");
+}
+
+#[test]
+fn missing_fields_get_defaults_and_extra_fields_are_ignored() {
+    let raw = r#"{"slides":[
+        {"kind":"title","title":"🌿 Rest well","extra":42},
+        {"kind":"idea","body":"Sleep is worship too."},
+        {"title":"Go rest","body":"Tonight, phone away.","image":"x.png"}]}"#;
+    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    assert_eq!(slides[0].title, "🌿 Rest well");
+    assert!(!slides[0].body.is_empty(), "empty body gets a default");
+    assert_eq!(slides[1].title, "💡 One idea to keep");
+    assert_eq!(
+        slides[2].kind,
+        SlideKind::Cta,
+        "kind inferred from position"
+    );
+    assert_eq!(slides[2].title, "🚀 Go rest");
+}
+
+#[test]
+fn unknown_kinds_map_synonyms_or_follow_position() {
+    let raw = r#"[
+        {"kind":"HOOK","title":"A","body":"a"},
+        {"kind":"pain point","title":"B","body":"b"},
+        {"kind":"Key idea #1","title":"C","body":"c"},
+        {"kind":"zzz-unknown","title":"D","body":"d"},
+        {"kind":"story","title":"E","body":"e"},
+        {"kind":"Bible verse","title":"F","body":"f"},
+        {"kind":"Призыв к действию","title":"G","body":"g"}]"#;
+    let slides = parse_slides(raw, 7, Lang::En).unwrap();
+    use SlideKind::*;
+    assert_eq!(
+        kinds(&slides),
+        vec![Title, Problem, Idea, Idea, Example, Quote, Cta]
+    );
+    assert_eq!(kind_from_text("SlideKind::Cta"), Some(Cta));
+    assert_eq!(kind_from_text("call-to-action"), Some(Cta));
+    assert_eq!(kind_from_text("???"), None);
+}
+
+#[test]
+fn too_many_slides_are_trimmed_keeping_the_arc_and_ending_with_cta() {
+    let mut many: Vec<&str> = vec!["title", "problem"];
+    many.extend(["idea"; 8]);
+    many.extend(["example", "quote", "cta"]);
+    let slides = parse_slides(&slides_json(&many), 6, Lang::En).unwrap();
+    use SlideKind::*;
+    assert_eq!(
+        kinds(&slides),
+        vec![Title, Problem, Idea, Example, Quote, Cta]
+    );
+    assert_eq!(slides[5].title, "🔥 Slide number 12");
+}
+
+#[test]
+fn a_missing_cta_is_appended_and_then_the_count_fixed() {
+    let slides = parse_slides(
+        &slides_json(&["title", "idea", "idea", "quote"]),
+        4,
+        Lang::Ru,
+    )
+    .unwrap();
+    assert_eq!(slides.len(), 4);
+    assert_eq!(slides[3].kind, SlideKind::Cta);
+    assert_eq!(slides[2].kind, SlideKind::Quote);
+}
+
+#[test]
+fn a_few_missing_slides_are_padded_from_the_offline_writer() {
+    let slides = parse_slides(&slides_json(&TEN[..8]), 10, Lang::Ru).unwrap();
+    assert_eq!(slides.len(), 10);
+    assert_eq!(slides[0].kind, SlideKind::Title);
+    assert_eq!(slides[9].kind, SlideKind::Cta);
+    let padded: Vec<&Slide> = slides
+        .iter()
+        .filter(|s| !s.title.contains("Slide number"))
+        .collect();
+    assert_eq!(padded.len(), 2, "a CTA appended + 1 filler: {slides:#?}");
+    assert!(padded
+        .iter()
+        .all(|s| s.body.chars().any(|c| ('а'..='я').contains(&c))));
+}
+
+#[test]
+fn far_too_few_slides_is_an_error() {
+    let err = parse_slides(&slides_json(&["title", "idea", "cta"]), 10, Lang::En).unwrap_err();
+    assert_eq!(err, ParseError::TooFew { got: 3, wanted: 10 });
+    assert!(parse_slides(&slides_json(&["title"]), 3, Lang::En).is_err());
+}
+
+#[test]
+fn over_long_text_is_trimmed_on_word_boundaries() {
+    let long_title = "This is a very long title that goes on and on and on";
+    let long_body = "First sentence here. Second one too! Third? Fourth is too many. Fifth.";
+    let huge_body = "word ".repeat(200);
+    let raw = json!({"slides":[
+        {"kind":"title","title": long_title, "body": long_body},
+        {"kind":"idea","title":"Ok title here","body": huge_body},
+        {"kind":"cta","title":"Go now please","body":"Do it."}]})
+    .to_string();
+    let slides = parse_slides(&raw, 3, Lang::En).unwrap();
+    assert_eq!(slides[0].title, "✨ This is a very long title that…");
+    assert_eq!(
+        slides[0].body,
+        "First sentence here. Second one too! Third?"
+    );
+    assert!(slides[1].body.chars().count() <= 280);
+    assert!(slides[1].body.ends_with("word…"));
+}
+
+#[test]
+fn titles_get_exactly_one_leading_emoji() {
+    let raw = r#"{"slides":[{"kind":"title","title":"🔥🔥🔥 Fire","body":"x"},
+        {"kind":"idea","title":"No emoji","body":"y"},{"kind":"cta","title":"  ","emoji":"🙌","body":"z"}]}"#;
+    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    assert_eq!(slides[0].title, "🔥 Fire");
+    assert_eq!(slides[1].title, "💡 No emoji");
+    assert_eq!(slides[2].title, "🙌 Your next step");
+}
+
+#[test]
+fn trailing_commas_and_truncated_output_are_salvaged() {
+    let raw = r#"{"slides":[{"kind":"title","title":"A b c","body":"x",},
+        {"kind":"idea","title":"D e f","body":"y"},],}"#;
+    assert_eq!(parse_slides(raw, 3, Lang::En).unwrap().len(), 3);
+    let truncated = r#"{"slides":[{"kind":"title","title":"A b c","body":"x"},
+        {"kind":"idea","title":"D e f","body":"y"},{"kind":"cta","title":"G h"#;
+    let slides = parse_slides(truncated, 3, Lang::En).unwrap();
+    assert_eq!(slides[1].title, "💡 D e f");
+    assert_eq!(slides[2].kind, SlideKind::Cta);
+}
+
+#[test]
+fn double_encoded_json_is_unwrapped() {
+    let inner = slides_json(&["title", "idea", "cta"]);
+    let raw = Value::String(inner).to_string();
+    assert_eq!(parse_slides(&raw, 3, Lang::En).unwrap().len(), 3);
+}
+
+#[test]
+fn garbage_is_an_error() {
+    assert_eq!(
+        parse_slides("I cannot help with that.", 5, Lang::En),
+        Err(ParseError::NoJson)
+    );
+    assert_eq!(parse_slides("", 5, Lang::En), Err(ParseError::NoJson));
+    assert_eq!(
+        parse_slides("{\"answer\": 42}", 3, Lang::En),
+        Err(ParseError::NoSlides)
+    );
+    assert_eq!(
+        parse_slides("[1, 2, 3]", 3, Lang::En),
+        Err(ParseError::NoSlides)
+    );
+    assert!(parse_slides(r#"{"slides":[]}"#, 3, Lang::En).is_err());
+    assert!(parse_slides(r#"{"slides":[{"title":"","body":"  "}]}"#, 3, Lang::En).is_err());
+}
+
+#[test]
+fn markdown_and_control_characters_are_stripped_from_text() {
+    let raw = "{\"slides\":[{\"kind\":\"title\",\"title\":\"**Bold** move\\u0000\",\"body\":\"## Heading\\nLine\"},\
+        {\"kind\":\"idea\",\"title\":\"x y z\",\"body\":\"b\"},{\"kind\":\"cta\",\"title\":\"c d e\",\"body\":\"c\"}]}";
+    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    assert_eq!(slides[0].title, "✨ Bold move");
+    assert_eq!(slides[0].body, "Heading\nLine");
+}
+
+#[test]
+fn slide_count_is_clamped_to_the_allowed_range() {
+    let raw = slides_json(&["title", "idea", "cta"]);
+    assert_eq!(parse_slides(&raw, 0, Lang::En).unwrap().len(), 3);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn parse_never_panics_and_ok_means_exactly_wanted_well_formed_slides(
+        raw in ".{0,400}",
+        wanted in 3usize..=20,
+        ru in any::<bool>(),
+    ) {
+        let lang = if ru { Lang::Ru } else { Lang::En };
+        if let Ok(slides) = parse_slides(&raw, wanted, lang) {
+            prop_assert_eq!(slides.len(), wanted);
+            for s in &slides {
+                prop_assert!(!s.title.trim().is_empty());
+                prop_assert!(s.title.chars().count() <= 60);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_of_json_like_input_never_panics_and_ok_is_well_formed(
+        items in proptest::collection::vec(
+            (prop_oneof![
+                Just("title".to_string()),
+                Just("idea".to_string()),
+                Just("cta".to_string()),
+                Just("??".to_string()),
+                ".{0,8}"
+             ],
+             ".{0,90}", ".{0,400}"),
+            0..25),
+        wanted in 3usize..=20,
+        fenced in any::<bool>(),
+    ) {
+        let slides: Vec<Value> = items
+            .iter()
+            .map(|(k, t, b)| json!({"kind": k, "title": t, "body": b}))
+            .collect();
+        let mut raw = json!({ "slides": slides }).to_string();
+        if fenced {
+            raw = format!("Here you go:\n```json\n{raw}\n```");
+        }
+        if let Ok(out) = parse_slides(&raw, wanted, Lang::Ru) {
+            prop_assert_eq!(out.len(), wanted);
+            prop_assert_eq!(out[0].kind, SlideKind::Title);
+            prop_assert_eq!(out[wanted - 1].kind, SlideKind::Cta);
+            for s in &out {
+                prop_assert!(!s.title.trim().is_empty());
+                prop_assert!(s.title.chars().count() <= 60);
+                prop_assert!(s.body.chars().count() <= 280);
+                prop_assert!(!s.body.trim().is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The supervision tree's services, started dependencies first and wired to each other.
+use super::*;
+
+/// Wires one neighbour: its name for errors, and the event log every envelope is appended to.
+struct Link<'a> {
+    to: &'static str,
+    log: &'a EventLog,
+}
+
+impl Link<'_> {
+    fn with<T: crate::messages::Event>(
+        self,
+        recipient: actix::Recipient<Envelope<T>>,
+    ) -> Outbox<T> {
+        Outbox::new(self.to, recipient, self.log.clone())
+    }
+}
+
+/// Each service gets its own arbiter (thread): one busy actor never stalls the others, and
+/// its database connections are driven on its own thread. Shutdown stops the arbiter.
+fn supervise<A: Actor<Context = actix::Context<A>> + Supervised + Send>(
+    service: &ServiceHandle,
+    actor: impl FnOnce(ServiceHandle) -> A + Send + 'static,
+) -> Addr<A> {
+    let arbiter = actix::Arbiter::new().handle();
+    service.own_arbiter(arbiter.clone());
+    let service = service.clone();
+    Supervisor::start_in_arbiter(&arbiter, move |_| actor(service))
+}
+
+/// One courier (one pacing of Telegram's limits) for every outbound call, when a bot token is set.
+fn courier_for(settings: &Settings, breakers: &Breakers, metrics: &Metrics) -> Option<Courier> {
+    crate::telegram::bot_from(settings).map(|bot| {
+        actix_rt::spawn(register_commands(bot.clone()));
+        Courier::new(
+            bot,
+            breakers.telegram.clone(),
+            RetryPolicy::from_settings(&settings.workflow),
+        )
+        .with_overall_rate(settings.delivery.max_messages_per_second)
+        .with_latency(metrics.external_call_seconds.clone())
+    })
+}
+
+/// What the outbox dispatcher sends with.
+struct Outbound<'a> {
+    store: Store,
+    courier: Courier,
+    postbox: &'a Postbox,
+    lease: &'a Lease,
+    album_files: &'a AlbumFiles,
+}
+
+/// This replica's outbox dispatcher, running until `stopped`.
+fn start_dispatcher(
+    outbound: Outbound<'_>,
+    materials: WorkflowMaterials,
+    settings: &Settings,
+    metrics: &Metrics,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let dispatcher = Dispatcher::new(
+        outbound.store,
+        outbound.courier,
+        Arc::new(materials),
+        settings.delivery.clone(),
+        outbound.lease.clone(),
+        outbound.postbox.wake(),
+    )
+    .with_album_files(outbound.album_files.clone())
+    .with_metrics(metrics.clone());
+    actix_rt::spawn(dispatcher.run(stopped, DISPATCHER_DRAIN))
+}
+
+/// The gateway: every update's first stop, admitting it (limits) and routing it.
+fn start_gateway(
+    service: &ServiceHandle,
+    settings: &Settings,
+    links: GatewayLinks,
+    backlog: &Backlog,
+    replies: Option<Postbox>,
+    metrics: &Metrics,
+) -> Addr<GatewayActor> {
+    let (bot_username, backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
+    let admission = Arc::new(Admission::new(&settings.limits).with_metrics(metrics.clone()));
+    supervise(service, move |service| {
+        GatewayActor::new(service, links, bot_username, backlog)
+            .with_replies(replies.clone())
+            .with_admission(admission.clone())
+    })
+}
+
+/// Analytics, where every alert of the tree goes (and the admin chat, when one is set); the
+/// latest alerts are read back from the event log.
+fn start_analytics(
+    registry: &ServiceRegistry,
+    settings: &Settings,
+    postbox: Option<&Postbox>,
+    store: &Store,
+    log: &EventLog,
+) -> Addr<AnalyticsActor> {
+    let admin = postbox
+        .cloned()
+        .map(TelegramSender::new)
+        .zip(settings.telegram.admin_chat_id)
+        .map(|(sender, chat_id)| AdminChat { sender, chat_id });
+    let analytics = supervise(&registry.register("analytics"), move |service| {
+        AnalyticsActor::new(service).with_admin(admin)
+    });
+    let alerts = Link {
+        to: "analytics",
+        log,
+    }
+    .with::<AlertTriggered>(analytics.clone().recipient());
+    registry.alerts().connect(move |alert| {
+        if let Err(e) = alerts.tell(Envelope::new("supervisor", alert)) {
+            tracing::warn!(error = %e, "alert not delivered to analytics");
+        }
+    });
+    actix_rt::spawn(restore_alerts(store.clone(), analytics.clone().recipient()));
+    analytics
+}
+
+/// The AI content service: the model behind its breaker, or the offline writer.
+fn start_ai(
+    service: &ServiceHandle,
+    settings: &Settings,
+    breakers: &Breakers,
+    metrics: &Metrics,
+    links: AiLinks,
+    capacity: &crate::limits::Capacity,
+) -> Addr<AiActor> {
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(
+        AiClient::with_breaker(ai_settings(settings), breakers.ai.clone())
+            .with_latency(metrics.external_call_seconds.clone()),
+    );
+    let model_gate = capacity.model.clone();
+    supervise(service, move |service| {
+        AiActor::new(service, writer, links).with_gate(model_gate)
+    })
+}
+
+/// Starts every service actor under the supervision tree, dependencies first. `store` gets the
+/// store breaker here; other handles on the same database take `Services::breakers.store`.
+pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
+    let lease = Lease::new_replica(settings.delivery.lease());
+    tracing::info!(replica = %lease.owner, "this replica's id for leases");
+    let registry = ServiceRegistry::with_spec(
+        Some(metrics.clone()),
+        settings.supervision.clone(),
+        SystemClock::shared(),
+    );
+    let breakers = Breakers::from_settings(settings);
+    for breaker in [&breakers.store, &breakers.ai, &breakers.telegram] {
+        registry.add_breaker(breaker.clone());
+    }
+    let store = store.with_breaker(breakers.store.clone());
+    let log = EventLog::start(store.clone(), &settings.event_log, metrics.clone());
+    let to = |name: &'static str| Link {
+        to: name,
+        log: &log,
+    };
+
+    let courier = courier_for(settings, &breakers, &metrics);
+    // Everything the bot owes a user is recorded in the outbox before it is sent.
+    let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
+    let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
+    let store_links = to("analytics").with(analytics.clone().recipient());
+    let store_actor = supervise(&registry.register("store"), {
+        let store = store.clone();
+        move |service| StoreActor::new(service, store, store_links)
+    });
+    // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
+    // which refuses new costly work up front while one is full.
+    let capacity = crate::limits::Capacity::new(&settings.limits);
+    let ai_links = AiLinks {
+        analyzed: to("analytics").with(analytics.clone().recipient()),
+        wisdom: to("analytics").with(analytics.clone().recipient()),
+    };
+    let ai = start_ai(
+        &registry.register("ai"),
+        settings,
+        &breakers,
+        &metrics,
+        ai_links,
+        &capacity,
+    );
+    let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
+    let rendered = to("analytics").with(analytics.clone().recipient());
+    let render_gate = capacity.render.clone();
+    let carousel = supervise(&registry.register("carousel"), move |service| {
+        CarouselActor::new(service, handle, quality, rendered).with_gate(render_gate)
+    });
+    let orchestrator_links = OrchestratorLinks {
+        writer: to("ai").with(ai.clone().recipient()),
+        renderer: to("carousel").with(carousel.clone().recipient()),
+        saved: to("store").with(store_actor.clone().recipient()),
+        started: to("analytics").with(analytics.clone().recipient()),
+        steps: to("analytics").with(analytics.clone().recipient()),
+        completed: to("analytics").with(analytics.clone().recipient()),
+        routed: to("analytics").with(analytics.clone().recipient()),
+    };
+    let album_files = AlbumFiles::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let dispatcher = courier
+        .clone()
+        .zip(postbox.as_ref())
+        .map(|(courier, postbox)| {
+            let materials =
+                WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
+            let outbound = Outbound {
+                store: store.clone(),
+                courier,
+                postbox,
+                lease: &lease,
+                album_files: &album_files,
+            };
+            start_dispatcher(outbound, materials, settings, &metrics, stopped.clone())
+        });
+    let workflows = Arc::new(
+        Workflows::new(
+            store.clone(),
+            courier,
+            orchestrator_links.clone(),
+            settings.workflow.clone(),
+        )
+        .with_delivery(postbox.clone(), album_files, lease.clone())
+        .with_limits(settings.limits.clone(), capacity)
+        .with_metrics(metrics.clone()),
+    );
+    let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
+        OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
+    });
+    let backlog = Backlog::new(settings.ingest.max_backlog);
+    let gateway_links = GatewayLinks {
+        users: to("store").with(store_actor.clone().recipient()),
+        sessions: to("store").with(store_actor.clone().recipient()),
+        history: to("store").with(store_actor.clone().recipient()),
+        interactions: to("analytics").with(analytics.clone().recipient()),
+        commands: to("orchestrator").with(orchestrator.clone().recipient()),
+        callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
+    };
+    let gateway = start_gateway(
+        &registry.register("gateway"),
+        settings,
+        gateway_links,
+        &backlog,
+        postbox.clone(),
+        &metrics,
+    );
+    Services {
+        registry,
+        breakers,
+        backlog,
+        event_log: log,
+        lease,
+        postbox,
+        stop,
+        dispatcher,
+        analytics,
+        store: store_actor,
+        ai,
+        carousel,
+        orchestrator,
+        gateway,
+    }
+}
+
+/// Reads the latest alerts back from the event log, so `/stats` still shows what happened before
+/// a restart of the process.
+async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored>) {
+    let rows = match store
+        .latest_events(
+            AlertTriggered::KIND,
+            crate::actors::analytics::RECENT_ALERTS as i64,
+        )
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read earlier alerts back");
+            return;
+        }
+    };
+    let older: Vec<AlertTriggered> = rows
+        .iter()
+        .rev()
+        .filter_map(|row| serde_json::from_str(&row.payload).ok())
+        .collect();
+    if !older.is_empty() {
+        // The mailbox is bounded and new at start; a full one only costs `/stats` old alerts.
+        if let Err(e) = analytics.try_send(AlertsRestored(older)) {
+            tracing::warn!(error = %e, "earlier alerts not handed to analytics");
+        }
+    }
+}
+
+/// Registers the command menu in English and Russian.
+async fn register_commands(bot: teloxide::Bot) {
+    use teloxide::payloads::SetMyCommandsSetters;
+    use teloxide::requests::Requester;
+    for (lang, code) in [
+        (crate::domain::Lang::En, "en"),
+        (crate::domain::Lang::Ru, "ru"),
+    ] {
+        let menu = crate::telegram::replies::menu(lang);
+        if let Err(e) = bot.set_my_commands(menu).language_code(code).await {
+            tracing::warn!(error = %e, language = code, "could not register the command menu");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The event log's rows: appended in batches, read back by correlation, user or kind, pruned.
+use super::*;
+
+impl Store {
+    pub async fn append_events(&self, rows: &[NewEvent]) -> AppResult<usize> {
+        use schema::event_log::dsl::*;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let owned = rows.to_vec();
+        with_conn!(
+            self,
+            "append_events",
+            sqlite | conn | {
+                conn.spawn_blocking(move |sync| {
+                    sync.transaction(|tx| {
+                        owned.iter().try_fold(0, |written, row| {
+                            let insert = diesel::insert_into(event_log)
+                                .values(row)
+                                .on_conflict_do_nothing();
+                            diesel::RunQueryDsl::execute(insert, tx).map(|n| written + n)
+                        })
+                    })
+                })
+                .await
+            },
+            postgres | conn | pg_bulk::InsertEvents::new(&owned).execute(conn).await
+        )
+    }
+
+    pub async fn prune_events(&self, older_than: NaiveDateTime) -> AppResult<usize> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "prune_events", |conn| {
+            diesel::delete(event_log.filter(occurred_at.lt(older_than)))
+                .execute(conn)
+                .await
+        })
+    }
+
+    pub async fn events_of(&self, correlation: &str) -> AppResult<Vec<StoredEvent>> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "events_of", |conn| {
+            event_log
+                .filter(correlation_id.eq(correlation))
+                .order((occurred_at.asc(), id.asc()))
+                .select(StoredEvent::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
+    /// The correlation ids of `user`'s latest `limit` requests, newest first: events whose
+    /// payload names them (`"user_id":N`). An operator's look-up (`trace`), not a hot path.
+    pub async fn correlations_of_user(&self, user: i64, limit: usize) -> AppResult<Vec<String>> {
+        use schema::event_log::dsl::*;
+        let (followed, last) = (
+            format!("%\"user_id\":{user},%"),
+            format!("%\"user_id\":{user}}}%"),
+        );
+        let rows: Vec<(String, NaiveDateTime)> =
+            with_conn!(self, "correlations_of_user", |conn| {
+                event_log
+                    .filter(payload.like(&followed).or(payload.like(&last)))
+                    .order(occurred_at.desc())
+                    .limit(10_000)
+                    .select((correlation_id, occurred_at))
+                    .load(conn)
+                    .await
+            })?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(correlation, _)| seen.insert(correlation.clone()).then_some(correlation))
+            .take(limit)
+            .collect())
+    }
+
+    /// The newest `limit` events of one type, newest first.
+    pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "latest_events", |conn| {
+            event_log
+                .filter(event_type.eq(kind))
+                .order((occurred_at.desc(), id.desc()))
+                .limit(limit)
+                .select(StoredEvent::as_select())
+                .load(conn)
+                .await
+        })
+    }
+
+    pub async fn count_events(&self) -> AppResult<i64> {
+        use schema::event_log::dsl::*;
+        with_conn!(self, "count_events", |conn| event_log
+            .count()
+            .get_result(conn)
+            .await)
+    }
+}
