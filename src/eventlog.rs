@@ -2,7 +2,9 @@
 //! batches by a background task, and pruned after the configured retention.
 use crate::batch::Batcher;
 use crate::config::EventLogSettings;
+use crate::error::AppError;
 use crate::metrics::Metrics;
+use crate::resilience::retry::{retry, RetryPolicy};
 use crate::store::{NewEvent, Store};
 use chrono::NaiveDateTime;
 use std::time::Duration;
@@ -44,8 +46,16 @@ pub struct EventLog {
     metrics: Option<Metrics>,
 }
 
-/// How often a short store outage is retried before a batch of audit records is given up.
+/// How often a batch of audit records is tried when the store answers with an error that is not
+/// an outage, before it is given up.
 const WRITE_ATTEMPTS: u32 = 5;
+
+/// An outage is waited out (retried without end, 50 ms doubling to 5 s).
+const WRITE_RETRIES: RetryPolicy = RetryPolicy {
+    attempts: usize::MAX,
+    first_delay: Duration::from_millis(50),
+    max_delay: Duration::from_secs(5),
+};
 
 impl EventLog {
     /// A log that keeps nothing: for actors under test with probes around them.
@@ -90,35 +100,31 @@ impl EventLog {
                     let count = records.len();
                     let rows: Vec<NewEvent> =
                         records.into_iter().map(EventRecord::into_row).collect();
-                    let mut delay = Duration::from_millis(50);
-                    let mut attempt = 0;
-                    loop {
-                        attempt += 1;
-                        match store.append_events(&rows).await {
-                            Ok(_) => {
-                                metrics
-                                    .event_log_appended
-                                    .with_label_values(&["written"])
-                                    .inc_by(count as u64);
-                                return Ok(vec![(); count]);
-                            }
-                            // An outage ends: wait for the store (new records queue meanwhile,
-                            // bounded by the queue capacity) rather than lose the audit trail.
-                            Err(e) if e.is_store_outage() || attempt < WRITE_ATTEMPTS => {
-                                tracing::warn!(error = %e, attempt, "event log write failed; retrying");
-                                tokio::time::sleep(delay).await;
-                                delay = (delay * 2).min(Duration::from_secs(5));
-                            }
-                            Err(e) => {
-                                tracing::error!(error = %e, records = count, "event log write failed; records dropped");
-                                metrics
-                                    .event_log_appended
-                                    .with_label_values(&["dropped"])
-                                    .inc_by(count as u64);
-                                break;
-                            }
-                        }
+                    // An outage ends: wait for the store (new records queue meanwhile, bounded
+                    // by the queue capacity) rather than lose the audit trail.
+                    let mut other_failures = 0;
+                    let written = retry(
+                        "event log write",
+                        &WRITE_RETRIES,
+                        |e: &AppError| {
+                            other_failures += u32::from(!e.is_store_outage());
+                            e.is_store_outage() || other_failures < WRITE_ATTEMPTS
+                        },
+                        || store.append_events(&rows),
+                    )
+                    .await;
+                    let outcome = if written.is_ok() {
+                        "written"
+                    } else {
+                        "dropped"
+                    };
+                    if let Err(e) = &written {
+                        tracing::error!(error = %e, records = count, "event log write failed; records dropped");
                     }
+                    metrics
+                        .event_log_appended
+                        .with_label_values(&[outcome])
+                        .inc_by(count as u64);
                     Ok(vec![(); count])
                 }
             },

@@ -270,12 +270,7 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
         let store_user = inbound.user.clone().filter(|u| self.needs_storing(u));
         let handling = env.handling();
         supervised(self, handling, async move {
-            let span = tracing::info_span!(
-                "update",
-                correlation_id = %env.correlation_id,
-                update_id = env.payload.update_id,
-                kind = inbound.kind
-            );
+            let span = update_span(&env, &inbound, None);
             async move {
                 let _turn = in_flight
                     .acquire_owned()
@@ -350,13 +345,7 @@ impl GatewayActor {
             .map(|((postbox, chat), (key, html))| (postbox, Letter::html(key, chat, html)));
         let handling = env.handling();
         supervised(self, handling, async move {
-            let span = tracing::info_span!(
-                "update",
-                correlation_id = %env.correlation_id,
-                update_id = env.payload.update_id,
-                kind = inbound.kind,
-                turned_away = status
-            );
+            let span = update_span(&env, &inbound, Some(status));
             async move {
                 if let Some((postbox, letter)) = letter {
                     postbox.post(letter).await?;
@@ -380,6 +369,21 @@ impl GatewayActor {
         })
         .boxed_local()
     }
+}
+
+/// The span one update's handling runs in (with why it was turned away, when it was).
+fn update_span(
+    env: &Envelope<UserMessageReceived>,
+    inbound: &Inbound,
+    turned_away: Option<&'static str>,
+) -> tracing::Span {
+    tracing::info_span!(
+        "update",
+        correlation_id = %env.correlation_id,
+        update_id = env.payload.update_id,
+        kind = inbound.kind,
+        turned_away
+    )
 }
 
 /// Hands the update to whoever owns its route (commands and button presses to the orchestrator,

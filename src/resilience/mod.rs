@@ -3,3 +3,4 @@
 //! move by hand, and the retry policy with its one retry helper.
 pub mod breaker;
 pub mod clock;
+pub mod retry;

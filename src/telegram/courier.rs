@@ -8,7 +8,7 @@
 //! breaker waited for — each bounded by a deadline.
 use crate::error::{AppError, AppResult};
 use crate::resilience::breaker::CircuitBreaker;
-use crate::workflow::RetryPolicy;
+use crate::resilience::retry::RetryPolicy;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::future::{Future, IntoFuture};
 use std::num::NonZeroU32;

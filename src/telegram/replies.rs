@@ -29,14 +29,30 @@ pub enum Command {
     Cancel,
 }
 
-/// The names of [`Command`]'s commands, as users type them after the slash.
-const COMMAND_NAMES: [&str; 9] = [
-    "start", "help", "carousel", "wisdom", "myid", "ask", "history", "settings", "cancel",
-];
+impl Command {
+    /// The command a user typed: `name` as after the slash (lower case), `args` the rest of
+    /// the text; `None` for a name the bot does not know. (teloxide's own `parse` refuses
+    /// arguments after commands that take none, e.g. a `/start` deep-link payload.) A test
+    /// checks that every name of the menu parses to its command.
+    pub fn from_parts(name: &str, args: &str) -> Option<Command> {
+        Some(match name {
+            "start" => Command::Start,
+            "help" => Command::Help,
+            "carousel" => Command::Carousel(args.to_string()),
+            "wisdom" => Command::Wisdom,
+            "myid" => Command::Myid,
+            "ask" => Command::Ask(args.to_string()),
+            "history" => Command::History,
+            "settings" => Command::Settings,
+            "cancel" => Command::Cancel,
+            _ => return None,
+        })
+    }
+}
 
 /// True for the bot's own commands (a bounded set of labels for counters).
 pub fn is_command(name: &str) -> bool {
-    COMMAND_NAMES.contains(&name)
+    Command::from_parts(name, "").is_some()
 }
 
 /// The Russian menu, command by command (the English one is the doc comments above).
@@ -101,14 +117,17 @@ pub fn immediate_reply(inbound: &Inbound) -> Option<String> {
 /// The reply to a command that needs nothing but the command, in HTML; `None` for the commands
 /// the workflow answers (carousels, questions, settings…).
 pub fn command_reply(
-    name: &str,
+    command: Option<&Command>,
     lang: Lang,
     first_name: &str,
     user_id: Option<i64>,
     chat_id: Option<i64>,
 ) -> Option<String> {
-    match name {
-        "start" => {
+    let Some(command) = command else {
+        return Some(hint(lang));
+    };
+    match command {
+        Command::Start => {
             let name = escape_html(first_name);
             Some(match lang {
                 Lang::Ru => format!(
@@ -123,8 +142,8 @@ pub fn command_reply(
                 ),
             })
         }
-        "help" => Some(help(lang)),
-        "myid" => {
+        Command::Help => Some(help(lang)),
+        Command::Myid => {
             let user = user_id.map_or_else(|| "—".to_string(), |id| id.to_string());
             let chat = chat_id.map_or_else(|| "—".to_string(), |id| id.to_string());
             Some(match lang {
@@ -132,8 +151,12 @@ pub fn command_reply(
                 Lang::En => format!("Your id: <code>{user}</code>\nChat id: <code>{chat}</code>"),
             })
         }
-        known if menu(Lang::En).iter().any(|c| c.command == known) => None,
-        _ => Some(hint(lang)),
+        Command::Carousel(_)
+        | Command::Wisdom
+        | Command::Ask(_)
+        | Command::History
+        | Command::Settings
+        | Command::Cancel => None,
     }
 }
 
@@ -153,10 +176,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_known_command_names_are_exactly_the_command_enums() {
-        let from_enum: Vec<String> = menu(Lang::En).into_iter().map(|c| c.command).collect();
-        assert_eq!(from_enum, COMMAND_NAMES.map(String::from).to_vec());
+    fn every_command_of_the_menu_parses_to_its_own_variant_and_nothing_else_does() {
+        let names: Vec<String> = menu(Lang::En).into_iter().map(|c| c.command).collect();
+        assert_eq!(names.len(), 9);
+        for name in &names {
+            let command = Command::from_parts(name, "x").expect(name);
+            let text = format!("/{name} x");
+            let parsed = Command::parse(&text, "vibe_test_bot")
+                .or_else(|_| Command::parse(&format!("/{name}"), "vibe_test_bot"))
+                .expect("teloxide parses its own menu");
+            assert_eq!(command, parsed, "{name}");
+        }
         assert!(is_command("carousel") && !is_command("zz12345678"));
+        assert_eq!(
+            Command::from_parts("carousel", "Вера"),
+            Some(Command::Carousel("Вера".into()))
+        );
     }
     use crate::messages::data::UserProfile;
 
@@ -185,16 +220,17 @@ mod tests {
 
     #[test]
     fn start_greets_by_first_name_escaped_in_the_users_language() {
-        let ru = command_reply("start", Lang::Ru, "Ада <b>", None, None).expect("reply");
+        let ru =
+            command_reply(Some(&Command::Start), Lang::Ru, "Ада <b>", None, None).expect("reply");
         assert!(ru.starts_with("Привет, Ада &lt;b&gt;!"), "{ru}");
-        let en = command_reply("start", Lang::En, "Ada", None, None).expect("reply");
+        let en = command_reply(Some(&Command::Start), Lang::En, "Ada", None, None).expect("reply");
         assert!(en.starts_with("Hi, Ada!"), "{en}");
     }
 
     #[test]
     fn help_lists_every_command_from_the_enum_in_both_languages() {
-        let en = command_reply("help", Lang::En, "A", None, None).expect("reply");
-        let ru = command_reply("help", Lang::Ru, "A", None, None).expect("reply");
+        let en = command_reply(Some(&Command::Help), Lang::En, "A", None, None).expect("reply");
+        let ru = command_reply(Some(&Command::Help), Lang::Ru, "A", None, None).expect("reply");
         for c in Command::bot_commands() {
             assert!(
                 en.contains(&format!("{} — ", c.command)),
@@ -213,7 +249,14 @@ mod tests {
 
     #[test]
     fn myid_names_the_user_and_the_chat() {
-        let reply = command_reply("myid", Lang::En, "A", Some(424242), Some(-100)).expect("reply");
+        let reply = command_reply(
+            Some(&Command::Myid),
+            Lang::En,
+            "A",
+            Some(424242),
+            Some(-100),
+        )
+        .expect("reply");
         assert!(reply.contains("<code>424242</code>") && reply.contains("<code>-100</code>"));
     }
 
@@ -223,10 +266,25 @@ mod tests {
             .expect("hint")
             .contains("/carousel"));
         assert_eq!(immediate_reply(&inbound(command("start"), "ru", "A")), None);
-        assert!(command_reply("frobnicate", Lang::En, "A", None, None)
-            .expect("hint")
-            .contains("/help"));
-        assert_eq!(command_reply("carousel", Lang::En, "A", None, None), None);
+        assert!(command_reply(
+            Command::from_parts("frobnicate", "").as_ref(),
+            Lang::En,
+            "A",
+            None,
+            None
+        )
+        .expect("hint")
+        .contains("/help"));
+        assert_eq!(
+            command_reply(
+                Some(&Command::Carousel(String::new())),
+                Lang::En,
+                "A",
+                None,
+                None
+            ),
+            None
+        );
         assert_eq!(
             immediate_reply(&inbound(Route::Ignored("edited"), "en", "A")),
             None

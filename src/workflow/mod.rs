@@ -203,34 +203,7 @@ pub fn edit_delay(last_edit: Option<Instant>, now: Instant, interval: Duration) 
     })
 }
 
-/// How a step retries.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    pub attempts: usize,
-    pub first_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl RetryPolicy {
-    pub fn from_settings(settings: &crate::config::WorkflowSettings) -> Self {
-        RetryPolicy {
-            attempts: settings.step_attempts.max(1),
-            first_delay: Duration::from_millis(settings.step_backoff_ms),
-            max_delay: Duration::from_millis(settings.step_backoff_max_ms.max(1)),
-        }
-    }
-
-    /// The waits between attempts: exponential with jitter (backon's), `attempts - 1` of them.
-    pub fn delays(&self) -> impl Iterator<Item = Duration> {
-        use backon::BackoffBuilder;
-        backon::ExponentialBuilder::default()
-            .with_min_delay(self.first_delay)
-            .with_max_delay(self.max_delay)
-            .with_max_times(self.attempts.saturating_sub(1))
-            .with_jitter()
-            .build()
-    }
-}
+pub use crate::resilience::retry::RetryPolicy;
 
 /// Whether retrying can help: bad input and refusals cannot.
 pub fn is_retryable(error: &AppError) -> bool {
@@ -241,45 +214,12 @@ pub fn is_retryable(error: &AppError) -> bool {
 }
 
 /// Runs one step with its retries; answers the last error when every attempt failed.
-pub async fn retry_step<T, F, Fut>(
-    step: &str,
-    policy: &RetryPolicy,
-    mut run: F,
-) -> Result<T, AppError>
+pub async fn retry_step<T, F, Fut>(step: &str, policy: &RetryPolicy, run: F) -> Result<T, AppError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let mut delays = policy.delays();
-    let mut attempt = 1;
-    loop {
-        match run().await {
-            Ok(value) => return Ok(value),
-            Err(error) if is_retryable(&error) => match delays.next() {
-                Some(delay) => {
-                    tracing::warn!(
-                        step,
-                        attempt,
-                        error = %error,
-                        retry_in_ms = delay.as_millis() as u64,
-                        "step failed; retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                None => {
-                    tracing::error!(
-                        step,
-                        attempts = attempt,
-                        error = %error,
-                        "step failed for good"
-                    );
-                    return Err(error);
-                }
-            },
-            Err(error) => return Err(error),
-        }
-    }
+    crate::resilience::retry::retry(step, policy, is_retryable, run).await
 }
 
 /// Slides per render call: progress is reported between calls, and each call keeps both cores busy.

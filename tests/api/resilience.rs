@@ -140,6 +140,9 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
     let app = spawn_app_tuned(Arc::new(db), &[("DATABASE_URL", &proxied)], |s| {
         s.breakers.store.open_base = Duration::from_millis(200);
         s.breakers.store.open_max = Duration::from_millis(400);
+        // An update whose handling meets the store still recovering (its breaker half-open) is
+        // left claimed and taken again when its lease runs out: seconds here, not the default 30.
+        s.delivery.lease_secs = 3;
     })
     .await;
     let before = fixture_with_id("command_start.json", 7_001);

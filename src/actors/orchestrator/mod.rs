@@ -12,6 +12,7 @@ use crate::messages::workflow::{Completed, EventRouted, ResumeWorkflows, Started
 use crate::messages::{Ack, Envelope, Event, Handling, Outbox};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
+use crate::telegram::replies::Command;
 use actix::{Handler, ResponseFuture};
 use std::sync::Arc;
 use std::time::Instant;
@@ -64,13 +65,13 @@ impl OrchestratorActor {
 
 service_actor!(OrchestratorActor);
 
-/// Which service a command belongs to.
-pub fn route_of(command: &str) -> &'static str {
+/// Which service a command belongs to (an unknown one is answered by the gateway's hint).
+pub fn route_of(command: Option<&Command>) -> &'static str {
     match command {
-        "carousel" => "orchestrator",
-        "ask" | "wisdom" => "ai",
-        "history" | "settings" => "store",
-        _ => "gateway",
+        Some(Command::Carousel(_) | Command::Cancel) => "orchestrator",
+        Some(Command::Ask(_) | Command::Wisdom) => "ai",
+        Some(Command::History | Command::Settings) => "store",
+        Some(Command::Start | Command::Help | Command::Myid) | None => "gateway",
     }
 }
 
@@ -88,7 +89,8 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
                 command = %env.payload.command
             );
             async move {
-                let to = route_of(&env.payload.command);
+                let command = Command::from_parts(&env.payload.command, &env.payload.args);
+                let to = route_of(command.as_ref());
                 tracing::info!(to, "command routed");
                 routed.tell(env.caused(
                     "orchestrator",
@@ -432,8 +434,10 @@ mod tests {
 
     #[test]
     fn commands_are_routed_to_the_service_that_owns_them() {
-        assert_eq!(route_of("carousel"), "orchestrator");
-        assert_eq!(route_of("ask"), "ai");
-        assert_eq!(route_of("start"), "gateway");
+        let route = |name: &str| route_of(Command::from_parts(name, "").as_ref());
+        assert_eq!(route("carousel"), "orchestrator");
+        assert_eq!(route("ask"), "ai");
+        assert_eq!(route("start"), "gateway");
+        assert_eq!(route("frobnicate"), "gateway");
     }
 }

@@ -1,6 +1,7 @@
 //! `/carousel`, `/cancel`, `/wisdom`, `/ask`, `/history` and `/settings`.
 use super::*;
 use crate::limits::QuotaKind;
+use crate::telegram::replies::Command;
 
 impl Workflows {
     pub(super) async fn answer_command(
@@ -16,46 +17,53 @@ impl Workflows {
         let lang = prefs.lang;
         let first_name = c.first_name.as_deref().unwrap_or_default();
         let key = |which: &str| reply_key(&env, which);
+        let command = Command::from_parts(&c.command, &c.args);
         if let Some(mut html) =
-            replies::command_reply(&c.command, lang, first_name, Some(user), Some(chat))
+            replies::command_reply(command.as_ref(), lang, first_name, Some(user), Some(chat))
         {
-            if let (Some(limits), "help" | "start") = (&self.limits, c.command.as_str()) {
+            if let (Some(limits), Some(Command::Help | Command::Start)) = (&self.limits, &command) {
                 html = format!("{html}\n\n{}", texts::limits_help(lang, &limits.settings));
             }
             return self.say(key("reply"), chat, None, &html, None).await;
         }
-        match c.command.as_str() {
-            "carousel" => self.request_carousel(&env, user, &prefs).await,
-            "cancel" => self.cancel_all(&env, user, lang).await,
-            "wisdom" => {
+        let Some(command) = command else {
+            return Ok(());
+        };
+        match command {
+            Command::Carousel(_) => self.request_carousel(&env, user, &prefs).await,
+            Command::Cancel => self.cancel_all(&env, user, lang).await,
+            Command::Wisdom => {
                 let today = chrono::Utc::now().date_naive();
                 let kind = ContentKind::Wisdom { date: today };
                 self.write_text(&env, user, QuotaKind::Wisdom, kind, lang)
                     .await
             }
-            "ask" => match workflow::clean_text(&c.args, workflow::MAX_QUESTION_CHARS) {
-                Ok(question) => {
-                    let kind = ContentKind::Answer { question };
-                    self.write_text(&env, user, QuotaKind::Ask, kind, lang)
-                        .await
+            Command::Ask(question) => {
+                match workflow::clean_text(&question, workflow::MAX_QUESTION_CHARS) {
+                    Ok(question) => {
+                        let kind = ContentKind::Answer { question };
+                        self.write_text(&env, user, QuotaKind::Ask, kind, lang)
+                            .await
+                    }
+                    Err(TopicProblem::Empty) => {
+                        let text = texts::ask_usage(lang);
+                        self.say(key("reply"), chat, reply, &text, None).await
+                    }
+                    Err(TopicProblem::TooLong { chars }) => {
+                        let text =
+                            texts::question_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
+                        self.say(key("reply"), chat, reply, &text, None).await
+                    }
                 }
-                Err(TopicProblem::Empty) => {
-                    let text = texts::ask_usage(lang);
-                    self.say(key("reply"), chat, reply, &text, None).await
-                }
-                Err(TopicProblem::TooLong { chars }) => {
-                    let text = texts::question_too_long(lang, chars, workflow::MAX_QUESTION_CHARS);
-                    self.say(key("reply"), chat, reply, &text, None).await
-                }
-            },
-            "history" => self.history(&env, user, lang).await,
-            "settings" => {
+            }
+            Command::History => self.history(&env, user, lang).await,
+            Command::Settings => {
                 let (text, keyboard) = settings_view(&prefs);
                 self.say(key("reply"), chat, reply, &text, Some(keyboard))
                     .await
             }
-            // Every other command got its reply above.
-            _ => Ok(()),
+            // These got their reply above.
+            Command::Start | Command::Help | Command::Myid => Ok(()),
         }
     }
 
