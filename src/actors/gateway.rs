@@ -301,15 +301,7 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     postbox.post(Letter::html(key, chat_id, html)).await?;
                 }
                 let outcome = route(&links, &env, &inbound).await?;
-                let done = env.caused(
-                    "gateway",
-                    HistoryLogged {
-                        update_id: env.payload.update_id,
-                        outcome: outcome.to_string(),
-                    },
-                );
-                links.history.ask(done).await??;
-                Ok::<(), AppError>(())
+                finish(&links, &env, outcome).await
             }
             .instrument(span)
             .await
@@ -350,15 +342,7 @@ impl GatewayActor {
                 if let Some((postbox, letter)) = letter {
                     postbox.post(letter).await?;
                 }
-                let done = env.caused(
-                    "gateway",
-                    HistoryLogged {
-                        update_id: env.payload.update_id,
-                        outcome: status.to_string(),
-                    },
-                );
-                links.history.ask(done).await??;
-                Ok::<(), AppError>(())
+                finish(&links, &env, status).await
             }
             .instrument(span)
             .await
@@ -384,6 +368,22 @@ fn update_span(
         kind = inbound.kind,
         turned_away
     )
+}
+
+/// Marks the update handled with `outcome`, once everything it caused is recorded.
+async fn finish(
+    links: &GatewayLinks,
+    env: &Envelope<UserMessageReceived>,
+    outcome: &'static str,
+) -> Result<(), AppError> {
+    let done = env.caused(
+        "gateway",
+        HistoryLogged {
+            update_id: env.payload.update_id,
+            outcome: outcome.to_string(),
+        },
+    );
+    links.history.ask(done).await?
 }
 
 /// Hands the update to whoever owns its route (commands and button presses to the orchestrator,
