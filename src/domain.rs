@@ -1,5 +1,5 @@
-//! Carousel domain types shared by the AI writer, the renderer and the messages.
-//! Final home in the main crate: `src/domain.rs` (copy verbatim; do not change shapes without telling the lead).
+//! Domain types shared by the AI writer, the renderer, the store and the messages: carousels and
+//! the users they are made for.
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -140,3 +140,20 @@ impl Lang {
 pub const MIN_SLIDES: usize = 3;
 pub const MAX_SLIDES: usize = 20;
 pub const DEFAULT_SLIDES: usize = 10;
+
+/// A Telegram user as we keep them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+}
+
+/// Whether an upsert created the user or refreshed an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpsertOutcome {
+    Created,
+    Updated,
+}

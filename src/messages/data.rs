@@ -4,22 +4,7 @@ use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A Telegram user as we keep them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserProfile {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: Option<String>,
-    pub username: Option<String>,
-    pub language_code: Option<String>,
-}
-
-/// Whether an upsert created the user or refreshed an existing one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UpsertOutcome {
-    Created,
-    Updated,
-}
+pub use crate::domain::{UpsertOutcome, UserProfile};
 
 /// A user seen for the first time (announced by the store after inserting them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

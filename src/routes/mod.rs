@@ -15,9 +15,10 @@ mod health;
 mod metrics;
 mod webhook;
 
+pub use crate::telegram::SECRET_HEADER;
 pub use health::{health, ready, stats};
 pub use metrics::{metrics, record_http_metrics};
-pub use webhook::{telegram_webhook, SECRET_HEADER};
+pub use webhook::telegram_webhook;
 
 /// Webhook outcome counters shown in `/stats`.
 #[derive(Default)]

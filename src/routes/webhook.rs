@@ -3,13 +3,12 @@ use super::{AppState, UpdateCounters};
 use crate::messages::telegram::UserMessageReceived;
 use crate::messages::{correlation_for_update, Envelope};
 use crate::store::{now_utc, NewReceivedUpdate, UpdateStatus};
+use crate::telegram::SECRET_HEADER;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures::StreamExt;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use subtle::ConstantTimeEq;
-
-pub const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
 
 fn refuse(
     state: &AppState,

@@ -3,8 +3,8 @@
 //! Every query is written once inside [`with_conn!`], which expands it for each backend's connection
 //! type (Vaultwarden's approach); migrations are per backend and embedded in the binary.
 use crate::config::{DatabaseBackend, DatabaseSettings};
+use crate::domain::{UpsertOutcome, UserProfile};
 use crate::error::{AppError, AppResult, StoreContext};
-use crate::messages::data::{UpsertOutcome, UserProfile};
 use crate::resilience::breaker::{CircuitBreaker, Permit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

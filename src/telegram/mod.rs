@@ -9,6 +9,9 @@ use crate::messages::data::UserProfile;
 use secrecy::ExposeSecret;
 use teloxide::types::{AllowedUpdate, Update, UpdateKind, User};
 
+/// The header Telegram sends the webhook secret in (`setWebhook`'s `secret_token`).
+pub const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
+
 /// The update kinds the bot acts on (webhook registration and polling); Telegram sends nothing else.
 pub const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
     AllowedUpdate::Message,

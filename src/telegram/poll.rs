@@ -1,6 +1,6 @@
 //! Long polling for local development: updates from getUpdates go to our own webhook over
 //! loopback, so they are recorded, deduplicated and processed exactly as pushed ones are.
-use crate::routes::SECRET_HEADER;
+use super::SECRET_HEADER;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 use teloxide::payloads::GetUpdatesSetters;
