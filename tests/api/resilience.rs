@@ -45,6 +45,12 @@ on_both_backends! {
         })
         .await;
         let ai = app.state.registry.handle("ai").expect("ai registered");
+        // A fault reported before the actor has started has no one to reach (seen under load:
+        // the drill began while "ai" was still starting): wait until it runs.
+        eventually("ai running", Duration::from_secs(30), || async {
+            (ai.state() == bible_vibecoder::supervisors::ServiceState::Running).then_some(())
+        })
+        .await;
 
         for n in 1..=3u64 {
             ai.inject_fault("drill");
