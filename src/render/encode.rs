@@ -30,13 +30,16 @@ pub fn encode(
     Ok(out.into_inner())
 }
 
+/// A JPEG encoding failure as the `image` crate reports one.
+pub(super) fn jpeg_error(reason: String) -> image::ImageError {
+    image::ImageError::Encoding(image::error::EncodingError::new(
+        image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
+        reason,
+    ))
+}
+
 fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
-    let failed = |reason: String| {
-        image::ImageError::Encoding(image::error::EncodingError::new(
-            image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
-            reason,
-        ))
-    };
+    let failed = jpeg_error;
     let (w, h) = (
         u16::try_from(img.width()).map_err(|_| failed("wider than 65535 px".into()))?,
         u16::try_from(img.height()).map_err(|_| failed("taller than 65535 px".into()))?,

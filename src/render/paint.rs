@@ -221,15 +221,24 @@ pub fn soft_dot(
     let rect = Rect::new(cx - r, cy - r, 2.0 * r, 2.0 * r);
     let (x0, y0, x1, y1) = pixel_bounds(img, &rect, 0.0);
     let k = -1.0 / (2.0 * sigma * sigma);
+    // exp(k·(dx² + dy²)) = exp(k·dx²)·exp(k·dy²): one exp per column and per row, not per pixel.
+    let columns: Vec<f32> = (x0..x1)
+        .map(|x| {
+            let dx = x as f32 + 0.5 - cx;
+            (dx * dx * k).exp()
+        })
+        .collect();
     for y in y0..y1 {
         let fy = y as f32 + 0.5;
+        // Pixels whose centre is inside the clip by half a pixel: `sdf_round_rect <= -0.5`.
+        let Some((a, b)) = round_rect_span(clip, clip_radius, -0.5, fy) else {
+            continue;
+        };
+        let (inside0, inside1) = pixels_in(a, b, i64::from(img.width()));
         let dy = fy - cy;
-        for x in x0..x1 {
-            let fx = x as f32 + 0.5;
-            if sdf_round_rect(fx, fy, clip, clip_radius) <= -0.5 {
-                let dx = fx - cx;
-                blend(img, x, y, color, peak * ((dx * dx + dy * dy) * k).exp());
-            }
+        let row = peak * (dy * dy * k).exp();
+        for x in x0.max(inside0)..x1.min(inside1) {
+            blend(img, x, y, color, row * columns[(x - x0) as usize]);
         }
     }
 }
@@ -406,6 +415,43 @@ pub fn draw_glyph<F: Font>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soft_dot_matches_the_per_pixel_gaussian_and_stays_inside_its_clip() {
+        let clip = Rect::new(20.0, 15.0, 140.0, 110.0);
+        let (cx, cy, sigma, peak) = (40.0, 30.0, 12.0, 0.6);
+        let mut fast = RgbImage::from_pixel(180, 140, image::Rgb([10, 20, 30]));
+        let mut reference = fast.clone();
+        soft_dot(&mut fast, cx, cy, sigma, [250, 200, 90], peak, &clip, 24.0);
+        let k = -1.0 / (2.0 * sigma * sigma);
+        for y in 0..140i64 {
+            for x in 0..180i64 {
+                let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+                let (dx, dy) = (fx - cx, fy - cy);
+                if (dx.abs() <= 3.0 * sigma && dy.abs() <= 3.0 * sigma)
+                    && sdf_round_rect(fx, fy, &clip, 24.0) <= -0.5
+                {
+                    blend(
+                        &mut reference,
+                        x,
+                        y,
+                        [250, 200, 90],
+                        peak * ((dx * dx + dy * dy) * k).exp(),
+                    );
+                }
+            }
+        }
+        let mut touched = 0;
+        for (a, b) in fast.pixels().zip(reference.pixels()) {
+            for c in 0..3 {
+                assert!(a.0[c].abs_diff(b.0[c]) <= 1, "{a:?} vs {b:?}");
+            }
+            touched += usize::from(a.0 != [10, 20, 30]);
+        }
+        assert!(touched > 500, "the glow drew only {touched} pixels");
+        // the rounded corner at (20, 15) is outside the clip: untouched
+        assert_eq!(fast.get_pixel(21, 16).0, [10, 20, 30]);
+    }
 
     #[test]
     fn blend_mixes_proportionally_and_ignores_out_of_canvas_pixels() {

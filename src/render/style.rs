@@ -180,13 +180,12 @@ pub struct Palette {
     pub block_b: Rgb,
 }
 
-const VIBRANT: [(u32, u32, u32); 6] = [
+/// Vibrant's colour schemes (background, block A, block B), one per backdrop: slides cycle
+/// through them, so each is drawn once per carousel.
+pub const VIBRANT: [(u32, u32, u32); 3] = [
     (0xFF5A36, 0xFFC531, 0x2D5BFF),
     (0x2D5BFF, 0xFF7AC6, 0xFFC531),
     (0xFFC531, 0xFF5A36, 0x00B88A),
-    (0x00B88A, 0xFFE45C, 0x7B3DFF),
-    (0xFF3D8B, 0x7B3DFF, 0xFFC531),
-    (0x7B3DFF, 0x00D1B2, 0xFF5A36),
 ];
 
 const MINIMAL_ACCENTS: [u32; 6] = [0xC8553D, 0x2E5EAA, 0x3C8D5A, 0x8E44AD, 0xB8860B, 0x1F7A8C];

@@ -236,7 +236,7 @@ fn empty_carousels_and_out_of_range_indices_are_errors() {
 }
 
 #[test]
-fn slides_of_one_carousel_differ_visibly_even_with_identical_text() {
+fn neighbouring_slides_differ_visibly_even_with_identical_text() {
     // Same text on every slide: any difference comes from per-index styling.
     let same = slide(
         SlideKind::Idea,
@@ -248,18 +248,64 @@ fn slides_of_one_carousel_differ_visibly_even_with_identical_text() {
         let images: Vec<RgbImage> = (0..6)
             .map(|i| image_of(render_image_traced(&same, i, 6, &o)))
             .collect();
-        for i in 0..images.len() {
-            for j in i + 1..images.len() {
-                // minimal varies only accent colour and the big slide number by design
-                let min = if style == Style::Minimal { 0.005 } else { 0.02 };
-                let d = diff_fraction(&images[i], &images[j], 12);
-                assert!(
-                    d > min,
-                    "{style}: slides {i} and {j} differ in only {:.4} of pixels",
-                    d
-                );
+        for i in 0..images.len() - 1 {
+            // minimal varies only accent colour and the big slide number by design
+            let min = if style == Style::Minimal { 0.005 } else { 0.02 };
+            let d = diff_fraction(&images[i], &images[i + 1], 12);
+            assert!(
+                d > min,
+                "{style}: slides {i} and {} differ in only {d:.4} of pixels",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn slides_on_one_backdrop_share_every_pixel_outside_the_card_and_differ_inside() {
+    let same = slide(SlideKind::Idea, "Одна мысль", "Один и тот же текст.");
+    for &style in Style::ALL {
+        let o = opts(style, SlideSize::Portrait, ImageFormat::Png);
+        let n = backdrop_variants(style);
+        let (a, b) = (
+            image_of(render_image_traced(&same, 0, 2 * n + 1, &o)),
+            image_of(render_image_traced(&same, n, 2 * n + 1, &o)),
+        );
+        assert_eq!(backdrop_of(style, 0), backdrop_of(style, n));
+        let card = card_rect(style, SlideSize::Portrait);
+        let mut outside_differs = 0;
+        for (x, y, p) in a.enumerate_pixels() {
+            let inside = card.contains_point(x as f32 + 0.5, y as f32 + 0.5);
+            if !inside && p != b.get_pixel(x, y) {
+                outside_differs += 1;
             }
         }
+        assert_eq!(
+            outside_differs, 0,
+            "{style}: backdrops differ outside the card"
+        );
+        // the n/N counter and the per-index accents still tell the slides apart
+        assert!(
+            diff_fraction(&a, &b, 12) > 0.0005,
+            "{style}: slides 1 and {} are identical",
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn a_carousel_renders_the_same_bytes_as_its_slides_one_by_one() {
+    // render_range shares backdrops between slides; a resumed workflow renders slide by slide
+    let slides = demo_slides();
+    for &style in Style::ALL {
+        let o = opts(style, SlideSize::Portrait, ImageFormat::Jpeg);
+        let all = ok(render_carousel(&slides[..5], &o));
+        for (i, rendered) in all.iter().enumerate() {
+            let alone = ok(render_slide(&slides[i], i, 5, &o));
+            assert!(alone.bytes == rendered.bytes, "{style}: slide {i} differs");
+        }
+        let tail = ok(render_range(&slides[..5], 3..5, &o));
+        assert!(tail[0].bytes == all[3].bytes && tail[1].bytes == all[4].bytes);
     }
 }
 
