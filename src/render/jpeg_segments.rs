@@ -146,6 +146,44 @@ pub struct Tiles {
     segments: Vec<Option<Vec<u8>>>,
 }
 
+/// `wanted` split into masks of at most `rows` tile rows each, leaving out empty ones: jobs
+/// that encode one image's tiles in parallel.
+pub fn bands(grid: &Grid, wanted: &[bool], rows: usize) -> Vec<Vec<bool>> {
+    let per_band = rows.max(1) * grid.cols;
+    wanted
+        .chunks(per_band)
+        .enumerate()
+        .filter(|(_, band)| band.iter().any(|w| *w))
+        .map(|(k, band)| {
+            let mut mask = vec![false; wanted.len()];
+            mask[k * per_band..k * per_band + band.len()].copy_from_slice(band);
+            mask
+        })
+        .collect()
+}
+
+impl Tiles {
+    /// No tile encoded yet.
+    pub fn none(grid: &Grid) -> Tiles {
+        Tiles {
+            header: Vec::new(),
+            segments: vec![None; grid.tiles()],
+        }
+    }
+
+    /// Takes in the tiles `other` encoded (of the same image).
+    pub fn merge(&mut self, other: Tiles) {
+        if self.header.is_empty() {
+            self.header = other.header;
+        }
+        for (mine, theirs) in self.segments.iter_mut().zip(other.segments) {
+            if theirs.is_some() {
+                *mine = theirs;
+            }
+        }
+    }
+}
+
 /// Encodes the `wanted` tiles of `img` (one `jpeg-encoder` call per patch).
 pub fn encode_tiles(
     grid: &Grid,
@@ -153,10 +191,7 @@ pub fn encode_tiles(
     wanted: &[bool],
     quality: u8,
 ) -> Result<Tiles, String> {
-    let mut tiles = Tiles {
-        header: Vec::new(),
-        segments: vec![None; grid.tiles()],
-    };
+    let mut tiles = Tiles::none(grid);
     for patch in patches(grid, wanted) {
         let (header, segments) = encode_patch(grid, img, &patch, quality)?;
         if tiles.header.is_empty() {

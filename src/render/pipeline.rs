@@ -5,10 +5,9 @@ use rayon::prelude::*;
 
 use crate::domain::{ImageFormat, Slide, SlideSize, Style};
 
+use super::jpeg_segments::{assemble, bands, changed_tiles, encode_tiles, Grid, Tiles};
 use super::style::{self, Frame, Palette};
-use super::{
-    background, draw_on, encode, jpeg_segments, RenderError, RenderOptions, RenderedSlide,
-};
+use super::{background, draw_on, encode, RenderError, RenderOptions, RenderedSlide};
 
 /// How many backdrops (background and card: everything under the text) the slides of one
 /// carousel share; slide `i` sits on backdrop `i % n`. A backdrop is drawn once per render
@@ -47,7 +46,7 @@ impl Backdrop {
 
 /// Renders `(index, slide)` pairs of a carousel of `total` slides in parallel: the backdrops
 /// they sit on first, then each slide's text on a copy of its backdrop. JPEG slides reuse their
-/// backdrop's encoded tiles wherever the text left it untouched ([`jpeg_segments`]).
+/// backdrop's encoded tiles wherever the text left it untouched ([`super::jpeg_segments`]).
 pub(super) fn render_indexed(
     items: &[(usize, &Slide)],
     total: usize,
@@ -75,40 +74,125 @@ pub(super) fn render_indexed(
             .position(|b| b.variant == variant)
             .ok_or(RenderError::IndexOutOfRange { index: i, total })
     };
-    let drawn: Vec<(usize, usize, RgbImage)> = items
-        .par_iter()
-        .map(|&(i, slide)| {
-            let b = backdrop_of_slide(i)?;
-            let _slide =
-                tracing::info_span!(parent: &parent, "slide", otel.name = "render slide", slide = i)
-                    .entered();
-            tracing::info_span!("draw", otel.name = "render draw", slide = i)
-                .in_scope(|| draw_on(backdrops[b].image.clone(), slide, i, total, opts))
-                .map(|(img, _)| (i, b, img))
-        })
-        .collect::<Result<_, _>>()?;
-    let encoded = match opts.format {
-        ImageFormat::Png => drawn
-            .par_iter()
-            .map(|(i, _, img)| {
-                tracing::info_span!(parent: &parent, "encode", otel.name = "render encode", slide = i)
-                    .in_scope(|| encode(img, opts.format, opts.jpeg_quality))
-                    .map_err(|source| encode_failed(*i, opts.format, source))
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        ImageFormat::Jpeg => encode_jpeg_on_backdrops(&drawn, &backdrops, opts.jpeg_quality, &parent)?,
+    let draw = |i: usize, slide: &Slide| {
+        let b = backdrop_of_slide(i)?;
+        tracing::info_span!("draw", otel.name = "render draw", slide = i)
+            .in_scope(|| draw_on(backdrops[b].image.clone(), slide, i, total, opts))
+            .map(|(img, _)| (i, b, img))
     };
-    Ok(drawn
-        .into_iter()
-        .zip(encoded)
-        .map(|((index, _, img), bytes)| RenderedSlide {
-            index,
-            bytes,
-            width: img.width(),
-            height: img.height(),
-            format: opts.format,
+    let slide_span = |i: usize| tracing::info_span!(parent: &parent, "slide", otel.name = "render slide", slide = i);
+    let rendered = |index: usize, img: &RgbImage, bytes: Vec<u8>| RenderedSlide {
+        index,
+        bytes,
+        width: img.width(),
+        height: img.height(),
+        format: opts.format,
+    };
+    match opts.format {
+        // Each PNG is encoded as soon as it is drawn: no slide's pixels wait for the others.
+        ImageFormat::Png => items
+            .par_iter()
+            .map(|&(i, slide)| {
+                let _slide = slide_span(i).entered();
+                let (_, _, img) = draw(i, slide)?;
+                let bytes = tracing::info_span!("encode", otel.name = "render encode", slide = i)
+                    .in_scope(|| encode(&img, opts.format, opts.jpeg_quality))
+                    .map_err(|source| encode_failed(i, opts.format, source))?;
+                Ok(rendered(i, &img, bytes))
+            })
+            .collect(),
+        // Each slide is drawn, compared with its backdrop and its own tiles encoded at once, so
+        // only the slides in flight hold pixels; the backdrops' tiles follow, then assembly.
+        ImageFormat::Jpeg => {
+            let Some(first) = backdrops.first() else {
+                return Err(RenderError::Empty);
+            };
+            let grid = Grid::new(first.image.width(), first.image.height());
+            let own: Vec<SlideTiles> = items
+                .par_iter()
+                .map(|&(i, slide)| {
+                    let _slide = slide_span(i).entered();
+                    let (_, backdrop, img) = draw(i, slide)?;
+                    let changed = changed_tiles(&grid, &img, &backdrops[backdrop].image);
+                    let tiles =
+                        tracing::info_span!("encode", otel.name = "render encode", slide = i)
+                            .in_scope(|| encode_tiles(&grid, &img, &changed, opts.jpeg_quality))
+                            .map_err(jpeg_failed(i))?;
+                    Ok(SlideTiles {
+                        index: i,
+                        backdrop,
+                        changed,
+                        tiles,
+                    })
+                })
+                .collect::<Result<_, RenderError>>()?;
+            let under = backdrop_tiles(&grid, &backdrops, &own, opts.jpeg_quality, &parent)?;
+            own.par_iter()
+                .map(|s| {
+                    let bytes = assemble(&grid, &s.tiles, &under[s.backdrop])
+                        .map_err(jpeg_failed(s.index))?;
+                    Ok(rendered(s.index, &first.image, bytes))
+                })
+                .collect()
+        }
+    }
+}
+
+/// A slide's own JPEG tiles: those that differ from its backdrop.
+struct SlideTiles {
+    index: usize,
+    backdrop: usize,
+    changed: Vec<bool>,
+    tiles: Tiles,
+}
+
+/// Tile rows per backdrop encoding job: a backdrop is most of the encoding work, so it is
+/// split across the pool rather than left to one thread.
+const BACKDROP_BAND_ROWS: usize = 24;
+
+/// Each backdrop's tiles that at least one of its slides left untouched, encoded in bands in
+/// parallel.
+fn backdrop_tiles(
+    grid: &Grid,
+    backdrops: &[Backdrop],
+    slides: &[SlideTiles],
+    quality: u8,
+    parent: &tracing::Span,
+) -> Result<Vec<Tiles>, RenderError> {
+    let mut needed = vec![vec![false; grid.tiles()]; backdrops.len()];
+    for s in slides {
+        for (need, changed) in needed[s.backdrop].iter_mut().zip(&s.changed) {
+            *need |= !changed;
+        }
+    }
+    let jobs: Vec<(usize, Vec<bool>)> = needed
+        .iter()
+        .enumerate()
+        .flat_map(|(b, need)| {
+            bands(grid, need, BACKDROP_BAND_ROWS)
+                .into_iter()
+                .map(move |m| (b, m))
         })
-        .collect())
+        .collect();
+    let slide = slides.first().map_or(0, |s| s.index);
+    let encoded = jobs
+        .into_par_iter()
+        .map(|(b, mask)| {
+            tracing::info_span!(parent: parent, "backdrop_encode", otel.name = "render backdrop encode", variant = backdrops[b].variant)
+                .in_scope(|| encode_tiles(grid, &backdrops[b].image, &mask, quality))
+                .map(|tiles| (b, tiles))
+                .map_err(jpeg_failed(slide))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut under: Vec<Tiles> = backdrops.iter().map(|_| Tiles::none(grid)).collect();
+    for (b, tiles) in encoded {
+        under[b].merge(tiles);
+    }
+    Ok(under)
+}
+
+fn jpeg_failed(slide: usize) -> impl Fn(String) -> RenderError {
+    move |reason| encode_failed(slide, ImageFormat::Jpeg, encode::jpeg_error(reason))
 }
 
 fn encode_failed(slide: usize, format: ImageFormat, source: image::ImageError) -> RenderError {
@@ -117,63 +201,4 @@ fn encode_failed(slide: usize, format: ImageFormat, source: image::ImageError) -
         format,
         source,
     }
-}
-
-/// JPEG bytes of drawn slides `(index, backdrop, image)`: each backdrop's tiles that some slide
-/// left untouched and each slide's changed tiles are encoded (in parallel), then every slide
-/// is assembled from the two.
-fn encode_jpeg_on_backdrops(
-    drawn: &[(usize, usize, RgbImage)],
-    backdrops: &[Backdrop],
-    quality: u8,
-    parent: &tracing::Span,
-) -> Result<Vec<Vec<u8>>, RenderError> {
-    use jpeg_segments::{assemble, changed_tiles, encode_tiles, Grid};
-    let failed = |slide: usize| {
-        move |reason: String| encode_failed(slide, ImageFormat::Jpeg, encode::jpeg_error(reason))
-    };
-    let Some((_, _, first)) = drawn.first() else {
-        return Ok(Vec::new());
-    };
-    let grid = Grid::new(first.width(), first.height());
-    let changed: Vec<Vec<bool>> = drawn
-        .par_iter()
-        .map(|(_, b, img)| changed_tiles(&grid, img, &backdrops[*b].image))
-        .collect();
-    // A backdrop tile is needed where at least one of its slides left it untouched.
-    let mut needed = vec![vec![false; grid.tiles()]; backdrops.len()];
-    for ((_, b, _), changed) in drawn.iter().zip(&changed) {
-        for (need, changed) in needed[*b].iter_mut().zip(changed) {
-            *need |= !changed;
-        }
-    }
-    // (image, tiles wanted, the slide it is, or None for a backdrop)
-    let jobs: Vec<(&RgbImage, &[bool], Option<usize>)> = backdrops
-        .iter()
-        .zip(&needed)
-        .map(|(b, need)| (&b.image, need.as_slice(), None))
-        .chain(
-            drawn
-                .iter()
-                .zip(&changed)
-                .map(|((i, _, img), changed)| (img, changed.as_slice(), Some(*i))),
-        )
-        .collect();
-    let mut tiles = jobs
-        .into_par_iter()
-        .map(|(img, wanted, slide)| {
-            let span = match slide {
-                Some(i) => tracing::info_span!(parent: parent, "encode", otel.name = "render encode", slide = i),
-                None => tracing::info_span!(parent: parent, "backdrop_encode", otel.name = "render backdrop encode"),
-            };
-            span.in_scope(|| encode_tiles(&grid, img, wanted, quality))
-                .map_err(failed(slide.unwrap_or(drawn[0].0)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let own = tiles.split_off(backdrops.len());
-    drawn
-        .par_iter()
-        .zip(own.par_iter())
-        .map(|((i, b, _), own)| assemble(&grid, own, &tiles[*b]).map_err(failed(*i)))
-        .collect()
 }

@@ -151,3 +151,25 @@ fn a_missing_tile_is_an_error_not_a_broken_image() {
     };
     assert!(matches!(assemble(&grid, &own, &under), Err(e) if e.contains("tile 1")));
 }
+
+#[test]
+fn tiles_encoded_in_bands_assemble_to_the_same_file() {
+    let backdrop = gradient(200, 100);
+    let slide = with_marks(&backdrop, &[(30, 20, 50, 40)]);
+    let grid = Grid::new(200, 100);
+    let changed = changed_tiles(&grid, &slide, &backdrop);
+    let clean: Vec<bool> = changed.iter().map(|c| !c).collect();
+    let masks = bands(&grid, &clean, 3);
+    assert_eq!(masks.len(), grid.rows.div_ceil(3));
+    let mut under = Tiles::none(&grid);
+    for mask in &masks {
+        match encode_tiles(&grid, &backdrop, mask, 90) {
+            Ok(t) => under.merge(t),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let own = encode_tiles(&grid, &slide, &changed, 90);
+    let bytes = own.and_then(|own| assemble(&grid, &own, &under));
+    assert!(matches!(bytes, Ok(b) if b == whole(&slide, &grid, 90)));
+    assert!(bands(&grid, &vec![false; grid.tiles()], 3).is_empty());
+}
