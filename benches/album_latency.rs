@@ -114,7 +114,7 @@ fn main() {
                     .await
                     .ok()
                     .flatten()
-                    .filter(|w| w.state == "done")
+                    .filter(|w| w.state == bible_vibecoder::store::WorkflowState::Done)
             })
             .await;
             // Telegram allows about 30 messages a second overall and an album counts once per

@@ -14,6 +14,15 @@ pub enum AppError {
         source: diesel::result::Error,
     },
 
+    /// A stored row holds a value this code does not know (written by hand, or by a newer
+    /// version): reported with the row, never read as a default.
+    #[error("{table} row {id}: {reason}")]
+    CorruptRow {
+        table: &'static str,
+        id: String,
+        reason: String,
+    },
+
     #[error("store connection error while {context}: {reason}")]
     StoreUnavailable { context: String, reason: String },
 

@@ -252,7 +252,7 @@ impl Metrics {
             .with_label_values(&["outbox_due"])
             .set(depths.outbox_due);
         // Statuses and states are the store's fixed sets; unknown ones are not exported.
-        for status in ["pending", "sending", "sent", "failed"] {
+        for status in crate::store::OutboxStatus::ALL.iter().map(|s| s.as_str()) {
             let n = depths
                 .outbox
                 .iter()
@@ -262,7 +262,7 @@ impl Metrics {
                 .with_label_values(&[&format!("outbox_{status}")])
                 .set(n);
         }
-        for state in crate::store::WorkflowState::ALL {
+        for state in crate::store::WorkflowState::ALL.iter().map(|s| s.as_str()) {
             let n = depths
                 .workflows
                 .iter()

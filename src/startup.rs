@@ -137,7 +137,7 @@ async fn dispatch_claimed(
         backlog.release();
         tracing::error!(update_id = row.update_id, reason, "update marked failed");
         if let Err(e) = store
-            .finish_update(row.update_id, UpdateStatus::FAILED)
+            .finish_update(row.update_id, UpdateStatus::Failed)
             .await
         {
             tracing::warn!(error = %e, "could not mark the update failed; it is claimed again");
@@ -282,6 +282,61 @@ pub struct Application {
     _single_process: Option<crate::store::SqliteLock>,
 }
 
+/// The webhook's group commit: updates recorded in batches on connections of their own, so
+/// background work never makes the webhook wait.
+fn start_ingest(
+    settings: &Settings,
+    metrics: &Metrics,
+    services: &Services,
+) -> AppResult<Batcher<NewReceivedUpdate, bool>> {
+    let ingest_settings = crate::config::DatabaseSettings {
+        max_connections: INGEST_WRITERS,
+        ..settings.database.clone()
+    };
+    let ingest_store = Store::connect(&ingest_settings)?
+        .with_metrics(metrics.store_query_seconds.clone())
+        .with_breaker(services.breakers.store.clone());
+    Ok(Batcher::spawn(
+        "ingest",
+        65_536,
+        settings.ingest.max_batch,
+        INGEST_WRITERS,
+        move |rows: Vec<NewReceivedUpdate>| {
+            let store = ingest_store.clone();
+            async move { store.record_updates(&rows).await }
+        },
+    ))
+}
+
+/// The HTTP front (webhook and operator routes) on `listener`.
+fn serve(
+    settings: &Settings,
+    app_state: web::Data<AppState>,
+    listener: TcpListener,
+) -> AppResult<actix_web::dev::Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .wrap(from_fn(routes::record_http_metrics))
+            .service(
+                web::resource("/telegram/webhook").route(web::post().to(routes::telegram_webhook)),
+            )
+            .route("/health", web::get().to(routes::health))
+            .route("/ready", web::get().to(routes::ready))
+            .route("/stats", web::get().to(routes::stats))
+            .route("/metrics", web::get().to(routes::metrics))
+    })
+    .workers(settings.http.workers.max(1))
+    .shutdown_timeout(settings.http.shutdown_timeout_secs)
+    // actix-server stops the whole actor system right after a signal; we stop the server
+    // ourselves so the shutdown can run in order (see `run_until_stopped`).
+    .disable_signals()
+    .listen(listener)
+    .map_err(|e| AppError::io("starting the HTTP server", e))?
+    .run();
+    Ok(server)
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> AppResult<Application> {
         let started_at = Instant::now();
@@ -289,25 +344,8 @@ impl Application {
         let single_process = crate::store::SqliteLock::take(&settings.database)?;
         let store = prepare_store(&settings, &metrics).await?;
         let services = start_services(&settings, store.clone(), metrics.clone());
-        // The ack path gets connections of its own: background work never makes the webhook wait.
-        let ingest_settings = crate::config::DatabaseSettings {
-            max_connections: INGEST_WRITERS,
-            ..settings.database.clone()
-        };
-        let ingest_store = Store::connect(&ingest_settings)?
-            .with_metrics(metrics.store_query_seconds.clone())
-            .with_breaker(services.breakers.store.clone());
+        let ingest = start_ingest(&settings, &metrics, &services)?;
         let store = store.with_breaker(services.breakers.store.clone());
-        let ingest = Batcher::spawn(
-            "ingest",
-            65_536,
-            settings.ingest.max_batch,
-            INGEST_WRITERS,
-            move |rows: Vec<NewReceivedUpdate>| {
-                let store = ingest_store.clone();
-                async move { store.record_updates(&rows).await }
-            },
-        );
         let addr = settings.http_addr()?;
         let listener = TcpListener::bind(addr)
             .map_err(|e| AppError::config("HTTP_ADDR", format!("cannot bind {addr}: {e}")))?;
@@ -338,28 +376,7 @@ impl Application {
             admin_token: settings.http.admin_token.clone(),
             event_log: services.event_log.clone(),
         });
-        let app_state = state.clone();
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(app_state.clone())
-                .wrap(from_fn(routes::record_http_metrics))
-                .service(
-                    web::resource("/telegram/webhook")
-                        .route(web::post().to(routes::telegram_webhook)),
-                )
-                .route("/health", web::get().to(routes::health))
-                .route("/ready", web::get().to(routes::ready))
-                .route("/stats", web::get().to(routes::stats))
-                .route("/metrics", web::get().to(routes::metrics))
-        })
-        .workers(settings.http.workers.max(1))
-        .shutdown_timeout(settings.http.shutdown_timeout_secs)
-        // actix-server stops the whole actor system right after a signal; we stop the server
-        // ourselves so the shutdown can run in order (see `run_until_stopped`).
-        .disable_signals()
-        .listen(listener)
-        .map_err(|e| AppError::io("starting the HTTP server", e))?
-        .run();
+        let server = serve(&settings, state.clone(), listener)?;
         // Work nobody holds — left by a previous process or a dead replica, or deferred under
         // load — is claimed now and then every sweep interval.
         let every = Duration::from_millis(settings.delivery.sweep_ms.max(10));

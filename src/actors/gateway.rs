@@ -79,7 +79,7 @@ enum Verdict {
     Serve,
     /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any.
     Turn {
-        status: &'static str,
+        status: UpdateStatus,
         reply: Option<(String, String)>,
     },
 }
@@ -117,7 +117,7 @@ impl Admission {
         {
             self.count("not_allowed");
             return Verdict::Turn {
-                status: UpdateStatus::REFUSED,
+                status: UpdateStatus::Refused,
                 // One refusal per user, ever: the key names only the user.
                 reply: Some((
                     format!("not-allowed:{}", user.id),
@@ -130,7 +130,7 @@ impl Admission {
             FloodVerdict::Limited { notice } => {
                 self.count("flood");
                 Verdict::Turn {
-                    status: UpdateStatus::LIMITED,
+                    status: UpdateStatus::Limited,
                     // One notice per user per window, whichever replica gives it.
                     reply: notice.map(|window| {
                         (
@@ -324,7 +324,7 @@ impl GatewayActor {
         &mut self,
         env: Envelope<UserMessageReceived>,
         inbound: Inbound,
-        status: &'static str,
+        status: UpdateStatus,
         reply: Option<(String, String)>,
     ) -> ResponseFuture<Ack> {
         let links = self.links.clone();
@@ -337,7 +337,7 @@ impl GatewayActor {
             .map(|((postbox, chat), (key, html))| (postbox, Letter::html(key, chat, html)));
         let handling = env.handling();
         supervised(self, handling, async move {
-            let span = update_span(&env, &inbound, Some(status));
+            let span = update_span(&env, &inbound, Some(status.as_str()));
             async move {
                 if let Some((postbox, letter)) = letter {
                     postbox.post(letter).await?;
@@ -374,13 +374,13 @@ fn update_span(
 async fn finish(
     links: &GatewayLinks,
     env: &Envelope<UserMessageReceived>,
-    outcome: &'static str,
+    outcome: UpdateStatus,
 ) -> Result<(), AppError> {
     let done = env.caused(
         "gateway",
         HistoryLogged {
             update_id: env.payload.update_id,
-            outcome: outcome.to_string(),
+            outcome,
         },
     );
     links.history.ask(done).await?
@@ -392,8 +392,8 @@ async fn route(
     links: &GatewayLinks,
     env: &Envelope<UserMessageReceived>,
     inbound: &Inbound,
-) -> Result<&'static str, AppError> {
-    let mut outcome = UpdateStatus::DONE;
+) -> Result<UpdateStatus, AppError> {
+    let mut outcome = UpdateStatus::Done;
     match &inbound.route {
         Route::Command { name, args } => {
             if let Some(chat_id) = inbound.chat_id {
@@ -420,7 +420,7 @@ async fn route(
         }
         Route::Ignored(reason) => {
             tracing::debug!(reason, "update ignored");
-            outcome = UpdateStatus::IGNORED;
+            outcome = UpdateStatus::Ignored;
         }
         Route::Callback {
             query_id,

@@ -6,7 +6,7 @@ use crate::messages::data::{
 };
 use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
-use crate::store::{NewCarousel, Store};
+use crate::store::{NewCarousel, Store, UpdateStatus};
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 
@@ -16,7 +16,7 @@ pub struct StoreActor {
     /// Where "a new user appeared" is announced (analytics).
     user_created: Outbox<UserCreated>,
     /// Group commit of "update finished" marks: one statement for many updates under load.
-    finished: Batcher<(i64, String), ()>,
+    finished: Batcher<(i64, UpdateStatus), ()>,
 }
 
 impl StoreActor {
@@ -28,7 +28,7 @@ impl StoreActor {
             65_536,
             512,
             1,
-            move |batch: Vec<(i64, String)>| {
+            move |batch: Vec<(i64, UpdateStatus)>| {
                 let store = writer.clone();
                 async move {
                     let count = batch.len();

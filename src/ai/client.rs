@@ -192,6 +192,19 @@ struct Inner {
     latency: Option<prometheus::HistogramVec>,
 }
 
+/// How one attempt at a model call went.
+enum Attempt<T> {
+    Accepted(T),
+    /// The breaker is open: the model was not called.
+    CircuitOpen,
+    /// The endpoint refused the response format; a looser one is used from now on.
+    Downgraded,
+    Failed {
+        error: String,
+        retryable: bool,
+    },
+}
+
 /// The AI content client. Cheap to clone (an `Arc` inside); never fails: when the
 /// model cannot deliver, the offline writer does, and [`Written::source`] says so.
 #[derive(Clone)]
@@ -375,68 +388,45 @@ impl AiClient {
                 attempts: 0,
             };
         };
-        let settings = &self.inner.settings;
-        let max_attempts = settings.max_attempts.max(1);
-        let task = call.task.label();
+        let max_attempts = self.inner.settings.max_attempts.max(1);
         let mut attempt = 0u32;
         let mut calls = 0u32;
         let mut last_error = String::from("no attempt made");
-
         while attempt < max_attempts {
             attempt += 1;
             calls += 1;
-            let format = call.json.then(|| self.current_format());
-            let Some((result, elapsed)) = self.guarded_call(api, &call, format, attempt).await
-            else {
-                return Written {
-                    content: offline(),
-                    source: ContentSource::Offline {
-                        reason: OfflineReason::CircuitOpen,
-                    },
-                    attempts: calls - 1,
-                };
-            };
-            let elapsed_ms = elapsed.as_millis() as u64;
-            let format_label = format.map_or("text", WireFormat::label);
-
-            let error = match result {
-                Ok(raw) => match accept(&raw) {
-                    Ok(content) => {
-                        tracing::info!(task, attempt, max_attempts, elapsed_ms, format = format_label,
-                            model = %settings.model, "ai: model call succeeded");
-                        return Written {
-                            content,
-                            source: ContentSource::Model,
-                            attempts: calls,
-                        };
+            match self.attempt(api, &call, attempt, &accept).await {
+                Attempt::Accepted(content) => {
+                    return Written {
+                        content,
+                        source: ContentSource::Model,
+                        attempts: calls,
                     }
-                    Err(why) => CallError::BadResponse(why),
-                },
-                Err(e) => e,
-            };
-
-            if let (CallError::FormatUnsupported(msg), Some(refused)) = (&error, format) {
-                if let Some(looser) = self.downgrade_from(refused) {
-                    tracing::warn!(task, attempt, elapsed_ms, from = refused.label(), to = looser.label(),
-                        error = %msg, "ai: endpoint refused response_format, downgrading");
-                    // A format switch is not the model's fault: retry now, same attempt.
-                    attempt -= 1;
-                    continue;
+                }
+                Attempt::CircuitOpen => {
+                    return Written {
+                        content: offline(),
+                        source: ContentSource::Offline {
+                            reason: OfflineReason::CircuitOpen,
+                        },
+                        attempts: calls - 1,
+                    }
+                }
+                // A format switch is not the model's fault: retry now, same attempt.
+                Attempt::Downgraded => attempt -= 1,
+                Attempt::Failed { error, retryable } => {
+                    last_error = error;
+                    if !retryable {
+                        break;
+                    }
+                    if attempt < max_attempts {
+                        let delay = backoff_delay(self.inner.settings.backoff_base, attempt);
+                        tokio::time::sleep(delay).await;
+                    }
                 }
             }
-
-            let retryable = error.is_retryable();
-            tracing::warn!(task, attempt, max_attempts, elapsed_ms, format = format_label,
-                model = %settings.model, retryable, error = %error, "ai: model call failed");
-            last_error = text::truncate_chars(&error.to_string(), ERROR_MAX_CHARS);
-            if !retryable {
-                break;
-            }
-            if attempt < max_attempts {
-                tokio::time::sleep(backoff_delay(settings.backoff_base, attempt)).await;
-            }
         }
-
+        let task = call.task.label();
         tracing::warn!(task, calls, error = %last_error, "ai: falling back to the offline writer");
         Written {
             content: offline(),
@@ -444,6 +434,50 @@ impl AiClient {
                 reason: OfflineReason::ModelFailed(last_error),
             },
             attempts: calls,
+        }
+    }
+
+    /// One attempt of [`AiClient::run`]: a model call and its answer checked by `accept`.
+    async fn attempt<T>(
+        &self,
+        api: &Client<OpenAIConfig>,
+        call: &ModelCall,
+        attempt: u32,
+        accept: &impl Fn(&str) -> Result<T, String>,
+    ) -> Attempt<T> {
+        let settings = &self.inner.settings;
+        let max_attempts = settings.max_attempts.max(1);
+        let task = call.task.label();
+        let format = call.json.then(|| self.current_format());
+        let Some((result, elapsed)) = self.guarded_call(api, call, format, attempt).await else {
+            return Attempt::CircuitOpen;
+        };
+        let elapsed_ms = elapsed.as_millis() as u64;
+        let format_label = format.map_or("text", WireFormat::label);
+        let error = match result {
+            Ok(raw) => match accept(&raw) {
+                Ok(content) => {
+                    tracing::info!(task, attempt, max_attempts, elapsed_ms, format = format_label,
+                        model = %settings.model, "ai: model call succeeded");
+                    return Attempt::Accepted(content);
+                }
+                Err(why) => CallError::BadResponse(why),
+            },
+            Err(e) => e,
+        };
+        if let (CallError::FormatUnsupported(msg), Some(refused)) = (&error, format) {
+            if let Some(looser) = self.downgrade_from(refused) {
+                tracing::warn!(task, attempt, elapsed_ms, from = refused.label(), to = looser.label(),
+                    error = %msg, "ai: endpoint refused response_format, downgrading");
+                return Attempt::Downgraded;
+            }
+        }
+        let retryable = error.is_retryable();
+        tracing::warn!(task, attempt, max_attempts, elapsed_ms, format = format_label,
+            model = %settings.model, retryable, error = %error, "ai: model call failed");
+        Attempt::Failed {
+            error: text::truncate_chars(&error.to_string(), ERROR_MAX_CHARS),
+            retryable,
         }
     }
 

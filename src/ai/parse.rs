@@ -377,6 +377,80 @@ fn raw_slide(v: &Value) -> Option<RawSlide> {
     }
 }
 
+/// Phrases that name a slide kind wherever they appear in what the model wrote.
+const KIND_PHRASES: &[(&str, SlideKind)] = &[
+    ("call to action", SlideKind::Cta),
+    ("призыв к действию", SlideKind::Cta),
+    ("next step", SlideKind::Cta),
+    ("why it matters", SlideKind::Problem),
+    ("pain point", SlideKind::Problem),
+    ("key idea", SlideKind::Idea),
+    ("striking fact", SlideKind::Quote),
+    ("bible verse", SlideKind::Quote),
+    ("title slide", SlideKind::Title),
+];
+
+/// Single words that name a slide kind (English and Russian).
+const KIND_WORDS: &[(&str, SlideKind)] = &[
+    ("title", SlideKind::Title),
+    ("hook", SlideKind::Title),
+    ("cover", SlideKind::Title),
+    ("intro", SlideKind::Title),
+    ("introduction", SlideKind::Title),
+    ("headline", SlideKind::Title),
+    ("opening", SlideKind::Title),
+    ("заголовок", SlideKind::Title),
+    ("обложка", SlideKind::Title),
+    ("хук", SlideKind::Title),
+    ("problem", SlideKind::Problem),
+    ("pain", SlideKind::Problem),
+    ("issue", SlideKind::Problem),
+    ("challenge", SlideKind::Problem),
+    ("why", SlideKind::Problem),
+    ("context", SlideKind::Problem),
+    ("stakes", SlideKind::Problem),
+    ("проблема", SlideKind::Problem),
+    ("боль", SlideKind::Problem),
+    ("idea", SlideKind::Idea),
+    ("ideas", SlideKind::Idea),
+    ("insight", SlideKind::Idea),
+    ("tip", SlideKind::Idea),
+    ("point", SlideKind::Idea),
+    ("lesson", SlideKind::Idea),
+    ("principle", SlideKind::Idea),
+    ("step", SlideKind::Idea),
+    ("solution", SlideKind::Idea),
+    ("идея", SlideKind::Idea),
+    ("совет", SlideKind::Idea),
+    ("мысль", SlideKind::Idea),
+    ("example", SlideKind::Example),
+    ("case", SlideKind::Example),
+    ("story", SlideKind::Example),
+    ("illustration", SlideKind::Example),
+    ("practice", SlideKind::Example),
+    ("пример", SlideKind::Example),
+    ("история", SlideKind::Example),
+    ("кейс", SlideKind::Example),
+    ("quote", SlideKind::Quote),
+    ("verse", SlideKind::Quote),
+    ("scripture", SlideKind::Quote),
+    ("fact", SlideKind::Quote),
+    ("stat", SlideKind::Quote),
+    ("statistic", SlideKind::Quote),
+    ("цитата", SlideKind::Quote),
+    ("стих", SlideKind::Quote),
+    ("факт", SlideKind::Quote),
+    ("cta", SlideKind::Cta),
+    ("action", SlideKind::Cta),
+    ("conclusion", SlideKind::Cta),
+    ("closing", SlideKind::Cta),
+    ("outro", SlideKind::Cta),
+    ("summary", SlideKind::Cta),
+    ("призыв", SlideKind::Cta),
+    ("вывод", SlideKind::Cta),
+    ("итог", SlideKind::Cta),
+];
+
 /// Maps what models write as a slide kind to ours: exact names, synonyms (English and
 /// Russian), and decorated forms like `"Key idea #2"` or `"SlideKind::Cta"`.
 pub(crate) fn kind_from_text(s: &str) -> Option<SlideKind> {
@@ -390,82 +464,12 @@ pub(crate) fn kind_from_text(s: &str) -> Option<SlideKind> {
         return None;
     }
     let phrase = words.join(" ");
-    const PHRASES: &[(&str, SlideKind)] = &[
-        ("call to action", SlideKind::Cta),
-        ("призыв к действию", SlideKind::Cta),
-        ("next step", SlideKind::Cta),
-        ("why it matters", SlideKind::Problem),
-        ("pain point", SlideKind::Problem),
-        ("key idea", SlideKind::Idea),
-        ("striking fact", SlideKind::Quote),
-        ("bible verse", SlideKind::Quote),
-        ("title slide", SlideKind::Title),
-    ];
-    if let Some((_, k)) = PHRASES.iter().find(|(p, _)| phrase.contains(p)) {
+    if let Some((_, k)) = KIND_PHRASES.iter().find(|(p, _)| phrase.contains(p)) {
         return Some(*k);
     }
-    const WORDS: &[(&str, SlideKind)] = &[
-        ("title", SlideKind::Title),
-        ("hook", SlideKind::Title),
-        ("cover", SlideKind::Title),
-        ("intro", SlideKind::Title),
-        ("introduction", SlideKind::Title),
-        ("headline", SlideKind::Title),
-        ("opening", SlideKind::Title),
-        ("заголовок", SlideKind::Title),
-        ("обложка", SlideKind::Title),
-        ("хук", SlideKind::Title),
-        ("problem", SlideKind::Problem),
-        ("pain", SlideKind::Problem),
-        ("issue", SlideKind::Problem),
-        ("challenge", SlideKind::Problem),
-        ("why", SlideKind::Problem),
-        ("context", SlideKind::Problem),
-        ("stakes", SlideKind::Problem),
-        ("проблема", SlideKind::Problem),
-        ("боль", SlideKind::Problem),
-        ("idea", SlideKind::Idea),
-        ("ideas", SlideKind::Idea),
-        ("insight", SlideKind::Idea),
-        ("tip", SlideKind::Idea),
-        ("point", SlideKind::Idea),
-        ("lesson", SlideKind::Idea),
-        ("principle", SlideKind::Idea),
-        ("step", SlideKind::Idea),
-        ("solution", SlideKind::Idea),
-        ("идея", SlideKind::Idea),
-        ("совет", SlideKind::Idea),
-        ("мысль", SlideKind::Idea),
-        ("example", SlideKind::Example),
-        ("case", SlideKind::Example),
-        ("story", SlideKind::Example),
-        ("illustration", SlideKind::Example),
-        ("practice", SlideKind::Example),
-        ("пример", SlideKind::Example),
-        ("история", SlideKind::Example),
-        ("кейс", SlideKind::Example),
-        ("quote", SlideKind::Quote),
-        ("verse", SlideKind::Quote),
-        ("scripture", SlideKind::Quote),
-        ("fact", SlideKind::Quote),
-        ("stat", SlideKind::Quote),
-        ("statistic", SlideKind::Quote),
-        ("цитата", SlideKind::Quote),
-        ("стих", SlideKind::Quote),
-        ("факт", SlideKind::Quote),
-        ("cta", SlideKind::Cta),
-        ("action", SlideKind::Cta),
-        ("conclusion", SlideKind::Cta),
-        ("closing", SlideKind::Cta),
-        ("outro", SlideKind::Cta),
-        ("summary", SlideKind::Cta),
-        ("призыв", SlideKind::Cta),
-        ("вывод", SlideKind::Cta),
-        ("итог", SlideKind::Cta),
-    ];
     // The last word is usually the noun ("SlideKind::Cta", "key_idea"), so try it first.
     for w in words.iter().rev() {
-        if let Some((_, k)) = WORDS.iter().find(|(name, _)| name == w) {
+        if let Some((_, k)) = KIND_WORDS.iter().find(|(name, _)| name == w) {
             return Some(*k);
         }
     }

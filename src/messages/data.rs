@@ -40,7 +40,7 @@ impl Event for SessionSaved {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryLogged {
     pub update_id: i64,
-    pub outcome: String,
+    pub outcome: crate::store::UpdateStatus,
 }
 impl Event for HistoryLogged {
     const KIND: &'static str = "data.history.logged";

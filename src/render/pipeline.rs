@@ -80,61 +80,78 @@ pub(super) fn render_indexed(
             .in_scope(|| draw_on(backdrops[b].image.clone(), slide, i, total, opts))
             .map(|(img, _)| (i, b, img))
     };
-    let slide_span = |i: usize| tracing::info_span!(parent: &parent, "slide", otel.name = "render slide", slide = i);
-    let rendered = |index: usize, img: &RgbImage, bytes: Vec<u8>| RenderedSlide {
-        index,
-        bytes,
-        width: img.width(),
-        height: img.height(),
-        format: opts.format,
-    };
     match opts.format {
         // Each PNG is encoded as soon as it is drawn: no slide's pixels wait for the others.
         ImageFormat::Png => items
             .par_iter()
             .map(|&(i, slide)| {
-                let _slide = slide_span(i).entered();
+                let _slide = slide_span(&parent, i).entered();
                 let (_, _, img) = draw(i, slide)?;
                 let bytes = tracing::info_span!("encode", otel.name = "render encode", slide = i)
                     .in_scope(|| encode(&img, opts.format, opts.jpeg_quality))
                     .map_err(|source| encode_failed(i, opts.format, source))?;
-                Ok(rendered(i, &img, bytes))
+                Ok(rendered(i, &img, bytes, opts.format))
             })
             .collect(),
-        // Each slide is drawn, compared with its backdrop and its own tiles encoded at once, so
-        // only the slides in flight hold pixels; the backdrops' tiles follow, then assembly.
-        ImageFormat::Jpeg => {
-            let Some(first) = backdrops.first() else {
-                return Err(RenderError::Empty);
-            };
-            let grid = Grid::new(first.image.width(), first.image.height());
-            let own: Vec<SlideTiles> = items
-                .par_iter()
-                .map(|&(i, slide)| {
-                    let _slide = slide_span(i).entered();
-                    let (_, backdrop, img) = draw(i, slide)?;
-                    let changed = changed_tiles(&grid, &img, &backdrops[backdrop].image);
-                    let tiles =
-                        tracing::info_span!("encode", otel.name = "render encode", slide = i)
-                            .in_scope(|| encode_tiles(&grid, &img, &changed, opts.jpeg_quality))
-                            .map_err(jpeg_failed(i))?;
-                    Ok(SlideTiles {
-                        index: i,
-                        backdrop,
-                        changed,
-                        tiles,
-                    })
-                })
-                .collect::<Result<_, RenderError>>()?;
-            let under = backdrop_tiles(&grid, &backdrops, &own, opts.jpeg_quality, &parent)?;
-            own.par_iter()
-                .map(|s| {
-                    let bytes = assemble(&grid, &s.tiles, &under[s.backdrop])
-                        .map_err(jpeg_failed(s.index))?;
-                    Ok(rendered(s.index, &first.image, bytes))
-                })
-                .collect()
-        }
+        ImageFormat::Jpeg => render_jpeg(items, &backdrops, opts, &parent, draw),
+    }
+}
+
+/// JPEG slides: each drawn, compared with its backdrop and its own tiles encoded at once, so
+/// only the slides in flight hold pixels; the backdrops' tiles follow, then assembly.
+fn render_jpeg<D>(
+    items: &[(usize, &Slide)],
+    backdrops: &[Backdrop],
+    opts: &RenderOptions,
+    parent: &tracing::Span,
+    draw: D,
+) -> Result<Vec<RenderedSlide>, RenderError>
+where
+    D: Fn(usize, &Slide) -> Result<(usize, usize, RgbImage), RenderError> + Sync,
+{
+    let Some(first) = backdrops.first() else {
+        return Err(RenderError::Empty);
+    };
+    let grid = Grid::new(first.image.width(), first.image.height());
+    let own: Vec<SlideTiles> = items
+        .par_iter()
+        .map(|&(i, slide)| {
+            let _slide = slide_span(parent, i).entered();
+            let (_, backdrop, img) = draw(i, slide)?;
+            let changed = changed_tiles(&grid, &img, &backdrops[backdrop].image);
+            let tiles = tracing::info_span!("encode", otel.name = "render encode", slide = i)
+                .in_scope(|| encode_tiles(&grid, &img, &changed, opts.jpeg_quality))
+                .map_err(jpeg_failed(i))?;
+            Ok(SlideTiles {
+                index: i,
+                backdrop,
+                changed,
+                tiles,
+            })
+        })
+        .collect::<Result<_, RenderError>>()?;
+    let under = backdrop_tiles(&grid, backdrops, &own, opts.jpeg_quality, parent)?;
+    own.par_iter()
+        .map(|s| {
+            let bytes =
+                assemble(&grid, &s.tiles, &under[s.backdrop]).map_err(jpeg_failed(s.index))?;
+            Ok(rendered(s.index, &first.image, bytes, opts.format))
+        })
+        .collect()
+}
+
+/// The span one slide's drawing and encoding run in, under the render call's.
+fn slide_span(parent: &tracing::Span, i: usize) -> tracing::Span {
+    tracing::info_span!(parent: parent, "slide", otel.name = "render slide", slide = i)
+}
+
+fn rendered(index: usize, img: &RgbImage, bytes: Vec<u8>, format: ImageFormat) -> RenderedSlide {
+    RenderedSlide {
+        index,
+        bytes,
+        width: img.width(),
+        height: img.height(),
+        format,
     }
 }
 

@@ -8,6 +8,7 @@ use super::layout::Rect;
 use super::samples::demo_slides;
 use super::style::Frame;
 use super::*;
+use crate::domain::SlideKind;
 
 fn opts(style: Style, size: SlideSize, format: ImageFormat) -> RenderOptions {
     RenderOptions {

@@ -166,20 +166,20 @@ async fn record_and_dispatch(
     let (status, lease_owner, lease_until, attempts) = if dispatch_now {
         let lease = &state.lease;
         (
-            UpdateStatus::CLAIMED,
+            UpdateStatus::Claimed,
             Some(lease.owner.to_string()),
             Some(lease.until(now)),
             1,
         )
     } else {
-        (UpdateStatus::PENDING, None, None, 0)
+        (UpdateStatus::Pending, None, None, 0)
     };
     let row = NewReceivedUpdate {
         update_id,
         kind: kind.to_string(),
         // serde_json accepted it, so it is UTF-8.
         payload: String::from_utf8_lossy(&body).into_owned(),
-        status: status.to_string(),
+        status,
         received_at: now,
         lease_owner,
         lease_until,

@@ -140,11 +140,85 @@ fn start_ai(
     })
 }
 
-/// Starts every service actor under the supervision tree, dependencies first. `store` gets the
-/// store breaker here; other handles on the same database take `Services::breakers.store`.
-pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
-    let lease = Lease::new_replica(settings.delivery.lease());
-    tracing::info!(replica = %lease.owner, "this replica's id for leases");
+/// The orchestrator with what it delivers through.
+struct Outlets<'a> {
+    courier: Option<Courier>,
+    postbox: Option<&'a Postbox>,
+    lease: &'a Lease,
+}
+
+/// The orchestrator and this replica's outbox dispatcher (when Telegram is configured), with
+/// the switch that stops the dispatcher.
+struct Orchestration {
+    orchestrator: Addr<OrchestratorActor>,
+    dispatcher: Option<tokio::task::JoinHandle<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// The event orchestrator (durable carousel workflows) and the dispatcher that sends what they
+/// and everyone else recorded in the outbox.
+fn start_orchestration(
+    service: &ServiceHandle,
+    settings: &Settings,
+    store: &Store,
+    metrics: &Metrics,
+    orchestrator_links: OrchestratorLinks,
+    outlets: Outlets<'_>,
+    capacity: crate::limits::Capacity,
+) -> Orchestration {
+    let Outlets {
+        courier,
+        postbox,
+        lease,
+    } = outlets;
+    let album_files = AlbumFiles::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let dispatcher = courier.clone().zip(postbox).map(|(courier, postbox)| {
+        let materials = WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
+        let outbound = Outbound {
+            store: store.clone(),
+            courier,
+            postbox,
+            lease,
+            album_files: &album_files,
+        };
+        start_dispatcher(outbound, materials, settings, metrics, stopped.clone())
+    });
+    let workflows = Arc::new(
+        Workflows::new(
+            store.clone(),
+            courier,
+            orchestrator_links.clone(),
+            settings.workflow.clone(),
+        )
+        .with_delivery(postbox.cloned(), album_files, lease.clone())
+        .with_limits(settings.limits.clone(), capacity)
+        .with_metrics(metrics.clone()),
+    );
+    let orchestrator = supervise(service, move |service| {
+        OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
+    });
+    Orchestration {
+        orchestrator,
+        dispatcher,
+        stop,
+    }
+}
+
+/// The data persistence service: writes other actors ask for, behind the store breaker.
+fn start_store(
+    registry: &ServiceRegistry,
+    store: &Store,
+    links: Outbox<crate::messages::data::UserCreated>,
+) -> Addr<StoreActor> {
+    let store = store.clone();
+    supervise(&registry.register("store"), move |service| {
+        StoreActor::new(service, store, links)
+    })
+}
+
+/// The registry every service reports to, with the breakers it shows on `/health`.
+fn registry_with_breakers(settings: &Settings, metrics: &Metrics) -> (ServiceRegistry, Breakers) {
     let registry = ServiceRegistry::with_spec(
         Some(metrics.clone()),
         settings.supervision.clone(),
@@ -154,6 +228,68 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     for breaker in [&breakers.store, &breakers.ai, &breakers.telegram] {
         registry.add_breaker(breaker.clone());
     }
+    (registry, breakers)
+}
+
+/// The carousel generator: layout and rendering, at most as many renders at once as the
+/// process-wide gate allows.
+fn start_carousel(
+    service: &ServiceHandle,
+    settings: &Settings,
+    rendered: Outbox<crate::messages::carousel::ImagesRendered>,
+    capacity: &crate::limits::Capacity,
+) -> Addr<CarouselActor> {
+    let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
+    let render_gate = capacity.render.clone();
+    supervise(service, move |service| {
+        CarouselActor::new(service, handle, quality, rendered).with_gate(render_gate)
+    })
+}
+
+/// Whom the orchestrator talks to.
+fn orchestrator_links(
+    log: &EventLog,
+    ai: &Addr<AiActor>,
+    carousel: &Addr<CarouselActor>,
+    store_actor: &Addr<StoreActor>,
+    analytics: &Addr<AnalyticsActor>,
+) -> OrchestratorLinks {
+    let to = |name: &'static str| Link { to: name, log };
+    OrchestratorLinks {
+        writer: to("ai").with(ai.clone().recipient()),
+        renderer: to("carousel").with(carousel.clone().recipient()),
+        saved: to("store").with(store_actor.clone().recipient()),
+        started: to("analytics").with(analytics.clone().recipient()),
+        steps: to("analytics").with(analytics.clone().recipient()),
+        completed: to("analytics").with(analytics.clone().recipient()),
+        routed: to("analytics").with(analytics.clone().recipient()),
+    }
+}
+
+/// Whom the gateway talks to.
+fn gateway_links(
+    log: &EventLog,
+    store_actor: &Addr<StoreActor>,
+    analytics: &Addr<AnalyticsActor>,
+    orchestrator: &Addr<OrchestratorActor>,
+) -> GatewayLinks {
+    let to = |name: &'static str| Link { to: name, log };
+    GatewayLinks {
+        users: to("store").with(store_actor.clone().recipient()),
+        sessions: to("store").with(store_actor.clone().recipient()),
+        history: to("store").with(store_actor.clone().recipient()),
+        interactions: to("analytics").with(analytics.clone().recipient()),
+        commands: to("orchestrator").with(orchestrator.clone().recipient()),
+        callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
+    }
+}
+
+/// Starts every service actor under the supervision tree, dependencies first. `store` gets the
+/// store breaker here; other handles on the same database take `Services::breakers.store`.
+pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Services {
+    let lease = Lease::new_replica(settings.delivery.lease());
+    tracing::info!(replica = %lease.owner, "this replica's id for leases");
+    let (registry, breakers) = registry_with_breakers(settings, &metrics);
     let store = store.with_breaker(breakers.store.clone());
     let log = EventLog::start(store.clone(), &settings.event_log, metrics.clone());
     let to = |name: &'static str| Link {
@@ -165,11 +301,11 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     // Everything the bot owes a user is recorded in the outbox before it is sent.
     let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
     let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
-    let store_links = to("analytics").with(analytics.clone().recipient());
-    let store_actor = supervise(&registry.register("store"), {
-        let store = store.clone();
-        move |service| StoreActor::new(service, store, store_links)
-    });
+    let store_actor = start_store(
+        &registry,
+        &store,
+        to("analytics").with(analytics.clone().recipient()),
+    );
     // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
     // which refuses new costly work up front while one is full.
     let capacity = crate::limits::Capacity::new(&settings.limits);
@@ -185,65 +321,34 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         ai_links,
         &capacity,
     );
-    let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
-    let rendered = to("analytics").with(analytics.clone().recipient());
-    let render_gate = capacity.render.clone();
-    let carousel = supervise(&registry.register("carousel"), move |service| {
-        CarouselActor::new(service, handle, quality, rendered).with_gate(render_gate)
-    });
-    let orchestrator_links = OrchestratorLinks {
-        writer: to("ai").with(ai.clone().recipient()),
-        renderer: to("carousel").with(carousel.clone().recipient()),
-        saved: to("store").with(store_actor.clone().recipient()),
-        started: to("analytics").with(analytics.clone().recipient()),
-        steps: to("analytics").with(analytics.clone().recipient()),
-        completed: to("analytics").with(analytics.clone().recipient()),
-        routed: to("analytics").with(analytics.clone().recipient()),
-    };
-    let album_files = AlbumFiles::default();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let dispatcher = courier
-        .clone()
-        .zip(postbox.as_ref())
-        .map(|(courier, postbox)| {
-            let materials =
-                WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
-            let outbound = Outbound {
-                store: store.clone(),
-                courier,
-                postbox,
-                lease: &lease,
-                album_files: &album_files,
-            };
-            start_dispatcher(outbound, materials, settings, &metrics, stopped.clone())
-        });
-    let workflows = Arc::new(
-        Workflows::new(
-            store.clone(),
-            courier,
-            orchestrator_links.clone(),
-            settings.workflow.clone(),
-        )
-        .with_delivery(postbox.clone(), album_files, lease.clone())
-        .with_limits(settings.limits.clone(), capacity)
-        .with_metrics(metrics.clone()),
+    let carousel = start_carousel(
+        &registry.register("carousel"),
+        settings,
+        to("analytics").with(analytics.clone().recipient()),
+        &capacity,
     );
-    let orchestrator = supervise(&registry.register("orchestrator"), move |service| {
-        OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
-    });
+    let Orchestration {
+        orchestrator,
+        dispatcher,
+        stop,
+    } = start_orchestration(
+        &registry.register("orchestrator"),
+        settings,
+        &store,
+        &metrics,
+        orchestrator_links(&log, &ai, &carousel, &store_actor, &analytics),
+        Outlets {
+            courier,
+            postbox: postbox.as_ref(),
+            lease: &lease,
+        },
+        capacity,
+    );
     let backlog = Backlog::new(settings.ingest.max_backlog);
-    let gateway_links = GatewayLinks {
-        users: to("store").with(store_actor.clone().recipient()),
-        sessions: to("store").with(store_actor.clone().recipient()),
-        history: to("store").with(store_actor.clone().recipient()),
-        interactions: to("analytics").with(analytics.clone().recipient()),
-        commands: to("orchestrator").with(orchestrator.clone().recipient()),
-        callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
-    };
     let gateway = start_gateway(
         &registry.register("gateway"),
         settings,
-        gateway_links,
+        gateway_links(&log, &store_actor, &analytics, &orchestrator),
         &backlog,
         postbox.clone(),
         &metrics,

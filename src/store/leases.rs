@@ -144,7 +144,7 @@ impl Store {
         use schema::received_updates::dsl::*;
         with_conn!(self, "count_open_updates", |conn| {
             received_updates
-                .filter(status.eq_any([UpdateStatus::PENDING, UpdateStatus::CLAIMED]))
+                .filter(status.eq_any([UpdateStatus::Pending, UpdateStatus::Claimed]))
                 .count()
                 .get_result(conn)
                 .await

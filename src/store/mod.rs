@@ -122,8 +122,10 @@ mod outbox_rows;
 mod quota_rows;
 mod workflow_rows;
 pub use leases::{ClaimedUpdate, Lease};
-pub use outbox_rows::{NewOutboxRow, OutboxRow, OutboxStatus, Reschedule, SentRow};
-pub use workflow_rows::{StyleClaim, Workflow, WorkflowState};
+pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};
+mod states;
+pub use states::{OutboxStatus, TextState, UnknownState, UpdateStatus, WorkflowState};
+pub use workflow_rows::{StyleClaim, Workflow};
 
 fn pool_error<T, E: std::fmt::Display>(
     op: &str,
@@ -343,26 +345,33 @@ impl Store {
         use schema::received_updates::dsl::*;
         with_conn!(self, "count_pending", |conn| {
             received_updates
-                .filter(status.eq(UpdateStatus::PENDING))
+                .filter(status.eq(UpdateStatus::Pending))
                 .count()
                 .get_result(conn)
                 .await
         })
     }
 
-    pub async fn update_status_of(&self, id: i64) -> AppResult<Option<String>> {
+    pub async fn update_status_of(&self, id: i64) -> AppResult<Option<UpdateStatus>> {
         use schema::received_updates::dsl::*;
-        with_conn!(self, "update_status", |conn| {
+        let result = with_conn!(self, "update_status", |conn| {
             received_updates
                 .find(id)
                 .select(status)
-                .first::<String>(conn)
+                .first::<UpdateStatus>(conn)
                 .await
                 .optional()
-        })
+        });
+        self.name_unknown_states::<_, UpdateStatus>(
+            result,
+            "received_updates",
+            "update_id",
+            "status",
+        )
+        .await
     }
 
-    pub async fn finish_update(&self, id: i64, outcome: &str) -> AppResult<()> {
+    pub async fn finish_update(&self, id: i64, outcome: UpdateStatus) -> AppResult<()> {
         use schema::received_updates::dsl::*;
         let now = now_utc();
         with_conn!(self, "finish_update", |conn| {
@@ -375,7 +384,7 @@ impl Store {
     }
 
     /// Marks many updates finished at once: one statement per distinct outcome.
-    pub async fn finish_updates(&self, finished: &[(i64, String)]) -> AppResult<()> {
+    pub async fn finish_updates(&self, finished: &[(i64, UpdateStatus)]) -> AppResult<()> {
         use schema::received_updates::dsl::*;
         let now = now_utc();
         let mut by_outcome: std::collections::BTreeMap<&str, Vec<i64>> =
@@ -552,9 +561,9 @@ impl Store {
             outbox
                 .filter(
                     status
-                        .eq(OutboxStatus::PENDING)
+                        .eq(OutboxStatus::Pending)
                         .and(next_attempt_at.le(now))
-                        .or(status.eq(OutboxStatus::SENDING).and(lease_until.lt(now))),
+                        .or(status.eq(OutboxStatus::Sending).and(lease_until.lt(now))),
                 )
                 .count()
                 .get_result(conn)

@@ -1,5 +1,6 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
+use super::states::UpdateStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -27,30 +28,13 @@ pub struct UserSettings {
     pub updated_at: NaiveDateTime,
 }
 
-/// Lifecycle of a received update: recorded before the webhook answers 200 — `claimed` (with this
-/// replica's lease) when handed straight to the gateway, `pending` when the gateway's backlog was
-/// full — then marked once the gateway has handled (or deliberately ignored) it. A pending update,
-/// or a claimed one whose lease expired, is claimed by whichever replica sweeps first.
-pub struct UpdateStatus;
-impl UpdateStatus {
-    pub const PENDING: &'static str = "pending";
-    pub const CLAIMED: &'static str = "claimed";
-    pub const DONE: &'static str = "done";
-    pub const IGNORED: &'static str = "ignored";
-    /// Past the user's update limit: recorded, not answered (one "slow down" per window).
-    pub const LIMITED: &'static str = "limited";
-    /// From a user outside `ALLOWED_USER_IDS`: recorded, answered with one refusal ever.
-    pub const REFUSED: &'static str = "refused";
-    pub const FAILED: &'static str = "failed";
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = received_updates)]
 pub struct NewReceivedUpdate {
     pub update_id: i64,
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    pub status: UpdateStatus,
     pub received_at: NaiveDateTime,
     pub lease_owner: Option<String>,
     pub lease_until: Option<NaiveDateTime>,
@@ -63,7 +47,7 @@ pub struct ReceivedUpdate {
     pub update_id: i64,
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    pub status: UpdateStatus,
     pub received_at: NaiveDateTime,
     pub processed_at: Option<NaiveDateTime>,
 }

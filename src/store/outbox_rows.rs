@@ -11,14 +11,6 @@ use super::schema::outbox;
 use super::*;
 use diesel::sql_types::{Text, Timestamp};
 
-pub struct OutboxStatus;
-impl OutboxStatus {
-    pub const PENDING: &'static str = "pending";
-    pub const SENDING: &'static str = "sending";
-    pub const SENT: &'static str = "sent";
-    pub const FAILED: &'static str = "failed";
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct NewOutboxRow {
@@ -27,7 +19,7 @@ pub struct NewOutboxRow {
     pub method: String,
     pub payload: String,
     pub workflow_id: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     /// The span that recorded it: the send continues that trace.
@@ -42,7 +34,7 @@ pub struct OutboxRow {
     pub method: String,
     pub payload: String,
     pub workflow_id: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_owner: Option<String>,
@@ -167,7 +159,7 @@ impl Store {
                     sync.transaction(|tx| {
                         for (row_id, ids) in &owned {
                             let update = diesel::update(outbox.find(row_id)).set((
-                                status.eq(OutboxStatus::SENT),
+                                status.eq(OutboxStatus::Sent),
                                 message_ids.eq(Some(ids)),
                                 sent_at.eq(Some(now)),
                                 attempts.eq(attempts + 1),
@@ -216,7 +208,7 @@ impl Store {
                     let tried = i32::from(row.attempted);
                     diesel::update(outbox.find(&row.id).filter(lease_owner.eq(holder)))
                         .set((
-                            status.eq(OutboxStatus::PENDING),
+                            status.eq(OutboxStatus::Pending),
                             next_attempt_at.eq(row.at),
                             attempts.eq(attempts + tried),
                             last_error.eq(row.error.as_deref()),
@@ -252,7 +244,7 @@ impl Store {
             diesel::update(
                 outbox
                     .find(row_id)
-                    .filter(status.eq(OutboxStatus::SENDING))
+                    .filter(status.eq(OutboxStatus::Sending))
                     .filter(lease_owner.eq(lease.owner.as_ref()))
                     .filter(lease_until.eq(Some(claimed_until))),
             )
@@ -269,7 +261,7 @@ impl Store {
         with_conn!(self, "fail_outbox", |conn| {
             diesel::update(outbox.find(row_id))
                 .set((
-                    status.eq(OutboxStatus::FAILED),
+                    status.eq(OutboxStatus::Failed),
                     attempts.eq(attempts + 1),
                     last_error.eq(Some(reason)),
                     lease_owner.eq(None::<String>),
@@ -283,31 +275,35 @@ impl Store {
 
     pub async fn outbox_row(&self, row_id: &str) -> AppResult<Option<OutboxRow>> {
         use schema::outbox::dsl::*;
-        with_conn!(self, "outbox_row", |conn| {
+        let result = with_conn!(self, "outbox_row", |conn| {
             outbox
                 .find(row_id)
                 .select(OutboxRow::as_select())
                 .first(conn)
                 .await
                 .optional()
-        })
+        });
+        self.name_unknown_states::<_, OutboxStatus>(result, "outbox", "id", "status")
+            .await
     }
 
     /// Every row sent to one chat, oldest first (tests and operators).
     pub async fn outbox_of_chat(&self, chat: i64) -> AppResult<Vec<OutboxRow>> {
         use schema::outbox::dsl::*;
-        with_conn!(self, "outbox_of_chat", |conn| {
+        let result = with_conn!(self, "outbox_of_chat", |conn| {
             outbox
                 .filter(chat_id.eq(chat))
                 .order((created_at.asc(), id.asc()))
                 .select(OutboxRow::as_select())
                 .load(conn)
                 .await
-        })
+        });
+        self.name_unknown_states::<_, OutboxStatus>(result, "outbox", "id", "status")
+            .await
     }
 
     /// Rows in one state.
-    pub async fn count_outbox(&self, in_state: &str) -> AppResult<i64> {
+    pub async fn count_outbox(&self, in_state: OutboxStatus) -> AppResult<i64> {
         use schema::outbox::dsl::*;
         with_conn!(self, "count_outbox", |conn| {
             outbox
@@ -325,7 +321,7 @@ impl Store {
         with_conn!(self, "prune_outbox", |conn| {
             diesel::delete(
                 outbox
-                    .filter(status.eq_any([OutboxStatus::SENT, OutboxStatus::FAILED]))
+                    .filter(status.eq_any([OutboxStatus::Sent, OutboxStatus::Failed]))
                     .filter(created_at.lt(before)),
             )
             .execute(conn)

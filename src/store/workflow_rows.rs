@@ -4,44 +4,6 @@ use super::schema::workflows;
 use super::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-/// Where a workflow is. `awaiting_style` waits for the user's button; the four running states
-/// are resumed after a restart; the last three are final.
-pub struct WorkflowState;
-impl WorkflowState {
-    pub const AWAITING_STYLE: &'static str = "awaiting_style";
-    pub const REQUESTED: &'static str = "requested";
-    pub const WRITING: &'static str = "writing";
-    pub const RENDERING: &'static str = "rendering";
-    pub const SENDING: &'static str = "sending";
-    pub const DONE: &'static str = "done";
-    pub const FAILED: &'static str = "failed";
-    pub const CANCELLED: &'static str = "cancelled";
-    pub const RUNNING: [&'static str; 4] = [
-        Self::REQUESTED,
-        Self::WRITING,
-        Self::RENDERING,
-        Self::SENDING,
-    ];
-
-    pub const FINAL: [&'static str; 3] = [Self::DONE, Self::FAILED, Self::CANCELLED];
-
-    /// Every state, in the workflow's order.
-    pub const ALL: [&'static str; 8] = [
-        Self::AWAITING_STYLE,
-        Self::REQUESTED,
-        Self::WRITING,
-        Self::RENDERING,
-        Self::SENDING,
-        Self::DONE,
-        Self::FAILED,
-        Self::CANCELLED,
-    ];
-
-    pub fn is_final(state: &str) -> bool {
-        Self::FINAL.contains(&state)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = workflows)]
 pub struct Workflow {
@@ -57,7 +19,7 @@ pub struct Workflow {
     pub slides: i32,
     pub size: String,
     pub delivery: String,
-    pub state: String,
+    pub state: WorkflowState,
     pub slides_json: Option<String>,
     pub content_source: Option<String>,
     pub error: Option<String>,
@@ -128,14 +90,16 @@ impl Store {
 
     pub async fn workflow(&self, workflow: &str) -> AppResult<Option<Workflow>> {
         use crate::store::schema::workflows::dsl::*;
-        with_conn!(self, "get_workflow", |conn| {
+        let result = with_conn!(self, "get_workflow", |conn| {
             workflows
                 .find(workflow)
                 .select(Workflow::as_select())
                 .first(conn)
                 .await
                 .optional()
-        })
+        });
+        self.name_unknown_states::<_, WorkflowState>(result, "workflows", "id", "state")
+            .await
     }
 
     /// Starts a workflow waiting for its style, leased to `lease.owner`, unless its user already
@@ -188,7 +152,7 @@ impl Store {
             return Ok(StyleClaim::Claimed);
         }
         Ok(match self.workflow(workflow).await? {
-            Some(wf) if wf.state == WorkflowState::AWAITING_STYLE && !wf.cancel_requested => {
+            Some(wf) if wf.state == WorkflowState::AwaitingStyle && !wf.cancel_requested => {
                 StyleClaim::AtLimit
             }
             _ => StyleClaim::NotWaiting,
@@ -286,7 +250,12 @@ impl Store {
     }
 
     /// Moves a workflow from one state to the next; false when it was no longer in `from`.
-    pub async fn advance_workflow(&self, workflow: &str, from: &str, to: &str) -> AppResult<bool> {
+    pub async fn advance_workflow(
+        &self,
+        workflow: &str,
+        from: WorkflowState,
+        to: WorkflowState,
+    ) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self, "advance_workflow", |conn| {
@@ -306,12 +275,12 @@ impl Store {
             diesel::update(
                 workflows
                     .find(workflow)
-                    .filter(state.eq(WorkflowState::WRITING)),
+                    .filter(state.eq(WorkflowState::Writing)),
             )
             .set((
                 slides_json.eq(Some(json)),
                 content_source.eq(Some(source)),
-                state.eq(WorkflowState::RENDERING),
+                state.eq(WorkflowState::Rendering),
                 updated_at.eq(now),
             ))
             .execute(conn)
@@ -324,7 +293,7 @@ impl Store {
     pub async fn finish_workflow(
         &self,
         workflow: &str,
-        outcome: &str,
+        outcome: WorkflowState,
         reason: Option<&str>,
     ) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
@@ -359,8 +328,8 @@ impl Store {
     pub async fn cancellable_workflows_of(&self, user: i64) -> AppResult<Vec<Workflow>> {
         use crate::store::schema::workflows::dsl::*;
         let mut states = WorkflowState::RUNNING.to_vec();
-        states.push(WorkflowState::AWAITING_STYLE);
-        with_conn!(self, "cancellable_workflows_of", |conn| {
+        states.push(WorkflowState::AwaitingStyle);
+        let result = with_conn!(self, "cancellable_workflows_of", |conn| {
             workflows
                 .filter(user_id.eq(user))
                 .filter(state.eq_any(&states))
@@ -368,7 +337,9 @@ impl Store {
                 .select(Workflow::as_select())
                 .load(conn)
                 .await
-        })
+        });
+        self.name_unknown_states::<_, WorkflowState>(result, "workflows", "id", "state")
+            .await
     }
 
     /// Asks a running workflow to stop at its next step boundary.

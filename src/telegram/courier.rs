@@ -31,6 +31,19 @@ pub fn is_refusal(error: &AppError) -> bool {
     matches!(error, AppError::TelegramRefused { .. })
 }
 
+/// What a patient call may still spend on retries: the policy's backoff waits for transient
+/// failures, and a count of flood-control waits.
+struct RetryBudget {
+    delays: Box<dyn Iterator<Item = Duration> + Send>,
+    flood_waits: u32,
+}
+
+/// What follows a failed request.
+enum Next {
+    RetryAfter(Duration),
+    Stop(AppError),
+}
+
 /// More flood-control waits than this for one call means something is wrong on our side.
 const MAX_FLOOD_WAITS: u32 = 10;
 
@@ -272,14 +285,10 @@ impl Courier {
         Fut: Future<Output = Result<T, RequestError>>,
     {
         let mut requests = 0;
-        let mut delays = self.policy.delays();
-        let mut flood_waits = 0;
-        let unavailable =
-            |reason: String, retry_after: Option<Duration>| AppError::TelegramUnavailable {
-                method,
-                reason,
-                retry_after,
-            };
+        let mut budget = RetryBudget {
+            delays: Box::new(self.policy.delays()),
+            flood_waits: 0,
+        };
         loop {
             match paced {
                 // Calls made once were paced by their caller (the outbox dispatcher).
@@ -287,21 +296,10 @@ impl Courier {
                 Paced::Message { chat, count } => self.pace.message(chat, count).await,
                 Paced::Other => self.pace.other().await,
             }
-            let permit = match self.breaker.try_acquire() {
-                Ok(permit) => permit,
-                Err(rejected) if !self.patient => {
-                    let reason = "circuit breaker open".to_string();
-                    return (Err(unavailable(reason, Some(rejected.retry_in))), requests);
-                }
-                Err(rejected) => {
-                    // The call waits while the breaker is open (a workflow's own timeout bounds
-                    // that), looking again at least every second: a probe elsewhere may close it.
-                    let wait = rejected
-                        .retry_in
-                        .clamp(Duration::from_millis(10), Duration::from_secs(1));
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
+            let permit = match self.permit(method).await {
+                Ok(Some(permit)) => permit,
+                Ok(None) => continue,
+                Err(e) => return (Err(e), requests),
             };
             let started = Instant::now();
             requests += 1;
@@ -319,61 +317,108 @@ impl Courier {
                 }
                 Err(error) => error,
             };
-            let failure = classify(&error);
-            self.observe(
+            match self.after_failure(method, &error, permit, started, &mut budget) {
+                Next::RetryAfter(wait) => tokio::time::sleep(wait).await,
+                Next::Stop(e) => return (Err(e), requests),
+            }
+        }
+    }
+
+    /// Leave from the breaker for one request. While it is open a one-shot call fails at once; a
+    /// patient one waits (a workflow's own timeout bounds that) and answers `None` to look again
+    /// at least every second: a probe elsewhere may close it.
+    async fn permit(
+        &self,
+        method: &'static str,
+    ) -> AppResult<Option<crate::resilience::breaker::Permit<'_>>> {
+        match self.breaker.try_acquire() {
+            Ok(permit) => Ok(Some(permit)),
+            Err(rejected) if !self.patient => Err(AppError::TelegramUnavailable {
                 method,
-                started,
-                match failure {
-                    Failure::FloodWait(_) => "flood_wait",
-                    Failure::Transient => "transient",
-                    Failure::Final => "refused",
-                },
-            );
+                reason: "circuit breaker open".to_string(),
+                retry_after: Some(rejected.retry_in),
+            }),
+            Err(rejected) => {
+                let wait = rejected
+                    .retry_in
+                    .clamp(Duration::from_millis(10), Duration::from_secs(1));
+                tokio::time::sleep(wait).await;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Records a failed request with the breaker and the metrics, and decides what follows: a
+    /// 429 waited out (bounded), a transient failure retried as the policy says (patient calls
+    /// only), a refusal final.
+    fn after_failure(
+        &self,
+        method: &'static str,
+        error: &RequestError,
+        permit: crate::resilience::breaker::Permit<'_>,
+        started: Instant,
+        budget: &mut RetryBudget,
+    ) -> Next {
+        let unavailable = |reason: String, retry_after: Option<Duration>| {
+            Next::Stop(AppError::TelegramUnavailable {
+                method,
+                reason,
+                retry_after,
+            })
+        };
+        let failure = classify(error);
+        self.observe(
+            method,
+            started,
             match failure {
-                Failure::FloodWait(wait) => {
-                    permit.success(started.elapsed());
-                    flood_waits += 1;
-                    if !self.patient {
-                        return (Err(unavailable(error.to_string(), Some(wait))), requests);
-                    }
-                    if flood_waits > MAX_FLOOD_WAITS {
-                        let reason = format!("still flood-limited after {MAX_FLOOD_WAITS} waits");
-                        return (Err(unavailable(reason, Some(wait))), requests);
-                    }
-                    tracing::warn!(
-                        method,
-                        wait_s = wait.as_secs(),
-                        "telegram flood control; waiting"
-                    );
-                    tokio::time::sleep(wait).await;
+                Failure::FloodWait(_) => "flood_wait",
+                Failure::Transient => "transient",
+                Failure::Final => "refused",
+            },
+        );
+        match failure {
+            Failure::FloodWait(wait) => {
+                permit.success(started.elapsed());
+                budget.flood_waits += 1;
+                if !self.patient {
+                    return unavailable(error.to_string(), Some(wait));
                 }
-                Failure::Transient => {
-                    permit.failure(started.elapsed());
-                    if !self.patient {
-                        return (Err(unavailable(error.to_string(), None)), requests);
-                    }
-                    match delays.next() {
-                        Some(delay) => {
-                            tracing::warn!(
-                                method,
-                                error = %error,
-                                retry_in_ms = delay.as_millis() as u64,
-                                "telegram call failed; retrying"
-                            );
-                            tokio::time::sleep(delay).await;
-                        }
-                        None => return (Err(unavailable(error.to_string(), None)), requests),
-                    }
+                if budget.flood_waits > MAX_FLOOD_WAITS {
+                    let reason = format!("still flood-limited after {MAX_FLOOD_WAITS} waits");
+                    return unavailable(reason, Some(wait));
                 }
-                Failure::Final => {
-                    permit.success(started.elapsed());
-                    tracing::error!(method, error = %error, "telegram refused the call");
-                    let refused = AppError::TelegramRefused {
-                        method,
-                        reason: error.to_string(),
-                    };
-                    return (Err(refused), requests);
+                tracing::warn!(
+                    method,
+                    wait_s = wait.as_secs(),
+                    "telegram flood control; waiting"
+                );
+                Next::RetryAfter(wait)
+            }
+            Failure::Transient => {
+                permit.failure(started.elapsed());
+                if !self.patient {
+                    return unavailable(error.to_string(), None);
                 }
+                match budget.delays.next() {
+                    Some(delay) => {
+                        tracing::warn!(
+                            method,
+                            error = %error,
+                            retry_in_ms = delay.as_millis() as u64,
+                            "telegram call failed; retrying"
+                        );
+                        Next::RetryAfter(delay)
+                    }
+                    None => unavailable(error.to_string(), None),
+                }
+            }
+            Failure::Final => {
+                permit.success(started.elapsed());
+                tracing::error!(method, error = %error, "telegram refused the call");
+                Next::Stop(AppError::TelegramRefused {
+                    method,
+                    reason: error.to_string(),
+                })
             }
         }
     }

@@ -122,7 +122,7 @@ impl Letter {
             method: self.outgoing.method().to_string(),
             payload,
             workflow_id: self.outgoing.workflow_id().map(str::to_string),
-            status: OutboxStatus::PENDING.to_string(),
+            status: OutboxStatus::Pending,
             next_attempt_at: now,
             created_at: now,
             trace_parent: crate::telemetry::current_traceparent(),

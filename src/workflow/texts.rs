@@ -1,6 +1,7 @@
 //! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
 //! escaped before it gets here or in here.
 use crate::domain::Lang;
+use crate::store::WorkflowState;
 use crate::telegram::escape_html;
 
 fn pick(lang: Lang, en: &str, ru: &str) -> String {
@@ -161,15 +162,28 @@ pub fn telegram_refused(lang: Lang) -> String {
     )
 }
 
-pub fn step_failed(lang: Lang, step: &str) -> String {
-    match (lang, step) {
-        (Lang::En, "writing") => "the text could not be written".into(),
-        (Lang::En, "rendering") => "the slides could not be drawn".into(),
-        (Lang::En, "sending") => "the slides could not be sent".into(),
-        (Lang::Ru, "writing") => "не удалось написать текст".into(),
-        (Lang::Ru, "rendering") => "не удалось нарисовать слайды".into(),
-        (Lang::Ru, "sending") => "не удалось отправить слайды".into(),
-        (lang, _) => internal_error(lang),
+pub fn step_failed(lang: Lang, step: WorkflowState) -> String {
+    match step {
+        WorkflowState::Writing => pick(
+            lang,
+            "the text could not be written",
+            "не удалось написать текст",
+        ),
+        WorkflowState::Rendering => pick(
+            lang,
+            "the slides could not be drawn",
+            "не удалось нарисовать слайды",
+        ),
+        WorkflowState::Sending => pick(
+            lang,
+            "the slides could not be sent",
+            "не удалось отправить слайды",
+        ),
+        WorkflowState::AwaitingStyle
+        | WorkflowState::Requested
+        | WorkflowState::Done
+        | WorkflowState::Failed
+        | WorkflowState::Cancelled => internal_error(lang),
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::config::Settings;
+use bible_vibecoder::store::{UpdateStatus, WorkflowState};
 use serde_json::Value;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -99,7 +100,11 @@ impl Bot {
         (offer, workflow)
     }
 
-    async fn state_of(&self, workflow: &str, wanted: &str) -> bible_vibecoder::store::Workflow {
+    async fn state_of(
+        &self,
+        workflow: &str,
+        wanted: WorkflowState,
+    ) -> bible_vibecoder::store::Workflow {
         eventually(&format!("workflow {wanted}"), WAIT, || async {
             self.app
                 .store
@@ -168,7 +173,7 @@ on_both_backends! {
         }
         assert!(bot.press_answer(900_001).await["text"].as_str().is_some_and(|t| t.contains("Начинаю")));
 
-        let done = bot.state_of(&workflow, "done").await;
+        let done = bot.state_of(&workflow, WorkflowState::Done).await;
         assert_eq!(done.style.as_deref(), Some("vibrant"));
         assert_eq!(done.content_source.as_deref(), Some("model"));
         let status = eventually("the finished status", WAIT, || async {
@@ -206,7 +211,7 @@ on_both_backends! {
         bot.app.post_update(ada_says("/carousel Вера", 910_000, 30)).await;
         let (_, first) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{first}"), 910_001)).await;
-        bot.state_of(&first, "done").await;
+        bot.state_of(&first, WorkflowState::Done).await;
         bot.app.post_update(ada_presses(&format!("pdf:{first}"), 910_002)).await;
         eventually("the one PDF", WAIT, || async { bot.telegram.uploads_to("sendDocument").into_iter().next() }).await;
         bot.app.post_update(ada_presses(&format!("pdf:{first}"), 910_003)).await;
@@ -220,7 +225,7 @@ on_both_backends! {
         let refused = bot.message_containing(ADA, "лимит каруселей").await;
         assert!(refused["text"].as_str().is_some_and(|t| t.contains("1 в день")), "{refused}");
         assert!(bot.press_answer(910_011).await["text"].as_str().is_some_and(|t| t.contains("лимит")));
-        bot.state_of(&second, "awaiting_style").await;
+        bot.state_of(&second, WorkflowState::AwaitingStyle).await;
         assert_eq!(bot.model.calls.load(Ordering::SeqCst), 1, "the refused carousel never reached the model");
         assert_eq!(bot.albums().await.len(), 1);
         assert_eq!(bot.telegram.uploads_to("sendDocument").len(), 1, "one PDF");
@@ -239,7 +244,7 @@ on_both_backends! {
         bot.press_answer(900_010).await;
         bot.app.post_update(ada_presses(&format!("style:minimal:{workflow}"), 900_011)).await;
 
-        bot.state_of(&workflow, "done").await;
+        bot.state_of(&workflow, WorkflowState::Done).await;
         bot.press_answer(900_011).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(bot.albums().await.len(), 1);
@@ -259,7 +264,7 @@ on_both_backends! {
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_020)).await;
 
-        bot.state_of(&workflow, "done").await;
+        bot.state_of(&workflow, WorkflowState::Done).await;
         let tries = bot.telegram.requests_to("sendMediaGroup");
         assert_eq!(tries.iter().map(|r| r.outcome).collect::<Vec<_>>(), ["failed", "ok"]);
         assert!(tries[1].at.duration_since(tries[0].at) >= Duration::from_secs(1), "waited retry_after");
@@ -277,7 +282,7 @@ on_both_backends! {
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_025)).await;
 
-        bot.state_of(&workflow, "done").await;
+        bot.state_of(&workflow, WorkflowState::Done).await;
         let tries = bot.telegram.requests_to("sendMediaGroup");
         assert_eq!(tries.iter().map(|r| r.outcome).collect::<Vec<_>>(), ["failed", "ok"]);
     }
@@ -289,7 +294,7 @@ on_both_backends! {
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_026)).await;
 
-        let failed = bot.state_of(&workflow, "failed").await;
+        let failed = bot.state_of(&workflow, WorkflowState::Failed).await;
         assert_eq!(failed.error.as_deref(), Some("timed out"));
         bot.message_containing(ADA, "слишком много времени").await;
         assert!(bot.albums().await.is_empty());
@@ -313,7 +318,7 @@ on_both_backends! {
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_030)).await;
 
-        let failed = bot.state_of(&workflow, "failed").await;
+        let failed = bot.state_of(&workflow, WorkflowState::Failed).await;
         assert!(failed.error.as_deref().is_some_and(|e| e.contains("wrong file identifier")), "{:?}", failed.error);
         bot.message_containing(ADA, "Telegram не принял картинки").await;
         assert_eq!(bot.telegram.requests_to("sendMediaGroup").len(), 1, "a refusal is not retried");
@@ -325,11 +330,11 @@ on_both_backends! {
         bot.app.post_update(fixture("command_carousel_ru.json")).await;
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_040)).await;
-        bot.state_of(&workflow, "writing").await;
+        bot.state_of(&workflow, WorkflowState::Writing).await;
 
         bot.app.post_update(ada_says("/cancel", 900_041, 41)).await;
 
-        bot.state_of(&workflow, "cancelled").await;
+        bot.state_of(&workflow, WorkflowState::Cancelled).await;
         bot.message_containing(ADA, "Отменяю").await;
         eventually("the status shows it", WAIT, || async {
             bot.telegram.calls_to("editMessageText").into_iter().find(|e| e["text"].as_str().is_some_and(|t| t.contains("Отменено")))
@@ -344,7 +349,7 @@ on_both_backends! {
         bot.app.post_update(fixture("command_carousel_ru.json")).await;
         let (_, workflow) = bot.style_offer(ADA, 0).await;
         bot.app.post_update(ada_says("/cancel", 900_050, 50)).await;
-        bot.state_of(&workflow, "cancelled").await;
+        bot.state_of(&workflow, WorkflowState::Cancelled).await;
 
         bot.app.post_update(ada_presses(&format!("style:galaxy:{workflow}"), 900_051)).await;
 
@@ -363,13 +368,13 @@ on_both_backends! {
         let (_, second) = bot.style_offer(ADA, 1).await;
 
         bot.app.post_update(ada_presses(&format!("style:galaxy:{first}"), 900_061)).await;
-        bot.state_of(&first, "writing").await;
+        bot.state_of(&first, WorkflowState::Writing).await;
         bot.app.post_update(ada_presses(&format!("style:galaxy:{second}"), 900_062)).await;
 
         let answer = bot.press_answer(900_062).await;
         assert!(answer["text"].as_str().is_some_and(|t| t.contains("по одной")), "{answer}");
-        bot.state_of(&first, "done").await;
-        assert_eq!(bot.app.store.workflow(&second).await.expect("store").expect("row").state, "awaiting_style");
+        bot.state_of(&first, WorkflowState::Done).await;
+        assert_eq!(bot.app.store.workflow(&second).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
         assert_eq!(bot.albums().await.len(), 1);
     }
 
@@ -390,7 +395,7 @@ on_both_backends! {
         bot.app.post_update(ada_presses(&format!("style:galaxy:{graces}"), 900_070)).await;
         let foreign = bot.press_answer(900_070).await;
         assert!(foreign["text"].as_str().is_some_and(|t| t.contains("чужой")), "{foreign}");
-        assert_eq!(bot.app.store.workflow(&graces).await.expect("store").expect("row").state, "awaiting_style");
+        assert_eq!(bot.app.store.workflow(&graces).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
     }
 
     async fn empty_long_and_hostile_topics_are_answered_clearly(backend) {
@@ -434,7 +439,7 @@ on_both_backends! {
         assert!(first["text"].as_str().is_some_and(|t| t.starts_with('★')), "the default style comes first: {offer}");
         assert_eq!(first["callback_data"], format!("style:minimal:{workflow}"));
         bot.app.post_update(ada_presses(&format!("style:minimal:{workflow}"), 900_082)).await;
-        bot.state_of(&workflow, "done").await;
+        bot.state_of(&workflow, WorkflowState::Done).await;
         let album = &bot.albums().await[0];
         assert!(album["media"].as_array().expect("media").iter().all(|m| m["type"] == "document"), "{album}");
         let files = bot.telegram.uploads_to("sendMediaGroup");
@@ -488,7 +493,7 @@ on_both_backends! {
             let body = fixture(name);
             assert_eq!(bot.app.post_update(body.clone()).await.status(), 200, "{name}");
             let status = bot.app.finished_status(update_id_of(&body)).await;
-            assert!(matches!(status.as_deref(), Some("done" | "ignored")), "{name} ended {status:?}");
+            assert!(matches!(status, Some(UpdateStatus::Done | UpdateStatus::Ignored)), "{name} ended {status:?}");
         }
         // The group carousel got its keyboard in the group, the stale button its answer.
         bot.style_offer(-1001234567890, 0).await;

@@ -1,6 +1,7 @@
 //! The real binary killed (SIGKILL) in the middle of a carousel, then started again over the
 //! same database: the carousel resumes from its last completed step and is delivered once.
 use crate::helpers::*;
+use bible_vibecoder::store::{OutboxStatus, WorkflowState};
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -82,7 +83,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         .await
         .expect("store")
         .expect("row");
-    assert_eq!(row.state, "sending", "killed while sending");
+    assert_eq!(row.state, WorkflowState::Sending, "killed while sending");
     assert!(row.slides_json.is_some(), "the written slides were kept");
     assert_eq!(model.calls.load(Ordering::SeqCst), 1);
 
@@ -95,7 +96,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
                 .workflow(&workflow)
                 .await
                 .expect("store")
-                .filter(|w| w.state == "done")
+                .filter(|w| w.state == WorkflowState::Done)
         },
     )
     .await;
@@ -150,7 +151,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
             .await
             .expect("outbox")
             .expect("the part is in the outbox");
-        assert_eq!(row.status, "sent", "part {part}");
+        assert_eq!(row.status, OutboxStatus::Sent, "part {part}");
         assert!(row.message_ids.is_some_and(|ids| !ids.is_empty()));
     }
     assert_eq!(telegram.uploads_to("sendMediaGroup").len(), 12);

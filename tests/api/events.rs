@@ -2,6 +2,7 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::messages::correlation_for_update;
+use bible_vibecoder::store::{UpdateStatus, WorkflowState};
 use std::collections::HashSet;
 
 on_both_backends! {
@@ -9,7 +10,7 @@ on_both_backends! {
         let Some(app) = spawn_app(backend).await else { return };
         let body = fixture("command_start.json");
         app.post_update(body.clone()).await;
-        assert_eq!(app.finished_status(update_id_of(&body)).await.as_deref(), Some("done"));
+        assert_eq!(app.finished_status(update_id_of(&body)).await, Some(UpdateStatus::Done));
         // Routing happens after the update is marked done; wait (bounded) for the whole trail.
         let correlation = correlation_for_update(update_id_of(&body)).to_string();
         let events = app
@@ -59,7 +60,7 @@ on_both_backends! {
         app.post_update(press_update(810_002, user, &data)).await;
         let workflow = data.rsplit(':').next().expect("id").to_string();
         eventually("the carousel done", std::time::Duration::from_secs(30), || async {
-            app.store.workflow(&workflow).await.ok().flatten().filter(|w| w.state == "done")
+            app.store.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
         }).await;
         app.stop().await;
 

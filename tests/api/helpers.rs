@@ -4,7 +4,7 @@ use bible_vibecoder::config::Settings;
 use bible_vibecoder::eventlog::EventLog;
 use bible_vibecoder::routes::AppState;
 use bible_vibecoder::startup::Application;
-use bible_vibecoder::store::Store;
+use bible_vibecoder::store::{Store, UpdateStatus};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -36,6 +36,31 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// Runs `sql` on a connection of its own (to corrupt or break what the store sees).
+    pub async fn execute(&self, sql: &str) {
+        let sql = sql.to_string();
+        match self.backend {
+            Backend::Postgres => {
+                let mut conn = AsyncPgConnection::establish(&self.url)
+                    .await
+                    .expect("connect");
+                conn.batch_execute(&sql).await.expect("sql runs");
+            }
+            Backend::Sqlite => {
+                use diesel::connection::SimpleConnection;
+                use diesel::Connection;
+                let path = bible_vibecoder::store::sqlite_path(&self.url).to_string();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = diesel::SqliteConnection::establish(&path).expect("connect");
+                    conn.batch_execute(&format!("PRAGMA busy_timeout = 5000; {sql}"))
+                        .expect("sql runs");
+                })
+                .await
+                .expect("sql task");
+            }
+        }
+    }
+
     /// `None` (with a loud note) when PostgreSQL is wanted but unreachable and not required.
     pub async fn create(backend: Backend) -> Option<TestDb> {
         match backend {
@@ -251,13 +276,11 @@ impl TestApp {
     }
 
     /// Waits (bounded) for the gateway to finish an update; answers its final status.
-    pub async fn finished_status(&self, update_id: i64) -> Option<String> {
+    pub async fn finished_status(&self, update_id: i64) -> Option<UpdateStatus> {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             let status = self.store.update_status_of(update_id).await.ok().flatten();
-            if status
-                .as_deref()
-                .is_some_and(|s| !matches!(s, "pending" | "claimed"))
+            if status.is_some_and(|s| !matches!(s, UpdateStatus::Pending | UpdateStatus::Claimed))
                 || std::time::Instant::now() >= deadline
             {
                 return status;
@@ -285,27 +308,9 @@ impl TestApp {
 
     /// Renames a table away (or back), so the store fails as if it had lost it, on either backend.
     pub async fn rename_table(&self, from: &str, to: &str) {
-        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
-        match self.db.backend {
-            Backend::Postgres => {
-                let mut conn = AsyncPgConnection::establish(&self.db.url)
-                    .await
-                    .expect("connect");
-                conn.batch_execute(&sql).await.expect("rename");
-            }
-            Backend::Sqlite => {
-                use diesel::connection::SimpleConnection;
-                use diesel::Connection;
-                let path = bible_vibecoder::store::sqlite_path(&self.db.url).to_string();
-                tokio::task::spawn_blocking(move || {
-                    let mut conn = diesel::SqliteConnection::establish(&path).expect("connect");
-                    conn.batch_execute(&format!("PRAGMA busy_timeout = 5000; {sql}"))
-                        .expect("rename");
-                })
-                .await
-                .expect("rename task");
-            }
-        }
+        self.db
+            .execute(&format!("ALTER TABLE {from} RENAME TO {to}"))
+            .await;
     }
 
     /// Stops the application as SIGTERM would and waits for its whole shutdown.

@@ -5,6 +5,7 @@ use crate::on_both_backends;
 use bible_vibecoder::store::{
     now_utc, Lease, NewOutboxRow, NewReceivedUpdate, SentRow, Store, StyleClaim, Workflow,
 };
+use bible_vibecoder::store::{OutboxStatus, UpdateStatus, WorkflowState};
 use chrono::NaiveDateTime;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -33,7 +34,7 @@ fn pending_update(update_id: i64) -> NewReceivedUpdate {
         update_id,
         kind: "message".into(),
         payload: "{}".into(),
-        status: "pending".into(),
+        status: UpdateStatus::Pending,
         received_at: at(0),
         lease_owner: None,
         lease_until: None,
@@ -48,7 +49,7 @@ fn letter(id: &str, chat: i64) -> NewOutboxRow {
         method: "message".into(),
         payload: r#"{"method":"message","html":"hi"}"#.into(),
         workflow_id: None,
-        status: "pending".into(),
+        status: OutboxStatus::Pending,
         next_attempt_at: at(0),
         created_at: at(0),
         trace_parent: None,
@@ -70,7 +71,7 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         slides: 5,
         size: "1080x1350".into(),
         delivery: "photos".into(),
-        state: "awaiting_style".into(),
+        state: WorkflowState::AwaitingStyle,
         slides_json: None,
         content_source: None,
         error: None,
@@ -93,12 +94,12 @@ on_both_backends! {
         assert_eq!(first.iter().map(|u| u.update_id).collect::<Vec<_>>(), [1, 2]);
         assert!(first.iter().all(|u| u.attempts == 1));
         assert!(store.claim_updates(&b, at(29), 10).await.expect("claim").is_empty(), "held by a");
-        store.finish_update(1, "done").await.expect("finish");
+        store.finish_update(1, UpdateStatus::Done).await.expect("finish");
 
         let taken_over = store.claim_updates(&b, at(31), 10).await.expect("claim");
 
         assert_eq!(taken_over.iter().map(|u| (u.update_id, u.attempts)).collect::<Vec<_>>(), [(2, 2)]);
-        assert_eq!(store.update_status_of(1).await.expect("status").as_deref(), Some("done"));
+        assert_eq!(store.update_status_of(1).await.expect("status"), Some(UpdateStatus::Done));
     }
 
     async fn outbox_rows_are_claimed_once_and_sent_rows_never_again(backend) {
@@ -222,5 +223,30 @@ on_both_backends! {
         assert_eq!((updates, outbox), (1, 1));
         assert_eq!(store.claim_updates(&b, at(1), 10).await.expect("claim").len(), 1, "no wait for expiry");
         assert_eq!(store.claim_outbox(&b, at(1), 10).await.expect("claim").len(), 1);
+    }
+
+    async fn a_state_the_code_does_not_know_is_an_error_naming_the_row_not_a_default(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let (good, bad) = ("00000000-0000-7000-8000-00000000000a", "00000000-0000-7000-8000-00000000000b");
+        store.create_workflow(&waiting_workflow(good, 7)).await.expect("create");
+        store.create_workflow(&waiting_workflow(bad, 7)).await.expect("create");
+        store.enqueue(&[letter("fine", 1), letter("odd", 1)]).await.expect("enqueue");
+        store.record_updates(&[pending_update(41)]).await.expect("recorded");
+        // As a newer version (or a hand-made fix) might leave them.
+        db.execute(&format!("UPDATE workflows SET state = 'paused' WHERE id = '{bad}'")).await;
+        db.execute("UPDATE outbox SET status = 'Sent' WHERE id = 'odd'").await;
+        db.execute("UPDATE received_updates SET status = 'archived' WHERE update_id = 41").await;
+
+        assert_eq!(store.workflow(good).await.expect("readable").expect("row").state, WorkflowState::AwaitingStyle);
+        let error = store.workflow(bad).await.expect_err("unknown state").to_string();
+        assert!(error.contains(bad) && error.contains("paused") && error.contains("workflow state"), "{error}");
+        // Queries that select by state never pick an unknown one up.
+        let cancellable = store.cancellable_workflows_of(7).await.expect("the known row reads");
+        assert_eq!(cancellable.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), [good]);
+        let error = store.outbox_of_chat(1).await.expect_err("unknown status").to_string();
+        assert!(error.contains("outbox row odd") && error.contains("\"Sent\""), "{error}");
+        let error = store.update_status_of(41).await.expect_err("unknown status").to_string();
+        assert!(error.contains("received_updates row 41") && error.contains("archived"), "{error}");
     }
 }

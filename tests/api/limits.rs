@@ -53,7 +53,12 @@ fn texts_to(telegram: &FakeBotApi, chat: i64) -> Vec<String> {
 async fn wait_until_finished(app: &TestApp, ids: impl IntoIterator<Item = i64>) -> Vec<String> {
     let mut statuses = Vec::new();
     for id in ids {
-        statuses.push(app.finished_status(id).await.unwrap_or_default());
+        statuses.push(
+            app.finished_status(id)
+                .await
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        );
     }
     statuses
 }

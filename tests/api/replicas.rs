@@ -3,6 +3,7 @@
 //! bot owes a user lives in the store, so every user is answered exactly once.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::store::WorkflowState;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -147,7 +148,7 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
             let mut started = 0;
             for id in &workflows {
                 let wf = store.workflow(id).await.expect("store").expect("row");
-                started += usize::from(wf.state != "awaiting_style");
+                started += usize::from(wf.state != WorkflowState::AwaitingStyle);
             }
             (started == workflows.len()).then_some(())
         },
@@ -179,7 +180,7 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
     );
     for id in &workflows {
         let wf = store.workflow(id).await.expect("store").expect("row");
-        assert_eq!(wf.state, "done", "{id}");
+        assert_eq!(wf.state, WorkflowState::Done, "{id}");
     }
 }
 

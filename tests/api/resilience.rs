@@ -188,7 +188,11 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
             app.finished_status(id).await
         })
         .await;
-        assert_eq!(status, "done", "update {id}");
+        assert_eq!(
+            status,
+            bible_vibecoder::store::UpdateStatus::Done,
+            "update {id}"
+        );
     }
     assert_eq!(app.get("/ready").await.status(), 200);
     let stats = app.get_json("/stats").await;

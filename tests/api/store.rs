@@ -14,7 +14,7 @@ fn update(update_id: i64) -> NewReceivedUpdate {
         update_id,
         kind: "message".into(),
         payload: "{}".into(),
-        status: "pending".into(),
+        status: bible_vibecoder::store::UpdateStatus::Pending,
         received_at: now_utc(),
         lease_owner: None,
         lease_until: None,

@@ -1,6 +1,7 @@
 //! `POST /telegram/webhook`: durable before 200, idempotent, bounded, authenticated.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::store::UpdateStatus;
 use serde_json::Value;
 
 on_both_backends! {
@@ -13,7 +14,7 @@ on_both_backends! {
             let response = app.post_update(body.clone()).await;
             assert_eq!(response.status(), 200, "{name}");
             let status = app.finished_status(update_id_of(&body)).await;
-            assert!(matches!(status.as_deref(), Some("done" | "ignored")), "{name} ended {status:?}");
+            assert!(matches!(status, Some(UpdateStatus::Done | UpdateStatus::Ignored)), "{name} ended {status:?}");
         }
         let stats = app.get_json("/stats").await;
         assert_eq!(stats["updates"]["received"], names.len());
@@ -24,7 +25,7 @@ on_both_backends! {
         let Some(app) = spawn_app(backend).await else { return };
         let body = fixture("unknown_future_kind.json");
         assert_eq!(app.post_update(body.clone()).await.status(), 200);
-        assert_eq!(app.finished_status(update_id_of(&body)).await.as_deref(), Some("ignored"));
+        assert_eq!(app.finished_status(update_id_of(&body)).await, Some(UpdateStatus::Ignored));
     }
 
     async fn a_repeated_update_is_recorded_once_and_processed_once(backend) {
@@ -39,7 +40,7 @@ on_both_backends! {
         assert_eq!(first.get("duplicate"), None);
         assert_eq!(second["duplicate"], true);
         assert_eq!(app.store.count_updates().await.expect("count"), 1);
-        assert_eq!(app.finished_status(update_id_of(&body)).await.as_deref(), Some("done"));
+        assert_eq!(app.finished_status(update_id_of(&body)).await, Some(UpdateStatus::Done));
         let stats = app.get_json("/stats").await;
         assert_eq!(stats["updates"]["duplicate"], 1);
         assert_eq!(stats["analytics"]["interactions"]["command:/start"], 1, "processed once: {stats}");
@@ -90,7 +91,7 @@ on_both_backends! {
 
         app.rename_table("received_updates_away", "received_updates").await;
         assert_eq!(app.post_update(body.clone()).await.status(), 200, "Telegram's retry succeeds");
-        assert_eq!(app.finished_status(update_id_of(&body)).await.as_deref(), Some("done"));
+        assert_eq!(app.finished_status(update_id_of(&body)).await, Some(UpdateStatus::Done));
     }
 
     async fn many_concurrent_updates_are_all_recorded_exactly_once(backend) {
@@ -118,7 +119,7 @@ on_both_backends! {
                 update_id: update_id_of(body),
                 kind: "message".into(),
                 payload: body.to_string(),
-                status: status.into(),
+                status: status.parse().expect("a known status"),
                 received_at: bible_vibecoder::store::now_utc() - chrono::Duration::seconds(5),
                 lease_owner: (status == "claimed").then(|| "replica-that-died".to_string()),
                 lease_until: (status == "claimed").then(|| bible_vibecoder::store::now_utc() - chrono::Duration::seconds(1)),
@@ -130,8 +131,8 @@ on_both_backends! {
 
         let app = spawn_app_on(db, &[]).await;
 
-        assert_eq!(app.finished_status(update_id_of(&dispatched)).await.as_deref(), Some("done"));
-        assert_eq!(app.finished_status(update_id_of(&deferred)).await.as_deref(), Some("done"));
+        assert_eq!(app.finished_status(update_id_of(&dispatched)).await, Some(UpdateStatus::Done));
+        assert_eq!(app.finished_status(update_id_of(&deferred)).await, Some(UpdateStatus::Done));
         assert_eq!(app.store.user(424242).await.expect("query").map(|u| u.first_name), Some("Ада".to_string()));
         let stats = app.get_json("/stats").await;
         assert_eq!(stats["analytics"]["interactions"]["command:/start"], 1, "handled once: {stats}");
@@ -147,7 +148,7 @@ on_both_backends! {
 
         assert!(responses.iter().all(|r| r.status() == 200), "every update is acknowledged");
         for body in &bodies {
-            assert_eq!(app.finished_status(update_id_of(body)).await.as_deref(), Some("done"), "{body}");
+            assert_eq!(app.finished_status(update_id_of(body)).await, Some(UpdateStatus::Done), "{body}");
         }
         assert_eq!(app.store.count_pending().await.expect("count"), 0);
         assert_eq!(app.get_json("/stats").await["analytics"]["interactions"]["text"], 60, "each handled once");

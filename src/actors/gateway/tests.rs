@@ -48,7 +48,7 @@ fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() 
     else {
         panic!("user 7 is not on the list");
     };
-    assert_eq!(status, UpdateStatus::REFUSED);
+    assert_eq!(status, UpdateStatus::Refused);
     let (key, text) = reply.expect("a refusal");
     assert_eq!(key, "not-allowed:7");
     assert!(text.contains("частный"), "in the user's language: {text}");
@@ -80,12 +80,12 @@ fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
     else {
         panic!("the third is limited with a notice: {verdicts:?}");
     };
-    assert_eq!(*status, UpdateStatus::LIMITED);
+    assert_eq!(*status, UpdateStatus::Limited);
     assert!(key.starts_with("slow-down:7:"), "{key}");
     assert!(text.contains("помедленнее"), "{text}");
     assert!(verdicts[3..].iter().all(|v| *v
         == Verdict::Turn {
-            status: UpdateStatus::LIMITED,
+            status: UpdateStatus::Limited,
             reply: None
         }));
 }
@@ -155,7 +155,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
         seen_history.payloads(),
         vec![HistoryLogged {
             update_id: 5,
-            outcome: "done".into()
+            outcome: UpdateStatus::Done
         }]
     );
 }
@@ -198,12 +198,12 @@ async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command
 
     assert_eq!(seen_commands.count(), 0);
     assert_eq!(seen_sessions.count(), 0, "known users get no new session");
-    let outcomes: Vec<String> = seen_history
+    let outcomes: Vec<UpdateStatus> = seen_history
         .payloads()
         .into_iter()
         .map(|h| h.outcome)
         .collect();
-    assert_eq!(outcomes, vec!["ignored", "ignored"]);
+    assert_eq!(outcomes, vec![UpdateStatus::Ignored, UpdateStatus::Ignored]);
 }
 
 #[actix_rt::test]

@@ -206,15 +206,7 @@ async fn run_carousel(
             "the writer answered text instead of slides",
         ));
     };
-    let writing_ms = elapsed_ms(writing);
-    let _ = links.steps.tell(env.caused(
-        "orchestrator",
-        StepCompleted {
-            workflow_id: request.request_id,
-            step: "writing".into(),
-            elapsed_ms: writing_ms,
-        },
-    ));
+    let writing_ms = step_completed(links, env, "writing", writing);
 
     let rendering = Instant::now();
     let rendered = links
@@ -232,15 +224,7 @@ async fn run_carousel(
             },
         ))
         .await??;
-    let rendering_ms = elapsed_ms(rendering);
-    let _ = links.steps.tell(env.caused(
-        "orchestrator",
-        StepCompleted {
-            workflow_id: request.request_id,
-            step: "rendering".into(),
-            elapsed_ms: rendering_ms,
-        },
-    ));
+    let rendering_ms = step_completed(links, env, "rendering", rendering);
 
     let saved = links
         .saved
@@ -269,6 +253,25 @@ async fn run_carousel(
         writing_ms,
         rendering_ms,
     })
+}
+
+/// Tells analytics that `step` of the request finished; answers how long it took (ms).
+fn step_completed(
+    links: &OrchestratorLinks,
+    env: &Envelope<GenerateRequested>,
+    step: &str,
+    started: Instant,
+) -> u64 {
+    let elapsed_ms = elapsed_ms(started);
+    let _ = links.steps.tell(env.caused(
+        "orchestrator",
+        StepCompleted {
+            workflow_id: env.payload.request_id,
+            step: step.to_string(),
+            elapsed_ms,
+        },
+    ));
+    elapsed_ms
 }
 
 fn elapsed_ms(since: Instant) -> u64 {

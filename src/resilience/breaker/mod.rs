@@ -218,6 +218,55 @@ impl Inner {
         }
     }
 
+    /// Counts a call made while closed; answers why the breaker must open, if it must.
+    fn after_closed_call(&mut self, config: &BreakerConfig, bad: bool) -> Option<String> {
+        self.push_window(bad, config.window_size);
+        if bad {
+            self.consecutive_failures = self.consecutive_failures.saturating_add(1);
+        } else {
+            self.consecutive_failures = 0;
+        }
+        let limit = config.consecutive_failures;
+        let rate = self.failure_rate();
+        if bad && limit > 0 && self.consecutive_failures >= limit {
+            Some(format!(
+                "{} consecutive failures",
+                self.consecutive_failures
+            ))
+        } else if bad
+            && self.window.len() >= config.minimum_calls
+            && rate >= config.failure_rate_threshold
+        {
+            Some(format!(
+                "failure rate {:.1}% over the last {} calls reached {:.1}%",
+                rate * 100.0,
+                self.window.len(),
+                config.failure_rate_threshold * 100.0
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Counts a half-open probe; answers where the breaker goes and why, if it moves: back to
+    /// open on a bad probe (`why_bad` says how), closed after enough good ones.
+    fn after_probe(
+        &mut self,
+        config: &BreakerConfig,
+        bad: bool,
+        why_bad: impl FnOnce() -> String,
+    ) -> Option<(BreakerState, String)> {
+        self.half_open_in_flight = self.half_open_in_flight.saturating_sub(1);
+        if bad {
+            return Some((BreakerState::Open, why_bad()));
+        }
+        self.half_open_successes += 1;
+        (self.half_open_successes >= config.half_open_probes).then(|| {
+            let reason = format!("{} probe(s) succeeded", self.half_open_successes);
+            (BreakerState::Closed, reason)
+        })
+    }
+
     fn push_window(&mut self, bad: bool, window_size: usize) {
         self.window.push_back(bad);
         if bad {
@@ -477,81 +526,19 @@ impl CircuitBreaker {
                 // Started in an earlier episode: counted, but no say now.
                 return;
             }
-            match inner.state {
-                BreakerState::Closed => {
-                    inner.push_window(bad, self.config.window_size);
-                    if bad {
-                        inner.consecutive_failures = inner.consecutive_failures.saturating_add(1);
-                    } else {
-                        inner.consecutive_failures = 0;
-                    }
-                    let limit = self.config.consecutive_failures;
-                    let rate = inner.failure_rate();
-                    if bad && limit > 0 && inner.consecutive_failures >= limit {
-                        let reason = format!("{} consecutive failures", inner.consecutive_failures);
-                        Some(inner.transition(
-                            self.name,
-                            &self.config,
-                            BreakerState::Open,
-                            reason,
-                            now,
-                        ))
-                    } else if bad
-                        && inner.window.len() >= self.config.minimum_calls
-                        && rate >= self.config.failure_rate_threshold
-                    {
-                        let reason = format!(
-                            "failure rate {:.1}% over the last {} calls reached {:.1}%",
-                            rate * 100.0,
-                            inner.window.len(),
-                            self.config.failure_rate_threshold * 100.0
-                        );
-                        Some(inner.transition(
-                            self.name,
-                            &self.config,
-                            BreakerState::Open,
-                            reason,
-                            now,
-                        ))
-                    } else {
-                        None
-                    }
-                }
-                BreakerState::HalfOpen => {
-                    inner.half_open_in_flight = inner.half_open_in_flight.saturating_sub(1);
-                    if bad {
-                        let reason = match outcome {
-                            Outcome::Dropped => "probe dropped without a result".to_owned(),
-                            Outcome::Failure => "probe failed".to_owned(),
-                            Outcome::Success => format!("probe was slow ({elapsed:?})"),
-                        };
-                        Some(inner.transition(
-                            self.name,
-                            &self.config,
-                            BreakerState::Open,
-                            reason,
-                            now,
-                        ))
-                    } else {
-                        inner.half_open_successes += 1;
-                        if inner.half_open_successes >= self.config.half_open_probes {
-                            let reason =
-                                format!("{} probe(s) succeeded", inner.half_open_successes);
-                            Some(inner.transition(
-                                self.name,
-                                &self.config,
-                                BreakerState::Closed,
-                                reason,
-                                now,
-                            ))
-                        } else {
-                            None
-                        }
-                    }
-                }
+            let verdict = match inner.state {
+                BreakerState::Closed => inner
+                    .after_closed_call(&self.config, bad)
+                    .map(|reason| (BreakerState::Open, reason)),
+                BreakerState::HalfOpen => inner.after_probe(&self.config, bad, || match outcome {
+                    Outcome::Dropped => "probe dropped without a result".to_owned(),
+                    Outcome::Failure => "probe failed".to_owned(),
+                    Outcome::Success => format!("probe was slow ({elapsed:?})"),
+                }),
                 // No permit is ever issued in Open.
                 BreakerState::Open => None,
-            }
+            };
+            verdict.map(|(to, reason)| inner.transition(self.name, &self.config, to, reason, now))
         };
         if let Some(t) = transition {
             self.notify(t);

@@ -75,7 +75,7 @@ impl Workflows {
                 .await;
             return Ok(None);
         }
-        if WorkflowState::is_final(&wf.state) {
+        if wf.state.is_final() {
             self.stale(env, lang).await?;
             return Ok(None);
         }
@@ -93,7 +93,7 @@ impl Workflows {
         let Some(wf) = self.own_workflow(env, lang, workflow).await? else {
             return Ok(());
         };
-        if wf.state != WorkflowState::AWAITING_STYLE || wf.cancel_requested {
+        if wf.state != WorkflowState::AwaitingStyle || wf.cancel_requested {
             self.answer(&q.query_id, &texts::already_started(lang))
                 .await;
             return Ok(());
@@ -189,7 +189,7 @@ impl Workflows {
                 self.store
                     .finish_workflow(
                         &wf.id,
-                        WorkflowState::CANCELLED,
+                        WorkflowState::Cancelled,
                         Some("at the running limit"),
                     )
                     .await?;
@@ -233,7 +233,7 @@ impl Workflows {
     ) -> AppResult<()> {
         let q = &env.payload;
         let wf = match self.store.workflow(&workflow.to_string()).await? {
-            Some(wf) if wf.state == WorkflowState::DONE && wf.user_id == q.user_id => wf,
+            Some(wf) if wf.state == WorkflowState::Done && wf.user_id == q.user_id => wf,
             Some(wf) if wf.user_id != q.user_id => {
                 self.answer(&q.query_id, &texts::not_your_request(lang))
                     .await;

@@ -117,7 +117,7 @@ impl Workflows {
                 wf
             }
         };
-        if wf.status_message_id.is_some() || wf.state != WorkflowState::AWAITING_STYLE {
+        if wf.status_message_id.is_some() || wf.state != WorkflowState::AwaitingStyle {
             return Ok(());
         }
         let offer = texts::pick_style(lang, &wf.topic);
@@ -229,13 +229,13 @@ impl Workflows {
 
     /// A workflow still waiting for its style ends at once; a running one stops at its next step.
     pub(super) async fn cancel_one(&self, wf: &Workflow, lang: Lang) -> AppResult<()> {
-        if wf.state == WorkflowState::AWAITING_STYLE {
+        if wf.state == WorkflowState::AwaitingStyle {
             if self
                 .store
-                .finish_workflow(&wf.id, WorkflowState::CANCELLED, None)
+                .finish_workflow(&wf.id, WorkflowState::Cancelled, None)
                 .await?
             {
-                self.count_outcome(WorkflowState::CANCELLED);
+                self.count_outcome(WorkflowState::Cancelled);
                 if let Some(message) = wf.status_message_id {
                     self.edit(
                         wf.chat_id,

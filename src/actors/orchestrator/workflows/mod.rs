@@ -229,9 +229,9 @@ fn new_workflow(
 ) -> Workflow {
     let now = now_utc();
     let state = if style.is_some() {
-        WorkflowState::REQUESTED
+        WorkflowState::Requested
     } else {
-        WorkflowState::AWAITING_STYLE
+        WorkflowState::AwaitingStyle
     };
     Workflow {
         id: id.to_string(),
@@ -246,7 +246,7 @@ fn new_workflow(
         slides: i32::try_from(prefs.slides).unwrap_or(DEFAULT_SLIDES as i32),
         size: prefs.size.to_string(),
         delivery: prefs.row.delivery.clone(),
-        state: state.to_string(),
+        state,
         slides_json: None,
         content_source: None,
         error: None,
@@ -406,9 +406,12 @@ impl Workflows {
         result
     }
 
-    fn count_outcome(&self, outcome: &str) {
+    fn count_outcome(&self, outcome: WorkflowState) {
         if let Some(metrics) = &self.metrics {
-            metrics.carousels.with_label_values(&[outcome]).inc();
+            metrics
+                .carousels
+                .with_label_values(&[outcome.as_str()])
+                .inc();
         }
     }
 

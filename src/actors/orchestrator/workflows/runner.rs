@@ -145,14 +145,14 @@ impl Workflows {
                         None => break Ok(()),
                     },
                 };
-                if WorkflowState::is_final(&wf.state) {
+                if wf.state.is_final() {
                     break Ok(());
                 }
                 if wf.cancel_requested {
-                    let cancelled = WorkflowState::CANCELLED;
+                    let cancelled = WorkflowState::Cancelled;
                     if self.store.finish_workflow(id, cancelled, None).await? {
                         status.show(texts::cancelled(lang, &wf.topic), None);
-                        self.completed(&root, "cancelled");
+                        self.completed(&root, WorkflowState::Cancelled);
                         tracing::info!("workflow cancelled");
                     }
                     break Ok(());
@@ -165,7 +165,7 @@ impl Workflows {
                 if remaining.is_zero() {
                     break self.fail(&wf, lang, &status, &timed_out, "timed out").await;
                 }
-                let step = wf.state.clone();
+                let step = wf.state;
                 let work = self.step(&root, &wf, lang, &status, &mut images);
                 match tokio::time::timeout(remaining, work).await {
                     Ok(Ok(())) => {}
@@ -174,7 +174,7 @@ impl Workflows {
                         let shown = if is_refusal(&e) {
                             texts::telegram_refused(lang)
                         } else {
-                            texts::step_failed(lang, &step)
+                            texts::step_failed(lang, step)
                         };
                         let reason = format!("{step}: {e}");
                         break self.fail(&wf, lang, &status, &shown, &reason).await;
@@ -199,91 +199,123 @@ impl Workflows {
         images: &mut Option<Vec<RenderedImage>>,
     ) -> AppResult<()> {
         let started = Instant::now();
-        let workflow = uuid_of(&wf.id);
-        match wf.state.as_str() {
-            WorkflowState::REQUESTED => {
+        match wf.state {
+            WorkflowState::Requested => {
                 let _ = self.links.started.tell(root.clone());
                 self.store
-                    .advance_workflow(&wf.id, WorkflowState::REQUESTED, WorkflowState::WRITING)
+                    .advance_workflow(&wf.id, WorkflowState::Requested, WorkflowState::Writing)
                     .await?;
             }
-            WorkflowState::WRITING => {
-                status.show(
-                    texts::writing(lang, &wf.topic),
-                    cancel_keyboard(lang, workflow),
-                );
-                let request = ContentRequested {
-                    request_id: workflow,
-                    lang,
-                    kind: ContentKind::Carousel {
-                        topic: wf.topic.clone(),
-                        slides: usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES),
-                    },
-                };
-                let written = retry_step("writing", &self.policy, || {
-                    let env = root.caused("orchestrator", request.clone());
-                    let writer = self.links.writer.clone();
-                    async move { writer.ask(env).await.and_then(|written| written) }
-                })
-                .await?;
-                let WrittenBody::Slides(slides) = written.body else {
-                    return Err(AppError::internal(
-                        "writing slides",
-                        "the writer answered text instead of slides",
-                    ));
-                };
-                let json = serde_json::to_string(&slides)
-                    .map_err(|e| AppError::internal("storing the slides", e))?;
-                self.store
-                    .save_written(&wf.id, &json, &written.source)
-                    .await?;
-                self.step_done(root, "writing", started);
-            }
-            WorkflowState::RENDERING => {
+            WorkflowState::Writing => self.write(root, wf, lang, status, started).await?,
+            WorkflowState::Rendering => {
                 let slides = slides_of(wf)?;
                 *images = Some(self.render(root, wf, &slides, lang, status).await?);
                 self.store
-                    .advance_workflow(&wf.id, WorkflowState::RENDERING, WorkflowState::SENDING)
+                    .advance_workflow(&wf.id, WorkflowState::Rendering, WorkflowState::Sending)
                     .await?;
                 self.step_done(root, "rendering", started);
             }
-            WorkflowState::SENDING => {
-                // After a restart the images are drawn again from the stored slides (identically).
-                let rendered = match images.take() {
-                    Some(rendered) => rendered,
-                    None => self.render(root, wf, &slides_of(wf)?, lang, status).await?,
-                };
-                status.show(texts::sending(lang, &wf.topic), None);
-                let count = rendered.len();
-                self.deliver(wf, rendered).await?;
-                let saved = root.caused(
-                    "orchestrator",
-                    CarouselSaved {
-                        request_id: workflow,
-                        user_id: Some(wf.user_id),
-                        topic: wf.topic.clone(),
-                        slides: count,
-                        style: wf.style.clone().unwrap_or_default(),
-                        content_source: wf.content_source.clone().unwrap_or_default(),
-                    },
-                );
-                if let Err(e) = self.links.saved.ask(saved).await.and_then(|saved| saved) {
-                    tracing::warn!(error = %e, "carousel delivered but not recorded in history");
-                }
-                self.store
-                    .finish_workflow(&wf.id, WorkflowState::DONE, None)
-                    .await?;
-                let pdf = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-                    texts::pdf_button(lang),
-                    Callback::Pdf { workflow }.data(),
-                )]]);
-                status.show(texts::done(lang, &wf.topic, count), Some(pdf));
-                self.step_done(root, "sending", started);
-                self.completed(root, "done");
-                tracing::info!(slides = count, "carousel delivered");
+            WorkflowState::Sending => {
+                let images = images.take();
+                self.send(root, wf, lang, status, images, started).await?
             }
-            _ => {}
+            // Waiting for the user's press, or over: nothing to run.
+            WorkflowState::AwaitingStyle
+            | WorkflowState::Done
+            | WorkflowState::Failed
+            | WorkflowState::Cancelled => {}
         }
+        Ok(())
+    }
+
+    /// The writing step: the model writes the slides, which are stored before it returns.
+    async fn write(
+        &self,
+        root: &Envelope<Started>,
+        wf: &Workflow,
+        lang: Lang,
+        status: &StatusMessage,
+        started: Instant,
+    ) -> AppResult<()> {
+        let workflow = uuid_of(&wf.id);
+        status.show(
+            texts::writing(lang, &wf.topic),
+            cancel_keyboard(lang, workflow),
+        );
+        let request = ContentRequested {
+            request_id: workflow,
+            lang,
+            kind: ContentKind::Carousel {
+                topic: wf.topic.clone(),
+                slides: usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES),
+            },
+        };
+        let written = retry_step("writing", &self.policy, || {
+            let env = root.caused("orchestrator", request.clone());
+            let writer = self.links.writer.clone();
+            async move { writer.ask(env).await.and_then(|written| written) }
+        })
+        .await?;
+        let WrittenBody::Slides(slides) = written.body else {
+            return Err(AppError::internal(
+                "writing slides",
+                "the writer answered text instead of slides",
+            ));
+        };
+        let json = serde_json::to_string(&slides)
+            .map_err(|e| AppError::internal("storing the slides", e))?;
+        self.store
+            .save_written(&wf.id, &json, &written.source)
+            .await?;
+        self.step_done(root, "writing", started);
+        Ok(())
+    }
+
+    /// The sending step: the album (drawn again from the stored slides after a restart), the
+    /// history record, the workflow marked done and the user told.
+    async fn send(
+        &self,
+        root: &Envelope<Started>,
+        wf: &Workflow,
+        lang: Lang,
+        status: &StatusMessage,
+        images: Option<Vec<RenderedImage>>,
+        started: Instant,
+    ) -> AppResult<()> {
+        let workflow = uuid_of(&wf.id);
+        // After a restart the images are drawn again from the stored slides (identically).
+        let rendered = match images {
+            Some(rendered) => rendered,
+            None => self.render(root, wf, &slides_of(wf)?, lang, status).await?,
+        };
+        status.show(texts::sending(lang, &wf.topic), None);
+        let count = rendered.len();
+        self.deliver(wf, rendered).await?;
+        let saved = root.caused(
+            "orchestrator",
+            CarouselSaved {
+                request_id: workflow,
+                user_id: Some(wf.user_id),
+                topic: wf.topic.clone(),
+                slides: count,
+                style: wf.style.clone().unwrap_or_default(),
+                content_source: wf.content_source.clone().unwrap_or_default(),
+            },
+        );
+        if let Err(e) = self.links.saved.ask(saved).await.and_then(|saved| saved) {
+            tracing::warn!(error = %e, "carousel delivered but not recorded in history");
+        }
+        self.store
+            .finish_workflow(&wf.id, WorkflowState::Done, None)
+            .await?;
+        let pdf = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+            texts::pdf_button(lang),
+            Callback::Pdf { workflow }.data(),
+        )]]);
+        status.show(texts::done(lang, &wf.topic, count), Some(pdf));
+        self.step_done(root, "sending", started);
+        self.completed(root, WorkflowState::Done);
+        tracing::info!(slides = count, "carousel delivered");
         Ok(())
     }
 
@@ -304,7 +336,7 @@ impl Workflows {
         ));
     }
 
-    pub(super) fn completed(&self, root: &Envelope<Started>, outcome: &str) {
+    pub(super) fn completed(&self, root: &Envelope<Started>, outcome: WorkflowState) {
         self.count_outcome(outcome);
         let _ = self.links.completed.tell(root.caused(
             "orchestrator",
@@ -327,12 +359,12 @@ impl Workflows {
         tracing::error!(reason, "workflow failed");
         if !self
             .store
-            .finish_workflow(&wf.id, WorkflowState::FAILED, Some(reason))
+            .finish_workflow(&wf.id, WorkflowState::Failed, Some(reason))
             .await?
         {
             return Ok(());
         }
-        self.count_outcome(WorkflowState::FAILED);
+        self.count_outcome(WorkflowState::Failed);
         let text = texts::failed(lang, &wf.topic, shown);
         status.show(text.clone(), None);
         let key = format!("{}:failed", wf.id);
@@ -448,8 +480,8 @@ impl Workflows {
     async fn sent(&self, key: &str) -> AppResult<()> {
         loop {
             match self.store.outbox_row(key).await? {
-                Some(row) if row.status == OutboxStatus::SENT => return Ok(()),
-                Some(row) if row.status == OutboxStatus::FAILED => {
+                Some(row) if row.status == OutboxStatus::Sent => return Ok(()),
+                Some(row) if row.status == OutboxStatus::Failed => {
                     return Err(AppError::TelegramRefused {
                         method: "sendMediaGroup",
                         reason: row.last_error.unwrap_or_default(),
