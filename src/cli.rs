@@ -2,7 +2,7 @@
 use crate::config::Settings;
 use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
 use crate::error::{AppError, AppResult};
-use crate::messages::carousel::{CarouselSpec, GenerateRequested};
+use crate::messages::carousel::{CarouselSpec, GenerateCarousel};
 use crate::messages::{Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::startup::{prepare_store, start_services, Application};
@@ -296,7 +296,7 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
     };
     let request = Envelope::new(
         "cli",
-        GenerateRequested {
+        GenerateCarousel {
             request_id: uuid::Uuid::now_v7(),
             user_id: None,
             spec,

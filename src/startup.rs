@@ -7,6 +7,7 @@ use crate::actors::gateway::{Admission, Backlog};
 use crate::actors::orchestrator::{WorkflowMaterials, Workflows};
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
+    StoreLinks,
 };
 use crate::ai::{AiClient, AiSettings};
 use crate::batch::Batcher;
@@ -14,7 +15,7 @@ use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::eventlog::EventLog;
 use crate::messages::analytics::{AlertTriggered, AlertsRestored};
-use crate::messages::telegram::UserMessageReceived;
+use crate::messages::telegram::UpdateReceived;
 use crate::messages::Event;
 use crate::messages::{correlation_for_update, Envelope, Outbox};
 use crate::metrics::Metrics;
@@ -79,7 +80,7 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn gateway_outbox(&self) -> Outbox<UserMessageReceived> {
+    pub fn gateway_outbox(&self) -> Outbox<UpdateReceived> {
         Outbox::new(
             "gateway",
             self.gateway.clone().recipient(),
@@ -130,7 +131,7 @@ const MAX_UPDATE_ATTEMPTS: i32 = 5;
 async fn dispatch_claimed(
     row: ClaimedUpdate,
     store: &Store,
-    gateway: &Outbox<UserMessageReceived>,
+    gateway: &Outbox<UpdateReceived>,
     backlog: &Backlog,
 ) {
     let failed = |reason: String| async move {
@@ -151,7 +152,7 @@ async fn dispatch_claimed(
             let env = Envelope::correlated(
                 "store",
                 correlation_for_update(row.update_id),
-                UserMessageReceived {
+                UpdateReceived {
                     update_id: row.update_id,
                     update: Box::new(update),
                 },
@@ -170,7 +171,7 @@ async fn dispatch_claimed(
 /// runs one; the store makes sure no two take the same update.
 async fn sweep_updates(
     store: Store,
-    gateway: Outbox<UserMessageReceived>,
+    gateway: Outbox<UpdateReceived>,
     backlog: Backlog,
     lease: Lease,
     every: Duration,
@@ -249,8 +250,10 @@ async fn resume_workflows(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     while !*stop.borrow() {
-        let resume = Envelope::new("startup", crate::messages::workflow::ResumeWorkflows);
-        match orchestrator.send(resume).await {
+        match orchestrator
+            .send(crate::messages::workflow::ResumeWorkflows)
+            .await
+        {
             Ok(Err(e)) => tracing::warn!(error = %e, "could not look for workflows to resume"),
             Err(e) => tracing::warn!(error = %e, "orchestrator unavailable for resuming workflows"),
             Ok(Ok(_)) => {}

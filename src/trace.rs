@@ -136,9 +136,9 @@ mod tests {
     #[test]
     fn events_become_a_tree_of_causes_in_time_order_with_the_time_between_steps() {
         let events = [
-            event("c", "data.history.logged", Some("a"), 30),
-            event("b", "telegram.command.executed", Some("a"), 10),
-            event("a", "telegram.user.message.received", None, 0),
+            event("c", "data.update.finish", Some("a"), 30),
+            event("b", "telegram.command.execute", Some("a"), 10),
+            event("a", "telegram.update.received", None, 0),
             event("w", "workflow.started", None, 50),
             event("s", "workflow.step.completed", Some("w"), 80),
             event("x", "orphan.of.a.pruned.cause", Some("gone"), 90),
@@ -148,16 +148,13 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                "telegram.user.message.received",
+                "telegram.update.received",
                 "workflow.started",
                 "orphan.of.a.pruned.cause"
             ]
         );
         let children: Vec<&str> = roots[0].children.iter().map(|c| c.kind.as_str()).collect();
-        assert_eq!(
-            children,
-            ["telegram.command.executed", "data.history.logged"]
-        );
+        assert_eq!(children, ["telegram.command.execute", "data.update.finish"]);
         assert_eq!(roots[0].children[1].after_ms, 30.0);
         assert_eq!(roots[1].children[0].after_ms, 30.0);
         assert_eq!(
@@ -165,10 +162,8 @@ mod tests {
             "a root is timed from the first event"
         );
         let text = render_text(&roots);
-        assert!(text.starts_with("telegram.user.message.received  [test]  01:00:00.000  +0.0 ms\n"));
-        assert!(
-            text.contains("\n   └─ telegram.command.executed  [test]  01:00:00.010  +10.0 ms\n")
-        );
+        assert!(text.starts_with("telegram.update.received  [test]  01:00:00.000  +0.0 ms\n"));
+        assert!(text.contains("\n   └─ telegram.command.execute  [test]  01:00:00.010  +10.0 ms\n"));
     }
 
     #[test]
@@ -178,8 +173,8 @@ mod tests {
             e
         };
         let events = [
-            traced(event("a", "telegram.user.message.received", None, 0)),
-            traced(event("b", "telegram.command.executed", Some("a"), 10)),
+            traced(event("a", "telegram.update.received", None, 0)),
+            traced(event("b", "telegram.command.execute", Some("a"), 10)),
         ];
         let text = render_text(&build_tree(&events));
         assert_eq!(

@@ -3,7 +3,7 @@
 use crate::ai::{AiClient, CarouselBrief, ContentSource, OfflineReason, Written};
 use crate::error::AppError;
 use crate::messages::ai::{
-    AnalysisCompleted, ContentKind, ContentRequested, WisdomGenerated, WrittenBody, WrittenContent,
+    AnalysisCompleted, ContentKind, WisdomGenerated, WriteContent, WrittenBody, WrittenContent,
 };
 use crate::messages::{Envelope, Outbox};
 use crate::service_actor;
@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// Anything that can write what the AI actor is asked for. It never fails: a writer that
 /// cannot reach its model falls back to offline content itself.
 pub trait ContentWriter: Send + Sync + 'static {
-    fn write(&self, request: ContentRequested) -> BoxFuture<'static, WrittenContent>;
+    fn write(&self, request: WriteContent) -> BoxFuture<'static, WrittenContent>;
 }
 
 /// `model`, `offline:no_api_key`, `offline:model_failed` (the failure itself is in the logs) or
@@ -45,7 +45,7 @@ fn into_content<T>(written: Written<T>, body: impl FnOnce(T) -> WrittenBody) -> 
 }
 
 impl ContentWriter for AiClient {
-    fn write(&self, request: ContentRequested) -> BoxFuture<'static, WrittenContent> {
+    fn write(&self, request: WriteContent) -> BoxFuture<'static, WrittenContent> {
         let client = self.clone();
         async move {
             match request.kind {
@@ -100,10 +100,10 @@ impl AiActor {
 
 service_actor!(AiActor);
 
-impl Handler<Envelope<ContentRequested>> for AiActor {
+impl Handler<Envelope<WriteContent>> for AiActor {
     type Result = ResponseFuture<Result<WrittenContent, AppError>>;
 
-    fn handle(&mut self, env: Envelope<ContentRequested>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<WriteContent>, _: &mut Self::Context) -> Self::Result {
         let writer = self.writer.clone();
         let links = self.links.clone();
         let gate = self.gate.clone();
@@ -167,7 +167,7 @@ mod tests {
         let written = actor
             .send(Envelope::new(
                 "test",
-                ContentRequested {
+                WriteContent {
                     request_id,
                     lang: Lang::Ru,
                     kind: ContentKind::Carousel {
@@ -206,7 +206,7 @@ mod tests {
         let written = actor
             .send(Envelope::new(
                 "test",
-                ContentRequested {
+                WriteContent {
                     request_id: uuid::Uuid::now_v7(),
                     lang: Lang::En,
                     kind: ContentKind::Wisdom { date },

@@ -1,8 +1,8 @@
 //! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
 use crate::error::AppError;
 use crate::messages::analytics::{
-    AlertSeverity, AlertTriggered, AlertsRestored, AnalyticsReport, HealthChecked,
-    MetricsCollected, ReportRequested, UserInteractionTracked,
+    AlertSeverity, AlertTriggered, AlertsRestored, AnalyticsReport, ReportRequested,
+    UserInteractionTracked,
 };
 use crate::messages::data::UserCreated;
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
@@ -186,15 +186,13 @@ macro_rules! counted_events {
 }
 
 counted_events!(
-    MetricsCollected,
-    HealthChecked,
     workflow::Started,
+    crate::messages::data::SessionCreated,
+    crate::messages::telegram::BotResponseSent,
     workflow::StepCompleted,
     workflow::Completed,
     workflow::EventRouted,
-    carousel::ContentAnalyzed,
     carousel::ImagesRendered,
-    carousel::Completed,
     ai::AnalysisCompleted,
     ai::WisdomGenerated,
 );

@@ -1,7 +1,7 @@
 //! `carousel`: lays out and renders slides. Rendering is CPU-bound, so it runs on the blocking
 //! pool (slides in parallel on rayon) and never on the actor's arbiter.
 use crate::error::AppError;
-use crate::messages::carousel::{ImagesRendered, RenderedCarousel, RenderedImage, SlidesGenerated};
+use crate::messages::carousel::{ImagesRendered, RenderSlides, RenderedCarousel, RenderedImage};
 use crate::messages::{Envelope, Event, Outbox};
 use crate::render::{render_pdf, render_range, RenderError, RenderOptions};
 use crate::service_actor;
@@ -55,10 +55,10 @@ fn render_failure(error: RenderError) -> AppError {
     }
 }
 
-impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
+impl Handler<Envelope<RenderSlides>> for CarouselActor {
     type Result = ResponseFuture<Result<RenderedCarousel, AppError>>;
 
-    fn handle(&mut self, env: Envelope<SlidesGenerated>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<RenderSlides>, _: &mut Self::Context) -> Self::Result {
         let options = RenderOptions {
             style: env.payload.style,
             size: env.payload.size,
@@ -96,7 +96,7 @@ impl Handler<Envelope<SlidesGenerated>> for CarouselActor {
             // (and the workflow may retry it) without restarting the actor for everyone.
             .map_err(|e| AppError::ActorFailed {
                 actor: "carousel",
-                message: SlidesGenerated::KIND,
+                message: RenderSlides::KIND,
                 reason: format!("render task failed: {e}"),
             })?
             .map_err(render_failure)?;

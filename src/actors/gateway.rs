@@ -2,8 +2,8 @@
 use crate::error::AppError;
 use crate::limits::{FloodVerdict, UserFlood};
 use crate::messages::analytics::UserInteractionTracked;
-use crate::messages::data::{HistoryLogged, SessionSaved, UpsertOutcome, UserProfile, UserUpdated};
-use crate::messages::telegram::{CallbackPressed, CommandExecuted, UserMessageReceived};
+use crate::messages::data::{EnsureSettings, FinishUpdate, UpsertOutcome, UpsertUser, UserProfile};
+use crate::messages::telegram::{CallbackPressed, ExecuteCommand, UpdateReceived};
 use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
 use crate::store::UpdateStatus;
@@ -159,11 +159,11 @@ fn lock_known(known: &KnownUsers) -> std::sync::MutexGuard<'_, HashMap<i64, User
 /// The gateway's neighbours.
 #[derive(Clone)]
 pub struct GatewayLinks {
-    pub users: Outbox<UserUpdated>,
-    pub sessions: Outbox<SessionSaved>,
-    pub history: Outbox<HistoryLogged>,
+    pub users: Outbox<UpsertUser>,
+    pub sessions: Outbox<EnsureSettings>,
+    pub history: Outbox<FinishUpdate>,
     pub interactions: Outbox<UserInteractionTracked>,
-    pub commands: Outbox<CommandExecuted>,
+    pub commands: Outbox<ExecuteCommand>,
     pub callbacks: Outbox<CallbackPressed>,
 }
 
@@ -241,14 +241,10 @@ impl GatewayActor {
 
 service_actor!(GatewayActor);
 
-impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
+impl Handler<Envelope<UpdateReceived>> for GatewayActor {
     type Result = ResponseFuture<Ack>;
 
-    fn handle(
-        &mut self,
-        env: Envelope<UserMessageReceived>,
-        _: &mut Self::Context,
-    ) -> Self::Result {
+    fn handle(&mut self, env: Envelope<UpdateReceived>, _: &mut Self::Context) -> Self::Result {
         let links = self.links.clone();
         let backlog = self.backlog.clone();
         let known_users = self.known_users.clone();
@@ -280,10 +276,10 @@ impl Handler<Envelope<UserMessageReceived>> for GatewayActor {
                     let user_id = user.id;
                     let upsert = links
                         .users
-                        .ask(env.caused("gateway", UserUpdated { user }))
+                        .ask(env.caused("gateway", UpsertUser { user }))
                         .await??;
                     if let (UpsertOutcome::Created, Some(chat_id)) = (upsert, inbound.chat_id) {
-                        let session = env.caused("gateway", SessionSaved { user_id, chat_id });
+                        let session = env.caused("gateway", EnsureSettings { user_id, chat_id });
                         links.sessions.ask(session).await??;
                     }
                 }
@@ -322,7 +318,7 @@ impl GatewayActor {
     /// answered only with `reply` when there is one (once per key), never with work.
     fn turn_away(
         &mut self,
-        env: Envelope<UserMessageReceived>,
+        env: Envelope<UpdateReceived>,
         inbound: Inbound,
         status: UpdateStatus,
         reply: Option<(String, String)>,
@@ -357,7 +353,7 @@ impl GatewayActor {
 
 /// The span one update's handling runs in (with why it was turned away, when it was).
 fn update_span(
-    env: &Envelope<UserMessageReceived>,
+    env: &Envelope<UpdateReceived>,
     inbound: &Inbound,
     turned_away: Option<&'static str>,
 ) -> tracing::Span {
@@ -373,12 +369,12 @@ fn update_span(
 /// Marks the update handled with `outcome`, once everything it caused is recorded.
 async fn finish(
     links: &GatewayLinks,
-    env: &Envelope<UserMessageReceived>,
+    env: &Envelope<UpdateReceived>,
     outcome: UpdateStatus,
 ) -> Result<(), AppError> {
     let done = env.caused(
         "gateway",
-        HistoryLogged {
+        FinishUpdate {
             update_id: env.payload.update_id,
             outcome,
         },
@@ -390,7 +386,7 @@ async fn finish(
 /// which records the answer before it replies); answers how the update ends.
 async fn route(
     links: &GatewayLinks,
-    env: &Envelope<UserMessageReceived>,
+    env: &Envelope<UpdateReceived>,
     inbound: &Inbound,
 ) -> Result<UpdateStatus, AppError> {
     let mut outcome = UpdateStatus::Done;
@@ -399,7 +395,7 @@ async fn route(
             if let Some(chat_id) = inbound.chat_id {
                 let command = env.caused(
                     "gateway",
-                    CommandExecuted {
+                    ExecuteCommand {
                         chat_id,
                         user_id: inbound.user.as_ref().map(|u| u.id),
                         command: name.clone(),

@@ -8,6 +8,6 @@ pub mod store;
 pub use analytics::AnalyticsActor;
 pub use gateway::{GatewayActor, GatewayLinks};
 pub use orchestrator::{OrchestratorActor, OrchestratorLinks};
-pub use store::StoreActor;
+pub use store::{StoreActor, StoreLinks};
 pub mod ai;
 pub mod carousel;

@@ -2,7 +2,8 @@
 use crate::batch::Batcher;
 use crate::error::AppError;
 use crate::messages::data::{
-    CarouselSaved, HistoryLogged, SessionSaved, UpsertOutcome, UserCreated, UserUpdated,
+    EnsureSettings, FinishUpdate, SaveCarousel, SessionCreated, UpsertOutcome, UpsertUser,
+    UserCreated,
 };
 use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
@@ -10,18 +11,24 @@ use crate::store::{NewCarousel, Store, UpdateStatus};
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 
+/// Where the store actor announces what it created (analytics).
+#[derive(Clone)]
+pub struct StoreLinks {
+    pub user_created: Outbox<UserCreated>,
+    pub session_created: Outbox<SessionCreated>,
+}
+
 pub struct StoreActor {
     service: ServiceHandle,
     store: Store,
-    /// Where "a new user appeared" is announced (analytics).
-    user_created: Outbox<UserCreated>,
+    links: StoreLinks,
     /// Group commit of "update finished" marks: one statement for many updates under load.
     finished: Batcher<(i64, UpdateStatus), ()>,
 }
 
 impl StoreActor {
     /// Must be called inside a tokio runtime (it starts the batch writer).
-    pub fn new(service: ServiceHandle, store: Store, user_created: Outbox<UserCreated>) -> Self {
+    pub fn new(service: ServiceHandle, store: Store, links: StoreLinks) -> Self {
         let writer = store.clone();
         let finished = Batcher::spawn(
             "finish_updates",
@@ -39,7 +46,7 @@ impl StoreActor {
         StoreActor {
             service,
             store,
-            user_created,
+            links,
             finished,
         }
     }
@@ -50,12 +57,12 @@ impl StoreActor {
 
 service_actor!(StoreActor);
 
-impl Handler<Envelope<UserUpdated>> for StoreActor {
+impl Handler<Envelope<UpsertUser>> for StoreActor {
     type Result = ResponseFuture<Result<UpsertOutcome, AppError>>;
 
-    fn handle(&mut self, env: Envelope<UserUpdated>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<UpsertUser>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
-        let announce = self.user_created.clone();
+        let announce = self.links.user_created.clone();
         supervised(self, env.handling(), async move {
             let outcome = store.upsert_user(&env.payload.user).await?;
             if outcome == UpsertOutcome::Created {
@@ -74,10 +81,10 @@ impl Handler<Envelope<UserUpdated>> for StoreActor {
     }
 }
 
-impl Handler<Envelope<HistoryLogged>> for StoreActor {
+impl Handler<Envelope<FinishUpdate>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
-    fn handle(&mut self, env: Envelope<HistoryLogged>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<FinishUpdate>, _: &mut Self::Context) -> Self::Result {
         let finished = self.finished.clone();
         supervised(self, env.handling(), async move {
             finished
@@ -87,21 +94,34 @@ impl Handler<Envelope<HistoryLogged>> for StoreActor {
     }
 }
 
-impl Handler<Envelope<SessionSaved>> for StoreActor {
+impl Handler<Envelope<EnsureSettings>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
-    fn handle(&mut self, env: Envelope<SessionSaved>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<EnsureSettings>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
+        let announce = self.links.session_created.clone();
         supervised(self, env.handling(), async move {
-            store.ensure_default_settings(env.payload.user_id).await
+            if store.ensure_default_settings(env.payload.user_id).await? {
+                let created = env.caused(
+                    "store",
+                    SessionCreated {
+                        user_id: env.payload.user_id,
+                        chat_id: env.payload.chat_id,
+                    },
+                );
+                if let Err(e) = announce.tell(created) {
+                    tracing::warn!(error = %e, "could not announce a new session");
+                }
+            }
+            Ok(())
         })
     }
 }
 
-impl Handler<Envelope<CarouselSaved>> for StoreActor {
+impl Handler<Envelope<SaveCarousel>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
-    fn handle(&mut self, env: Envelope<CarouselSaved>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<SaveCarousel>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
         supervised(self, env.handling(), async move {
             let p = &env.payload;
@@ -151,14 +171,18 @@ mod tests {
     async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = temp_store(&dir).await;
-        let (announce, created, _probe) = ack_probe::<UserCreated>();
-        let actor =
-            StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+        let (user_created, created, _probe) = ack_probe::<UserCreated>();
+        let (session_created, _sessions, _session_probe) = ack_probe::<SessionCreated>();
+        let links = StoreLinks {
+            user_created,
+            session_created,
+        };
+        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), links).start();
 
         let first = actor
             .send(Envelope::new(
                 "test",
-                UserUpdated {
+                UpsertUser {
                     user: ada("Ада")
                 },
             ))
@@ -167,7 +191,7 @@ mod tests {
         let second = actor
             .send(Envelope::new(
                 "test",
-                UserUpdated {
+                UpsertUser {
                     user: ada("Ада Л."),
                 },
             ))
@@ -185,13 +209,17 @@ mod tests {
     async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = temp_store(&dir).await;
-        let (announce, _created, _probe) = ack_probe::<UserCreated>();
-        let actor =
-            StoreActor::new(ServiceHandle::detached("store"), store.clone(), announce).start();
+        let (user_created, _created, _probe) = ack_probe::<UserCreated>();
+        let (session_created, sessions, _session_probe) = ack_probe::<SessionCreated>();
+        let links = StoreLinks {
+            user_created,
+            session_created,
+        };
+        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), links).start();
         actor
             .send(Envelope::new(
                 "test",
-                UserUpdated {
+                UpsertUser {
                     user: ada("Ада")
                 },
             ))
@@ -202,7 +230,7 @@ mod tests {
         actor
             .send(Envelope::new(
                 "test",
-                SessionSaved {
+                EnsureSettings {
                     user_id: 42,
                     chat_id: 42,
                 },
@@ -221,7 +249,7 @@ mod tests {
         actor
             .send(Envelope::new(
                 "test",
-                SessionSaved {
+                EnsureSettings {
                     user_id: 42,
                     chat_id: 42,
                 },
@@ -234,5 +262,6 @@ mod tests {
             store.settings_of(42).await.expect("query").map(|s| s.style),
             Some("minimal".to_string())
         );
+        assert_eq!(sessions.count(), 1, "announced when created, not when kept");
     }
 }

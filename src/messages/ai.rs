@@ -13,13 +13,13 @@ pub enum ContentKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContentRequested {
+pub struct WriteContent {
     pub request_id: Uuid,
     pub lang: Lang,
     pub kind: ContentKind,
 }
-impl Event for ContentRequested {
-    const KIND: &'static str = "ai.content.requested";
+impl Event for WriteContent {
+    const KIND: &'static str = "ai.content.write";
     /// Only an actor failure is an error: the offline writer stands in when the model cannot be used.
     type Reply = Result<WrittenContent, crate::error::AppError>;
 }

@@ -1,26 +1,6 @@
-//! Analytics messages: counters, health, alerts, interactions.
+//! Analytics messages: alerts, interactions, the report.
 use super::{Ack, Event};
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MetricsCollected {
-    pub name: String,
-    pub value: f64,
-}
-impl Event for MetricsCollected {
-    const KIND: &'static str = "analytics.metrics.collected";
-    type Reply = Ack;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HealthChecked {
-    pub healthy: bool,
-    pub degraded: Vec<String>,
-}
-impl Event for HealthChecked {
-    const KIND: &'static str = "analytics.health.checked";
-    type Reply = Ack;
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -19,13 +19,13 @@ pub struct CarouselSpec {
 
 /// A carousel is wanted (by a user's /carousel or the `carousel` CLI command).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GenerateRequested {
+pub struct GenerateCarousel {
     pub request_id: Uuid,
     pub user_id: Option<i64>,
     pub spec: CarouselSpec,
 }
-impl Event for GenerateRequested {
-    const KIND: &'static str = "carousel.generate.requested";
+impl Event for GenerateCarousel {
+    const KIND: &'static str = "carousel.generate";
     type Reply = Result<CarouselOutput, AppError>;
 }
 
@@ -53,21 +53,9 @@ pub struct RenderedImage {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContentAnalyzed {
-    pub request_id: Uuid,
-    pub topic: String,
-    pub lang: Lang,
-    pub slides: usize,
-}
-impl Event for ContentAnalyzed {
-    const KIND: &'static str = "carousel.content.analyzed";
-    type Reply = Ack;
-}
-
 /// Written slides, to be rendered; the carousel actor answers with the images.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlidesGenerated {
+pub struct RenderSlides {
     pub request_id: Uuid,
     pub slides: Vec<Slide>,
     pub style: Style,
@@ -78,8 +66,8 @@ pub struct SlidesGenerated {
     #[serde(default)]
     pub only: Option<(usize, usize)>,
 }
-impl Event for SlidesGenerated {
-    const KIND: &'static str = "carousel.slides.generated";
+impl Event for RenderSlides {
+    const KIND: &'static str = "carousel.slides.render";
     type Reply = Result<RenderedCarousel, AppError>;
 }
 
@@ -98,16 +86,5 @@ pub struct ImagesRendered {
 }
 impl Event for ImagesRendered {
     const KIND: &'static str = "carousel.images.rendered";
-    type Reply = Ack;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Completed {
-    pub request_id: Uuid,
-    pub slides: usize,
-    pub elapsed_ms: u64,
-}
-impl Event for Completed {
-    const KIND: &'static str = "carousel.completed";
     type Reply = Ack;
 }

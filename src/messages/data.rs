@@ -18,37 +18,48 @@ impl Event for UserCreated {
 
 /// A user's profile as Telegram last showed it; the store upserts it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserUpdated {
+pub struct UpsertUser {
     pub user: UserProfile,
 }
-impl Event for UserUpdated {
-    const KIND: &'static str = "data.user.updated";
+impl Event for UpsertUser {
+    const KIND: &'static str = "data.user.upsert";
     type Reply = Result<UpsertOutcome, AppError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionSaved {
+pub struct EnsureSettings {
     pub user_id: i64,
     pub chat_id: i64,
 }
-impl Event for SessionSaved {
-    const KIND: &'static str = "data.session.saved";
+impl Event for EnsureSettings {
+    const KIND: &'static str = "data.settings.ensure";
     type Reply = Ack;
 }
 
 /// A received update has been fully handled (or deliberately ignored).
+/// A user's session began: their default settings were created (first contact).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryLogged {
-    pub update_id: i64,
-    pub outcome: crate::store::UpdateStatus,
+pub struct SessionCreated {
+    pub user_id: i64,
+    pub chat_id: i64,
 }
-impl Event for HistoryLogged {
-    const KIND: &'static str = "data.history.logged";
+impl Event for SessionCreated {
+    const KIND: &'static str = "data.session.created";
     type Reply = Ack;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CarouselSaved {
+pub struct FinishUpdate {
+    pub update_id: i64,
+    pub outcome: crate::store::UpdateStatus,
+}
+impl Event for FinishUpdate {
+    const KIND: &'static str = "data.update.finish";
+    type Reply = Ack;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveCarousel {
     pub request_id: Uuid,
     pub user_id: Option<i64>,
     pub topic: String,
@@ -57,7 +68,7 @@ pub struct CarouselSaved {
     /// `model` or `offline:<reason>`.
     pub content_source: String,
 }
-impl Event for CarouselSaved {
-    const KIND: &'static str = "data.carousel.saved";
+impl Event for SaveCarousel {
+    const KIND: &'static str = "data.carousel.save";
     type Reply = Ack;
 }

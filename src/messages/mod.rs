@@ -19,7 +19,7 @@ pub mod workflow;
 
 /// A payload that can travel between actors.
 pub trait Event: Serialize + Send + 'static {
-    /// The dotted event name, e.g. `telegram.user.message.received`.
+    /// The dotted event name, e.g. `telegram.update.received`.
     const KIND: &'static str;
     /// What the receiving actor answers.
     type Reply: Send + 'static;
@@ -271,25 +271,21 @@ pub type Ack = Result<(), AppError>;
 /// Every event kind, for documentation and tests.
 pub fn all_kinds() -> Vec<&'static str> {
     vec![
-        telegram::UserMessageReceived::KIND,
-        telegram::CommandExecuted::KIND,
-        telegram::UserSessionCreated::KIND,
+        telegram::UpdateReceived::KIND,
+        telegram::ExecuteCommand::KIND,
         telegram::BotResponseSent::KIND,
-        carousel::GenerateRequested::KIND,
-        carousel::ContentAnalyzed::KIND,
-        carousel::SlidesGenerated::KIND,
+        carousel::GenerateCarousel::KIND,
+        carousel::RenderSlides::KIND,
         carousel::ImagesRendered::KIND,
-        carousel::Completed::KIND,
-        ai::ContentRequested::KIND,
+        ai::WriteContent::KIND,
         ai::AnalysisCompleted::KIND,
         ai::WisdomGenerated::KIND,
         data::UserCreated::KIND,
-        data::UserUpdated::KIND,
-        data::SessionSaved::KIND,
-        data::HistoryLogged::KIND,
-        data::CarouselSaved::KIND,
-        analytics::MetricsCollected::KIND,
-        analytics::HealthChecked::KIND,
+        data::UpsertUser::KIND,
+        data::EnsureSettings::KIND,
+        data::SessionCreated::KIND,
+        data::FinishUpdate::KIND,
+        data::SaveCarousel::KIND,
         analytics::AlertTriggered::KIND,
         analytics::UserInteractionTracked::KIND,
         workflow::Started::KIND,
@@ -305,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_caused_message_keeps_the_correlation_and_points_at_its_cause() {
-        let root = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let root = Envelope::new("gateway", telegram::ExecuteCommand::example());
         let child = root.caused(
             "orchestrator",
             workflow::EventRouted {
@@ -326,18 +322,17 @@ mod tests {
 
     #[test]
     fn an_envelope_record_names_its_kind_and_serializes_the_payload() {
-        let env = Envelope::new("gateway", telegram::CommandExecuted::example());
+        let env = Envelope::new("gateway", telegram::ExecuteCommand::example());
         let rec = env.record();
-        assert_eq!(rec.event_type, "telegram.command.executed");
+        assert_eq!(rec.event_type, "telegram.command.execute");
         let payload: serde_json::Value = serde_json::from_str(&rec.payload).expect("json");
         assert_eq!(payload["command"], "start");
     }
 
     #[test]
-    fn there_are_twenty_five_distinct_event_kinds() {
+    fn every_message_kind_is_distinct() {
         let kinds = all_kinds();
         let unique: std::collections::HashSet<_> = kinds.iter().collect();
-        assert_eq!(kinds.len(), 25);
-        assert_eq!(unique.len(), 25);
+        assert_eq!(unique.len(), kinds.len(), "{kinds:?}");
     }
 }

@@ -5,18 +5,18 @@ use serde::{Deserialize, Serialize};
 /// What the webhook or the poller hands the gateway once an update is durably recorded.
 /// The event log keeps only the id: the update itself is stored verbatim in `received_updates`.
 #[derive(Debug, Clone, Serialize)]
-pub struct UserMessageReceived {
+pub struct UpdateReceived {
     pub update_id: i64,
     #[serde(skip)]
     pub update: Box<teloxide::types::Update>,
 }
-impl Event for UserMessageReceived {
-    const KIND: &'static str = "telegram.user.message.received";
+impl Event for UpdateReceived {
+    const KIND: &'static str = "telegram.update.received";
     type Reply = Ack;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CommandExecuted {
+pub struct ExecuteCommand {
     pub chat_id: i64,
     pub user_id: Option<i64>,
     pub command: String,
@@ -29,9 +29,9 @@ pub struct CommandExecuted {
     #[serde(default)]
     pub first_name: Option<String>,
 }
-impl CommandExecuted {
+impl ExecuteCommand {
     pub fn example() -> Self {
-        CommandExecuted {
+        ExecuteCommand {
             chat_id: 1,
             user_id: Some(1),
             command: "start".into(),
@@ -42,21 +42,12 @@ impl CommandExecuted {
         }
     }
 }
-impl Event for CommandExecuted {
-    const KIND: &'static str = "telegram.command.executed";
+impl Event for ExecuteCommand {
+    const KIND: &'static str = "telegram.command.execute";
     type Reply = Ack;
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserSessionCreated {
-    pub user_id: i64,
-    pub chat_id: i64,
-}
-impl Event for UserSessionCreated {
-    const KIND: &'static str = "telegram.user.session.created";
-    type Reply = Ack;
-}
-
+/// Telegram accepted an outbox row: the messages it made (an album part makes several).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotResponseSent {
     pub chat_id: i64,

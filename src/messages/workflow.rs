@@ -44,10 +44,13 @@ impl Event for EventRouted {
     type Reply = Ack;
 }
 
-/// Start-up asks the orchestrator to pick up every workflow a previous process left unfinished.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A timer's tick (at start-up, then every sweep interval on each replica): the orchestrator
+/// picks up running workflows nobody holds. A tick, not an event, so it is not recorded in the
+/// event log: it carries nothing, and each workflow it resumes records its own events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, actix::Message)]
+#[rtype(result = "Result<usize, crate::error::AppError>")]
 pub struct ResumeWorkflows;
-impl Event for ResumeWorkflows {
-    const KIND: &'static str = "workflow.resume.requested";
-    type Reply = Result<usize, crate::error::AppError>;
+impl ResumeWorkflows {
+    /// The name its handling is supervised and counted under.
+    pub const NAME: &'static str = "workflow.resume";
 }

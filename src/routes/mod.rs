@@ -1,7 +1,7 @@
 //! The actix-web front: the Telegram webhook and the operator endpoints.
 use crate::batch::Batcher;
 use crate::messages::analytics::ReportRequested;
-use crate::messages::telegram::UserMessageReceived;
+use crate::messages::telegram::UpdateReceived;
 use crate::messages::Outbox;
 use crate::metrics::Metrics;
 use crate::store::{NewReceivedUpdate, Store};
@@ -44,7 +44,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub registry: ServiceRegistry,
     pub ingest: Batcher<NewReceivedUpdate, bool>,
-    pub gateway: Outbox<UserMessageReceived>,
+    pub gateway: Outbox<UpdateReceived>,
     pub backlog: crate::actors::gateway::Backlog,
     /// This replica's lease, written on updates it dispatches straight from the webhook.
     pub lease: crate::store::Lease,

@@ -1,6 +1,6 @@
 //! `POST /telegram/webhook`: authenticate, bound, parse, record durably, acknowledge, dispatch.
 use super::{AppState, UpdateCounters};
-use crate::messages::telegram::UserMessageReceived;
+use crate::messages::telegram::UpdateReceived;
 use crate::messages::{correlation_for_update, Envelope};
 use crate::store::{now_utc, NewReceivedUpdate, UpdateStatus};
 use crate::telegram::SECRET_HEADER;
@@ -223,7 +223,7 @@ fn answer(
             let env = Envelope::correlated(
                 "webhook",
                 correlation_for_update(update_id),
-                UserMessageReceived {
+                UpdateReceived {
                     update_id,
                     update: Box::new(update),
                 },

@@ -45,6 +45,8 @@ fn courier_for(settings: &Settings, breakers: &Breakers, metrics: &Metrics) -> O
 /// What the outbox dispatcher sends with.
 struct Outbound<'a> {
     store: Store,
+    /// Where each accepted row is announced.
+    responses: Outbox<crate::messages::telegram::BotResponseSent>,
     courier: Courier,
     postbox: &'a Postbox,
     lease: &'a Lease,
@@ -68,6 +70,7 @@ fn start_dispatcher(
         outbound.postbox.wake(),
     )
     .with_album_files(outbound.album_files.clone())
+    .with_responses(outbound.responses)
     .with_metrics(metrics.clone());
     actix_rt::spawn(dispatcher.run(stopped, DISPATCHER_DRAIN))
 }
@@ -143,6 +146,7 @@ fn start_ai(
 /// The orchestrator with what it delivers through.
 struct Outlets<'a> {
     courier: Option<Courier>,
+    responses: Outbox<crate::messages::telegram::BotResponseSent>,
     postbox: Option<&'a Postbox>,
     lease: &'a Lease,
 }
@@ -168,6 +172,7 @@ fn start_orchestration(
 ) -> Orchestration {
     let Outlets {
         courier,
+        responses,
         postbox,
         lease,
     } = outlets;
@@ -177,6 +182,7 @@ fn start_orchestration(
         let materials = WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
         let outbound = Outbound {
             store: store.clone(),
+            responses: responses.clone(),
             courier,
             postbox,
             lease,
@@ -206,11 +212,7 @@ fn start_orchestration(
 }
 
 /// The data persistence service: writes other actors ask for, behind the store breaker.
-fn start_store(
-    registry: &ServiceRegistry,
-    store: &Store,
-    links: Outbox<crate::messages::data::UserCreated>,
-) -> Addr<StoreActor> {
+fn start_store(registry: &ServiceRegistry, store: &Store, links: StoreLinks) -> Addr<StoreActor> {
     let store = store.clone();
     supervise(&registry.register("store"), move |service| {
         StoreActor::new(service, store, links)
@@ -301,11 +303,11 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     // Everything the bot owes a user is recorded in the outbox before it is sent.
     let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
     let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
-    let store_actor = start_store(
-        &registry,
-        &store,
-        to("analytics").with(analytics.clone().recipient()),
-    );
+    let store_links = StoreLinks {
+        user_created: to("analytics").with(analytics.clone().recipient()),
+        session_created: to("analytics").with(analytics.clone().recipient()),
+    };
+    let store_actor = start_store(&registry, &store, store_links);
     // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
     // which refuses new costly work up front while one is full.
     let capacity = crate::limits::Capacity::new(&settings.limits);
@@ -339,6 +341,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         orchestrator_links(&log, &ai, &carousel, &store_actor, &analytics),
         Outlets {
             courier,
+            responses: to("analytics").with(analytics.clone().recipient()),
             postbox: postbox.as_ref(),
             lease: &lease,
         },

@@ -489,7 +489,8 @@ impl Store {
     }
 
     /// Gives a user default settings unless they already have some.
-    pub async fn ensure_default_settings(&self, user: i64) -> AppResult<()> {
+    /// Gives a user default settings unless they have some; answers whether it did.
+    pub async fn ensure_default_settings(&self, user: i64) -> AppResult<bool> {
         use schema::user_settings::dsl::*;
         let row = UserSettings::defaults_for(user, now_utc());
         with_conn!(self, "ensure_user_settings", |conn| {
@@ -499,7 +500,7 @@ impl Store {
                 .execute(conn)
                 .await
         })
-        .map(|_| ())
+        .map(|inserted| inserted == 1)
     }
 
     // ---- carousels --------------------------------------------------------------------------

@@ -19,21 +19,21 @@ on_both_backends! {
 
         let kinds: HashSet<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
         for expected in [
-            "telegram.user.message.received",
-            "data.user.updated",
+            "telegram.update.received",
+            "data.user.upsert",
             "data.user.created",
-            "data.session.saved",
+            "data.settings.ensure",
             "analytics.user.interaction.tracked",
-            "telegram.command.executed",
+            "telegram.command.execute",
             "workflow.event.routed",
-            "data.history.logged",
+            "data.update.finish",
         ] {
             assert!(kinds.contains(expected), "{expected} missing from {kinds:?}");
         }
         let ids: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
         let roots: Vec<_> = events.iter().filter(|e| e.causation_id.is_none()).collect();
         assert_eq!(roots.len(), 1, "one root: the received update");
-        assert_eq!(roots[0].event_type, "telegram.user.message.received");
+        assert_eq!(roots[0].event_type, "telegram.update.received");
         for e in &events {
             if let Some(cause) = &e.causation_id {
                 assert!(ids.contains(cause.as_str()), "{} points at an unknown cause", e.event_type);
@@ -41,6 +41,85 @@ on_both_backends! {
         }
         let received: serde_json::Value = serde_json::from_str(&roots[0].payload).expect("payload is JSON");
         assert_eq!(received["update_id"], update_id_of(&body));
+    }
+
+    async fn one_carousel_leaves_every_kind_it_involves_in_the_event_log_each_pointing_at_its_cause(backend) {
+        let telegram = FakeBotApi::start();
+        let model = FakeOpenAi::start(model_slides(4));
+        let Some(app) = spawn_app_with(backend, &[
+            ("TELEGRAM_BOT_TOKEN", "123:secret"),
+            ("TELEGRAM_API_URL", telegram.url.as_str()),
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", model.base_url.as_str()),
+        ]).await else { return };
+        let user = 7_7002;
+        app.post_update(text_update(820_001, user, "/carousel Faith and code")).await;
+        let data = telegram.style_offer_in(user).await;
+        app.post_update(press_update(820_002, user, &data)).await;
+        let workflow = data.rsplit(':').next().expect("id").to_string();
+        eventually("the carousel done", std::time::Duration::from_secs(30), || async {
+            app.store.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
+        }).await;
+        let correlation = correlation_for_update(820_001).to_string();
+        let sent = |events: &[bible_vibecoder::store::StoredEvent]| {
+            events.iter().filter(|e| e.event_type == "telegram.bot.response.sent").count()
+        };
+        // The style offer, the album's parts and the status message's sends, each announced.
+        let events = app.events_of(&correlation, |events| {
+            events.iter().any(|e| e.event_type == "workflow.completed") && sent(events) >= 2
+        }).await;
+
+        let kinds: HashSet<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+        for expected in [
+            "telegram.update.received",
+            "data.user.upsert",
+            "data.user.created",
+            "data.settings.ensure",
+            "data.session.created",
+            "analytics.user.interaction.tracked",
+            "telegram.command.execute",
+            "workflow.event.routed",
+            "data.update.finish",
+            "workflow.started",
+            "ai.content.write",
+            "workflow.step.completed",
+            "carousel.slides.render",
+            "carousel.images.rendered",
+            "data.carousel.save",
+            "workflow.completed",
+            "telegram.bot.response.sent",
+        ] {
+            assert!(kinds.contains(expected), "{expected} missing from {kinds:?}");
+        }
+        let by_id: std::collections::HashMap<&str, &str> =
+            events.iter().map(|e| (e.id.as_str(), e.event_type.as_str())).collect();
+        for e in &events {
+            match &e.causation_id {
+                Some(cause) => assert!(by_id.contains_key(cause.as_str()), "{} points at an unknown cause", e.event_type),
+                // Roots: the update, the workflow (started by the press, run in the request's
+                // conversation) and what Telegram accepted (sent by whichever replica's dispatcher).
+                None => assert!(
+                    ["telegram.update.received", "workflow.started", "telegram.bot.response.sent"].contains(&e.event_type.as_str()),
+                    "{} has no cause", e.event_type
+                ),
+            }
+        }
+        let cause_of = |kind: &str| {
+            let e = events.iter().find(|e| e.event_type == kind).unwrap_or_else(|| panic!("{kind}"));
+            e.causation_id.as_deref().map(|c| by_id[c])
+        };
+        assert_eq!(cause_of("telegram.command.execute"), Some("telegram.update.received"));
+        assert_eq!(cause_of("data.user.created"), Some("data.user.upsert"));
+        assert_eq!(cause_of("data.session.created"), Some("data.settings.ensure"));
+        assert_eq!(cause_of("ai.content.write"), Some("workflow.started"));
+        assert_eq!(cause_of("carousel.slides.render"), Some("workflow.started"));
+        assert_eq!(cause_of("workflow.completed"), Some("workflow.started"));
+        let album: Vec<serde_json::Value> = events
+            .iter()
+            .filter(|e| e.event_type == "telegram.bot.response.sent")
+            .map(|e| serde_json::from_str(&e.payload).expect("json"))
+            .collect();
+        assert!(album.iter().all(|p| p["chat_id"] == user && !p["message_ids"].as_array().expect("ids").is_empty()), "{album:?}");
     }
 
     async fn the_trace_command_prints_a_carousel_requests_events_as_a_causal_tree(backend) {
@@ -81,7 +160,7 @@ on_both_backends! {
         let json: serde_json::Value = serde_json::from_str(trace(&["810001", "--json"]).trim()).expect("json");
         assert_eq!(json["correlation_id"], correlation_for_update(810_001).to_string());
         let roots = json["events"].as_array().expect("roots");
-        assert_eq!(roots[0]["kind"], "telegram.user.message.received", "the update is the first root");
+        assert_eq!(roots[0]["kind"], "telegram.update.received", "the update is the first root");
         // Depth-first: every event comes after the one that caused it.
         fn walk(node: &serde_json::Value, parent: Option<&str>, kinds: &mut Vec<String>) {
             let at = node["occurred_at"].as_str().expect("time");
@@ -98,11 +177,11 @@ on_both_backends! {
             walk(root, None, &mut kinds);
         }
         let position = |kind: &str| kinds.iter().position(|k| k == kind).unwrap_or_else(|| panic!("{kind} missing: {kinds:?}"));
-        assert!(position("telegram.user.message.received") < position("telegram.command.executed"));
+        assert!(position("telegram.update.received") < position("telegram.command.execute"));
         assert!(position("workflow.started") < position("workflow.completed"), "{kinds:?}");
 
         let text = trace(&["810001"]);
-        assert!(text.contains("\n   └─ telegram.command.executed  [gateway]"), "{text}");
+        assert!(text.contains("\n   └─ telegram.command.execute  [gateway]"), "{text}");
         let by_user = trace(&[&user.to_string(), "--json", "--last", "2"]);
         let requests: Vec<serde_json::Value> = by_user.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
         assert_eq!(requests.len(), 2, "the press and the request: {by_user}");

@@ -82,7 +82,7 @@ on_both_backends! {
             r#"bvc_queue_depth{queue="outbox_due"} 0"#,
             r#"bvc_workflows{state="awaiting_style"} 0"#,
             r#"bvc_store_pool_connections{state="waiting"} 0"#,
-            r#"bvc_actor_handling_duration_seconds_count{actor="gateway",message="telegram.user.message.received",outcome="ok"} 1"#,
+            r#"bvc_actor_handling_duration_seconds_count{actor="gateway",message="telegram.update.received",outcome="ok"} 1"#,
             r#"bvc_actor_mailbox_depth{actor="gateway"} 0"#,
             r#"bvc_queue_depth{queue="event_log"} "#,
             "process_resident_memory_bytes ",

@@ -53,7 +53,7 @@ on_both_backends! {
         // The event log was flushed while the store was still usable (on PostgreSQL pooled
         // connections die with the runtimes that opened them).
         let store = bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
-        let received = store.latest_events("telegram.user.message.received", 1_000).await.expect("events");
+        let received = store.latest_events("telegram.update.received", 1_000).await.expect("events");
         assert_eq!(received.len(), USERS as usize, "every update's event flushed before the exit");
 
         let (mut second, _port) = serve_binary(&db.url, &telegram, None, &[]);

@@ -3,16 +3,16 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::domain::{ImageFormat, Lang, SlideSize, Style};
-use bible_vibecoder::messages::carousel::{CarouselSpec, GenerateRequested};
+use bible_vibecoder::messages::carousel::{CarouselSpec, GenerateCarousel};
 use bible_vibecoder::messages::Envelope;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn carousel_request(topic: &str) -> Envelope<GenerateRequested> {
+fn carousel_request(topic: &str) -> Envelope<GenerateCarousel> {
     Envelope::new(
         "test",
-        GenerateRequested {
+        GenerateCarousel {
             request_id: uuid::Uuid::now_v7(),
             user_id: None,
             spec: CarouselSpec {

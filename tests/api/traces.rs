@@ -108,7 +108,7 @@ on_both_backends! {
             .expect("the root span");
         assert_eq!(webhook.attributes.get("update_id"), Some(&press_update.to_string()));
         for hop in [
-            "gateway telegram.user.message.received",
+            "gateway telegram.update.received",
             "orchestrator telegram.callback.pressed",
             "workflow carousel",
             "outbox send album_part",
@@ -120,7 +120,7 @@ on_both_backends! {
             position("outbox send album_part") < position("workflow carousel")
                 && position("workflow carousel") < position("orchestrator telegram.callback.pressed")
                 && position("orchestrator telegram.callback.pressed")
-                    < position("gateway telegram.user.message.received"),
+                    < position("gateway telegram.update.received"),
             "hops in causal order: {chain:?}"
         );
 
@@ -132,7 +132,7 @@ on_both_backends! {
             .expect("the model call is in the trace");
         let model_chain = ancestry(model_call, &by_id);
         assert!(
-            model_chain.contains(&"ai ai.content.requested")
+            model_chain.contains(&"ai ai.content.write")
                 && model_chain.contains(&"workflow carousel"),
             "the model call runs in the AI actor's handling, under the workflow: {model_chain:?}"
         );

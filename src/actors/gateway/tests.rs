@@ -1,11 +1,11 @@
 //! Tests of `gateway`.
 use super::*;
-use crate::messages::data::UserUpdated;
+use crate::messages::data::UpsertUser;
 use crate::supervisors::ServiceHandle;
 use crate::testkit::{ack_probe, probe};
 use actix::Actor;
 
-fn update(json: serde_json::Value) -> Envelope<UserMessageReceived> {
+fn update(json: serde_json::Value) -> Envelope<UpdateReceived> {
     let update: teloxide::types::Update =
         serde_json::from_str(&json.to_string()).expect("valid update");
     assert!(
@@ -14,7 +14,7 @@ fn update(json: serde_json::Value) -> Envelope<UserMessageReceived> {
     );
     Envelope::new(
         "test",
-        UserMessageReceived {
+        UpdateReceived {
             update_id: i64::from(update.id.0),
             update: Box::new(update),
         },
@@ -102,11 +102,11 @@ fn the_backlog_refuses_places_beyond_its_limit_until_released() {
 
 #[actix_rt::test]
 async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
-    let (users, seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Created));
-    let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
-    let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+    let (users, seen_users, _u) = probe::<UpsertUser>(|_| Ok(UpsertOutcome::Created));
+    let (sessions, seen_sessions, _s) = ack_probe::<EnsureSettings>();
+    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
     let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
-    let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+    let (commands, seen_commands, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let links = GatewayLinks {
         users,
@@ -135,7 +135,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
     assert_eq!(seen_users.payloads()[0].user.first_name, "Ада");
     assert_eq!(
         seen_sessions.payloads(),
-        vec![SessionSaved {
+        vec![EnsureSettings {
             user_id: 7,
             chat_id: 7
         }]
@@ -153,7 +153,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
     );
     assert_eq!(
         seen_history.payloads(),
-        vec![HistoryLogged {
+        vec![FinishUpdate {
             update_id: 5,
             outcome: UpdateStatus::Done
         }]
@@ -162,11 +162,11 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
 
 #[actix_rt::test]
 async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command() {
-    let (users, _seen_users, _u) = probe::<UserUpdated>(|_| Ok(UpsertOutcome::Updated));
-    let (sessions, seen_sessions, _s) = ack_probe::<SessionSaved>();
-    let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+    let (users, _seen_users, _u) = probe::<UpsertUser>(|_| Ok(UpsertOutcome::Updated));
+    let (sessions, seen_sessions, _s) = ack_probe::<EnsureSettings>();
+    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
     let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
-    let (commands, seen_commands, _c) = ack_probe::<CommandExecuted>();
+    let (commands, seen_commands, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let links = GatewayLinks {
         users,
@@ -209,11 +209,11 @@ async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command
 #[actix_rt::test]
 async fn a_store_failure_is_returned_to_the_caller_and_counted() {
     let (users, _seen, _u) =
-        probe::<UserUpdated>(|_| Err(AppError::internal("upsert", "store down")));
-    let (sessions, _s1, _s) = ack_probe::<SessionSaved>();
-    let (history, seen_history, _h) = ack_probe::<HistoryLogged>();
+        probe::<UpsertUser>(|_| Err(AppError::internal("upsert", "store down")));
+    let (sessions, _s1, _s) = ack_probe::<EnsureSettings>();
+    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
     let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
-    let (commands, _s4, _c) = ack_probe::<CommandExecuted>();
+    let (commands, _s4, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let service = ServiceHandle::detached("gateway");
     let links = GatewayLinks {

@@ -4,10 +4,10 @@ mod workflows;
 pub use workflows::{WorkflowMaterials, Workflows};
 
 use crate::error::AppError;
-use crate::messages::ai::{ContentKind, ContentRequested, WrittenBody};
-use crate::messages::carousel::{CarouselOutput, GenerateRequested, SlidesGenerated};
-use crate::messages::data::CarouselSaved;
-use crate::messages::telegram::{CallbackPressed, CommandExecuted};
+use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
+use crate::messages::carousel::{CarouselOutput, GenerateCarousel, RenderSlides};
+use crate::messages::data::SaveCarousel;
+use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{Completed, EventRouted, ResumeWorkflows, Started, StepCompleted};
 use crate::messages::{Ack, Envelope, Event, Handling, Outbox};
 use crate::service_actor;
@@ -20,9 +20,9 @@ use tracing::Instrument;
 
 #[derive(Clone)]
 pub struct OrchestratorLinks {
-    pub writer: Outbox<ContentRequested>,
-    pub renderer: Outbox<SlidesGenerated>,
-    pub saved: Outbox<CarouselSaved>,
+    pub writer: Outbox<WriteContent>,
+    pub renderer: Outbox<RenderSlides>,
+    pub saved: Outbox<SaveCarousel>,
     pub started: Outbox<Started>,
     pub steps: Outbox<StepCompleted>,
     pub completed: Outbox<Completed>,
@@ -65,20 +65,22 @@ impl OrchestratorActor {
 
 service_actor!(OrchestratorActor);
 
-/// Which service a command belongs to (an unknown one is answered by the gateway's hint).
+/// Which service does a command's work (the start, help and id answers, and the hint for an
+/// unknown one, come from the gateway).
 pub fn route_of(command: Option<&Command>) -> &'static str {
     match command {
         Some(Command::Carousel(_) | Command::Cancel) => "orchestrator",
         Some(Command::Ask(_) | Command::Wisdom) => "ai",
-        Some(Command::History | Command::Settings) => "store",
+        // The orchestrator reads and writes the store itself for these.
+        Some(Command::History | Command::Settings) => "orchestrator",
         Some(Command::Start | Command::Help | Command::Myid) | None => "gateway",
     }
 }
 
-impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
+impl Handler<Envelope<ExecuteCommand>> for OrchestratorActor {
     type Result = ResponseFuture<Ack>;
 
-    fn handle(&mut self, env: Envelope<CommandExecuted>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<ExecuteCommand>, _: &mut Self::Context) -> Self::Result {
         let routed = self.links.routed.clone();
         let workflows = self.workflows.clone();
         let handling = env.handling();
@@ -95,7 +97,7 @@ impl Handler<Envelope<CommandExecuted>> for OrchestratorActor {
                 routed.tell(env.caused(
                     "orchestrator",
                     EventRouted {
-                        event_type: CommandExecuted::KIND.to_string(),
+                        event_type: ExecuteCommand::KIND.to_string(),
                         to: to.to_string(),
                     },
                 ))?;
@@ -129,23 +131,23 @@ impl Handler<Envelope<CallbackPressed>> for OrchestratorActor {
     }
 }
 
-impl Handler<Envelope<ResumeWorkflows>> for OrchestratorActor {
+impl Handler<ResumeWorkflows> for OrchestratorActor {
     type Result = ResponseFuture<Result<usize, AppError>>;
 
-    fn handle(&mut self, _: Envelope<ResumeWorkflows>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, _: ResumeWorkflows, _: &mut Self::Context) -> Self::Result {
         let workflows = self.engine();
         supervised(
             self,
-            Handling::untraced(ResumeWorkflows::KIND),
+            Handling::untraced(ResumeWorkflows::NAME),
             async move { workflows?.resume().await },
         )
     }
 }
 
-impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
+impl Handler<Envelope<GenerateCarousel>> for OrchestratorActor {
     type Result = ResponseFuture<Result<CarouselOutput, AppError>>;
 
-    fn handle(&mut self, env: Envelope<GenerateRequested>, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, env: Envelope<GenerateCarousel>, _: &mut Self::Context) -> Self::Result {
         let links = self.links.clone();
         let handling = env.handling();
         supervised(self, handling, async move {
@@ -181,7 +183,7 @@ impl Handler<Envelope<GenerateRequested>> for OrchestratorActor {
 
 async fn run_carousel(
     links: &OrchestratorLinks,
-    env: &Envelope<GenerateRequested>,
+    env: &Envelope<GenerateCarousel>,
 ) -> Result<CarouselOutput, AppError> {
     let request = &env.payload;
     let spec = &request.spec;
@@ -190,7 +192,7 @@ async fn run_carousel(
         .writer
         .ask(env.caused(
             "orchestrator",
-            ContentRequested {
+            WriteContent {
                 request_id: request.request_id,
                 lang: spec.lang,
                 kind: ContentKind::Carousel {
@@ -213,7 +215,7 @@ async fn run_carousel(
         .renderer
         .ask(env.caused(
             "orchestrator",
-            SlidesGenerated {
+            RenderSlides {
                 request_id: request.request_id,
                 slides: slides.clone(),
                 style: spec.style,
@@ -230,7 +232,7 @@ async fn run_carousel(
         .saved
         .ask(env.caused(
             "orchestrator",
-            CarouselSaved {
+            SaveCarousel {
                 request_id: request.request_id,
                 user_id: request.user_id,
                 topic: spec.topic.clone(),
@@ -258,7 +260,7 @@ async fn run_carousel(
 /// Tells analytics that `step` of the request finished; answers how long it took (ms).
 fn step_completed(
     links: &OrchestratorLinks,
-    env: &Envelope<GenerateRequested>,
+    env: &Envelope<GenerateCarousel>,
     step: &str,
     started: Instant,
 ) -> u64 {
@@ -301,10 +303,10 @@ mod tests {
             .collect()
     }
 
-    fn request() -> Envelope<GenerateRequested> {
+    fn request() -> Envelope<GenerateCarousel> {
         Envelope::new(
             "test",
-            GenerateRequested {
+            GenerateCarousel {
                 request_id: uuid::Uuid::now_v7(),
                 user_id: Some(7),
                 spec: CarouselSpec {
@@ -322,14 +324,14 @@ mod tests {
 
     struct Probes {
         links: OrchestratorLinks,
-        saved: crate::testkit::Seen<CarouselSaved>,
+        saved: crate::testkit::Seen<SaveCarousel>,
         completed: crate::testkit::Seen<Completed>,
-        renderer: crate::testkit::Seen<SlidesGenerated>,
+        renderer: crate::testkit::Seen<RenderSlides>,
         _keep: Vec<Box<dyn std::any::Any>>,
     }
 
     fn probes(render_fails: bool) -> Probes {
-        let (writer, _w, a1) = probe::<ContentRequested>(|req| {
+        let (writer, _w, a1) = probe::<WriteContent>(|req| {
             let ContentKind::Carousel { slides: n, .. } = &req.kind else {
                 panic!("carousel expected")
             };
@@ -339,7 +341,7 @@ mod tests {
                 attempts: 1,
             })
         });
-        let (renderer, seen_renderer, a2) = probe::<SlidesGenerated>(move |req| {
+        let (renderer, seen_renderer, a2) = probe::<RenderSlides>(move |req| {
             if render_fails {
                 return Err(AppError::internal("rendering", "out of ink"));
             }
@@ -359,7 +361,7 @@ mod tests {
                 pdf: None,
             })
         });
-        let (saved, seen_saved, a3) = ack_probe::<CarouselSaved>();
+        let (saved, seen_saved, a3) = ack_probe::<SaveCarousel>();
         let (started, _s, a4) = ack_probe::<Started>();
         let (steps, _st, a5) = ack_probe::<StepCompleted>();
         let (completed, seen_completed, a6) = ack_probe::<Completed>();
@@ -440,6 +442,7 @@ mod tests {
         let route = |name: &str| route_of(Command::from_parts(name, "").as_ref());
         assert_eq!(route("carousel"), "orchestrator");
         assert_eq!(route("ask"), "ai");
+        assert_eq!(route("history"), "orchestrator");
         assert_eq!(route("start"), "gateway");
         assert_eq!(route("frobnicate"), "gateway");
     }

@@ -1,6 +1,9 @@
 //! The dispatcher: claims due outbox rows with a lease, paces them by Telegram's limits, makes
 //! each call once and writes the outcome back.
 use super::*;
+use crate::messages::telegram::BotResponseSent;
+use crate::messages::{Envelope, Outbox};
+use uuid::Uuid;
 
 /// What became of one claimed row.
 #[derive(Debug)]
@@ -73,6 +76,8 @@ pub struct Dispatcher {
     metrics: Option<Metrics>,
     /// Sent marks, group-committed: under load one transaction records many.
     sent: Batcher<SentRow, ()>,
+    /// Where each accepted row is announced (analytics and the event log), when wired.
+    responses: Option<Outbox<BotResponseSent>>,
 }
 
 /// Rows claimed and not yet written back, the sends in flight, and the stop signal; shared with
@@ -121,6 +126,42 @@ impl Dispatcher {
             lease,
             wake,
             metrics: None,
+            responses: None,
+        }
+    }
+
+    pub fn with_responses(mut self, responses: Outbox<BotResponseSent>) -> Dispatcher {
+        self.responses = Some(responses);
+        self
+    }
+
+    /// Announces that Telegram accepted `row`, in the conversation that caused it: rows are keyed
+    /// by their cause's correlation (or belong to a workflow, whose id is its correlation).
+    fn announce_sent(&self, row: &OutboxRow, message_ids: &[i32]) {
+        let Some(responses) = &self.responses else {
+            return;
+        };
+        let correlation = row
+            .id
+            .split(':')
+            .next()
+            .and_then(|head| Uuid::parse_str(head).ok())
+            .or_else(|| {
+                row.workflow_id
+                    .as_deref()
+                    .and_then(|w| Uuid::parse_str(w).ok())
+            });
+        let sent = BotResponseSent {
+            chat_id: row.chat_id,
+            method: row.method.clone(),
+            message_ids: message_ids.to_vec(),
+        };
+        let envelope = match correlation {
+            Some(correlation) => Envelope::correlated("dispatcher", correlation, sent),
+            None => Envelope::new("dispatcher", sent),
+        };
+        if let Err(e) = responses.tell(envelope) {
+            tracing::debug!(error = %e, "a sent response was not announced");
         }
     }
 
@@ -387,6 +428,7 @@ impl Dispatcher {
         match outcome {
             Outcome::Sent(message_ids) => {
                 self.count("sent", 1);
+                self.announce_sent(row, &message_ids);
                 Write::Sent(SentRow {
                     id: row.id.clone(),
                     message_ids,

@@ -6,7 +6,7 @@ use crate::telegram::replies::Command;
 impl Workflows {
     pub(super) async fn answer_command(
         self: Arc<Self>,
-        env: Envelope<CommandExecuted>,
+        env: Envelope<ExecuteCommand>,
     ) -> AppResult<()> {
         let c = &env.payload;
         let Some(user) = c.user_id else {
@@ -70,7 +70,7 @@ impl Workflows {
     /// `/carousel <topic>`: checks the topic, persists the request, offers the styles.
     pub(super) async fn request_carousel(
         &self,
-        env: &Envelope<CommandExecuted>,
+        env: &Envelope<ExecuteCommand>,
         user: i64,
         prefs: &Prefs,
     ) -> AppResult<()> {
@@ -129,7 +129,7 @@ impl Workflows {
     /// `/ask` and `/wisdom`: one model call, within the user's quota and the process's cap.
     pub(super) async fn write_text(
         &self,
-        env: &Envelope<CommandExecuted>,
+        env: &Envelope<ExecuteCommand>,
         user: i64,
         quota: QuotaKind,
         kind: ContentKind,
@@ -142,7 +142,7 @@ impl Workflows {
                 .say(key, c.chat_id, c.message_id, &refusal.text, None)
                 .await;
         }
-        let request = ContentRequested {
+        let request = WriteContent {
             request_id: Uuid::now_v7(),
             lang,
             kind,
@@ -172,7 +172,7 @@ impl Workflows {
 
     pub(super) async fn history(
         &self,
-        env: &Envelope<CommandExecuted>,
+        env: &Envelope<ExecuteCommand>,
         user: i64,
         lang: Lang,
     ) -> AppResult<()> {
@@ -209,7 +209,7 @@ impl Workflows {
 
     pub(super) async fn cancel_all(
         &self,
-        env: &Envelope<CommandExecuted>,
+        env: &Envelope<ExecuteCommand>,
         user: i64,
         lang: Lang,
     ) -> AppResult<()> {

@@ -7,11 +7,11 @@ use futures::future::LocalBoxFuture;
 
 pub struct WorkflowMaterials {
     store: Store,
-    renderer: Outbox<SlidesGenerated>,
+    renderer: Outbox<RenderSlides>,
 }
 
 impl WorkflowMaterials {
-    pub fn new(store: Store, renderer: Outbox<SlidesGenerated>) -> WorkflowMaterials {
+    pub fn new(store: Store, renderer: Outbox<RenderSlides>) -> WorkflowMaterials {
         WorkflowMaterials { store, renderer }
     }
 }

@@ -21,10 +21,10 @@ use crate::domain::{
     ImageFormat, Lang, Slide, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
 };
 use crate::error::{AppError, AppResult};
-use crate::messages::ai::{ContentKind, ContentRequested, WrittenBody};
-use crate::messages::carousel::{RenderedCarousel, RenderedImage, SlidesGenerated};
-use crate::messages::data::CarouselSaved;
-use crate::messages::telegram::{CallbackPressed, CommandExecuted};
+use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
+use crate::messages::carousel::{RenderSlides, RenderedCarousel, RenderedImage};
+use crate::messages::data::SaveCarousel;
+use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{Completed, Started, StepCompleted};
 use crate::messages::Envelope;
 use crate::store::{
@@ -276,8 +276,8 @@ fn render_request(
     slides: Vec<Slide>,
     pdf: bool,
     only: Option<(usize, usize)>,
-) -> SlidesGenerated {
-    SlidesGenerated {
+) -> RenderSlides {
+    RenderSlides {
         request_id: uuid_of(&wf.id),
         slides,
         style: wf
@@ -375,7 +375,7 @@ impl Workflows {
     /// Answers a command. When that fails, the update stays unfinished and is claimed again; a
     /// store outage is only waited out (the answer comes once the store is back), any other
     /// failure is also told to the user. The error still goes to the supervisor.
-    pub async fn command(self: Arc<Self>, env: Envelope<CommandExecuted>) -> AppResult<()> {
+    pub async fn command(self: Arc<Self>, env: Envelope<ExecuteCommand>) -> AppResult<()> {
         let c = &env.payload;
         let (chat, reply) = (c.chat_id, c.message_id);
         let lang = Lang::from_language_code(c.language_code.as_deref());

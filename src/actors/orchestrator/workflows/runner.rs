@@ -242,7 +242,7 @@ impl Workflows {
             texts::writing(lang, &wf.topic),
             cancel_keyboard(lang, workflow),
         );
-        let request = ContentRequested {
+        let request = WriteContent {
             request_id: workflow,
             lang,
             kind: ContentKind::Carousel {
@@ -293,7 +293,7 @@ impl Workflows {
         self.deliver(wf, rendered).await?;
         let saved = root.caused(
             "orchestrator",
-            CarouselSaved {
+            SaveCarousel {
                 request_id: workflow,
                 user_id: Some(wf.user_id),
                 topic: wf.topic.clone(),
@@ -384,7 +384,7 @@ impl Workflows {
     pub(super) fn render_call<T: crate::messages::Event>(
         &self,
         cause: &Envelope<T>,
-        request: SlidesGenerated,
+        request: RenderSlides,
     ) -> impl std::future::Future<Output = AppResult<RenderedCarousel>> + 'static {
         let env = cause.caused("orchestrator", request);
         let renderer = self.links.renderer.clone();
