@@ -3,7 +3,7 @@
 //! writer as the last word. Nothing here ever returns an error to the caller.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -18,7 +18,6 @@ use async_openai::types::chat::{
 };
 use async_openai::Client;
 use chrono::NaiveDate;
-use rand::Rng;
 
 use super::{
     offline, parse, prompts, text, AiSettings, CarouselBrief, ContentSource, OfflineReason,
@@ -26,6 +25,7 @@ use super::{
 };
 use crate::domain::{Lang, Slide};
 use crate::resilience::breaker::CircuitBreaker;
+use crate::resilience::retry::{retry, RetryPolicy};
 
 /// Longest backoff between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
@@ -190,6 +190,20 @@ struct Inner {
     breaker: Option<Arc<CircuitBreaker>>,
     /// `bvc_external_call_duration_seconds`, when metrics are kept.
     latency: Option<prometheus::HistogramVec>,
+}
+
+/// Why a model call wrote nothing usable: what [`AiClient::run`]'s retries see.
+#[derive(Debug)]
+struct NotWritten {
+    error: String,
+    retryable: bool,
+    circuit_open: bool,
+}
+
+impl fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.error)
+    }
 }
 
 /// How one attempt at a model call went.
@@ -370,9 +384,9 @@ impl AiClient {
         Some(looser)
     }
 
-    /// The retry loop shared by every task: up to `max_attempts` model calls with
-    /// exponential backoff and jitter; a refused `response_format` is downgraded and
-    /// retried at once without using up an attempt. Falls back to `offline()`.
+    /// Every task's model call under the one retry helper: up to `max_attempts` attempts with
+    /// exponential backoff and jitter; a refused `response_format` is downgraded and tried
+    /// again at once within the same attempt. Falls back to `offline()`.
     async fn run<T>(
         &self,
         call: ModelCall,
@@ -388,51 +402,66 @@ impl AiClient {
                 attempts: 0,
             };
         };
-        let max_attempts = self.inner.settings.max_attempts.max(1);
-        let mut attempt = 0u32;
-        let mut calls = 0u32;
-        let mut last_error = String::from("no attempt made");
-        while attempt < max_attempts {
-            attempt += 1;
-            calls += 1;
-            match self.attempt(api, &call, attempt, &accept).await {
-                Attempt::Accepted(content) => {
-                    return Written {
-                        content,
-                        source: ContentSource::Model,
-                        attempts: calls,
+        let settings = &self.inner.settings;
+        let policy = RetryPolicy {
+            attempts: settings.max_attempts.max(1) as usize,
+            first_delay: settings.backoff_base,
+            max_delay: MAX_BACKOFF,
+        };
+        let task = call.task.label();
+        // Model calls made, and the attempt being made (a format downgrade repeats it).
+        let calls = AtomicU32::new(0);
+        let attempts = AtomicU32::new(0);
+        let outcome = retry(
+            task,
+            &policy,
+            |failed: &NotWritten| failed.retryable,
+            || async {
+                let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+                loop {
+                    calls.fetch_add(1, Ordering::Relaxed);
+                    match self.attempt(api, &call, attempt, &accept).await {
+                        Attempt::Accepted(content) => return Ok(content),
+                        // A format switch is not the model's fault: the same attempt again, at once.
+                        Attempt::Downgraded => continue,
+                        Attempt::CircuitOpen => {
+                            calls.fetch_sub(1, Ordering::Relaxed);
+                            return Err(NotWritten {
+                                error: "circuit breaker open".into(),
+                                retryable: false,
+                                circuit_open: true,
+                            });
+                        }
+                        Attempt::Failed { error, retryable } => {
+                            return Err(NotWritten {
+                                error,
+                                retryable,
+                                circuit_open: false,
+                            })
+                        }
                     }
                 }
-                Attempt::CircuitOpen => {
-                    return Written {
-                        content: offline(),
-                        source: ContentSource::Offline {
-                            reason: OfflineReason::CircuitOpen,
-                        },
-                        attempts: calls - 1,
-                    }
-                }
-                // A format switch is not the model's fault: retry now, same attempt.
-                Attempt::Downgraded => attempt -= 1,
-                Attempt::Failed { error, retryable } => {
-                    last_error = error;
-                    if !retryable {
-                        break;
-                    }
-                    if attempt < max_attempts {
-                        let delay = backoff_delay(self.inner.settings.backoff_base, attempt);
-                        tokio::time::sleep(delay).await;
-                    }
+            },
+        )
+        .await;
+        let calls = calls.load(Ordering::Relaxed);
+        let reason = match outcome {
+            Ok(content) => {
+                return Written {
+                    content,
+                    source: ContentSource::Model,
+                    attempts: calls,
                 }
             }
-        }
-        let task = call.task.label();
-        tracing::warn!(task, calls, error = %last_error, "ai: falling back to the offline writer");
+            Err(failed) if failed.circuit_open => OfflineReason::CircuitOpen,
+            Err(failed) => {
+                tracing::warn!(task, calls, error = %failed.error, "ai: falling back to the offline writer");
+                OfflineReason::ModelFailed(failed.error)
+            }
+        };
         Written {
             content: offline(),
-            source: ContentSource::Offline {
-                reason: OfflineReason::ModelFailed(last_error),
-            },
+            source: ContentSource::Offline { reason },
             attempts: calls,
         }
     }
@@ -603,15 +632,6 @@ fn build_request(
         Some(WireFormat::PromptOnly) | None => {}
     }
     args.build().map_err(CallError::from_openai)
-}
-
-/// Exponential backoff with "equal jitter": half the delay fixed, half random.
-fn backoff_delay(base: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
-    let capped = exp.min(MAX_BACKOFF);
-    let half = capped / 2;
-    let jitter_ms = rand::rng().random_range(0..=half.as_millis() as u64);
-    half + Duration::from_millis(jitter_ms)
 }
 
 /// Drops `<think>…</think>` blocks that reasoning models (DeepSeek-R1, Qwen3 via

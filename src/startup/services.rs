@@ -126,10 +126,9 @@ fn start_analytics(
 
 /// The AI content service: the model behind its breaker, or the offline writer.
 fn start_ai(
-    service: &ServiceHandle,
+    registry: &ServiceRegistry,
     settings: &Settings,
-    breakers: &Breakers,
-    metrics: &Metrics,
+    (breakers, metrics): (&Breakers, &Metrics),
     links: AiLinks,
     capacity: &crate::limits::Capacity,
 ) -> Addr<AiActor> {
@@ -138,7 +137,7 @@ fn start_ai(
             .with_latency(metrics.external_call_seconds.clone()),
     );
     let model_gate = capacity.model.clone();
-    supervise(service, move |service| {
+    supervise(&registry.register("ai"), move |service| {
         AiActor::new(service, writer, links).with_gate(model_gate)
     })
 }
@@ -212,7 +211,17 @@ fn start_orchestration(
 }
 
 /// The data persistence service: writes other actors ask for, behind the store breaker.
-fn start_store(registry: &ServiceRegistry, store: &Store, links: StoreLinks) -> Addr<StoreActor> {
+fn start_store(
+    registry: &ServiceRegistry,
+    store: &Store,
+    log: &EventLog,
+    analytics: &Addr<AnalyticsActor>,
+) -> Addr<StoreActor> {
+    let to = |name: &'static str| Link { to: name, log };
+    let links = StoreLinks {
+        user_created: to("analytics").with(analytics.clone().recipient()),
+        session_created: to("analytics").with(analytics.clone().recipient()),
+    };
     let store = store.clone();
     supervise(&registry.register("store"), move |service| {
         StoreActor::new(service, store, links)
@@ -303,11 +312,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     // Everything the bot owes a user is recorded in the outbox before it is sent.
     let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
     let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
-    let store_links = StoreLinks {
-        user_created: to("analytics").with(analytics.clone().recipient()),
-        session_created: to("analytics").with(analytics.clone().recipient()),
-    };
-    let store_actor = start_store(&registry, &store, store_links);
+    let store_actor = start_store(&registry, &store, &log, &analytics);
     // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
     // which refuses new costly work up front while one is full.
     let capacity = crate::limits::Capacity::new(&settings.limits);
@@ -316,10 +321,9 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         wisdom: to("analytics").with(analytics.clone().recipient()),
     };
     let ai = start_ai(
-        &registry.register("ai"),
+        &registry,
         settings,
-        &breakers,
-        &metrics,
+        (&breakers, &metrics),
         ai_links,
         &capacity,
     );

@@ -496,17 +496,6 @@ fn base_urls_are_normalized_for_any_openai_compatible_server() {
 }
 
 #[test]
-fn backoff_grows_exponentially_with_bounded_jitter() {
-    let base = Duration::from_millis(100);
-    for attempt in 1..=4 {
-        let full = base * 2u32.pow(attempt - 1);
-        let d = backoff_delay(base, attempt);
-        assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?}");
-    }
-    assert!(backoff_delay(Duration::from_secs(5), 30) <= MAX_BACKOFF);
-}
-
-#[test]
 fn client_is_send_sync_clone_and_its_futures_are_send() {
     fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
     fn send<T: Send>(_: &T) {}
