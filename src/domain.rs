@@ -24,7 +24,20 @@ pub struct Slide {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Ru,
@@ -32,7 +45,20 @@ pub enum Lang {
     En,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum Style {
     #[default]
@@ -41,7 +67,20 @@ pub enum Style {
     Minimal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum SlideSize {
     /// 1080×1350 (4:5), Instagram's tallest feed format.
     #[default]
@@ -62,6 +101,29 @@ impl SlideSize {
             SlideSize::Square => 1080,
         }
     }
+}
+
+/// How a user's carousels arrive: an album of photos (JPEG, what Telegram shows inline) or
+/// lossless PNG files.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    #[default]
+    Photos,
+    Files,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -94,6 +156,8 @@ impl std::error::Error for UnknownValue {}
 macro_rules! text_enum {
     ($ty:ident, $what:literal, $( $variant:ident => $text:literal ),+ ) => {
         impl $ty {
+            /// What a value of this type is called in messages.
+            pub const WHAT: &'static str = $what;
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $text),+ }
@@ -118,6 +182,7 @@ text_enum!(Lang, "language", Ru => "ru", En => "en");
 text_enum!(Style, "style", Galaxy => "galaxy", Vibrant => "vibrant", Minimal => "minimal");
 text_enum!(SlideSize, "size", Portrait => "1080x1350", Square => "1080x1080");
 text_enum!(ImageFormat, "image format", Png => "png", Jpeg => "jpeg");
+text_enum!(Delivery, "delivery", Photos => "photos", Files => "files");
 
 impl Lang {
     /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.

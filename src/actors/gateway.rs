@@ -361,7 +361,7 @@ fn update_span(
         "update",
         correlation_id = %env.correlation_id,
         update_id = env.payload.update_id,
-        kind = inbound.kind,
+        kind = inbound.kind.as_str(),
         turned_away
     )
 }

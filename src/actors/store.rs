@@ -131,7 +131,7 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
                     user_id: p.user_id,
                     topic: p.topic.clone(),
                     slides: i32::try_from(p.slides).unwrap_or(i32::MAX),
-                    style: p.style.clone(),
+                    style: p.style,
                     content_source: p.content_source.clone(),
                     created_at: crate::store::now_utc(),
                 })
@@ -144,6 +144,7 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
 mod tests {
     use super::*;
     use crate::config::Settings;
+    use crate::domain::Style;
     use crate::messages::data::UserProfile;
     use crate::testkit::ack_probe;
     use actix::Actor;
@@ -243,8 +244,8 @@ mod tests {
             .await
             .expect("query")
             .expect("defaults exist");
-        assert_eq!((chosen.style.as_str(), chosen.slides), ("galaxy", 10));
-        chosen.style = "minimal".into();
+        assert_eq!((chosen.style, chosen.slides), (Style::Galaxy, 10));
+        chosen.style = Style::Minimal;
         store.save_settings(&chosen).await.expect("saved");
         actor
             .send(Envelope::new(
@@ -260,7 +261,7 @@ mod tests {
 
         assert_eq!(
             store.settings_of(42).await.expect("query").map(|s| s.style),
-            Some("minimal".to_string())
+            Some(Style::Minimal)
         );
         assert_eq!(sessions.count(), 1, "announced when created, not when kept");
     }

@@ -1,5 +1,6 @@
 //! Persistence messages, answered by the `store` actor.
 use super::{Ack, Event};
+use crate::domain::Style;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -64,7 +65,7 @@ pub struct SaveCarousel {
     pub user_id: Option<i64>,
     pub topic: String,
     pub slides: usize,
-    pub style: String,
+    pub style: Style,
     /// `model` or `offline:<reason>`.
     pub content_source: String,
 }

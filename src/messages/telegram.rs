@@ -1,5 +1,6 @@
 //! Telegram gateway messages.
 use super::{Ack, Event};
+use crate::store::OutboxKind;
 use serde::{Deserialize, Serialize};
 
 /// What the webhook or the poller hands the gateway once an update is durably recorded.
@@ -51,7 +52,7 @@ impl Event for ExecuteCommand {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotResponseSent {
     pub chat_id: i64,
-    pub method: String,
+    pub method: OutboxKind,
     pub message_ids: Vec<i32>,
 }
 impl Event for BotResponseSent {

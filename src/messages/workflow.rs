@@ -1,12 +1,20 @@
 //! Orchestrator messages: the life of a workflow and the routing of events.
 use super::{Ack, Event};
+use crate::store::WorkflowState;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// What a workflow makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowKind {
+    Carousel,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Started {
     pub workflow_id: Uuid,
-    pub kind: String,
+    pub kind: WorkflowKind,
 }
 impl Event for Started {
     const KIND: &'static str = "workflow.started";
@@ -16,7 +24,8 @@ impl Event for Started {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepCompleted {
     pub workflow_id: Uuid,
-    pub step: String,
+    /// The state the step worked in: writing, rendering or sending.
+    pub step: WorkflowState,
     pub elapsed_ms: u64,
 }
 impl Event for StepCompleted {
@@ -27,7 +36,10 @@ impl Event for StepCompleted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Completed {
     pub workflow_id: Uuid,
-    pub outcome: String,
+    /// The final state: done, failed or cancelled.
+    pub outcome: WorkflowState,
+    /// Why it failed, when it did.
+    pub reason: Option<String>,
 }
 impl Event for Completed {
     const KIND: &'static str = "workflow.completed";

@@ -156,7 +156,7 @@ async fn record_and_dispatch(
 ) -> HttpResponse {
     let update_id = i64::from(update.id.0);
     tracing::Span::current().record("update_id", update_id);
-    let kind = crate::telegram::kind_name(&update.kind);
+    let kind = crate::telegram::update_type(&update.kind);
     // With the gateway's backlog full the update is still recorded and acknowledged, but waits
     // in the store (pending) until a sweep claims it: memory stays bounded under any load.
     let dispatch_now = state.backlog.try_reserve();
@@ -176,7 +176,7 @@ async fn record_and_dispatch(
     };
     let row = NewReceivedUpdate {
         update_id,
-        kind: kind.to_string(),
+        kind,
         // serde_json accepted it, so it is UTF-8.
         payload: String::from_utf8_lossy(&body).into_owned(),
         status,
@@ -189,7 +189,7 @@ async fn record_and_dispatch(
     if dispatch_now && !matches!(recorded, Ok(true)) {
         state.backlog.release();
     }
-    answer(recorded, dispatch_now, update, kind, state)
+    answer(recorded, dispatch_now, update, kind.as_str(), state)
 }
 
 /// Telegram's answer for an update once its recording is known, and the hand-off to the

@@ -173,4 +173,21 @@ mod tests {
         assert_eq!((lease.until(now) - now).num_seconds(), 30);
         assert!(lease.owner.starts_with("replica-"));
     }
+
+    #[test]
+    fn the_lease_statements_spell_only_known_states() {
+        use crate::store::states::assert_sql_spells;
+        assert_eq!(
+            assert_sql_spells::<UpdateStatus>(CLAIM_UPDATES, "status"),
+            3
+        );
+        assert_eq!(
+            assert_sql_spells::<UpdateStatus>(RELEASE_UPDATES, "status"),
+            2
+        );
+        assert_eq!(
+            assert_sql_spells::<OutboxStatus>(RELEASE_OUTBOX, "status"),
+            2
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! Every query is written once inside [`with_conn!`], which expands it for each backend's connection
 //! type (Vaultwarden's approach); migrations are per backend and embedded in the binary.
 use crate::config::{DatabaseBackend, DatabaseSettings};
-use crate::domain::{UpsertOutcome, UserProfile};
+use crate::domain::{Delivery, Lang, SlideSize, Style, UpsertOutcome, UserProfile};
 use crate::error::{AppError, AppResult, StoreContext};
 use crate::resilience::breaker::{CircuitBreaker, Permit};
 use chrono::NaiveDateTime;
@@ -124,7 +124,10 @@ mod workflow_rows;
 pub use leases::{ClaimedUpdate, Lease};
 pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};
 mod states;
-pub use states::{OutboxStatus, TextState, UnknownState, UpdateStatus, WorkflowState};
+use states::TextColumn;
+pub use states::{
+    OutboxKind, OutboxStatus, TextState, UnknownState, UpdateStatus, UpdateType, WorkflowState,
+};
 pub use workflow_rows::{StyleClaim, Workflow};
 
 fn pool_error<T, E: std::fmt::Display>(
@@ -362,11 +365,11 @@ impl Store {
                 .await
                 .optional()
         });
-        self.name_unknown_states::<_, UpdateStatus>(
+        self.name_unknown_values(
             result,
             "received_updates",
-            "update_id",
-            "status",
+            ("update_id", Some(&id.to_string())),
+            &[TextColumn::of::<UpdateStatus>("status")],
         )
         .await
     }
@@ -464,14 +467,27 @@ impl Store {
 
     pub async fn settings_of(&self, user: i64) -> AppResult<Option<UserSettings>> {
         use schema::user_settings::dsl::*;
-        with_conn!(self, "get_user_settings", |conn| {
+        let result = with_conn!(self, "get_user_settings", |conn| {
             user_settings
                 .find(user)
                 .select(UserSettings::as_select())
                 .first(conn)
                 .await
                 .optional()
-        })
+        });
+        let columns = [
+            TextColumn::of::<Style>("style"),
+            TextColumn::of::<SlideSize>("size"),
+            TextColumn::of::<Lang>("lang"),
+            TextColumn::of::<Delivery>("delivery"),
+        ];
+        self.name_unknown_values(
+            result,
+            "user_settings",
+            ("user_id", Some(&user.to_string())),
+            &columns,
+        )
+        .await
     }
 
     pub async fn save_settings(&self, row: &UserSettings) -> AppResult<()> {
@@ -520,7 +536,7 @@ impl Store {
     /// A user's most recent carousels, newest first.
     pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<NewCarousel>> {
         use schema::carousels::dsl::*;
-        with_conn!(self, "carousels_of", |conn| {
+        let result = with_conn!(self, "carousels_of", |conn| {
             carousels
                 .filter(user_id.eq(user))
                 .order(created_at.desc())
@@ -528,7 +544,10 @@ impl Store {
                 .select(NewCarousel::as_select())
                 .load(conn)
                 .await
-        })
+        });
+        let columns = [TextColumn::of::<Style>("style")];
+        self.name_unknown_values(result, "carousels", ("id", None), &columns)
+            .await
     }
 
     /// Connections of the pool: open in total, idle, and callers waiting for one.

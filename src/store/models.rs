@@ -1,6 +1,7 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
-use super::states::UpdateStatus;
+use super::states::{UpdateStatus, UpdateType};
+use crate::domain::{Delivery, Lang, SlideSize, Style};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -20,11 +21,12 @@ pub struct User {
 #[diesel(table_name = user_settings)]
 pub struct UserSettings {
     pub user_id: i64,
-    pub style: String,
+    pub style: Style,
     pub slides: i32,
-    pub size: String,
-    pub lang: Option<String>,
-    pub delivery: String,
+    pub size: SlideSize,
+    /// The language chosen in /settings; none: follow Telegram's `language_code`.
+    pub lang: Option<Lang>,
+    pub delivery: Delivery,
     pub updated_at: NaiveDateTime,
 }
 
@@ -32,7 +34,7 @@ pub struct UserSettings {
 #[diesel(table_name = received_updates)]
 pub struct NewReceivedUpdate {
     pub update_id: i64,
-    pub kind: String,
+    pub kind: UpdateType,
     pub payload: String,
     pub status: UpdateStatus,
     pub received_at: NaiveDateTime,
@@ -45,7 +47,7 @@ pub struct NewReceivedUpdate {
 #[diesel(table_name = received_updates)]
 pub struct ReceivedUpdate {
     pub update_id: i64,
-    pub kind: String,
+    pub kind: UpdateType,
     pub payload: String,
     pub status: UpdateStatus,
     pub received_at: NaiveDateTime,
@@ -86,7 +88,7 @@ pub struct NewCarousel {
     pub user_id: Option<i64>,
     pub topic: String,
     pub slides: i32,
-    pub style: String,
+    pub style: Style,
     pub content_source: String,
     pub created_at: NaiveDateTime,
 }
@@ -96,11 +98,11 @@ impl UserSettings {
     pub fn defaults_for(user_id: i64, now: NaiveDateTime) -> UserSettings {
         UserSettings {
             user_id,
-            style: crate::domain::Style::default().to_string(),
+            style: Style::default(),
             slides: crate::domain::DEFAULT_SLIDES as i32,
-            size: crate::domain::SlideSize::default().to_string(),
+            size: SlideSize::default(),
             lang: None,
-            delivery: "photos".to_string(),
+            delivery: Delivery::default(),
             updated_at: now,
         }
     }

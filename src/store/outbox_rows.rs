@@ -16,7 +16,7 @@ use diesel::sql_types::{Text, Timestamp};
 pub struct NewOutboxRow {
     pub id: String,
     pub chat_id: i64,
-    pub method: String,
+    pub method: OutboxKind,
     pub payload: String,
     pub workflow_id: Option<String>,
     pub status: OutboxStatus,
@@ -31,7 +31,7 @@ pub struct NewOutboxRow {
 pub struct OutboxRow {
     pub id: String,
     pub chat_id: i64,
-    pub method: String,
+    pub method: OutboxKind,
     pub payload: String,
     pub workflow_id: Option<String>,
     pub status: OutboxStatus,
@@ -71,6 +71,15 @@ const CLAIM_OUTBOX: &str = "UPDATE outbox \
         ORDER BY next_attempt_at, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
      RETURNING id, chat_id, method, payload, workflow_id, status, attempts, next_attempt_at, \
         lease_owner, lease_until, last_error, message_ids, created_at, sent_at, trace_parent";
+
+#[cfg(test)]
+#[test]
+fn the_outbox_claim_spells_only_known_statuses() {
+    assert_eq!(
+        super::states::assert_sql_spells::<OutboxStatus>(CLAIM_OUTBOX, "status"),
+        3
+    );
+}
 
 fn ids_text(ids: &[i32]) -> String {
     ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
@@ -283,8 +292,13 @@ impl Store {
                 .await
                 .optional()
         });
-        self.name_unknown_states::<_, OutboxStatus>(result, "outbox", "id", "status")
-            .await
+        self.name_unknown_values(
+            result,
+            "outbox",
+            ("id", Some(row_id)),
+            &[TextColumn::of::<OutboxStatus>("status")],
+        )
+        .await
     }
 
     /// Every row sent to one chat, oldest first (tests and operators).
@@ -298,8 +312,13 @@ impl Store {
                 .load(conn)
                 .await
         });
-        self.name_unknown_states::<_, OutboxStatus>(result, "outbox", "id", "status")
-            .await
+        self.name_unknown_values(
+            result,
+            "outbox",
+            ("id", None),
+            &[TextColumn::of::<OutboxStatus>("status")],
+        )
+        .await
     }
 
     /// Rows in one state.

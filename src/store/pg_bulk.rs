@@ -28,7 +28,7 @@ impl InsertReceivedUpdates {
     pub fn new(rows: &[NewReceivedUpdate]) -> Self {
         InsertReceivedUpdates {
             update_ids: rows.iter().map(|r| r.update_id).collect(),
-            kinds: rows.iter().map(|r| r.kind.clone()).collect(),
+            kinds: rows.iter().map(|r| r.kind.to_string()).collect(),
             payloads: rows.iter().map(|r| r.payload.clone()).collect(),
             statuses: rows.iter().map(|r| r.status.to_string()).collect(),
             received_at: rows.iter().map(|r| r.received_at).collect(),
@@ -145,7 +145,7 @@ impl InsertOutbox {
         InsertOutbox {
             ids: rows.iter().map(|r| r.id.clone()).collect(),
             chat_ids: rows.iter().map(|r| r.chat_id).collect(),
-            methods: rows.iter().map(|r| r.method.clone()).collect(),
+            methods: rows.iter().map(|r| r.method.to_string()).collect(),
             payloads: rows.iter().map(|r| r.payload.clone()).collect(),
             workflow_ids: rows.iter().map(|r| r.workflow_id.clone()).collect(),
             statuses: rows.iter().map(|r| r.status.to_string()).collect(),

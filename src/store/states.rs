@@ -3,11 +3,12 @@
 //! back as an error (never as a default). [`Store::explain_unknown_states`](super::Store) names the
 //! rows that hold such a value.
 use super::*;
+use crate::domain::{Delivery, Lang, SlideSize, Style};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 /// A column value no state spells.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +43,52 @@ pub trait TextState: Sized + Copy + 'static {
             })
     }
 }
+
+/// diesel's `ToSql`/`FromSql` for `Text` on every backend, for a type with [`TextState`]: written
+/// as its one spelling, read back as an error for anything else.
+macro_rules! text_sql {
+    ($name:ty) => {
+        impl<DB> ToSql<Text, DB> for $name
+        where
+            DB: Backend,
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <str as ToSql<Text, DB>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl<DB> FromSql<Text, DB> for $name
+        where
+            DB: Backend,
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                let text = <String as FromSql<Text, DB>>::from_sql(bytes)?;
+                Ok(<Self as TextState>::parse(&text)?)
+            }
+        }
+    };
+}
+
+/// A domain enum (settings, carousel styles) kept in a text column, with its domain spellings.
+macro_rules! domain_column {
+    ($name:ident) => {
+        impl TextState for $name {
+            const WHAT: &'static str = $name::WHAT;
+            const ALL: &'static [Self] = $name::ALL;
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+        }
+        text_sql!($name);
+    };
+}
+
+domain_column!(Style);
+domain_column!(SlideSize);
+domain_column!(Lang);
+domain_column!(Delivery);
 
 /// Defines a state enum with its text spellings, `Display`, `FromStr` and diesel's
 /// `ToSql`/`FromSql` for `Text` on every backend.
@@ -96,26 +143,7 @@ macro_rules! text_state {
             }
         }
 
-        impl<DB> ToSql<Text, DB> for $name
-        where
-            DB: Backend,
-            str: ToSql<Text, DB>,
-        {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                <str as ToSql<Text, DB>>::to_sql(self.as_str(), out)
-            }
-        }
-
-        impl<DB> FromSql<Text, DB> for $name
-        where
-            DB: Backend,
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                let text = <String as FromSql<Text, DB>>::from_sql(bytes)?;
-                Ok(<Self as TextState>::parse(&text)?)
-            }
-        }
+        text_sql!($name);
     };
 }
 
@@ -189,6 +217,47 @@ text_state! {
     }
 }
 
+text_state! {
+    /// What an outbox row sends: a message (text, keyboard, status), one part of a carousel's
+    /// album (up to ten photos or files), or a carousel's PDF.
+    OutboxKind, "outbox kind" {
+        Message => "message",
+        AlbumPart => "album_part",
+        Pdf => "pdf",
+    }
+}
+
+text_state! {
+    /// Telegram's name for the kind of a received update (the field of `Update` that is set);
+    /// `Unknown` for one this build's Bot API types do not know.
+    UpdateType, "update type" {
+        Message => "message",
+        EditedMessage => "edited_message",
+        ChannelPost => "channel_post",
+        EditedChannelPost => "edited_channel_post",
+        BusinessConnection => "business_connection",
+        BusinessMessage => "business_message",
+        EditedBusinessMessage => "edited_business_message",
+        DeletedBusinessMessages => "deleted_business_messages",
+        MessageReaction => "message_reaction",
+        MessageReactionCount => "message_reaction_count",
+        InlineQuery => "inline_query",
+        ChosenInlineResult => "chosen_inline_result",
+        CallbackQuery => "callback_query",
+        ShippingQuery => "shipping_query",
+        PreCheckoutQuery => "pre_checkout_query",
+        PurchasedPaidMedia => "purchased_paid_media",
+        Poll => "poll",
+        PollAnswer => "poll_answer",
+        MyChatMember => "my_chat_member",
+        ChatMember => "chat_member",
+        ChatJoinRequest => "chat_join_request",
+        ChatBoost => "chat_boost",
+        RemovedChatBoost => "removed_chat_boost",
+        Unknown => "unknown",
+    }
+}
+
 /// A row whose state column holds an unknown value.
 #[derive(Debug, diesel::QueryableByName)]
 struct UnknownRow {
@@ -198,15 +267,40 @@ struct UnknownRow {
     value: String,
 }
 
+/// A text column holding one of a [`TextState`]'s spellings: what to look for when a read met a
+/// value the code does not know.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TextColumn {
+    name: &'static str,
+    what: &'static str,
+    known: fn() -> Vec<&'static str>,
+}
+
+impl TextColumn {
+    /// Column `name`, holding `S`'s spellings.
+    pub(super) fn of<S: TextState>(name: &'static str) -> TextColumn {
+        TextColumn {
+            name,
+            what: S::WHAT,
+            known: spellings::<S>,
+        }
+    }
+}
+
+fn spellings<S: TextState>() -> Vec<&'static str> {
+    S::ALL.iter().map(|s| s.as_str()).collect()
+}
+
 impl Store {
-    /// Passes `result` through, unless reading it met a `column` value that no `S` spells: then
-    /// the error names the rows of `table` (by `id`) that hold one.
-    pub(super) async fn name_unknown_states<T, S: TextState>(
+    /// Passes `result` through, unless reading it met a value of one of `columns` that the code
+    /// does not spell: then the error names the rows of `table` (by `id`; only `row` when the
+    /// read was of one row) that hold one.
+    pub(super) async fn name_unknown_values<T>(
         &self,
         result: AppResult<T>,
         table: &'static str,
-        id: &'static str,
-        column: &'static str,
+        (id, row): (&'static str, Option<&str>),
+        columns: &[TextColumn],
     ) -> AppResult<T> {
         let Err(AppError::Store {
             source: diesel::result::Error::DeserializationError(cause),
@@ -226,37 +320,110 @@ impl Store {
         if link.is_none() {
             return result;
         }
-        let known = S::ALL
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // Names and spellings are ours (static), never user input.
-        let sql = format!(
-            "SELECT CAST({id} AS TEXT) AS id, {column} AS value FROM {table} \
-             WHERE {column} NOT IN ({known}) ORDER BY {id} LIMIT 5"
-        );
-        let rows: Vec<UnknownRow> = with_conn!(self, "naming rows with unknown states", |conn| {
-            diesel_async::RunQueryDsl::load(diesel::sql_query(sql.as_str()), conn).await
-        })?;
-        let Some(first) = <[UnknownRow]>::first(&rows) else {
-            return result;
-        };
-        Err(AppError::CorruptRow {
-            table,
-            id: rows
+        for column in columns {
+            let known = (column.known)()
                 .iter()
-                .map(|r| r.id.as_str())
+                .map(|s| format!("'{s}'"))
                 .collect::<Vec<_>>()
-                .join(", "),
-            reason: format!("unknown {} {:?} in column {column}", S::WHAT, first.value),
-        })
+                .join(", ");
+            let name = column.name;
+            // Names and spellings are ours (static), never user input.
+            let sql = format!(
+                "SELECT CAST({id} AS TEXT) AS id, {name} AS value FROM {table} \
+                 WHERE {name} NOT IN ({known}) AND ($1 IS NULL OR CAST({id} AS TEXT) = $1) \
+                 ORDER BY {id} LIMIT 5"
+            );
+            let rows: Vec<UnknownRow> = with_conn!(
+                self,
+                "naming rows with unknown values",
+                sqlite | conn | {
+                    let query = diesel::sql_query(super::leases::sqlite_dialect(&sql))
+                        .bind::<Nullable<Text>, _>(row);
+                    diesel_async::RunQueryDsl::load(query, conn).await
+                },
+                postgres | conn | {
+                    let query = diesel::sql_query(sql.as_str()).bind::<Nullable<Text>, _>(row);
+                    diesel_async::RunQueryDsl::load(query, conn).await
+                }
+            )?;
+            let Some(first) = <[UnknownRow]>::first(&rows) else {
+                continue;
+            };
+            return Err(AppError::CorruptRow {
+                table,
+                id: rows
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                reason: format!("unknown {} {:?} in column {name}", column.what, first.value),
+            });
+        }
+        result
     }
+}
+
+/// What hand-written SQL says about a state column: the quoted values it compares the column
+/// with (`col = 'x'`, `col IN ('x', 'y')`), one list per comparison, so a test can check that
+/// every spelling in the SQL is one the code knows.
+#[cfg(test)]
+pub(super) fn sql_literals(sql: &str, column: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = sql[from..].find(column).map(|i| i + from) {
+        from = at + column.len();
+        let before = sql[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = sql[from..].trim_start();
+        let list = if let Some(rest) = rest.strip_prefix("= '") {
+            rest.split('\'').next().map(|v| vec![v.to_string()])
+        } else if let Some(rest) = rest.strip_prefix("IN (") {
+            rest.split(')').next().map(|inside| {
+                inside
+                    .split(',')
+                    .map(|v| v.trim().trim_matches('\'').to_string())
+                    .collect()
+            })
+        } else {
+            None
+        };
+        found.extend(list);
+    }
+    found
+}
+
+/// Every value `sql` compares `column` with is a spelling of `S`; answers how many comparisons.
+#[cfg(test)]
+pub(super) fn assert_sql_spells<S: TextState + std::fmt::Debug>(sql: &str, column: &str) -> usize {
+    let lists = sql_literals(sql, column);
+    for value in lists.iter().flatten() {
+        if let Err(e) = S::parse(value) {
+            panic!("{e} in SQL: {sql}");
+        }
+    }
+    lists.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_literals_are_read_from_equalities_and_lists_only() {
+        let sql = "UPDATE t SET state = 'a', substate = 'z' WHERE w.state IN ('b', 'c') AND state IS NULL";
+        assert_eq!(
+            sql_literals(sql, "state"),
+            [
+                vec!["a".to_string()],
+                vec!["b".to_string(), "c".to_string()]
+            ]
+        );
+        assert!(
+            std::panic::catch_unwind(|| assert_sql_spells::<OutboxStatus>(sql, "state")).is_err()
+        );
+    }
 
     fn round_trips<S: TextState + std::fmt::Debug + PartialEq>() {
         for &state in S::ALL {
@@ -280,6 +447,12 @@ mod tests {
         serde_spells_like_the_database::<WorkflowState>();
         serde_spells_like_the_database::<UpdateStatus>();
         serde_spells_like_the_database::<OutboxStatus>();
+        serde_spells_like_the_database::<OutboxKind>();
+        serde_spells_like_the_database::<UpdateType>();
+        serde_spells_like_the_database::<Delivery>();
+        serde_spells_like_the_database::<Style>();
+        serde_spells_like_the_database::<SlideSize>();
+        serde_spells_like_the_database::<Lang>();
     }
 
     #[test]
@@ -287,6 +460,12 @@ mod tests {
         round_trips::<WorkflowState>();
         round_trips::<UpdateStatus>();
         round_trips::<OutboxStatus>();
+        round_trips::<OutboxKind>();
+        round_trips::<UpdateType>();
+        round_trips::<Delivery>();
+        round_trips::<Style>();
+        round_trips::<SlideSize>();
+        round_trips::<Lang>();
     }
 
     #[test]

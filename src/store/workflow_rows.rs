@@ -1,7 +1,9 @@
 //! The orchestrator's durable state: carousel workflows, owned through leases while they run.
 use super::leases::sqlite_dialect;
 use super::schema::workflows;
+use super::states::TextColumn;
 use super::*;
+use crate::domain::{Delivery, Lang, SlideSize, Style};
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -14,11 +16,12 @@ pub struct Workflow {
     pub request_message_id: Option<i32>,
     pub status_message_id: Option<i32>,
     pub topic: String,
-    pub lang: String,
-    pub style: Option<String>,
+    pub lang: Lang,
+    /// None while the workflow waits for the user's style button.
+    pub style: Option<Style>,
     pub slides: i32,
-    pub size: String,
-    pub delivery: String,
+    pub size: SlideSize,
+    pub delivery: Delivery,
     pub state: WorkflowState,
     pub slides_json: Option<String>,
     pub content_source: Option<String>,
@@ -29,6 +32,17 @@ pub struct Workflow {
     pub deadline_at: Option<NaiveDateTime>,
     /// The span of the press that started it: a resumed run links its new trace to it.
     pub trace_parent: Option<String>,
+}
+
+/// The text columns of a workflow row that hold enums.
+fn workflow_columns() -> [TextColumn; 5] {
+    [
+        TextColumn::of::<WorkflowState>("state"),
+        TextColumn::of::<Lang>("lang"),
+        TextColumn::of::<Style>("style"),
+        TextColumn::of::<SlideSize>("size"),
+        TextColumn::of::<Delivery>("delivery"),
+    ]
 }
 
 /// What became of a style press.
@@ -98,8 +112,13 @@ impl Store {
                 .await
                 .optional()
         });
-        self.name_unknown_states::<_, WorkflowState>(result, "workflows", "id", "state")
-            .await
+        self.name_unknown_values(
+            result,
+            "workflows",
+            ("id", Some(workflow)),
+            &workflow_columns(),
+        )
+        .await
     }
 
     /// Starts a workflow waiting for its style, leased to `lease.owner`, unless its user already
@@ -108,7 +127,7 @@ impl Store {
         &self,
         workflow: &str,
         user: i64,
-        chosen: &str,
+        chosen: Style,
         deadline: NaiveDateTime,
         lease: &Lease,
         max_running: i64,
@@ -338,7 +357,7 @@ impl Store {
                 .load(conn)
                 .await
         });
-        self.name_unknown_states::<_, WorkflowState>(result, "workflows", "id", "state")
+        self.name_unknown_values(result, "workflows", ("id", None), &workflow_columns())
             .await
     }
 
@@ -362,13 +381,45 @@ impl Store {
     /// One carousel of the history (its id is the workflow's).
     pub async fn carousel(&self, carousel: &str) -> AppResult<Option<NewCarousel>> {
         use crate::store::schema::carousels::dsl::*;
-        with_conn!(self, "get_carousel", |conn| {
+        let result = with_conn!(self, "get_carousel", |conn| {
             carousels
                 .find(carousel)
                 .select(NewCarousel::as_select())
                 .first(conn)
                 .await
                 .optional()
-        })
+        });
+        let columns = [TextColumn::of::<Style>("style")];
+        self.name_unknown_values(result, "carousels", ("id", Some(carousel)), &columns)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod sql_tests {
+    use super::*;
+    use crate::store::states::{assert_sql_spells, sql_literals};
+
+    #[test]
+    fn the_workflow_statements_spell_only_known_states_and_running_means_the_four() {
+        let running: Vec<String> = WorkflowState::RUNNING
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for sql in [
+            CLAIM_STYLE,
+            ACQUIRE_WORKFLOW,
+            RENEW_WORKFLOW,
+            CLAIMABLE_WORKFLOWS,
+        ] {
+            assert!(
+                assert_sql_spells::<WorkflowState>(sql, "state") > 0,
+                "{sql}"
+            );
+            let lists = sql_literals(sql, "state");
+            for list in lists.iter().filter(|l| l.len() > 1) {
+                assert_eq!(list, &running, "{sql}");
+            }
+        }
     }
 }

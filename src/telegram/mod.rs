@@ -6,6 +6,7 @@ pub mod replies;
 pub mod sender;
 use crate::config::Settings;
 use crate::messages::data::UserProfile;
+pub use crate::store::UpdateType;
 use secrecy::ExposeSecret;
 use teloxide::types::{AllowedUpdate, Update, UpdateKind, User};
 
@@ -34,33 +35,33 @@ pub fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Telegram's own name for an update kind, for metrics and logs.
-pub fn kind_name(kind: &UpdateKind) -> &'static str {
+/// Telegram's own name for an update kind, as recorded and counted.
+pub fn update_type(kind: &UpdateKind) -> UpdateType {
     match kind {
-        UpdateKind::Message(_) => "message",
-        UpdateKind::EditedMessage(_) => "edited_message",
-        UpdateKind::ChannelPost(_) => "channel_post",
-        UpdateKind::EditedChannelPost(_) => "edited_channel_post",
-        UpdateKind::BusinessConnection(_) => "business_connection",
-        UpdateKind::BusinessMessage(_) => "business_message",
-        UpdateKind::EditedBusinessMessage(_) => "edited_business_message",
-        UpdateKind::DeletedBusinessMessages(_) => "deleted_business_messages",
-        UpdateKind::MessageReaction(_) => "message_reaction",
-        UpdateKind::MessageReactionCount(_) => "message_reaction_count",
-        UpdateKind::InlineQuery(_) => "inline_query",
-        UpdateKind::ChosenInlineResult(_) => "chosen_inline_result",
-        UpdateKind::CallbackQuery(_) => "callback_query",
-        UpdateKind::ShippingQuery(_) => "shipping_query",
-        UpdateKind::PreCheckoutQuery(_) => "pre_checkout_query",
-        UpdateKind::PurchasedPaidMedia(_) => "purchased_paid_media",
-        UpdateKind::Poll(_) => "poll",
-        UpdateKind::PollAnswer(_) => "poll_answer",
-        UpdateKind::MyChatMember(_) => "my_chat_member",
-        UpdateKind::ChatMember(_) => "chat_member",
-        UpdateKind::ChatJoinRequest(_) => "chat_join_request",
-        UpdateKind::ChatBoost(_) => "chat_boost",
-        UpdateKind::RemovedChatBoost(_) => "removed_chat_boost",
-        UpdateKind::Error(_) => "unknown",
+        UpdateKind::Message(_) => UpdateType::Message,
+        UpdateKind::EditedMessage(_) => UpdateType::EditedMessage,
+        UpdateKind::ChannelPost(_) => UpdateType::ChannelPost,
+        UpdateKind::EditedChannelPost(_) => UpdateType::EditedChannelPost,
+        UpdateKind::BusinessConnection(_) => UpdateType::BusinessConnection,
+        UpdateKind::BusinessMessage(_) => UpdateType::BusinessMessage,
+        UpdateKind::EditedBusinessMessage(_) => UpdateType::EditedBusinessMessage,
+        UpdateKind::DeletedBusinessMessages(_) => UpdateType::DeletedBusinessMessages,
+        UpdateKind::MessageReaction(_) => UpdateType::MessageReaction,
+        UpdateKind::MessageReactionCount(_) => UpdateType::MessageReactionCount,
+        UpdateKind::InlineQuery(_) => UpdateType::InlineQuery,
+        UpdateKind::ChosenInlineResult(_) => UpdateType::ChosenInlineResult,
+        UpdateKind::CallbackQuery(_) => UpdateType::CallbackQuery,
+        UpdateKind::ShippingQuery(_) => UpdateType::ShippingQuery,
+        UpdateKind::PreCheckoutQuery(_) => UpdateType::PreCheckoutQuery,
+        UpdateKind::PurchasedPaidMedia(_) => UpdateType::PurchasedPaidMedia,
+        UpdateKind::Poll(_) => UpdateType::Poll,
+        UpdateKind::PollAnswer(_) => UpdateType::PollAnswer,
+        UpdateKind::MyChatMember(_) => UpdateType::MyChatMember,
+        UpdateKind::ChatMember(_) => UpdateType::ChatMember,
+        UpdateKind::ChatJoinRequest(_) => UpdateType::ChatJoinRequest,
+        UpdateKind::ChatBoost(_) => UpdateType::ChatBoost,
+        UpdateKind::RemovedChatBoost(_) => UpdateType::RemovedChatBoost,
+        UpdateKind::Error(_) => UpdateType::Unknown,
     }
 }
 
@@ -83,7 +84,7 @@ pub enum Route {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inbound {
-    pub kind: &'static str,
+    pub kind: UpdateType,
     pub user: Option<UserProfile>,
     pub chat_id: Option<i64>,
     /// The message itself, for replies (none for button presses and non-message updates).
@@ -143,7 +144,7 @@ pub fn parse_command(
 }
 
 pub fn classify(update: &Update, bot_username: &str) -> Inbound {
-    let kind = kind_name(&update.kind);
+    let kind = update_type(&update.kind);
     let user = update.from().filter(|u| !u.is_bot).map(profile_of);
     let chat_id = update.chat().map(|c| c.id.0);
     let route = match &update.kind {

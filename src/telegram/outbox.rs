@@ -18,7 +18,7 @@ use crate::config::DeliverySettings;
 use crate::error::{AppError, AppResult};
 use crate::metrics::Metrics;
 use crate::store::{
-    now_utc, Lease, NewOutboxRow, OutboxRow, OutboxStatus, Reschedule, SentRow, Store,
+    now_utc, Lease, NewOutboxRow, OutboxKind, OutboxRow, OutboxStatus, Reschedule, SentRow, Store,
 };
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
@@ -64,11 +64,11 @@ pub enum Outgoing {
 
 impl Outgoing {
     /// The row's `method` column: what kind of call it is, readable in SQL.
-    pub fn method(&self) -> &'static str {
+    pub fn method(&self) -> OutboxKind {
         match self {
-            Outgoing::Message { .. } => "message",
-            Outgoing::AlbumPart { .. } => "album_part",
-            Outgoing::Pdf { .. } => "pdf",
+            Outgoing::Message { .. } => OutboxKind::Message,
+            Outgoing::AlbumPart { .. } => OutboxKind::AlbumPart,
+            Outgoing::Pdf { .. } => OutboxKind::Pdf,
         }
     }
 
@@ -119,7 +119,7 @@ impl Letter {
         Ok(NewOutboxRow {
             id: self.id.clone(),
             chat_id: self.chat_id,
-            method: self.outgoing.method().to_string(),
+            method: self.outgoing.method(),
             payload,
             workflow_id: self.outgoing.workflow_id().map(str::to_string),
             status: OutboxStatus::Pending,

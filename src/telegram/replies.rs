@@ -197,7 +197,7 @@ mod tests {
 
     fn inbound(route: Route, language: &str, first_name: &str) -> Inbound {
         Inbound {
-            kind: "message",
+            kind: crate::telegram::UpdateType::Message,
             user: Some(UserProfile {
                 id: 424242,
                 first_name: first_name.into(),

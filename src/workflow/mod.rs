@@ -2,7 +2,7 @@
 //! the progress throttle and step retries. The orchestrator does the I/O.
 pub mod texts;
 
-use crate::domain::Style;
+use crate::domain::{Delivery, Lang, SlideSize, Style};
 use crate::error::AppError;
 use std::future::Future;
 use std::ops::Range;
@@ -31,9 +31,10 @@ pub enum Callback {
     /// `again:<workflow>` — make a carousel of the history again.
     Again { workflow: Uuid },
     /// `set:<field>:<value>` — change one setting.
-    Set { field: SettingField, value: String },
+    Set(SettingChoice),
 }
 
+/// A row of the /settings keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingField {
     Style,
@@ -42,6 +43,9 @@ pub enum SettingField {
     Lang,
     Delivery,
 }
+
+/// The slide counts a settings button offers.
+pub const SLIDE_CHOICES: [u8; 3] = [5, 7, 10];
 
 impl SettingField {
     pub const ALL: [SettingField; 5] = [
@@ -62,15 +66,63 @@ impl SettingField {
         }
     }
 
-    /// The values a settings button may carry for this field.
-    pub fn choices(self) -> &'static [&'static str] {
+    /// The values a settings button may carry for this field, in the keyboard's order.
+    pub fn choices(self) -> Vec<SettingChoice> {
         match self {
-            SettingField::Style => &["galaxy", "vibrant", "minimal"],
-            SettingField::Slides => &["5", "7", "10"],
-            SettingField::Size => &["1080x1350", "1080x1080"],
-            SettingField::Lang => &["ru", "en"],
-            SettingField::Delivery => &["photos", "files"],
+            SettingField::Style => Style::ALL
+                .iter()
+                .map(|&s| SettingChoice::Style(s))
+                .collect(),
+            SettingField::Slides => SLIDE_CHOICES.map(SettingChoice::Slides).to_vec(),
+            SettingField::Size => SlideSize::ALL
+                .iter()
+                .map(|&s| SettingChoice::Size(s))
+                .collect(),
+            SettingField::Lang => [Lang::Ru, Lang::En].map(SettingChoice::Lang).to_vec(),
+            SettingField::Delivery => Delivery::ALL
+                .iter()
+                .map(|&d| SettingChoice::Delivery(d))
+                .collect(),
         }
+    }
+}
+
+/// One setting's new value, as a settings button carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingChoice {
+    Style(Style),
+    /// One of [`SLIDE_CHOICES`].
+    Slides(u8),
+    Size(SlideSize),
+    Lang(Lang),
+    Delivery(Delivery),
+}
+
+impl SettingChoice {
+    pub fn field(self) -> SettingField {
+        match self {
+            SettingChoice::Style(_) => SettingField::Style,
+            SettingChoice::Slides(_) => SettingField::Slides,
+            SettingChoice::Size(_) => SettingField::Size,
+            SettingChoice::Lang(_) => SettingField::Lang,
+            SettingChoice::Delivery(_) => SettingField::Delivery,
+        }
+    }
+
+    /// How the button's data (and the keyboard's label) spells the value.
+    pub fn value(self) -> String {
+        match self {
+            SettingChoice::Style(style) => style.to_string(),
+            SettingChoice::Slides(count) => count.to_string(),
+            SettingChoice::Size(size) => size.to_string(),
+            SettingChoice::Lang(lang) => lang.to_string(),
+            SettingChoice::Delivery(delivery) => delivery.to_string(),
+        }
+    }
+
+    /// The choice `field` offers under this spelling; `None` for anything it does not offer.
+    fn parse(field: SettingField, value: &str) -> Option<SettingChoice> {
+        field.choices().into_iter().find(|c| c.value() == value)
     }
 }
 
@@ -81,7 +133,9 @@ impl Callback {
             Callback::Cancel { workflow } => format!("cancel:{workflow}"),
             Callback::Pdf { workflow } => format!("pdf:{workflow}"),
             Callback::Again { workflow } => format!("again:{workflow}"),
-            Callback::Set { field, value } => format!("set:{}:{value}", field.as_str()),
+            Callback::Set(choice) => {
+                format!("set:{}:{}", choice.field().as_str(), choice.value())
+            }
         }
     }
 
@@ -110,11 +164,7 @@ impl Callback {
                 let field = SettingField::ALL
                     .into_iter()
                     .find(|f| f.as_str() == field)?;
-                field.choices().contains(&value).then_some(())?;
-                Callback::Set {
-                    field,
-                    value: value.to_string(),
-                }
+                Callback::Set(SettingChoice::parse(field, value)?)
             }
             _ => return None,
         };

@@ -19,11 +19,9 @@ fn every_callback_round_trips_and_fits_telegrams_64_bytes() {
         });
     }
     for field in SettingField::ALL {
-        for value in field.choices() {
-            all.push(Callback::Set {
-                field,
-                value: value.to_string(),
-            });
+        for choice in field.choices() {
+            assert_eq!(choice.field(), field);
+            all.push(Callback::Set(choice));
         }
     }
     for callback in all {

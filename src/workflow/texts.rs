@@ -1,6 +1,6 @@
 //! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
 //! escaped before it gets here or in here.
-use crate::domain::Lang;
+use crate::domain::{Delivery, Lang, SlideSize, Style};
 use crate::store::WorkflowState;
 use crate::telegram::escape_html;
 
@@ -246,12 +246,12 @@ pub fn history_header(lang: Lang) -> String {
 
 pub fn settings(
     lang: Lang,
-    style: &str,
-    slides: i32,
-    size: &str,
-    language: &str,
-    delivery: &str,
+    style: Style,
+    slides: usize,
+    size: SlideSize,
+    delivery: Delivery,
 ) -> String {
+    let language = lang.as_str();
     match lang {
         Lang::En => format!(
             "<b>Settings</b>\nStyle: {style}\nSlides: {slides}\nSize: {size}\nLanguage: {language}\nDelivery: {delivery}\n\nTap to change:"

@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::config::Settings;
+use bible_vibecoder::domain::Style;
 use bible_vibecoder::store::{UpdateStatus, WorkflowState};
 use serde_json::Value;
 use std::sync::atomic::Ordering;
@@ -174,7 +175,7 @@ on_both_backends! {
         assert!(bot.press_answer(900_001).await["text"].as_str().is_some_and(|t| t.contains("Начинаю")));
 
         let done = bot.state_of(&workflow, WorkflowState::Done).await;
-        assert_eq!(done.style.as_deref(), Some("vibrant"));
+        assert_eq!(done.style, Some(Style::Vibrant));
         assert_eq!(done.content_source.as_deref(), Some("model"));
         let status = eventually("the finished status", WAIT, || async {
             bot.telegram.calls_to("editMessageText").into_iter().find(|e| button_data(e) == [format!("pdf:{workflow}")])
@@ -250,7 +251,7 @@ on_both_backends! {
         assert_eq!(bot.albums().await.len(), 1);
         let offers = bot.telegram.calls_to("sendMessage").into_iter().filter(|m| !button_data(m).is_empty()).count();
         assert_eq!(offers, 1, "one keyboard for one request");
-        assert_eq!(bot.app.store.workflow(&workflow).await.expect("store").expect("row").style.as_deref(), Some("galaxy"));
+        assert_eq!(bot.app.store.workflow(&workflow).await.expect("store").expect("row").style, Some(Style::Galaxy));
     }
 
     async fn flood_control_on_the_album_is_waited_out_and_the_album_goes_once(backend) {
@@ -458,7 +459,7 @@ on_both_backends! {
             Some(bot.app.store.carousels_of(ADA, 5).await.expect("history")).filter(|h| h.len() == 2)
         })
         .await;
-        assert!(again.iter().all(|c| c.style == "minimal"));
+        assert!(again.iter().all(|c| c.style == Style::Minimal));
 
         // The language setting wins over Telegram's language code, for every reply.
         bot.app.post_update(ada_presses("set:lang:en", 900_086)).await;

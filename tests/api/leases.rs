@@ -2,10 +2,11 @@
 //! `now`): claims never overlap, expire, and are taken over; the per-user limit holds in SQL.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::domain::{Delivery, Lang, SlideSize, Style, UserProfile};
 use bible_vibecoder::store::{
     now_utc, Lease, NewOutboxRow, NewReceivedUpdate, SentRow, Store, StyleClaim, Workflow,
 };
-use bible_vibecoder::store::{OutboxStatus, UpdateStatus, WorkflowState};
+use bible_vibecoder::store::{OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState};
 use chrono::NaiveDateTime;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -32,7 +33,7 @@ fn at(seconds: i64) -> NaiveDateTime {
 fn pending_update(update_id: i64) -> NewReceivedUpdate {
     NewReceivedUpdate {
         update_id,
-        kind: "message".into(),
+        kind: UpdateType::Message,
         payload: "{}".into(),
         status: UpdateStatus::Pending,
         received_at: at(0),
@@ -46,7 +47,7 @@ fn letter(id: &str, chat: i64) -> NewOutboxRow {
     NewOutboxRow {
         id: id.into(),
         chat_id: chat,
-        method: "message".into(),
+        method: OutboxKind::Message,
         payload: r#"{"method":"message","html":"hi"}"#.into(),
         workflow_id: None,
         status: OutboxStatus::Pending,
@@ -66,11 +67,11 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         request_message_id: None,
         status_message_id: None,
         topic: "Faith".into(),
-        lang: "en".into(),
+        lang: Lang::En,
         style: None,
         slides: 5,
-        size: "1080x1350".into(),
-        delivery: "photos".into(),
+        size: SlideSize::Portrait,
+        delivery: Delivery::Photos,
         state: WorkflowState::AwaitingStyle,
         slides_json: None,
         content_source: None,
@@ -177,7 +178,7 @@ on_both_backends! {
         let wf = waiting_workflow("00000000-0000-7000-8000-000000000001", 7);
         store.create_workflow(&wf).await.expect("create");
         let (a, b) = (replica("a"), replica("b"));
-        let started = store.claim_style(&wf.id, 7, "galaxy", now_utc(), &a, 1).await.expect("claim");
+        let started = store.claim_style(&wf.id, 7, Style::Galaxy, now_utc(), &a, 1).await.expect("claim");
         assert_eq!(started, StyleClaim::Claimed);
         let now = now_utc();
 
@@ -200,7 +201,7 @@ on_both_backends! {
 
         let presses = ids.iter().enumerate().map(|(n, id)| {
             let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
-            async move { store.claim_style(id, 9, "vibrant", now_utc(), &lease, 1).await.expect("claim") }
+            async move { store.claim_style(id, 9, Style::Vibrant, now_utc(), &lease, 1).await.expect("claim") }
         });
         let outcomes = futures::future::join_all(presses).await;
 
@@ -248,5 +249,30 @@ on_both_backends! {
         assert!(error.contains("outbox row odd") && error.contains("\"Sent\""), "{error}");
         let error = store.update_status_of(41).await.expect_err("unknown status").to_string();
         assert!(error.contains("received_updates row 41") && error.contains("archived"), "{error}");
+    }
+
+    async fn a_setting_or_style_the_code_does_not_know_is_an_error_naming_the_row_not_a_default(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let (kept, odd) = ("00000000-0000-7000-8000-00000000000c", "00000000-0000-7000-8000-00000000000d");
+        store.create_workflow(&waiting_workflow(kept, 8)).await.expect("create");
+        store.create_workflow(&waiting_workflow(odd, 8)).await.expect("create");
+        for user in [8, 9] {
+            let profile = UserProfile { id: user, first_name: "Ada".into(), last_name: None, username: None, language_code: None };
+            store.upsert_user(&profile).await.expect("user");
+            store.ensure_default_settings(user).await.expect("defaults");
+        }
+        // As an operator's hand edit, or a newer version with a fourth style, might leave them.
+        db.execute(&format!("UPDATE workflows SET size = '1080x1920' WHERE id = '{odd}'")).await;
+        db.execute("UPDATE user_settings SET delivery = 'stories' WHERE user_id = 9").await;
+        db.execute("UPDATE user_settings SET lang = 'de' WHERE user_id = 8").await;
+
+        let error = store.workflow(odd).await.expect_err("unknown size").to_string();
+        assert!(error.contains(odd) && error.contains("1080x1920") && error.contains("column size"), "{error}");
+        assert_eq!(store.workflow(kept).await.expect("readable").expect("row").size, SlideSize::Portrait);
+        let error = store.settings_of(9).await.expect_err("unknown delivery").to_string();
+        assert!(error.contains("user_settings row 9") && error.contains("\"stories\"") && error.contains("delivery"), "{error}");
+        let error = store.settings_of(8).await.expect_err("unknown language").to_string();
+        assert!(error.contains("user_settings row 8") && error.contains("\"de\"") && error.contains("language"), "{error}");
     }
 }

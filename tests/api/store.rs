@@ -1,7 +1,7 @@
 //! The store on both backends: migrations, group-commit inserts, users, retention.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::store::{now_utc, NewEvent, NewReceivedUpdate, Store};
+use bible_vibecoder::store::{now_utc, NewEvent, NewReceivedUpdate, Store, UpdateType};
 
 async fn migrated_store(db: &TestDb) -> Store {
     let store = Store::connect(&settings_for(db, &[]).database).expect("pool");
@@ -12,7 +12,7 @@ async fn migrated_store(db: &TestDb) -> Store {
 fn update(update_id: i64) -> NewReceivedUpdate {
     NewReceivedUpdate {
         update_id,
-        kind: "message".into(),
+        kind: UpdateType::Message,
         payload: "{}".into(),
         status: bible_vibecoder::store::UpdateStatus::Pending,
         received_at: now_utc(),

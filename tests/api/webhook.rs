@@ -1,7 +1,7 @@
 //! `POST /telegram/webhook`: durable before 200, idempotent, bounded, authenticated.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::store::UpdateStatus;
+use bible_vibecoder::store::{UpdateStatus, UpdateType};
 use serde_json::Value;
 
 on_both_backends! {
@@ -117,7 +117,7 @@ on_both_backends! {
             store.migrate().await.expect("migrate");
             let row = |body: &str, status: &str| bible_vibecoder::store::NewReceivedUpdate {
                 update_id: update_id_of(body),
-                kind: "message".into(),
+                kind: UpdateType::Message,
                 payload: body.to_string(),
                 status: status.parse().expect("a known status"),
                 received_at: bible_vibecoder::store::now_utc() - chrono::Duration::seconds(5),

@@ -8,9 +8,12 @@ use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{CarouselOutput, GenerateCarousel, RenderSlides};
 use crate::messages::data::SaveCarousel;
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
-use crate::messages::workflow::{Completed, EventRouted, ResumeWorkflows, Started, StepCompleted};
+use crate::messages::workflow::{
+    Completed, EventRouted, ResumeWorkflows, Started, StepCompleted, WorkflowKind,
+};
 use crate::messages::{Ack, Envelope, Event, Handling, Outbox};
 use crate::service_actor;
+use crate::store::WorkflowState;
 use crate::supervisors::{supervised, ServiceHandle};
 use crate::telegram::replies::Command;
 use actix::{Handler, ResponseFuture};
@@ -158,19 +161,20 @@ impl Handler<Envelope<GenerateCarousel>> for OrchestratorActor {
                     "orchestrator",
                     Started {
                         workflow_id,
-                        kind: "carousel".into(),
+                        kind: WorkflowKind::Carousel,
                     },
                 ));
                 let result = run_carousel(&links, &env).await;
-                let outcome = match &result {
-                    Ok(_) => "done".to_string(),
-                    Err(e) => format!("failed: {e}"),
+                let (outcome, reason) = match &result {
+                    Ok(_) => (WorkflowState::Done, None),
+                    Err(e) => (WorkflowState::Failed, Some(e.to_string())),
                 };
                 let _ = links.completed.tell(env.caused(
                     "orchestrator",
                     Completed {
                         workflow_id,
                         outcome,
+                        reason,
                     },
                 ));
                 result
@@ -208,7 +212,7 @@ async fn run_carousel(
             "the writer answered text instead of slides",
         ));
     };
-    let writing_ms = step_completed(links, env, "writing", writing);
+    let writing_ms = step_completed(links, env, WorkflowState::Writing, writing);
 
     let rendering = Instant::now();
     let rendered = links
@@ -226,7 +230,7 @@ async fn run_carousel(
             },
         ))
         .await??;
-    let rendering_ms = step_completed(links, env, "rendering", rendering);
+    let rendering_ms = step_completed(links, env, WorkflowState::Rendering, rendering);
 
     let saved = links
         .saved
@@ -237,7 +241,7 @@ async fn run_carousel(
                 user_id: request.user_id,
                 topic: spec.topic.clone(),
                 slides: slides.len(),
-                style: spec.style.to_string(),
+                style: spec.style,
                 content_source: written.source.clone(),
             },
         ))
@@ -261,7 +265,7 @@ async fn run_carousel(
 fn step_completed(
     links: &OrchestratorLinks,
     env: &Envelope<GenerateCarousel>,
-    step: &str,
+    step: WorkflowState,
     started: Instant,
 ) -> u64 {
     let elapsed_ms = elapsed_ms(started);
@@ -269,7 +273,7 @@ fn step_completed(
         "orchestrator",
         StepCompleted {
             workflow_id: env.payload.request_id,
-            step: step.to_string(),
+            step,
             elapsed_ms,
         },
     ));
@@ -416,7 +420,8 @@ mod tests {
         );
         assert_eq!(render.correlation_id, correlation);
         assert_eq!(p.saved.payloads()[0].topic, "Faith and code");
-        assert_eq!(p.completed.payloads()[0].outcome, "done");
+        assert_eq!(p.completed.payloads()[0].outcome, WorkflowState::Done);
+        assert_eq!(p.completed.payloads()[0].reason, None);
     }
 
     #[actix_rt::test]
@@ -434,7 +439,15 @@ mod tests {
 
         assert!(err.to_string().contains("out of ink"), "{err}");
         assert_eq!(p.saved.count(), 0, "nothing half-made is recorded");
-        assert!(p.completed.payloads()[0].outcome.starts_with("failed"));
+        let completed = &p.completed.payloads()[0];
+        assert_eq!(completed.outcome, WorkflowState::Failed);
+        assert!(
+            completed
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("out of ink")),
+            "{completed:?}"
+        );
     }
 
     #[test]

@@ -153,7 +153,7 @@ impl Dispatcher {
             });
         let sent = BotResponseSent {
             chat_id: row.chat_id,
-            method: row.method.clone(),
+            method: row.method,
             message_ids: message_ids.to_vec(),
         };
         let envelope = match correlation {

@@ -18,7 +18,7 @@ fn letters_keep_their_call_in_a_readable_payload() {
         },
     );
     let row = letter.row(now_utc()).expect("row");
-    assert_eq!(row.method, "album_part");
+    assert_eq!(row.method, OutboxKind::AlbumPart);
     assert_eq!(row.workflow_id.as_deref(), Some("w"));
     assert!(
         row.payload.contains(r#""method":"album_part""#),

@@ -30,7 +30,7 @@ impl Workflows {
             }
             Callback::Pdf { workflow } => self.send_pdf(&env, lang, workflow).await,
             Callback::Again { workflow } => self.again(&env, &prefs, workflow).await,
-            Callback::Set { field, value } => self.change_setting(q, prefs, field, &value).await,
+            Callback::Set(choice) => self.change_setting(q, prefs, choice).await,
         }
     }
 
@@ -107,7 +107,7 @@ impl Workflows {
             // dispatcher has not recorded the offer's id yet.
             self.store.set_status_message_once(&wf.id, message).await?;
         }
-        match self.claim(&wf, style.as_str()).await? {
+        match self.claim(&wf, style).await? {
             StyleClaim::Claimed => {
                 self.note_trace(&wf.id).await;
                 self.clone().spawn(wf.id);
@@ -131,7 +131,7 @@ impl Workflows {
 
     /// Starts a workflow waiting for its style, leased to this replica, if its user is under
     /// the running limit (checked and applied in one statement in the store).
-    async fn claim(&self, wf: &Workflow, style: &str) -> AppResult<StyleClaim> {
+    async fn claim(&self, wf: &Workflow, style: Style) -> AppResult<StyleClaim> {
         let deadline = deadline_after(now_utc(), self.timeout());
         let limit = i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1);
         self.store
@@ -183,7 +183,7 @@ impl Workflows {
         if !self.store.create_workflow(&wf).await? {
             return Ok(());
         }
-        match self.claim(&wf, &row.style).await? {
+        match self.claim(&wf, row.style).await? {
             StyleClaim::Claimed => {}
             StyleClaim::AtLimit => {
                 self.store
@@ -264,16 +264,15 @@ impl Workflows {
         &self,
         q: &CallbackPressed,
         prefs: Prefs,
-        field: SettingField,
-        value: &str,
+        choice: SettingChoice,
     ) -> AppResult<()> {
         let mut row = prefs.row;
-        match field {
-            SettingField::Style => row.style = value.to_string(),
-            SettingField::Slides => row.slides = value.parse().unwrap_or(DEFAULT_SLIDES as i32),
-            SettingField::Size => row.size = value.to_string(),
-            SettingField::Lang => row.lang = Some(value.to_string()),
-            SettingField::Delivery => row.delivery = value.to_string(),
+        match choice {
+            SettingChoice::Style(style) => row.style = style,
+            SettingChoice::Slides(count) => row.slides = i32::from(count),
+            SettingChoice::Size(size) => row.size = size,
+            SettingChoice::Lang(lang) => row.lang = Some(lang),
+            SettingChoice::Delivery(delivery) => row.delivery = delivery,
         }
         row.updated_at = now_utc();
         self.store.save_settings(&row).await?;

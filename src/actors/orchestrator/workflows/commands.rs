@@ -121,7 +121,7 @@ impl Workflows {
             return Ok(());
         }
         let offer = texts::pick_style(lang, &wf.topic);
-        let keyboard = style_keyboard(lang, id, prefs.row.style.parse().unwrap_or_default());
+        let keyboard = style_keyboard(lang, id, prefs.row.style);
         // Recorded under the same key on a redelivery: one keyboard per request.
         self.offer(key("offer"), &wf, &offer, Some(keyboard)).await
     }

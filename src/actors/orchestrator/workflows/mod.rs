@@ -18,14 +18,14 @@ mod runner;
 use super::OrchestratorLinks;
 use crate::config::WorkflowSettings;
 use crate::domain::{
-    ImageFormat, Lang, Slide, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
+    Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
 };
 use crate::error::{AppError, AppResult};
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{RenderSlides, RenderedCarousel, RenderedImage};
 use crate::messages::data::SaveCarousel;
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
-use crate::messages::workflow::{Completed, Started, StepCompleted};
+use crate::messages::workflow::{Completed, Started, StepCompleted, WorkflowKind};
 use crate::messages::Envelope;
 use crate::store::{
     now_utc, Lease, OutboxStatus, Store, StyleClaim, UserSettings, Workflow, WorkflowState,
@@ -33,7 +33,9 @@ use crate::store::{
 use crate::telegram::courier::{is_refusal, Courier, OutgoingFile};
 use crate::telegram::outbox::{AlbumFiles, Letter, Materials, Outgoing, Postbox};
 use crate::telegram::{escape_html, replies};
-use crate::workflow::{self, retry_step, texts, Callback, RetryPolicy, SettingField, TopicProblem};
+use crate::workflow::{
+    self, retry_step, texts, Callback, RetryPolicy, SettingChoice, SettingField, TopicProblem,
+};
 use futures::FutureExt;
 pub use materials::WorkflowMaterials;
 use std::collections::HashSet;
@@ -75,12 +77,12 @@ struct Limits {
     capacity: crate::limits::Capacity,
 }
 
-/// A user's settings, with defaults for whatever is unset or unreadable.
+/// A user's settings as a carousel uses them: the language follows Telegram's unless one was
+/// chosen, and a slide count out of bounds (set by an operator, say) is brought back into them.
 #[derive(Debug, Clone)]
 struct Prefs {
     lang: Lang,
     slides: usize,
-    size: SlideSize,
     row: UserSettings,
 }
 
@@ -89,14 +91,10 @@ impl Prefs {
         Prefs {
             lang: row
                 .lang
-                .as_deref()
-                .and_then(|l| l.parse().ok())
                 .unwrap_or_else(|| Lang::from_language_code(language_code)),
             slides: usize::try_from(row.slides)
-                .ok()
-                .filter(|n| (MIN_SLIDES..=MAX_SLIDES).contains(n))
-                .unwrap_or(DEFAULT_SLIDES),
-            size: row.size.parse().unwrap_or_default(),
+                .unwrap_or(DEFAULT_SLIDES)
+                .clamp(MIN_SLIDES, MAX_SLIDES),
             row,
         }
     }
@@ -174,40 +172,28 @@ fn cancel_keyboard(lang: Lang, workflow: Uuid) -> Option<InlineKeyboardMarkup> {
 fn settings_view(prefs: &Prefs) -> (String, InlineKeyboardMarkup) {
     let row = &prefs.row;
     let lang = prefs.lang;
-    let text = texts::settings(
-        lang,
-        &row.style,
-        row.slides,
-        &row.size,
-        lang.as_str(),
-        &row.delivery,
-    );
-    let slides = prefs.slides.to_string();
+    let text = texts::settings(lang, row.style, prefs.slides, row.size, row.delivery);
+    let current = |choice: SettingChoice| match choice {
+        SettingChoice::Style(style) => style == row.style,
+        SettingChoice::Slides(count) => usize::from(count) == prefs.slides,
+        SettingChoice::Size(size) => size == row.size,
+        SettingChoice::Lang(language) => language == lang,
+        SettingChoice::Delivery(delivery) => delivery == row.delivery,
+    };
     let rows = SettingField::ALL
         .iter()
         .map(|field| {
-            let current = match field {
-                SettingField::Style => row.style.as_str(),
-                SettingField::Slides => slides.as_str(),
-                SettingField::Size => row.size.as_str(),
-                SettingField::Lang => lang.as_str(),
-                SettingField::Delivery => row.delivery.as_str(),
-            };
             field
                 .choices()
-                .iter()
-                .map(|value| {
-                    let label = if *value == current {
+                .into_iter()
+                .map(|choice| {
+                    let value = choice.value();
+                    let label = if current(choice) {
                         format!("✓ {value}")
                     } else {
-                        (*value).to_string()
+                        value
                     };
-                    let data = Callback::Set {
-                        field: *field,
-                        value: (*value).to_string(),
-                    }
-                    .data();
-                    InlineKeyboardButton::callback(label, data)
+                    InlineKeyboardButton::callback(label, Callback::Set(choice).data())
                 })
                 .collect()
         })
@@ -224,7 +210,7 @@ fn new_workflow(
     request_message: Option<i32>,
     topic: String,
     prefs: &Prefs,
-    style: Option<&str>,
+    style: Option<Style>,
     timeout: Duration,
 ) -> Workflow {
     let now = now_utc();
@@ -241,11 +227,11 @@ fn new_workflow(
         request_message_id: request_message,
         status_message_id: None,
         topic,
-        lang: prefs.lang.to_string(),
-        style: style.map(str::to_string),
+        lang: prefs.lang,
+        style,
         slides: i32::try_from(prefs.slides).unwrap_or(DEFAULT_SLIDES as i32),
-        size: prefs.size.to_string(),
-        delivery: prefs.row.delivery.clone(),
+        size: prefs.row.size,
+        delivery: prefs.row.delivery,
         state,
         slides_json: None,
         content_source: None,
@@ -280,13 +266,9 @@ fn render_request(
     RenderSlides {
         request_id: uuid_of(&wf.id),
         slides,
-        style: wf
-            .style
-            .as_deref()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default(),
-        size: wf.size.parse().unwrap_or_default(),
-        format: slide_format(&wf.delivery, pdf),
+        style: wf.style.unwrap_or_default(),
+        size: wf.size,
+        format: slide_format(wf.delivery, pdf),
         pdf,
         only,
     }
@@ -294,11 +276,11 @@ fn render_request(
 
 /// Photos go as JPEG (Telegram recompresses photos to JPEG anyway: PNG bytes buy nothing but
 /// upload time); files and PDFs keep lossless PNG.
-fn slide_format(delivery: &str, pdf: bool) -> ImageFormat {
-    if pdf || delivery == "files" {
-        ImageFormat::Png
-    } else {
-        ImageFormat::Jpeg
+fn slide_format(delivery: Delivery, pdf: bool) -> ImageFormat {
+    match delivery {
+        _ if pdf => ImageFormat::Png,
+        Delivery::Files => ImageFormat::Png,
+        Delivery::Photos => ImageFormat::Jpeg,
     }
 }
 

@@ -104,7 +104,7 @@ impl Workflows {
             };
             tracing::error!(workflow_id = %id, reason, "workflow stopped by an internal error");
             if let Ok(Some(wf)) = self.store.workflow(&id).await {
-                let lang = wf.lang.parse().unwrap_or_default();
+                let lang = wf.lang;
                 let status = StatusMessage {
                     latest: None,
                     editor: None,
@@ -123,14 +123,14 @@ impl Workflows {
         };
         let span = workflow_span(&first, started_by);
         async move {
-            let lang: Lang = first.lang.parse().unwrap_or_default();
+            let lang = first.lang;
             let workflow_id = uuid_of(&first.id);
             let root = Envelope::correlated(
                 "orchestrator",
                 uuid_of(&first.correlation_id),
                 Started {
                     workflow_id,
-                    kind: "carousel".into(),
+                    kind: WorkflowKind::Carousel,
                 },
             );
             let status = self.status_message(&first);
@@ -213,7 +213,7 @@ impl Workflows {
                 self.store
                     .advance_workflow(&wf.id, WorkflowState::Rendering, WorkflowState::Sending)
                     .await?;
-                self.step_done(root, "rendering", started);
+                self.step_done(root, WorkflowState::Rendering, started);
             }
             WorkflowState::Sending => {
                 let images = images.take();
@@ -267,7 +267,7 @@ impl Workflows {
         self.store
             .save_written(&wf.id, &json, &written.source)
             .await?;
-        self.step_done(root, "writing", started);
+        self.step_done(root, WorkflowState::Writing, started);
         Ok(())
     }
 
@@ -298,7 +298,7 @@ impl Workflows {
                 user_id: Some(wf.user_id),
                 topic: wf.topic.clone(),
                 slides: count,
-                style: wf.style.clone().unwrap_or_default(),
+                style: wf.style.unwrap_or_default(),
                 content_source: wf.content_source.clone().unwrap_or_default(),
             },
         );
@@ -313,24 +313,29 @@ impl Workflows {
             Callback::Pdf { workflow }.data(),
         )]]);
         status.show(texts::done(lang, &wf.topic, count), Some(pdf));
-        self.step_done(root, "sending", started);
+        self.step_done(root, WorkflowState::Sending, started);
         self.completed(root, WorkflowState::Done);
         tracing::info!(slides = count, "carousel delivered");
         Ok(())
     }
 
-    pub(super) fn step_done(&self, root: &Envelope<Started>, step: &str, started: Instant) {
+    pub(super) fn step_done(
+        &self,
+        root: &Envelope<Started>,
+        step: WorkflowState,
+        started: Instant,
+    ) {
         if let Some(metrics) = &self.metrics {
             metrics
                 .workflow_step_seconds
-                .with_label_values(&[step])
+                .with_label_values(&[step.as_str()])
                 .observe(started.elapsed().as_secs_f64());
         }
         let _ = self.links.steps.tell(root.caused(
             "orchestrator",
             StepCompleted {
                 workflow_id: root.payload.workflow_id,
-                step: step.to_string(),
+                step,
                 elapsed_ms: elapsed_ms(started),
             },
         ));
@@ -342,7 +347,8 @@ impl Workflows {
             "orchestrator",
             Completed {
                 workflow_id: root.payload.workflow_id,
-                outcome: outcome.to_string(),
+                outcome,
+                reason: None,
             },
         ));
     }
@@ -375,7 +381,8 @@ impl Workflows {
             uuid_of(&wf.correlation_id),
             Completed {
                 workflow_id: uuid_of(&wf.id),
-                outcome: format!("failed: {reason}"),
+                outcome: WorkflowState::Failed,
+                reason: Some(reason.to_string()),
             },
         ));
         Ok(())
@@ -438,7 +445,10 @@ impl Workflows {
                 bytes: image.bytes.into(),
             })
             .collect();
-        let as_documents = wf.delivery == "files";
+        let as_documents = match wf.delivery {
+            Delivery::Files => true,
+            Delivery::Photos => false,
+        };
         let caption = texts::caption(&wf.topic);
         let mut parts = Vec::new();
         for (part, range) in workflow::album_parts(files.len())
