@@ -7,7 +7,7 @@ use crate::actors::gateway::{Admission, Backlog};
 use crate::actors::orchestrator::{WorkflowMaterials, Workflows};
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
-    StoreLinks,
+    StoreLinks, UserData,
 };
 use crate::ai::{AiClient, AiSettings};
 use crate::batch::Batcher;

@@ -7,7 +7,7 @@ pub mod store;
 
 pub use analytics::AnalyticsActor;
 pub use gateway::{GatewayActor, GatewayLinks};
-pub use orchestrator::{OrchestratorActor, OrchestratorLinks};
+pub use orchestrator::{OrchestratorActor, OrchestratorLinks, UserData};
 pub use store::{StoreActor, StoreLinks};
 pub mod ai;
 pub mod carousel;

@@ -1,13 +1,14 @@
-//! `store`: persistence requests from the other actors.
+//! `store`: the data persistence service. It owns users, their settings and the carousel
+//! history: other actors write and read them only through its messages.
 use crate::batch::Batcher;
 use crate::error::AppError;
 use crate::messages::data::{
-    EnsureSettings, FinishUpdate, SaveCarousel, SessionCreated, UpsertOutcome, UpsertUser,
-    UserCreated,
+    EnsureSettings, FinishUpdate, LoadCarousel, LoadHistory, LoadSettings, SaveCarousel,
+    SaveSettings, SessionCreated, UpsertOutcome, UpsertUser, UserCreated,
 };
 use crate::messages::{Ack, Envelope, Outbox};
 use crate::service_actor;
-use crate::store::{NewCarousel, Store, UpdateStatus};
+use crate::store::{now_utc, NewCarousel, Store, UpdateStatus, UserSettings};
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 
@@ -140,6 +141,55 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
     }
 }
 
+impl Handler<Envelope<LoadSettings>> for StoreActor {
+    type Result = ResponseFuture<Result<UserSettings, AppError>>;
+
+    fn handle(&mut self, env: Envelope<LoadSettings>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, env.handling(), async move {
+            let user = env.payload.user_id;
+            Ok(store
+                .settings_of(user)
+                .await?
+                .unwrap_or_else(|| UserSettings::defaults_for(user, now_utc())))
+        })
+    }
+}
+
+impl Handler<Envelope<SaveSettings>> for StoreActor {
+    type Result = ResponseFuture<Ack>;
+
+    fn handle(&mut self, env: Envelope<SaveSettings>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, env.handling(), async move {
+            store.save_settings(&env.payload.settings).await
+        })
+    }
+}
+
+impl Handler<Envelope<LoadHistory>> for StoreActor {
+    type Result = ResponseFuture<Result<Vec<NewCarousel>, AppError>>;
+
+    fn handle(&mut self, env: Envelope<LoadHistory>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, env.handling(), async move {
+            let p = &env.payload;
+            store.carousels_of(p.user_id, p.limit).await
+        })
+    }
+}
+
+impl Handler<Envelope<LoadCarousel>> for StoreActor {
+    type Result = ResponseFuture<Result<Option<NewCarousel>, AppError>>;
+
+    fn handle(&mut self, env: Envelope<LoadCarousel>, _: &mut Self::Context) -> Self::Result {
+        let store = self.store.clone();
+        supervised(self, env.handling(), async move {
+            store.carousel(&env.payload.id).await
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +314,94 @@ mod tests {
             Some(Style::Minimal)
         );
         assert_eq!(sessions.count(), 1, "announced when created, not when kept");
+    }
+
+    #[actix_rt::test]
+    async fn settings_and_history_are_read_and_changed_through_the_data_service() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = temp_store(&dir).await;
+        let (user_created, _created, _p1) = ack_probe::<UserCreated>();
+        let (session_created, _sessions, _p2) = ack_probe::<SessionCreated>();
+        let links = StoreLinks {
+            user_created,
+            session_created,
+        };
+        let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), links).start();
+        store.upsert_user(&ada("Ada")).await.expect("user");
+
+        let ask_settings = || actor.send(Envelope::new("test", LoadSettings { user_id: 42 }));
+        let defaults = ask_settings().await.expect("mailbox").expect("defaults");
+        assert_eq!(
+            defaults,
+            UserSettings::defaults_for(42, defaults.updated_at)
+        );
+        let mine = UserSettings {
+            style: Style::Vibrant,
+            slides: 7,
+            ..defaults
+        };
+        actor
+            .send(Envelope::new(
+                "test",
+                SaveSettings {
+                    settings: mine.clone(),
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("saved");
+        assert_eq!(ask_settings().await.expect("mailbox").expect("read"), mine);
+
+        let id = uuid::Uuid::now_v7();
+        actor
+            .send(Envelope::new(
+                "test",
+                SaveCarousel {
+                    request_id: id,
+                    user_id: Some(42),
+                    topic: "Вера".into(),
+                    slides: 7,
+                    style: Style::Vibrant,
+                    content_source: "model".into(),
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("saved");
+        let history = actor
+            .send(Envelope::new(
+                "test",
+                LoadHistory {
+                    user_id: 42,
+                    limit: 5,
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("history");
+        assert_eq!(
+            history
+                .iter()
+                .map(|c| (c.topic.as_str(), c.style))
+                .collect::<Vec<_>>(),
+            [("Вера", Style::Vibrant)]
+        );
+        let one = actor
+            .send(Envelope::new("test", LoadCarousel { id: id.to_string() }))
+            .await
+            .expect("mailbox")
+            .expect("read");
+        assert_eq!(one.as_ref(), history.first());
+        let none = actor
+            .send(Envelope::new(
+                "test",
+                LoadCarousel {
+                    id: uuid::Uuid::now_v7().to_string(),
+                },
+            ))
+            .await
+            .expect("mailbox")
+            .expect("read");
+        assert_eq!(none, None);
     }
 }

@@ -2,6 +2,7 @@
 use super::{Ack, Event};
 use crate::domain::Style;
 use crate::error::AppError;
+use crate::store::{NewCarousel, UserSettings};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -37,7 +38,6 @@ impl Event for EnsureSettings {
     type Reply = Ack;
 }
 
-/// A received update has been fully handled (or deliberately ignored).
 /// A user's session began: their default settings were created (first contact).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCreated {
@@ -49,6 +49,7 @@ impl Event for SessionCreated {
     type Reply = Ack;
 }
 
+/// A received update has been fully handled (or deliberately ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinishUpdate {
     pub update_id: i64,
@@ -72,4 +73,48 @@ pub struct SaveCarousel {
 impl Event for SaveCarousel {
     const KIND: &'static str = "data.carousel.save";
     type Reply = Ack;
+}
+
+/// A user's settings: theirs, or the defaults when they have none yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadSettings {
+    pub user_id: i64,
+}
+impl Event for LoadSettings {
+    const KIND: &'static str = "data.settings.load";
+    type Reply = Result<UserSettings, AppError>;
+    const LOGGED: bool = false;
+}
+
+/// A user changed a setting; the store keeps the whole row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveSettings {
+    pub settings: UserSettings,
+}
+impl Event for SaveSettings {
+    const KIND: &'static str = "data.settings.save";
+    type Reply = Ack;
+}
+
+/// A user's latest carousels, newest first (`/history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadHistory {
+    pub user_id: i64,
+    pub limit: i64,
+}
+impl Event for LoadHistory {
+    const KIND: &'static str = "data.history.load";
+    type Reply = Result<Vec<NewCarousel>, AppError>;
+    const LOGGED: bool = false;
+}
+
+/// One recorded carousel, by its workflow id (a "make again" button).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadCarousel {
+    pub id: String,
+}
+impl Event for LoadCarousel {
+    const KIND: &'static str = "data.carousel.load";
+    type Reply = Result<Option<NewCarousel>, AppError>;
+    const LOGGED: bool = false;
 }

@@ -23,6 +23,9 @@ pub trait Event: Serialize + Send + 'static {
     const KIND: &'static str;
     /// What the receiving actor answers.
     type Reply: Send + 'static;
+    /// Whether crossing envelopes are appended to the event log. Queries (`Load…`) change
+    /// nothing and are asked on every command: they are supervised and traced, not recorded.
+    const LOGGED: bool = true;
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -223,7 +226,9 @@ where
     /// Sends and waits for the neighbour's answer. A stopped or crashed neighbour is an error,
     /// never a hang.
     pub async fn ask(&self, mut envelope: Envelope<T>) -> Result<T::Reply, AppError> {
-        self.log.append(envelope.record());
+        if T::LOGGED {
+            self.log.append(envelope.record());
+        }
         self.enter_mailbox(&mut envelope);
         self.recipient
             .send(envelope)
@@ -238,7 +243,9 @@ where
     /// mailbox: a full one refuses the notice (the event log still has it) rather than grow
     /// without bound; work that must not be lost goes through the store or `ask`.
     pub fn tell(&self, mut envelope: Envelope<T>) -> Result<(), AppError> {
-        self.log.append(envelope.record());
+        if T::LOGGED {
+            self.log.append(envelope.record());
+        }
         self.enter_mailbox(&mut envelope);
         match self.recipient.try_send(envelope) {
             Ok(()) => Ok(()),
@@ -286,6 +293,10 @@ pub fn all_kinds() -> Vec<&'static str> {
         data::SessionCreated::KIND,
         data::FinishUpdate::KIND,
         data::SaveCarousel::KIND,
+        data::LoadSettings::KIND,
+        data::SaveSettings::KIND,
+        data::LoadHistory::KIND,
+        data::LoadCarousel::KIND,
         analytics::AlertTriggered::KIND,
         analytics::UserInteractionTracked::KIND,
         workflow::Started::KIND,

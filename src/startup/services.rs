@@ -270,6 +270,12 @@ fn orchestrator_links(
         writer: to("ai").with(ai.clone().recipient()),
         renderer: to("carousel").with(carousel.clone().recipient()),
         saved: to("store").with(store_actor.clone().recipient()),
+        user_data: UserData {
+            settings: to("store").with(store_actor.clone().recipient()),
+            save_settings: to("store").with(store_actor.clone().recipient()),
+            history: to("store").with(store_actor.clone().recipient()),
+            carousel: to("store").with(store_actor.clone().recipient()),
+        },
         started: to("analytics").with(analytics.clone().recipient()),
         steps: to("analytics").with(analytics.clone().recipient()),
         completed: to("analytics").with(analytics.clone().recipient()),

@@ -4,6 +4,7 @@ use super::states::{UpdateStatus, UpdateType};
 use crate::domain::{Delivery, Lang, SlideSize, Style};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -17,7 +18,18 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Serialize,
+    Deserialize,
+)]
 #[diesel(table_name = user_settings)]
 pub struct UserSettings {
     pub user_id: i64,
@@ -81,7 +93,9 @@ pub struct StoredEvent {
     pub trace_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize, Deserialize,
+)]
 #[diesel(table_name = carousels)]
 pub struct NewCarousel {
     pub id: String,

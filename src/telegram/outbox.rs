@@ -134,6 +134,7 @@ impl Letter {
 /// replica's dispatcher.
 #[derive(Clone)]
 pub struct Postbox {
+    store: Store,
     recorder: Batcher<NewOutboxRow, bool>,
     wake: Arc<Notify>,
 }
@@ -144,17 +145,19 @@ const RECORD_QUEUE: usize = 4_096;
 impl Postbox {
     /// Starts the recorder on the current runtime.
     pub fn start(store: Store) -> Postbox {
+        let writer = store.clone();
         let recorder = Batcher::spawn(
             "outbox",
             RECORD_QUEUE,
             512,
             2,
             move |rows: Vec<NewOutboxRow>| {
-                let store = store.clone();
+                let store = writer.clone();
                 async move { store.enqueue(&rows).await }
             },
         );
         Postbox {
+            store,
             recorder,
             wake: Arc::new(Notify::new()),
         }
@@ -168,6 +171,11 @@ impl Postbox {
             self.wake.notify_one();
         }
         Ok(new)
+    }
+
+    /// Where a letter stands (pending, sending, sent, failed), by its id; none if never posted.
+    pub async fn letter(&self, id: &str) -> AppResult<Option<OutboxRow>> {
+        self.store.outbox_row(id).await
     }
 
     /// The dispatcher's wake-up: notified whenever a new row is recorded here.

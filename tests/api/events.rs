@@ -30,6 +30,8 @@ on_both_backends! {
         ] {
             assert!(kinds.contains(expected), "{expected} missing from {kinds:?}");
         }
+        // The command read the user's settings from the data service: a query, not recorded.
+        assert!(!kinds.contains("data.settings.load"), "{kinds:?}");
         let ids: HashSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
         let roots: Vec<_> = events.iter().filter(|e| e.causation_id.is_none()).collect();
         assert_eq!(roots.len(), 1, "one root: the received update");
@@ -91,6 +93,8 @@ on_both_backends! {
         ] {
             assert!(kinds.contains(expected), "{expected} missing from {kinds:?}");
         }
+        // The command read the user's settings from the data service: a query, not recorded.
+        assert!(!kinds.contains("data.settings.load"), "{kinds:?}");
         let by_id: std::collections::HashMap<&str, &str> =
             events.iter().map(|e| (e.id.as_str(), e.event_type.as_str())).collect();
         for e in &events {

@@ -6,7 +6,7 @@ pub use workflows::{WorkflowMaterials, Workflows};
 use crate::error::AppError;
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{CarouselOutput, GenerateCarousel, RenderSlides};
-use crate::messages::data::SaveCarousel;
+use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{
     Completed, EventRouted, ResumeWorkflows, Started, StepCompleted, WorkflowKind,
@@ -26,10 +26,21 @@ pub struct OrchestratorLinks {
     pub writer: Outbox<WriteContent>,
     pub renderer: Outbox<RenderSlides>,
     pub saved: Outbox<SaveCarousel>,
+    pub user_data: UserData,
     pub started: Outbox<Started>,
     pub steps: Outbox<StepCompleted>,
     pub completed: Outbox<Completed>,
     pub routed: Outbox<EventRouted>,
+}
+
+/// The data service's side of a user the workflows read and change: settings and history live
+/// there, and are reached only through it.
+#[derive(Clone)]
+pub struct UserData {
+    pub settings: Outbox<LoadSettings>,
+    pub save_settings: Outbox<SaveSettings>,
+    pub history: Outbox<LoadHistory>,
+    pub carousel: Outbox<LoadCarousel>,
 }
 
 pub struct OrchestratorActor {
@@ -370,11 +381,13 @@ mod tests {
         let (steps, _st, a5) = ack_probe::<StepCompleted>();
         let (completed, seen_completed, a6) = ack_probe::<Completed>();
         let (routed, _r, a7) = ack_probe::<EventRouted>();
+        let (user_data, a8) = user_data_probes();
         Probes {
             links: OrchestratorLinks {
                 writer,
                 renderer,
                 saved,
+                user_data,
                 started,
                 steps,
                 completed,
@@ -391,8 +404,29 @@ mod tests {
                 Box::new(a5),
                 Box::new(a6),
                 Box::new(a7),
+                a8,
             ],
         }
+    }
+
+    /// A data service that knows nobody: default settings, no history.
+    fn user_data_probes() -> (UserData, Box<dyn std::any::Any>) {
+        let (settings, _s, a1) = probe::<LoadSettings>(|q| {
+            Ok(crate::store::UserSettings::defaults_for(
+                q.user_id,
+                crate::store::now_utc(),
+            ))
+        });
+        let (save_settings, _ss, a2) = ack_probe::<SaveSettings>();
+        let (history, _h, a3) = probe::<LoadHistory>(|_| Ok(Vec::new()));
+        let (carousel, _c, a4) = probe::<LoadCarousel>(|_| Ok(None));
+        let data = UserData {
+            settings,
+            save_settings,
+            history,
+            carousel,
+        };
+        (data, Box::new((a1, a2, a3, a4)))
     }
 
     #[actix_rt::test]

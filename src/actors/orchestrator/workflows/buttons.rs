@@ -9,7 +9,9 @@ impl Workflows {
         env: Envelope<CallbackPressed>,
     ) -> AppResult<()> {
         let q = &env.payload;
-        let prefs = self.prefs(q.user_id, q.language_code.as_deref()).await?;
+        let prefs = self
+            .prefs(&env, q.user_id, q.language_code.as_deref())
+            .await?;
         let lang = prefs.lang;
         let Some(callback) = Callback::parse(&q.data) else {
             tracing::info!(data = %q.data, "unknown button data");
@@ -30,7 +32,7 @@ impl Workflows {
             }
             Callback::Pdf { workflow } => self.send_pdf(&env, lang, workflow).await,
             Callback::Again { workflow } => self.again(&env, &prefs, workflow).await,
-            Callback::Set(choice) => self.change_setting(q, prefs, choice).await,
+            Callback::Set(choice) => self.change_setting(&env, prefs, choice).await,
         }
     }
 
@@ -148,7 +150,13 @@ impl Workflows {
     ) -> AppResult<()> {
         let q = &env.payload;
         let lang = prefs.lang;
-        let Some(row) = self.store.carousel(&workflow.to_string()).await? else {
+        let load = env.caused(
+            "orchestrator",
+            LoadCarousel {
+                id: workflow.to_string(),
+            },
+        );
+        let Some(row) = self.links.user_data.carousel.ask(load).await?? else {
             return self.stale(env, lang).await;
         };
         if row.user_id != Some(q.user_id) {
@@ -262,10 +270,11 @@ impl Workflows {
 
     pub(super) async fn change_setting(
         &self,
-        q: &CallbackPressed,
+        env: &Envelope<CallbackPressed>,
         prefs: Prefs,
         choice: SettingChoice,
     ) -> AppResult<()> {
+        let q = &env.payload;
         let mut row = prefs.row;
         match choice {
             SettingChoice::Style(style) => row.style = style,
@@ -275,7 +284,13 @@ impl Workflows {
             SettingChoice::Delivery(delivery) => row.delivery = delivery,
         }
         row.updated_at = now_utc();
-        self.store.save_settings(&row).await?;
+        let save = env.caused(
+            "orchestrator",
+            SaveSettings {
+                settings: row.clone(),
+            },
+        );
+        self.links.user_data.save_settings.ask(save).await??;
         let prefs = Prefs::from_row(row, q.language_code.as_deref());
         self.answer(&q.query_id, &texts::saved(prefs.lang)).await;
         if let (Some(chat), Some(message)) = (q.chat_id, q.message_id) {

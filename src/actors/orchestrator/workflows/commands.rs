@@ -13,7 +13,7 @@ impl Workflows {
             return Ok(());
         };
         let (chat, reply) = (c.chat_id, c.message_id);
-        let prefs = self.prefs(user, c.language_code.as_deref()).await?;
+        let prefs = self.prefs(&env, user, c.language_code.as_deref()).await?;
         let lang = prefs.lang;
         let first_name = c.first_name.as_deref().unwrap_or_default();
         let key = |which: &str| reply_key(&env, which);
@@ -178,7 +178,14 @@ impl Workflows {
     ) -> AppResult<()> {
         let (chat, reply) = (env.payload.chat_id, env.payload.message_id);
         let key = reply_key(env, "reply");
-        let rows = self.store.carousels_of(user, HISTORY_LENGTH).await?;
+        let load = env.caused(
+            "orchestrator",
+            LoadHistory {
+                user_id: user,
+                limit: HISTORY_LENGTH,
+            },
+        );
+        let rows = self.links.user_data.history.ask(load).await??;
         let buttons: Vec<Vec<InlineKeyboardButton>> = rows
             .iter()
             .filter_map(|row| {

@@ -23,10 +23,10 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{RenderSlides, RenderedCarousel, RenderedImage};
-use crate::messages::data::SaveCarousel;
+use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{Completed, Started, StepCompleted, WorkflowKind};
-use crate::messages::Envelope;
+use crate::messages::{Envelope, Event};
 use crate::store::{
     now_utc, Lease, OutboxStatus, Store, StyleClaim, UserSettings, Workflow, WorkflowState,
 };
@@ -401,12 +401,15 @@ impl Workflows {
         Duration::from_secs(self.settings.timeout_secs.max(1))
     }
 
-    async fn prefs(&self, user: i64, language_code: Option<&str>) -> AppResult<Prefs> {
-        let row = self
-            .store
-            .settings_of(user)
-            .await?
-            .unwrap_or_else(|| UserSettings::defaults_for(user, now_utc()));
+    /// The user's settings, from the data service, on behalf of `cause`.
+    async fn prefs<T: Event>(
+        &self,
+        cause: &Envelope<T>,
+        user: i64,
+        language_code: Option<&str>,
+    ) -> AppResult<Prefs> {
+        let load = cause.caused("orchestrator", LoadSettings { user_id: user });
+        let row = self.links.user_data.settings.ask(load).await??;
         Ok(Prefs::from_row(row, language_code))
     }
 

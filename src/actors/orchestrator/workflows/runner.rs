@@ -480,32 +480,9 @@ impl Workflows {
             if !postbox.post(letter).await? {
                 self.album_files.take(&key);
             }
-            self.sent(&key).await?;
+            sent(postbox, &key).await?;
         }
         Ok(())
-    }
-
-    /// Waits until the dispatcher (of any replica) has sent an outbox row; a row it had to give up
-    /// on fails the step. The workflow's deadline bounds the wait.
-    async fn sent(&self, key: &str) -> AppResult<()> {
-        loop {
-            match self.store.outbox_row(key).await? {
-                Some(row) if row.status == OutboxStatus::Sent => return Ok(()),
-                Some(row) if row.status == OutboxStatus::Failed => {
-                    return Err(AppError::TelegramRefused {
-                        method: "sendMediaGroup",
-                        reason: row.last_error.unwrap_or_default(),
-                    })
-                }
-                Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-                None => {
-                    return Err(AppError::internal(
-                        "sending the album",
-                        format!("outbox row {key} disappeared"),
-                    ))
-                }
-            }
-        }
     }
 
     /// The background editor of a workflow's status message (none without one).
@@ -567,4 +544,27 @@ fn workflow_span(workflow: &Workflow, started_by: Option<&str>) -> tracing::Span
         None => crate::telemetry::link_trace(&span, workflow.trace_parent.as_deref()),
     }
     span
+}
+
+/// Waits until the dispatcher (of any replica) has sent an outbox row; a row it had to give up
+/// on fails the step. The workflow's deadline bounds the wait.
+async fn sent(postbox: &Postbox, key: &str) -> AppResult<()> {
+    loop {
+        match postbox.letter(key).await? {
+            Some(row) if row.status == OutboxStatus::Sent => return Ok(()),
+            Some(row) if row.status == OutboxStatus::Failed => {
+                return Err(AppError::TelegramRefused {
+                    method: "sendMediaGroup",
+                    reason: row.last_error.unwrap_or_default(),
+                })
+            }
+            Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            None => {
+                return Err(AppError::internal(
+                    "sending the album",
+                    format!("outbox row {key} disappeared"),
+                ))
+            }
+        }
+    }
 }
