@@ -7,6 +7,7 @@ use crate::messages::ai::{
 };
 use crate::messages::{Envelope, Outbox};
 use crate::service_actor;
+use crate::store::ContentOrigin;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 use futures::future::BoxFuture;
@@ -19,26 +20,26 @@ pub trait ContentWriter: Send + Sync + 'static {
     fn write(&self, request: WriteContent) -> BoxFuture<'static, WrittenContent>;
 }
 
-/// `model`, `offline:no_api_key`, `offline:model_failed` (the failure itself is in the logs) or
-/// `offline:circuit_open`.
-fn source_label(source: &ContentSource) -> String {
+/// Where content came from, as messages and the store keep it (the model's failure itself is
+/// in the logs).
+fn origin_of(source: &ContentSource) -> ContentOrigin {
     match source {
-        ContentSource::Model => "model".to_string(),
+        ContentSource::Model => ContentOrigin::Model,
         ContentSource::Offline {
             reason: OfflineReason::NoApiKey,
-        } => "offline:no_api_key".to_string(),
+        } => ContentOrigin::OfflineNoApiKey,
         ContentSource::Offline {
             reason: OfflineReason::ModelFailed(_),
-        } => "offline:model_failed".to_string(),
+        } => ContentOrigin::OfflineModelFailed,
         ContentSource::Offline {
             reason: OfflineReason::CircuitOpen,
-        } => "offline:circuit_open".to_string(),
+        } => ContentOrigin::OfflineCircuitOpen,
     }
 }
 
 fn into_content<T>(written: Written<T>, body: impl FnOnce(T) -> WrittenBody) -> WrittenContent {
     WrittenContent {
-        source: source_label(&written.source),
+        source: origin_of(&written.source),
         attempts: written.attempts,
         body: body(written.content),
     }
@@ -119,7 +120,7 @@ impl Handler<Envelope<WriteContent>> for AiActor {
                         "ai",
                         AnalysisCompleted {
                             request_id: env.payload.request_id,
-                            source: written.source.clone(),
+                            source: written.source,
                             attempts: written.attempts,
                             slides: slides.len(),
                         },
@@ -133,7 +134,7 @@ impl Handler<Envelope<WriteContent>> for AiActor {
                         WisdomGenerated {
                             lang: env.payload.lang,
                             text: text.clone(),
-                            source: written.source.clone(),
+                            source: written.source,
                         },
                     ));
                 }
@@ -185,7 +186,7 @@ mod tests {
         };
         assert_eq!(slides.len(), 6);
         assert_eq!(slides[0].kind, SlideKind::Title);
-        assert_eq!(written.source, "offline:no_api_key");
+        assert_eq!(written.source, ContentOrigin::OfflineNoApiKey);
         assert_eq!(seen_analyzed.payloads()[0].request_id, request_id);
         assert_eq!(seen_wisdom.count(), 0);
     }

@@ -133,7 +133,7 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
                     topic: p.topic.clone(),
                     slides: i32::try_from(p.slides).unwrap_or(i32::MAX),
                     style: p.style,
-                    content_source: p.content_source.clone(),
+                    content_source: p.content_source,
                     created_at: crate::store::now_utc(),
                 })
                 .await
@@ -362,7 +362,7 @@ mod tests {
                     topic: "Вера".into(),
                     slides: 7,
                     style: Style::Vibrant,
-                    content_source: "model".into(),
+                    content_source: crate::store::ContentOrigin::Model,
                 },
             ))
             .await

@@ -1,6 +1,7 @@
 //! AI content messages, answered by the `ai` actor.
 use super::{Ack, Event};
 use crate::domain::{Lang, Slide};
+use crate::store::ContentOrigin;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -33,15 +34,14 @@ pub enum WrittenBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrittenContent {
     pub body: WrittenBody,
-    /// `model` or `offline:<reason>`.
-    pub source: String,
+    pub source: ContentOrigin,
     pub attempts: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalysisCompleted {
     pub request_id: Uuid,
-    pub source: String,
+    pub source: ContentOrigin,
     pub attempts: u32,
     pub slides: usize,
 }
@@ -54,7 +54,7 @@ impl Event for AnalysisCompleted {
 pub struct WisdomGenerated {
     pub lang: Lang,
     pub text: String,
-    pub source: String,
+    pub source: ContentOrigin,
 }
 impl Event for WisdomGenerated {
     const KIND: &'static str = "ai.wisdom.generated";

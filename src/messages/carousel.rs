@@ -2,6 +2,7 @@
 use super::{Ack, Event};
 use crate::domain::{ImageFormat, Lang, Slide, SlideSize, Style};
 use crate::error::AppError;
+use crate::store::ContentOrigin;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -34,7 +35,7 @@ impl Event for GenerateCarousel {
 pub struct CarouselOutput {
     pub request_id: Uuid,
     pub slides: Vec<Slide>,
-    pub content_source: String,
+    pub content_source: ContentOrigin,
     #[serde(skip)]
     pub images: Vec<RenderedImage>,
     #[serde(skip)]

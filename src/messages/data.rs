@@ -2,7 +2,7 @@
 use super::{Ack, Event};
 use crate::domain::Style;
 use crate::error::AppError;
-use crate::store::{NewCarousel, UserSettings};
+use crate::store::{ContentOrigin, NewCarousel, UserSettings};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -67,8 +67,7 @@ pub struct SaveCarousel {
     pub topic: String,
     pub slides: usize,
     pub style: Style,
-    /// `model` or `offline:<reason>`.
-    pub content_source: String,
+    pub content_source: ContentOrigin,
 }
 impl Event for SaveCarousel {
     const KIND: &'static str = "data.carousel.save";

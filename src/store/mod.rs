@@ -126,7 +126,8 @@ pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};
 mod states;
 use states::TextColumn;
 pub use states::{
-    OutboxKind, OutboxStatus, TextState, UnknownState, UpdateStatus, UpdateType, WorkflowState,
+    ContentOrigin, OutboxKind, OutboxStatus, TextState, UnknownState, UpdateStatus, UpdateType,
+    WorkflowState,
 };
 pub use workflow_rows::{StyleClaim, Workflow};
 
@@ -545,7 +546,7 @@ impl Store {
                 .load(conn)
                 .await
         });
-        let columns = [TextColumn::of::<Style>("style")];
+        let columns = workflow_rows::carousel_columns();
         self.name_unknown_values(result, "carousels", ("id", None), &columns)
             .await
     }

@@ -1,6 +1,6 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
-use super::states::{UpdateStatus, UpdateType};
+use super::states::{ContentOrigin, UpdateStatus, UpdateType};
 use crate::domain::{Delivery, Lang, SlideSize, Style};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -103,7 +103,7 @@ pub struct NewCarousel {
     pub topic: String,
     pub slides: i32,
     pub style: Style,
-    pub content_source: String,
+    pub content_source: ContentOrigin,
     pub created_at: NaiveDateTime,
 }
 

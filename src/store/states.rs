@@ -228,6 +228,20 @@ text_state! {
 }
 
 text_state! {
+    /// Who wrote a carousel or an answer: the model, or the offline writer and why it stood in
+    /// (the model's failure itself is in the logs).
+    ContentOrigin, "content origin" {
+        Model => "model",
+        #[serde(rename = "offline:no_api_key")]
+        OfflineNoApiKey => "offline:no_api_key",
+        #[serde(rename = "offline:model_failed")]
+        OfflineModelFailed => "offline:model_failed",
+        #[serde(rename = "offline:circuit_open")]
+        OfflineCircuitOpen => "offline:circuit_open",
+    }
+}
+
+text_state! {
     /// Telegram's name for the kind of a received update (the field of `Update` that is set);
     /// `Unknown` for one this build's Bot API types do not know.
     UpdateType, "update type" {
@@ -449,6 +463,7 @@ mod tests {
         serde_spells_like_the_database::<OutboxStatus>();
         serde_spells_like_the_database::<OutboxKind>();
         serde_spells_like_the_database::<UpdateType>();
+        serde_spells_like_the_database::<ContentOrigin>();
         serde_spells_like_the_database::<Delivery>();
         serde_spells_like_the_database::<Style>();
         serde_spells_like_the_database::<SlideSize>();
@@ -462,6 +477,7 @@ mod tests {
         round_trips::<OutboxStatus>();
         round_trips::<OutboxKind>();
         round_trips::<UpdateType>();
+        round_trips::<ContentOrigin>();
         round_trips::<Delivery>();
         round_trips::<Style>();
         round_trips::<SlideSize>();

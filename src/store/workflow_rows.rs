@@ -24,7 +24,7 @@ pub struct Workflow {
     pub delivery: Delivery,
     pub state: WorkflowState,
     pub slides_json: Option<String>,
-    pub content_source: Option<String>,
+    pub content_source: Option<ContentOrigin>,
     pub error: Option<String>,
     pub cancel_requested: bool,
     pub created_at: NaiveDateTime,
@@ -35,13 +35,22 @@ pub struct Workflow {
 }
 
 /// The text columns of a workflow row that hold enums.
-fn workflow_columns() -> [TextColumn; 5] {
+fn workflow_columns() -> [TextColumn; 6] {
     [
         TextColumn::of::<WorkflowState>("state"),
         TextColumn::of::<Lang>("lang"),
         TextColumn::of::<Style>("style"),
         TextColumn::of::<SlideSize>("size"),
         TextColumn::of::<Delivery>("delivery"),
+        TextColumn::of::<ContentOrigin>("content_source"),
+    ]
+}
+
+/// The text columns of a carousel row that hold enums.
+pub(super) fn carousel_columns() -> [TextColumn; 2] {
+    [
+        TextColumn::of::<Style>("style"),
+        TextColumn::of::<ContentOrigin>("content_source"),
     ]
 }
 
@@ -287,7 +296,12 @@ impl Store {
     }
 
     /// Memoizes the writing step: the slides are kept and the workflow moves on to rendering.
-    pub async fn save_written(&self, workflow: &str, json: &str, source: &str) -> AppResult<()> {
+    pub async fn save_written(
+        &self,
+        workflow: &str,
+        json: &str,
+        source: ContentOrigin,
+    ) -> AppResult<()> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self, "save_written", |conn| {
@@ -389,7 +403,7 @@ impl Store {
                 .await
                 .optional()
         });
-        let columns = [TextColumn::of::<Style>("style")];
+        let columns = carousel_columns();
         self.name_unknown_values(result, "carousels", ("id", Some(carousel)), &columns)
             .await
     }

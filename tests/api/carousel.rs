@@ -176,7 +176,7 @@ on_both_backends! {
 
         let done = bot.state_of(&workflow, WorkflowState::Done).await;
         assert_eq!(done.style, Some(Style::Vibrant));
-        assert_eq!(done.content_source.as_deref(), Some("model"));
+        assert_eq!(done.content_source.map(|o| o.as_str()), Some("model"));
         let status = eventually("the finished status", WAIT, || async {
             bot.telegram.calls_to("editMessageText").into_iter().find(|e| button_data(e) == [format!("pdf:{workflow}")])
         })

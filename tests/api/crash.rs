@@ -128,7 +128,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         resumed.links
     );
 
-    assert_eq!(done.content_source.as_deref(), Some("model"));
+    assert_eq!(done.content_source.map(|o| o.as_str()), Some("model"));
     assert_eq!(
         model.calls.load(Ordering::SeqCst),
         1,

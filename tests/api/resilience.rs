@@ -116,7 +116,7 @@ on_both_backends! {
                 .expect("a carousel, whatever the model does");
             assert_eq!(output.slides.len(), 3);
             assert_eq!(output.images.len(), 3);
-            sources.push(output.content_source);
+            sources.push(output.content_source.as_str());
         }
 
         assert_eq!(sources, ["offline:model_failed", "offline:circuit_open", "offline:circuit_open"]);

@@ -253,7 +253,7 @@ async fn run_carousel(
                 topic: spec.topic.clone(),
                 slides: slides.len(),
                 style: spec.style,
-                content_source: written.source.clone(),
+                content_source: written.source,
             },
         ))
         .await;
@@ -352,7 +352,7 @@ mod tests {
             };
             Ok(WrittenContent {
                 body: WrittenBody::Slides(slides(*n)),
-                source: "model".into(),
+                source: crate::store::ContentOrigin::Model,
                 attempts: 1,
             })
         });
@@ -446,7 +446,7 @@ mod tests {
 
         assert_eq!(output.slides.len(), 4);
         assert_eq!(output.images.len(), 4);
-        assert_eq!(output.content_source, "model");
+        assert_eq!(output.content_source, crate::store::ContentOrigin::Model);
         let render = &p.renderer.all()[0];
         assert_eq!(
             (render.payload.style, render.payload.size),

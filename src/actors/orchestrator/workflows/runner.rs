@@ -265,7 +265,7 @@ impl Workflows {
         let json = serde_json::to_string(&slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
         self.store
-            .save_written(&wf.id, &json, &written.source)
+            .save_written(&wf.id, &json, written.source)
             .await?;
         self.step_done(root, WorkflowState::Writing, started);
         Ok(())
@@ -283,6 +283,12 @@ impl Workflows {
         started: Instant,
     ) -> AppResult<()> {
         let workflow = uuid_of(&wf.id);
+        // Written before rendering, with the slides: a row without it was not made by this code.
+        let origin = wf.content_source.ok_or_else(|| AppError::CorruptRow {
+            table: "workflows",
+            id: wf.id.clone(),
+            reason: "slides written but content_source empty".into(),
+        })?;
         // After a restart the images are drawn again from the stored slides (identically).
         let rendered = match images {
             Some(rendered) => rendered,
@@ -299,7 +305,7 @@ impl Workflows {
                 topic: wf.topic.clone(),
                 slides: count,
                 style: wf.style.unwrap_or_default(),
-                content_source: wf.content_source.clone().unwrap_or_default(),
+                content_source: origin,
             },
         );
         if let Err(e) = self.links.saved.ask(saved).await.and_then(|saved| saved) {
