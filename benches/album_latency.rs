@@ -7,7 +7,7 @@
 //! API through a loopback proxy that carries at most that many Mbit/s upwards (a slow uplink:
 //! what a user waits for is then mostly the upload). Each run uses its own user and chat, as
 //! Telegram's one-message-a-second-per-chat pacing would otherwise be what is measured.
-#[path = "../tests/api/helpers.rs"]
+#[path = "../tests/api/helpers/mod.rs"]
 #[allow(unused_imports, unused_macros)]
 mod helpers;
 
@@ -39,84 +39,99 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let pause = Duration::from_millis(
-        std::env::var("BENCH_PAUSE_MS")
+/// The application against `telegram` and `model`, every Bot API call through a throttled
+/// proxy when `uplink` (Mbit/s) is given; the proxy lives as long as the answer.
+async fn app_behind(
+    telegram: &FakeBotApi,
+    model: &FakeOpenAi,
+    uplink: Option<f64>,
+    backend: Backend,
+) -> (TestApp, Option<TcpProxy>) {
+    let db = TestDb::create(backend)
+        .await
+        .expect("a database for the benchmark");
+    let proxy = uplink.map(|mbit| {
+        let target: std::net::SocketAddr = telegram
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("the fake Bot API's address");
+        TcpProxy::start_throttled(target, (mbit * 125_000.0) as u64)
+    });
+    let api_url = match &proxy {
+        Some(proxy) => format!("http://127.0.0.1:{}", proxy.port),
+        None => telegram.url.clone(),
+    };
+    let app = spawn_app_tuned(
+        Arc::new(db),
+        &[
+            ("TELEGRAM_BOT_TOKEN", "123:secret"),
+            ("TELEGRAM_API_URL", &api_url),
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", &model.base_url),
+        ],
+        |_| {},
+    )
+    .await;
+    (app, proxy)
+}
+
+/// One carousel for a user of its own: from the press to the moment the fake Bot API has the
+/// whole album; waits for the workflow to finish before answering.
+async fn press_to_album(app: &TestApp, telegram: &FakeBotApi, run: usize) -> Duration {
+    let user = 7_000_000 + run as i64;
+    let update = 5_000_000 + 2 * run as i64;
+    app.post_update(command(user, update)).await;
+    let data = telegram.style_offer_in(user).await;
+    let workflow = data.rsplit(':').next().expect("id").to_string();
+    let albums_before = telegram.requests_to("sendMediaGroup").len();
+    let pressed = Instant::now();
+    app.post_update(press(user, update + 1, &data)).await;
+    let album = eventually("the album", Duration::from_secs(30), || async {
+        telegram
+            .requests_to("sendMediaGroup")
+            .get(albums_before)
+            .cloned()
+    })
+    .await;
+    eventually("the workflow done", Duration::from_secs(30), || async {
+        app.store
+            .workflow(&workflow)
+            .await
             .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1000),
-    );
+            .flatten()
+            .filter(|w| w.state == bible_vibecoder::store::WorkflowState::Done)
+    })
+    .await;
+    album.at.duration_since(pressed)
+}
+
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    let runs: usize = env_number("BENCH_RUNS").unwrap_or(20);
+    let pause = Duration::from_millis(env_number("BENCH_PAUSE_MS").unwrap_or(1000));
+    let uplink: Option<f64> = env_number("BENCH_UPLINK_MBIT");
     let backend = match std::env::var("BENCH_BACKEND").as_deref() {
         Ok("postgres") => Backend::Postgres,
         _ => Backend::Sqlite,
     };
     actix_rt::System::new().block_on(async move {
-        let db = TestDb::create(backend).await.expect("a database for the benchmark");
         let telegram = FakeBotApi::start();
         let model = FakeOpenAi::start(model_slides(10));
-        let uplink: Option<f64> = std::env::var("BENCH_UPLINK_MBIT")
-            .ok()
-            .and_then(|v| v.parse().ok());
-        let _proxy;
-        let api_url = match uplink {
-            Some(mbit) => {
-                let target: std::net::SocketAddr = telegram
-                    .url
-                    .trim_start_matches("http://")
-                    .trim_end_matches('/')
-                    .parse()
-                    .expect("the fake Bot API's address");
-                let proxy = TcpProxy::start_throttled(target, (mbit * 125_000.0) as u64);
-                let url = format!("http://127.0.0.1:{}", proxy.port);
-                _proxy = proxy;
-                url
-            }
-            None => telegram.url.clone(),
-        };
-        let app = spawn_app_tuned(
-            Arc::new(db),
-            &[
-                ("TELEGRAM_BOT_TOKEN", "123:secret"),
-                ("TELEGRAM_API_URL", &api_url),
-                ("OPENAI_API_KEY", "sk-test"),
-                ("OPENAI_BASE_URL", &model.base_url),
-            ],
-            |_| {},
-        )
-        .await;
+        let (app, _proxy) = app_behind(&telegram, &model, uplink, backend).await;
         let mut samples = Vec::new();
         for run in 0..runs + 2 {
-            let user = 7_000_000 + run as i64;
-            let update = 5_000_000 + 2 * run as i64;
-            app.post_update(command(user, update)).await;
-            let data = telegram.style_offer_in(user).await;
-            let workflow = data.rsplit(':').next().expect("id").to_string();
-            let albums_before = telegram.requests_to("sendMediaGroup").len();
-            let pressed = Instant::now();
-            app.post_update(press(user, update + 1, &data)).await;
-            let album = eventually("the album", Duration::from_secs(30), || async {
-                telegram.requests_to("sendMediaGroup").get(albums_before).cloned()
-            })
-            .await;
+            let took = press_to_album(&app, &telegram, run).await;
             if run >= 2 {
-                samples.push(album.at.duration_since(pressed));
+                samples.push(took);
             }
             if std::env::var_os("BENCH_VERBOSE").is_some() {
-                eprintln!("run {run}: {:?}", album.at.duration_since(pressed));
+                eprintln!("run {run}: {took:?}");
             }
-            eventually("the workflow done", Duration::from_secs(30), || async {
-                app.store
-                    .workflow(&workflow)
-                    .await
-                    .ok()
-                    .flatten()
-                    .filter(|w| w.state == bible_vibecoder::store::WorkflowState::Done)
-            })
-            .await;
             // Telegram allows about 30 messages a second overall and an album counts once per
             // photo: without a pause, the runs would measure our pacing, not a press.
             tokio::time::sleep(pause).await;

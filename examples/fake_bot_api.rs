@@ -34,6 +34,11 @@ async fn call(path: web::Path<(String, String)>, counts: web::Data<Counts>) -> H
         "setmycommands" | "answercallbackquery" | "deletewebhook" | "setwebhook" => {
             serde_json::json!(true)
         }
+        "getme" => serde_json::json!({
+            "id": 4242, "is_bot": true, "first_name": "Bench", "username": "bench_bot",
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": false, "has_main_web_app": false
+        }),
         _ => message(id),
     };
     HttpResponse::Ok().json(serde_json::json!({"ok": true, "result": result}))

@@ -29,6 +29,27 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     #[serde(default)]
     pub limits: LimitSettings,
+    #[serde(default)]
+    pub health: HealthSettings,
+}
+
+/// The periodic probe of the store, the model endpoint and the Bot API (`[health]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct HealthSettings {
+    /// How often each dependency is checked (`HEALTH_PROBE_INTERVAL_MS`).
+    pub probe_interval_ms: u64,
+    /// A check that takes longer is unhealthy.
+    pub probe_timeout_ms: u64,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        HealthSettings {
+            probe_interval_ms: 30_000,
+            probe_timeout_ms: 5_000,
+        }
+    }
 }
 
 /// What one user, or everyone together, may ask of the bot (`[limits]` in the config).
@@ -309,6 +330,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("USER_UPDATES_PER_MINUTE", "limits.user_per_minute"),
     ("MAX_MODEL_CALLS_IN_FLIGHT", "limits.model_calls_in_flight"),
     ("MAX_RENDERS_IN_FLIGHT", "limits.renders_in_flight"),
+    ("HEALTH_PROBE_INTERVAL_MS", "health.probe_interval_ms"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).

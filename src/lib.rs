@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod eventlog;
+pub mod health;
 pub mod limits;
 pub mod messages;
 pub mod metrics;

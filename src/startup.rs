@@ -14,6 +14,7 @@ use crate::batch::Batcher;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::eventlog::EventLog;
+use crate::health::{HealthBoard, HealthProbe, Target};
 use crate::messages::analytics::{AlertTriggered, AlertsRestored};
 use crate::messages::telegram::UpdateReceived;
 use crate::messages::Event;
@@ -61,6 +62,8 @@ impl Breakers {
 pub struct Services {
     pub registry: ServiceRegistry,
     pub breakers: Breakers,
+    /// The latest check of each dependency, kept by the periodic probe.
+    pub health: HealthBoard,
     pub backlog: Backlog,
     pub event_log: EventLog,
     /// This replica's claim on the work it owns (updates, workflows, outbox rows).
@@ -378,6 +381,7 @@ impl Application {
             counters: UpdateCounters::default(),
             admin_token: settings.http.admin_token.clone(),
             event_log: services.event_log.clone(),
+            health: services.health.clone(),
         });
         let server = serve(&settings, state.clone(), listener)?;
         // Work nobody holds — left by a previous process or a dead replica, or deferred under

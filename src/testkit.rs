@@ -1,4 +1,4 @@
-//! Test helpers shipped with the library so unit and integration tests share them: a probe actor
+//! Test helpers for the unit tests (built only with `cfg(test)`): a probe actor
 //! that stands in for any neighbour, records what it receives and answers as scripted.
 use crate::eventlog::EventLog;
 use crate::messages::{Envelope, Event, Outbox};

@@ -5,6 +5,7 @@ use crate::messages::analytics::{
     UserInteractionTracked,
 };
 use crate::messages::data::UserCreated;
+use crate::messages::health::{Dependency, HealthChecked, HealthStatus};
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
 use crate::service_actor;
 use crate::supervisors::{supervised_sync, ServiceHandle};
@@ -21,6 +22,8 @@ pub struct AnalyticsActor {
     report: AnalyticsReport,
     alerts: VecDeque<AlertTriggered>,
     admin: Option<AdminChat>,
+    /// Each dependency's status at its latest check, to alert on changes only.
+    health: BTreeMap<Dependency, HealthStatus>,
 }
 
 /// Where warnings and critical alerts are also sent.
@@ -36,6 +39,7 @@ impl AnalyticsActor {
             report: empty_report(),
             alerts: VecDeque::with_capacity(RECENT_ALERTS),
             admin: None,
+            health: BTreeMap::new(),
         }
     }
 
@@ -52,6 +56,47 @@ impl AnalyticsActor {
 
     fn count_event(&mut self, kind: &str) {
         *self.report.events.entry(kind.to_string()).or_default() += 1;
+    }
+
+    /// Keeps `alert` for `/stats` and sends warnings and worse to the admin chat (`key` makes
+    /// the outbox row idempotent).
+    fn raise(&mut self, key: String, alert: AlertTriggered) {
+        if let (Some(admin), AlertSeverity::Warning | AlertSeverity::Critical) =
+            (&self.admin, alert.severity)
+        {
+            let html = admin_message(&alert);
+            if let Err(e) = admin.sender.send_html(key, admin.chat_id, html) {
+                tracing::warn!(error = %e, "alert not sent to the admin chat");
+            }
+        }
+        remember_alert(&mut self.alerts, alert);
+    }
+}
+
+/// The alert a health check calls for, given the dependency's previous status: a warning when
+/// it turns unhealthy, a note when it recovers, nothing while it stays as it was.
+pub fn health_alert(
+    previous: Option<HealthStatus>,
+    check: &HealthChecked,
+) -> Option<AlertTriggered> {
+    let service = format!("health:{}", check.dependency.as_str());
+    match (previous, check.status) {
+        (Some(HealthStatus::Unhealthy), HealthStatus::Unhealthy)
+        | (None | Some(HealthStatus::Healthy), HealthStatus::Healthy) => None,
+        (_, HealthStatus::Unhealthy) => Some(AlertTriggered {
+            severity: AlertSeverity::Warning,
+            service,
+            message: format!(
+                "{} is unhealthy: {}",
+                check.dependency.as_str(),
+                check.reason.as_deref().unwrap_or("no reason given")
+            ),
+        }),
+        (Some(HealthStatus::Unhealthy), HealthStatus::Healthy) => Some(AlertTriggered {
+            severity: AlertSeverity::Info,
+            service,
+            message: format!("{} is healthy again", check.dependency.as_str()),
+        }),
     }
 }
 
@@ -120,18 +165,23 @@ impl Handler<Envelope<AlertTriggered>> for AnalyticsActor {
     fn handle(&mut self, env: Envelope<AlertTriggered>, ctx: &mut Self::Context) -> Ack {
         supervised_sync(self, ctx, AlertTriggered::KIND, |this| {
             // Already logged where it was raised (`supervisors::Alerts::raise`).
-            let key = format!("alert:{}", env.id);
-            let alert = env.payload;
-            if let (Some(admin), AlertSeverity::Warning | AlertSeverity::Critical) =
-                (&this.admin, alert.severity)
-            {
-                let html = admin_message(&alert);
-                if let Err(e) = admin.sender.send_html(key, admin.chat_id, html) {
-                    tracing::warn!(error = %e, "alert not sent to the admin chat");
-                }
-            }
-            remember_alert(&mut this.alerts, alert);
+            this.raise(format!("alert:{}", env.id), env.payload);
             this.count_event(AlertTriggered::KIND);
+            Ok(())
+        })
+    }
+}
+
+impl Handler<Envelope<HealthChecked>> for AnalyticsActor {
+    type Result = Ack;
+    fn handle(&mut self, env: Envelope<HealthChecked>, ctx: &mut Self::Context) -> Ack {
+        supervised_sync(self, ctx, HealthChecked::KIND, |this| {
+            let check = env.payload;
+            let previous = this.health.insert(check.dependency, check.status);
+            if let Some(alert) = health_alert(previous, &check) {
+                this.raise(format!("health:{}", env.id), alert);
+            }
+            this.count_event(HealthChecked::KIND);
             Ok(())
         })
     }
@@ -238,6 +288,35 @@ mod tests {
             alerts.back().map(|a| a.message.clone()),
             Some(format!("alert {}", RECENT_ALERTS + 4))
         );
+    }
+
+    fn check(status: HealthStatus) -> HealthChecked {
+        HealthChecked {
+            dependency: Dependency::BotApi,
+            status,
+            reason: (status == HealthStatus::Unhealthy).then(|| "getMe: 502".to_string()),
+            latency_ms: 4,
+        }
+    }
+
+    #[test]
+    fn a_dependency_alerts_when_it_turns_unhealthy_and_when_it_recovers_not_while_it_stays() {
+        use HealthStatus::{Healthy, Unhealthy};
+        assert_eq!(health_alert(None, &check(Healthy)), None);
+        assert_eq!(health_alert(Some(Healthy), &check(Healthy)), None);
+        assert_eq!(health_alert(Some(Unhealthy), &check(Unhealthy)), None);
+
+        let down = health_alert(Some(Healthy), &check(Unhealthy)).expect("alert when it fails");
+        assert_eq!(down.severity, AlertSeverity::Warning);
+        assert_eq!(down.service, "health:bot_api");
+        assert_eq!(down.message, "bot_api is unhealthy: getMe: 502");
+        assert!(
+            health_alert(None, &check(Unhealthy)).is_some(),
+            "unhealthy at the first check"
+        );
+
+        let up = health_alert(Some(Unhealthy), &check(Healthy)).expect("note when it recovers");
+        assert_eq!(up.severity, AlertSeverity::Info);
     }
 
     #[actix_rt::test]

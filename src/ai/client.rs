@@ -313,6 +313,19 @@ impl AiClient {
         self.inner.api.is_none()
     }
 
+    /// The health probe's view of the endpoint: `GET /models`, once, outside the breaker and
+    /// the retries (a probe must not open the breaker real calls depend on). `Ok` offline.
+    pub async fn probe(&self) -> Result<(), String> {
+        let Some(api) = &self.inner.api else {
+            return Ok(());
+        };
+        api.models()
+            .list_byot::<serde_json::Value>()
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("GET /models: {e}"))
+    }
+
     /// The settings this client was built with.
     pub fn settings(&self) -> &AiSettings {
         &self.inner.settings

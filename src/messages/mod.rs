@@ -14,6 +14,7 @@ pub mod ai;
 pub mod analytics;
 pub mod carousel;
 pub mod data;
+pub mod health;
 pub mod telegram;
 pub mod workflow;
 

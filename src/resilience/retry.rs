@@ -1,6 +1,6 @@
 //! The one retry helper: backon's exponential backoff with jitter, a predicate for what is worth
 //! another try, and one log line per retry and per give-up.
-use backon::{BackoffBuilder, Retryable};
+use backon::Retryable;
 use std::future::Future;
 use std::time::Duration;
 
@@ -22,17 +22,13 @@ impl RetryPolicy {
         }
     }
 
-    fn backoff(&self) -> backon::ExponentialBuilder {
+    /// The policy as backon's builder, for callers that add their own `when`/`adjust`.
+    pub fn backoff(&self) -> backon::ExponentialBuilder {
         backon::ExponentialBuilder::default()
             .with_min_delay(self.first_delay)
             .with_max_delay(self.max_delay)
             .with_max_times(self.attempts.saturating_sub(1))
             .with_jitter()
-    }
-
-    /// The waits between attempts, `attempts - 1` of them (for loops that pace themselves).
-    pub fn delays(&self) -> impl Iterator<Item = Duration> {
-        self.backoff().build()
     }
 }
 

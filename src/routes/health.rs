@@ -1,5 +1,6 @@
 //! `/health` (liveness), `/ready` (readiness) and `/stats` (figures for operators).
 use super::AppState;
+use crate::health::{check_once, Target};
 use crate::resilience::breaker::BreakerState;
 use crate::supervisors::ServiceState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -26,10 +27,19 @@ pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
             .filter(|b| b.state != BreakerState::Closed)
             .map(|b| b.name),
     );
+    let unhealthy: Vec<&str> = state
+        .health
+        .unhealthy()
+        .into_iter()
+        .map(|d| d.as_str())
+        .collect();
+    let fine = degraded.is_empty() && unhealthy.is_empty();
     HttpResponse::Ok().json(json!({
-        "status": if degraded.is_empty() { "ok" } else { "degraded" },
+        "status": if fine { "ok" } else { "degraded" },
         "version": state.version,
         "degraded": degraded,
+        "unhealthy": unhealthy,
+        "checks": state.health.snapshot(),
         "services": services.iter().map(|s| json!({
             "name": s.name,
             "state": s.state,
@@ -40,13 +50,14 @@ pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
     }))
 }
 
-/// Readiness: 200 or 503 for everyone; what is not ready only for operators.
+/// Readiness: 200 or 503 for everyone; what is not ready only for operators. The store is
+/// checked now (readiness must not lag an outage by a probe interval) and the result kept on
+/// the health board beside the probe's; the model and the Bot API do not decide readiness (a
+/// replica without them still records updates, and what it owes waits in the outbox).
 pub async fn ready(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let store = match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("store did not answer within 2 s".to_string()),
-    };
+    let store_check = check_once(&Target::Store(state.store.clone()), Duration::from_secs(2)).await;
+    let store = store_check.reason.clone();
+    state.health.record(store_check);
     let not_running: Vec<&str> = state
         .registry
         .snapshot()
@@ -54,16 +65,18 @@ pub async fn ready(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         .filter(|s| !s.state.is_available())
         .map(|s| s.name)
         .collect();
+    let ready = store.is_none() && not_running.is_empty();
     let body = if state.is_operator(&req) {
         json!({
-            "ready": store.is_ok() && not_running.is_empty(),
-            "store": store.as_ref().map(|_| "ok").unwrap_or_else(|e| e.as_str()),
+            "ready": ready,
+            "store": store.as_deref().unwrap_or("ok"),
             "not_running": not_running,
+            "checks": state.health.snapshot(),
         })
     } else {
-        json!({ "ready": store.is_ok() && not_running.is_empty() })
+        json!({ "ready": ready })
     };
-    if store.is_ok() && not_running.is_empty() {
+    if ready {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)

@@ -54,6 +54,8 @@ pub struct AppState {
     pub admin_token: Option<SecretString>,
     /// The audit trail's writer, whose queue `/metrics` reports.
     pub event_log: crate::eventlog::EventLog,
+    /// Each dependency's latest check (the periodic probe, and `/ready`'s own store check).
+    pub health: crate::health::HealthBoard,
 }
 
 impl AppState {

@@ -124,22 +124,46 @@ fn start_analytics(
     analytics
 }
 
+/// The model client behind its breaker (or the offline writer), shared by the AI service and
+/// the health probe.
+fn ai_client(settings: &Settings, breakers: &Breakers, metrics: &Metrics) -> AiClient {
+    AiClient::with_breaker(ai_settings(settings), breakers.ai.clone())
+        .with_latency(metrics.external_call_seconds.clone())
+}
+
 /// The AI content service: the model behind its breaker, or the offline writer.
 fn start_ai(
     registry: &ServiceRegistry,
-    settings: &Settings,
-    (breakers, metrics): (&Breakers, &Metrics),
+    client: AiClient,
     links: AiLinks,
     capacity: &crate::limits::Capacity,
 ) -> Addr<AiActor> {
-    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(
-        AiClient::with_breaker(ai_settings(settings), breakers.ai.clone())
-            .with_latency(metrics.external_call_seconds.clone()),
-    );
+    let writer: Arc<dyn crate::actors::ai::ContentWriter> = Arc::new(client);
     let model_gate = capacity.model.clone();
     supervise(&registry.register("ai"), move |service| {
         AiActor::new(service, writer, links).with_gate(model_gate)
     })
+}
+
+/// The board `/health` and `/ready` read, and the probe that keeps it (not yet running).
+fn health_probe(
+    settings: &Settings,
+    targets: Vec<Target>,
+    events: Outbox<crate::messages::health::HealthChecked>,
+) -> (HealthBoard, HealthProbe) {
+    let board = HealthBoard::default();
+    let probe = HealthProbe::new(targets, board.clone(), events, &settings.health);
+    (board, probe)
+}
+
+/// What the health probe checks: the store always, the model and the Bot API when configured.
+fn health_targets(store: &Store, ai: &AiClient, courier: Option<&Courier>) -> Vec<Target> {
+    let mut targets = vec![Target::Store(store.clone())];
+    if !ai.is_offline() {
+        targets.push(Target::Model(ai.clone()));
+    }
+    targets.extend(courier.cloned().map(Target::BotApi));
+    targets
 }
 
 /// The orchestrator with what it delivers through.
@@ -283,6 +307,15 @@ fn orchestrator_links(
     }
 }
 
+/// Where the AI service reports what it wrote.
+fn ai_links(log: &EventLog, analytics: &Addr<AnalyticsActor>) -> AiLinks {
+    let to = |name: &'static str| Link { to: name, log };
+    AiLinks {
+        analyzed: to("analytics").with(analytics.clone().recipient()),
+        wisdom: to("analytics").with(analytics.clone().recipient()),
+    }
+}
+
 /// Whom the gateway talks to.
 fn gateway_links(
     log: &EventLog,
@@ -322,16 +355,17 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
     // which refuses new costly work up front while one is full.
     let capacity = crate::limits::Capacity::new(&settings.limits);
-    let ai_links = AiLinks {
-        analyzed: to("analytics").with(analytics.clone().recipient()),
-        wisdom: to("analytics").with(analytics.clone().recipient()),
-    };
+    let ai_client = ai_client(settings, &breakers, &metrics);
     let ai = start_ai(
         &registry,
-        settings,
-        (&breakers, &metrics),
-        ai_links,
+        ai_client.clone(),
+        ai_links(&log, &analytics),
         &capacity,
+    );
+    let (health, probe) = health_probe(
+        settings,
+        health_targets(&store, &ai_client, courier.as_ref()),
+        to("analytics").with(analytics.clone().recipient()),
     );
     let carousel = start_carousel(
         &registry.register("carousel"),
@@ -357,6 +391,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         },
         capacity,
     );
+    actix_rt::spawn(probe.run(stop.subscribe()));
     let backlog = Backlog::new(settings.ingest.max_backlog);
     let gateway = start_gateway(
         &registry.register("gateway"),
@@ -369,6 +404,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     Services {
         registry,
         breakers,
+        health,
         backlog,
         event_log: log,
         lease,

@@ -31,17 +31,30 @@ pub fn is_refusal(error: &AppError) -> bool {
     matches!(error, AppError::TelegramRefused { .. })
 }
 
-/// What a patient call may still spend on retries: the policy's backoff waits for transient
-/// failures, and a count of flood-control waits.
-struct RetryBudget {
-    delays: Box<dyn Iterator<Item = Duration> + Send>,
-    flood_waits: u32,
+/// Why one attempt delivered nothing, and so what the retry helper does next.
+enum Failed {
+    /// The breaker is open: nothing was sent; it may close again in about this long.
+    BreakerOpen(Duration),
+    /// Flood control: Telegram is fine, we were too fast; wait this long (not counted as a
+    /// failed attempt: the wait is Telegram's, not our backoff).
+    FloodWait(Duration, AppError),
+    /// Telegram or the network is unwell: worth another try after the policy's backoff.
+    Transient(AppError),
+    /// Telegram refused the call itself: final.
+    Refused(AppError),
 }
 
-/// What follows a failed request.
-enum Next {
-    RetryAfter(Duration),
-    Stop(AppError),
+impl Failed {
+    fn into_error(self, method: &'static str) -> AppError {
+        match self {
+            Failed::BreakerOpen(retry_in) => AppError::TelegramUnavailable {
+                method,
+                reason: "circuit breaker open".to_string(),
+                retry_after: Some(retry_in),
+            },
+            Failed::FloodWait(_, e) | Failed::Transient(e) | Failed::Refused(e) => e,
+        }
+    }
 }
 
 /// More flood-control waits than this for one call means something is wrong on our side.
@@ -246,6 +259,16 @@ impl Courier {
         }
     }
 
+    /// The health probe's view of the Bot API: `getMe`, once, outside the breaker and the
+    /// pacing (it sends nothing to anyone). teloxide keeps the token out of its errors.
+    pub async fn probe(&self) -> Result<(), String> {
+        self.bot
+            .get_me()
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("getMe: {e}"))
+    }
+
     /// See [`Pace::try_chat`].
     pub fn try_chat(&self, chat: i64) -> Result<(), Duration> {
         self.pace.try_chat(chat)
@@ -274,6 +297,9 @@ impl Courier {
     }
 
     /// [`Courier::call`], also answering how many requests reached (or tried to reach) Telegram.
+    /// Patient calls go through the one retry helper (backon): transient failures as the
+    /// policy says, flood waits as long as Telegram says (at most [`MAX_FLOOD_WAITS`]), an open
+    /// breaker looked at again at least every second (the caller's own timeout bounds that).
     async fn call_counted<T, F, Fut>(
         &self,
         method: &'static str,
@@ -284,138 +310,124 @@ impl Courier {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
     {
-        let mut requests = 0;
-        let mut budget = RetryBudget {
-            delays: Box::new(self.policy.delays()),
-            flood_waits: 0,
-        };
-        loop {
-            match paced {
-                // Calls made once were paced by their caller (the outbox dispatcher).
-                _ if !self.patient => {}
-                Paced::Message { chat, count } => self.pace.message(chat, count).await,
-                Paced::Other => self.pace.other().await,
-            }
-            let permit = match self.permit(method).await {
-                Ok(Some(permit)) => permit,
-                Ok(None) => continue,
-                Err(e) => return (Err(e), requests),
-            };
-            let started = Instant::now();
-            requests += 1;
-            let span = tracing::info_span!(
-                "telegram",
-                otel.name = method,
-                otel.kind = "client",
-                attempt = requests
-            );
-            let error = match request().instrument(span).await {
-                Ok(value) => {
-                    permit.success(started.elapsed());
-                    self.observe(method, started, "ok");
-                    return (Ok(value), requests);
+        use backon::Retryable;
+        let requests = std::sync::atomic::AtomicU32::new(0);
+        let (mut failed_attempts, mut flood_waits) = (1, 0);
+        let result = (|| self.attempt(method, &paced, request(), &requests))
+            .retry(self.policy.backoff().without_max_times())
+            .when(|failed: &Failed| {
+                self.patient
+                    && match failed {
+                        Failed::BreakerOpen(_) => true,
+                        Failed::FloodWait(..) => {
+                            flood_waits += 1;
+                            flood_waits <= MAX_FLOOD_WAITS
+                        }
+                        Failed::Transient(_) => {
+                            failed_attempts += 1;
+                            failed_attempts <= self.policy.attempts
+                        }
+                        Failed::Refused(_) => false,
+                    }
+            })
+            .adjust(|failed: &Failed, backoff| match failed {
+                Failed::BreakerOpen(retry_in) => {
+                    Some((*retry_in).clamp(Duration::from_millis(10), Duration::from_secs(1)))
                 }
-                Err(error) => error,
-            };
-            match self.after_failure(method, &error, permit, started, &mut budget) {
-                Next::RetryAfter(wait) => tokio::time::sleep(wait).await,
-                Next::Stop(e) => return (Err(e), requests),
-            }
-        }
+                Failed::FloodWait(wait, _) => Some(*wait),
+                Failed::Transient(_) | Failed::Refused(_) => backoff,
+            })
+            .notify(|failed: &Failed, wait: Duration| match failed {
+                Failed::FloodWait(..) => {
+                    tracing::warn!(
+                        method,
+                        wait_s = wait.as_secs(),
+                        "telegram flood control; waiting"
+                    )
+                }
+                Failed::Transient(error) => tracing::warn!(
+                    method,
+                    error = %error,
+                    retry_in_ms = wait.as_millis() as u64,
+                    "telegram call failed; retrying"
+                ),
+                Failed::BreakerOpen(_) | Failed::Refused(_) => {}
+            })
+            .await;
+        let requests = requests.load(std::sync::atomic::Ordering::Relaxed);
+        (result.map_err(|failed| failed.into_error(method)), requests)
     }
 
-    /// Leave from the breaker for one request. While it is open a one-shot call fails at once; a
-    /// patient one waits (a workflow's own timeout bounds that) and answers `None` to look again
-    /// at least every second: a probe elsewhere may close it.
-    async fn permit(
+    /// One attempt: paced (patient calls; one-shot calls were paced by their caller, the outbox
+    /// dispatcher), through the breaker, timed and traced.
+    async fn attempt<T, Fut>(
         &self,
         method: &'static str,
-    ) -> AppResult<Option<crate::resilience::breaker::Permit<'_>>> {
-        match self.breaker.try_acquire() {
-            Ok(permit) => Ok(Some(permit)),
-            Err(rejected) if !self.patient => Err(AppError::TelegramUnavailable {
-                method,
-                reason: "circuit breaker open".to_string(),
-                retry_after: Some(rejected.retry_in),
-            }),
-            Err(rejected) => {
-                let wait = rejected
-                    .retry_in
-                    .clamp(Duration::from_millis(10), Duration::from_secs(1));
-                tokio::time::sleep(wait).await;
-                Ok(None)
+        paced: &Paced,
+        request: Fut,
+        requests: &std::sync::atomic::AtomicU32,
+    ) -> Result<T, Failed>
+    where
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
+        match paced {
+            _ if !self.patient => {}
+            Paced::Message { chat, count } => self.pace.message(*chat, *count).await,
+            Paced::Other => self.pace.other().await,
+        }
+        let permit = self
+            .breaker
+            .try_acquire()
+            .map_err(|rejected| Failed::BreakerOpen(rejected.retry_in))?;
+        let started = Instant::now();
+        let attempt = requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let span = tracing::info_span!(
+            "telegram",
+            otel.name = method,
+            otel.kind = "client",
+            attempt
+        );
+        match request.instrument(span).await {
+            Ok(value) => {
+                permit.success(started.elapsed());
+                self.observe(method, started, "ok");
+                Ok(value)
             }
+            Err(error) => Err(self.failed(method, &error, permit, started)),
         }
     }
 
-    /// Records a failed request with the breaker and the metrics, and decides what follows: a
-    /// 429 waited out (bounded), a transient failure retried as the policy says (patient calls
-    /// only), a refusal final.
-    fn after_failure(
+    /// Records a failed request with the breaker and the metrics and says what it was: a flood
+    /// wait and a refusal are Telegram answering (the breaker counts a success), a transient
+    /// failure counts against it.
+    fn failed(
         &self,
         method: &'static str,
         error: &RequestError,
         permit: crate::resilience::breaker::Permit<'_>,
         started: Instant,
-        budget: &mut RetryBudget,
-    ) -> Next {
-        let unavailable = |reason: String, retry_after: Option<Duration>| {
-            Next::Stop(AppError::TelegramUnavailable {
-                method,
-                reason,
-                retry_after,
-            })
-        };
-        let failure = classify(error);
-        self.observe(
+    ) -> Failed {
+        let unavailable = |retry_after| AppError::TelegramUnavailable {
             method,
-            started,
-            match failure {
-                Failure::FloodWait(_) => "flood_wait",
-                Failure::Transient => "transient",
-                Failure::Final => "refused",
-            },
-        );
-        match failure {
+            reason: error.to_string(),
+            retry_after,
+        };
+        match classify(error) {
             Failure::FloodWait(wait) => {
                 permit.success(started.elapsed());
-                budget.flood_waits += 1;
-                if !self.patient {
-                    return unavailable(error.to_string(), Some(wait));
-                }
-                if budget.flood_waits > MAX_FLOOD_WAITS {
-                    let reason = format!("still flood-limited after {MAX_FLOOD_WAITS} waits");
-                    return unavailable(reason, Some(wait));
-                }
-                tracing::warn!(
-                    method,
-                    wait_s = wait.as_secs(),
-                    "telegram flood control; waiting"
-                );
-                Next::RetryAfter(wait)
+                self.observe(method, started, "flood_wait");
+                Failed::FloodWait(wait, unavailable(Some(wait)))
             }
             Failure::Transient => {
                 permit.failure(started.elapsed());
-                if !self.patient {
-                    return unavailable(error.to_string(), None);
-                }
-                match budget.delays.next() {
-                    Some(delay) => {
-                        tracing::warn!(
-                            method,
-                            error = %error,
-                            retry_in_ms = delay.as_millis() as u64,
-                            "telegram call failed; retrying"
-                        );
-                        Next::RetryAfter(delay)
-                    }
-                    None => unavailable(error.to_string(), None),
-                }
+                self.observe(method, started, "transient");
+                Failed::Transient(unavailable(None))
             }
             Failure::Final => {
                 permit.success(started.elapsed());
+                self.observe(method, started, "refused");
                 tracing::error!(method, error = %error, "telegram refused the call");
-                Next::Stop(AppError::TelegramRefused {
+                Failed::Refused(AppError::TelegramRefused {
                     method,
                     reason: error.to_string(),
                 })

@@ -37,21 +37,12 @@ async fn post(port: u16, body: String) {
     assert_eq!(status, 200);
 }
 
-async fn kill_mid_album_then_resume(backend: Backend) {
-    let Some(db) = TestDb::create(backend).await else {
-        return;
-    };
-    let store =
-        bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
-    let telegram = FakeBotApi::start();
-    let model = FakeOpenAi::start(model_slides(12));
-    let collector = FakeCollector::start();
-    // Twelve slides go out as two albums of six. The first is delivered; the second call never
-    // comes back: the process dies while Telegram "holds" it.
-    telegram.script("sendMediaGroup", BotAnswer::Pass);
-    telegram.script("sendMediaGroup", BotAnswer::Hang);
-
-    let (mut first, port) = serve(&db.url, &telegram, &model, &collector);
+/// Ada asks for a twelve-slide carousel and presses a style; answers the workflow's id.
+async fn twelve_slide_carousel_pressed(
+    port: u16,
+    store: &bible_vibecoder::store::Store,
+    telegram: &FakeBotApi,
+) -> String {
     post(port, fixture("command_start.json")).await;
     let ada = eventually("Ada registered", Duration::from_secs(20), || async {
         store.settings_of(ADA).await.expect("store")
@@ -69,6 +60,76 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     press["callback_query"]["data"] = data.clone().into();
     post(port, press.to_string()).await;
 
+    workflow
+}
+
+/// The resumed run is a trace of its own, linked to the press that started the carousel.
+fn assert_resumed_run_is_linked_to_the_press(trace_parent: Option<&str>, spans: &[ReceivedSpan]) {
+    let press = trace_parent
+        .and_then(|tp| tp.split('-').nth(1))
+        .expect("the press's trace is kept on the workflow");
+    let resumed = spans
+        .iter()
+        .find(|s| {
+            s.name == "workflow carousel"
+                && s.attributes.get("resumed").map(String::as_str) == Some("true")
+        })
+        .expect("the resumed run's span");
+    assert_ne!(resumed.trace_id, press, "a new trace for the resumed run");
+    assert!(
+        resumed
+            .links
+            .iter()
+            .any(|l| l.starts_with(&format!("{press}:"))),
+        "linked to the press's trace: {:?}",
+        resumed.links
+    );
+}
+
+/// The first part was recorded as sent and is not repeated; the unanswered one went again.
+async fn assert_each_part_sent_once(
+    store: &bible_vibecoder::store::Store,
+    telegram: &FakeBotApi,
+    workflow: &str,
+) {
+    let albums = telegram.calls_to("sendMediaGroup");
+    assert_eq!(albums.len(), 2, "each part delivered exactly once");
+    let sizes: Vec<_> = albums
+        .iter()
+        .map(|a| a["media"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [6, 6]);
+    assert!(
+        albums[0]["media"][0]["caption"].is_string() && albums[1]["media"][0]["caption"].is_null()
+    );
+    for part in 0..2 {
+        let row = store
+            .outbox_row(&format!("album:{workflow}:{part}"))
+            .await
+            .expect("outbox")
+            .expect("the part is in the outbox");
+        assert_eq!(row.status, OutboxStatus::Sent, "part {part}");
+        assert!(row.message_ids.is_some_and(|ids| !ids.is_empty()));
+    }
+    assert_eq!(telegram.uploads_to("sendMediaGroup").len(), 12);
+}
+
+async fn kill_mid_album_then_resume(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    let store =
+        bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
+    let telegram = FakeBotApi::start();
+    let model = FakeOpenAi::start(model_slides(12));
+    let collector = FakeCollector::start();
+    // Twelve slides go out as two albums of six. The first is delivered; the second call never
+    // comes back: the process dies while Telegram "holds" it.
+    telegram.script("sendMediaGroup", BotAnswer::Pass);
+    telegram.script("sendMediaGroup", BotAnswer::Hang);
+
+    let (mut first, port) = serve(&db.url, &telegram, &model, &collector);
+    let workflow = twelve_slide_carousel_pressed(port, &store, &telegram).await;
     eventually(
         "the second album call in flight",
         Duration::from_secs(20),
@@ -104,57 +165,14 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     let (status, _) = terminate(&mut second, Duration::from_secs(15));
     assert!(status.success(), "{status:?}");
 
-    // The resumed run is a trace of its own, linked to the press that started the carousel.
-    let press = row
-        .trace_parent
-        .as_deref()
-        .and_then(|tp| tp.split('-').nth(1))
-        .expect("the press's trace is kept on the workflow");
-    let spans = collector.spans();
-    let resumed = spans
-        .iter()
-        .find(|s| {
-            s.name == "workflow carousel"
-                && s.attributes.get("resumed").map(String::as_str) == Some("true")
-        })
-        .expect("the resumed run's span");
-    assert_ne!(resumed.trace_id, press, "a new trace for the resumed run");
-    assert!(
-        resumed
-            .links
-            .iter()
-            .any(|l| l.starts_with(&format!("{press}:"))),
-        "linked to the press's trace: {:?}",
-        resumed.links
-    );
-
+    assert_resumed_run_is_linked_to_the_press(row.trace_parent.as_deref(), &collector.spans());
     assert_eq!(done.content_source.map(|o| o.as_str()), Some("model"));
     assert_eq!(
         model.calls.load(Ordering::SeqCst),
         1,
         "the resumed workflow did not ask the model again"
     );
-    // The first part was recorded as sent and is not repeated; the unanswered one goes again.
-    let albums = telegram.calls_to("sendMediaGroup");
-    assert_eq!(albums.len(), 2, "each part delivered exactly once");
-    let sizes: Vec<_> = albums
-        .iter()
-        .map(|a| a["media"].as_array().map_or(0, Vec::len))
-        .collect();
-    assert_eq!(sizes, [6, 6]);
-    assert!(
-        albums[0]["media"][0]["caption"].is_string() && albums[1]["media"][0]["caption"].is_null()
-    );
-    for part in 0..2 {
-        let row = store
-            .outbox_row(&format!("album:{workflow}:{part}"))
-            .await
-            .expect("outbox")
-            .expect("the part is in the outbox");
-        assert_eq!(row.status, OutboxStatus::Sent, "part {part}");
-        assert!(row.message_ids.is_some_and(|ids| !ids.is_empty()));
-    }
-    assert_eq!(telegram.uploads_to("sendMediaGroup").len(), 12);
+    assert_each_part_sent_once(&store, &telegram, &workflow).await;
 }
 
 #[actix_rt::test]

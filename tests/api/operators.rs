@@ -2,6 +2,7 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::supervisors::ServiceState;
+use std::time::Duration;
 
 const SERVICES: [&str; 6] = [
     "analytics",
@@ -35,6 +36,49 @@ on_both_backends! {
         let health = app.get_json("/health").await;
         assert_eq!(health["status"], "degraded");
         assert_eq!(health["degraded"], serde_json::json!(["ai"]));
+    }
+
+    async fn health_shows_what_the_periodic_probe_found_and_a_failing_model_degrades_it_without_unreadying(backend) {
+        let telegram = FakeBotApi::start();
+        let model = FakeOpenAi::start_answering(500, String::new());
+        let Some(app) = spawn_app_with(backend, &[
+            ("TELEGRAM_BOT_TOKEN", "123:probe"),
+            ("TELEGRAM_API_URL", &telegram.url),
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OPENAI_BASE_URL", &model.base_url),
+            ("HEALTH_PROBE_INTERVAL_MS", "100"),
+        ]).await else { return };
+
+        let health = eventually("every dependency checked", Duration::from_secs(15), || async {
+            let health = app.get_json("/health").await;
+            (health["checks"].as_array().map(Vec::len) == Some(3)).then_some(health)
+        }).await;
+        let checks = health["checks"].as_array().expect("checks");
+        let status_of = |name: &str| checks.iter().find(|c| c["dependency"] == name).map(|c| c["status"].clone());
+        assert_eq!(status_of("store"), Some("healthy".into()), "{health}");
+        assert_eq!(status_of("bot_api"), Some("healthy".into()), "{health}");
+        assert_eq!(status_of("model"), Some("unhealthy".into()), "{health}");
+        assert_eq!(health["status"], "degraded");
+        assert_eq!(health["unhealthy"], serde_json::json!(["model"]));
+        assert!(!telegram.requests_to("getMe").is_empty(), "the Bot API was asked getMe");
+        assert_eq!(model.calls.load(std::sync::atomic::Ordering::SeqCst), 0, "a probe is not a completion");
+
+        // The model does not decide readiness: updates are still recorded and replies wait.
+        assert_eq!(app.get("/ready").await.status(), 200);
+
+        let recorded = eventually("probe results in the event log", Duration::from_secs(15), || async {
+            app.event_log.flush().await;
+            let rows = app.store.latest_events("health.checked", 50).await.expect("events");
+            let checked: Vec<serde_json::Value> = rows.iter().filter_map(|r| serde_json::from_str(&r.payload).ok()).collect();
+            checked.iter().any(|c| c["dependency"] == "model" && c["status"] == "unhealthy").then_some(checked)
+        }).await;
+        let failed = recorded.iter().find(|c| c["dependency"] == "model").expect("a model check");
+        assert!(failed["reason"].as_str().unwrap_or_default().contains("GET /models"), "{failed}");
+
+        let stats = app.get_json("/stats").await;
+        let alerts = stats["analytics"]["recent_alerts"].as_array().expect("alerts");
+        let model_alerts: Vec<_> = alerts.iter().filter(|a| a["service"] == "health:model").collect();
+        assert_eq!(model_alerts.len(), 1, "one alert when it turned unhealthy, none while it stays: {alerts:?}");
     }
 
     async fn stats_report_version_uptime_backend_actors_and_update_counts(backend) {

@@ -31,6 +31,98 @@ fn ancestry<'a>(span: &'a ReceivedSpan, by_id: &HashMap<&str, &'a ReceivedSpan>)
     names
 }
 
+/// Ada's /start, /carousel and style press through the webhook, until the album is sent;
+/// answers the press's update id.
+async fn carousel_to_album(
+    port: u16,
+    store: &bible_vibecoder::store::Store,
+    telegram: &FakeBotApi,
+) -> i64 {
+    post(port, fixture("command_start.json")).await;
+    eventually("Ada registered", Duration::from_secs(20), || async {
+        store.settings_of(ADA).await.expect("store")
+    })
+    .await;
+    post(port, fixture("command_carousel_ru.json")).await;
+    let data = telegram.style_offer_in(ADA).await;
+    let mut press: serde_json::Value =
+        serde_json::from_str(&fixture("callback_style.json")).expect("json");
+    press["callback_query"]["data"] = data.into();
+    let press_update = press["update_id"].as_i64().expect("update id");
+    post(port, press.to_string()).await;
+    eventually("the album sent", Duration::from_secs(30), || async {
+        (!telegram.calls_to("sendMediaGroup").is_empty()).then_some(())
+    })
+    .await;
+    press_update
+}
+
+/// Model and Bot API latency by outcome are in `/metrics`, beside the traces.
+async fn assert_call_latency_is_measured(port: u16) {
+    let metrics = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for needle in [
+        r#"bvc_external_call_duration_seconds_count{call="sendMediaGroup",outcome="ok",service="telegram"} 1"#,
+        r#"bvc_external_call_duration_seconds_count{call="chat.completions",outcome="ok",service="model"} 1"#,
+    ] {
+        let calls: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("bvc_external_call_duration_seconds_count"))
+            .collect();
+        assert!(metrics.contains(needle), "missing {needle} in {calls:#?}");
+    }
+}
+
+/// The album call's trace: parent by parent it leads back to the press's webhook request,
+/// through each actor in causal order.
+fn album_trace_from_the_webhook(
+    spans: &[ReceivedSpan],
+    by_id: &HashMap<&str, &ReceivedSpan>,
+    press_update: i64,
+) -> String {
+    let album: Vec<&ReceivedSpan> = spans
+        .iter()
+        .filter(|s| s.name == "sendMediaGroup")
+        .collect();
+    assert_eq!(album.len(), 1, "one Bot API call for the album");
+    let trace = album[0].trace_id.clone();
+
+    // Parent by parent, the album call leads back to the press's webhook request.
+    let chain = ancestry(album[0], by_id);
+    let root = *chain.last().expect("a root");
+    assert_eq!(root, "POST /telegram/webhook", "chain: {chain:?}");
+    let webhook = spans
+        .iter()
+        .find(|s| s.trace_id == trace && s.parent_span_id.is_none())
+        .expect("the root span");
+    assert_eq!(
+        webhook.attributes.get("update_id"),
+        Some(&press_update.to_string())
+    );
+    for hop in [
+        "gateway telegram.update.received",
+        "orchestrator telegram.callback.pressed",
+        "workflow carousel",
+        "outbox send album_part",
+    ] {
+        assert!(chain.contains(&hop), "{hop} missing from {chain:?}");
+    }
+    let position = |name: &str| chain.iter().position(|n| *n == name).expect(name);
+    assert!(
+        position("outbox send album_part") < position("workflow carousel")
+            && position("workflow carousel") < position("orchestrator telegram.callback.pressed")
+            && position("orchestrator telegram.callback.pressed")
+                < position("gateway telegram.update.received"),
+        "hops in causal order: {chain:?}"
+    );
+
+    trace
+}
+
 on_both_backends! {
     async fn one_carousel_is_one_trace_from_the_webhook_to_send_media_group(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
@@ -49,39 +141,8 @@ on_both_backends! {
                 ("OTEL_BSP_SCHEDULE_DELAY", "200"),
             ],
         );
-        post(port, fixture("command_start.json")).await;
-        eventually("Ada registered", Duration::from_secs(20), || async {
-            store.settings_of(ADA).await.expect("store")
-        })
-        .await;
-        post(port, fixture("command_carousel_ru.json")).await;
-        let data = telegram.style_offer_in(ADA).await;
-        let mut press: serde_json::Value =
-            serde_json::from_str(&fixture("callback_style.json")).expect("json");
-        press["callback_query"]["data"] = data.into();
-        let press_update = press["update_id"].as_i64().expect("update id");
-        post(port, press.to_string()).await;
-        eventually("the album sent", Duration::from_secs(30), || async {
-            (!telegram.calls_to("sendMediaGroup").is_empty()).then_some(())
-        })
-        .await;
-        // Model and Bot API latency by outcome, beside the traces.
-        let metrics = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
-        for needle in [
-            r#"bvc_external_call_duration_seconds_count{call="sendMediaGroup",outcome="ok",service="telegram"} 1"#,
-            r#"bvc_external_call_duration_seconds_count{call="chat.completions",outcome="ok",service="model"} 1"#,
-        ] {
-            let calls: Vec<&str> = metrics
-                .lines()
-                .filter(|l| l.starts_with("bvc_external_call_duration_seconds_count"))
-                .collect();
-            assert!(metrics.contains(needle), "missing {needle} in {calls:#?}");
-        }
+        let press_update = carousel_to_album(port, &store, &telegram).await;
+        assert_call_latency_is_measured(port).await;
         // SIGTERM flushes the spans still buffered before the process exits.
         let (status, _) = terminate(&mut serve, Duration::from_secs(15));
         assert!(status.success(), "serve exits 0 after SIGTERM: {status:?}");
@@ -93,37 +154,7 @@ on_both_backends! {
         );
         let by_id: HashMap<&str, &ReceivedSpan> =
             spans.iter().map(|s| (s.span_id.as_str(), s)).collect();
-        let album: Vec<&ReceivedSpan> =
-            spans.iter().filter(|s| s.name == "sendMediaGroup").collect();
-        assert_eq!(album.len(), 1, "one Bot API call for the album");
-        let trace = album[0].trace_id.clone();
-
-        // Parent by parent, the album call leads back to the press's webhook request.
-        let chain = ancestry(album[0], &by_id);
-        let root = *chain.last().expect("a root");
-        assert_eq!(root, "POST /telegram/webhook", "chain: {chain:?}");
-        let webhook = spans
-            .iter()
-            .find(|s| s.trace_id == trace && s.parent_span_id.is_none())
-            .expect("the root span");
-        assert_eq!(webhook.attributes.get("update_id"), Some(&press_update.to_string()));
-        for hop in [
-            "gateway telegram.update.received",
-            "orchestrator telegram.callback.pressed",
-            "workflow carousel",
-            "outbox send album_part",
-        ] {
-            assert!(chain.contains(&hop), "{hop} missing from {chain:?}");
-        }
-        let position = |name: &str| chain.iter().position(|n| *n == name).expect(name);
-        assert!(
-            position("outbox send album_part") < position("workflow carousel")
-                && position("workflow carousel") < position("orchestrator telegram.callback.pressed")
-                && position("orchestrator telegram.callback.pressed")
-                    < position("gateway telegram.update.received"),
-            "hops in causal order: {chain:?}"
-        );
-
+        let trace = album_trace_from_the_webhook(&spans, &by_id, press_update);
         // The rest of the carousel's work is in the same trace, under the workflow.
         let in_trace: Vec<&ReceivedSpan> = spans.iter().filter(|s| s.trace_id == trace).collect();
         let model_call = in_trace
