@@ -42,6 +42,18 @@ fn carousel_jpeg(c: &mut Criterion) {
             format: ImageFormat::Jpeg,
             ..RenderOptions::default()
         };
+        // The first carousel of its shape since start encodes its backdrops' tiles...
+        group.bench_function(format!("{style}/1080x1350/first"), |b| {
+            b.iter_batched(
+                bible_vibecoder::render::tile_cache::forget_all,
+                |()| match render_carousel(black_box(&slides), &opts) {
+                    Ok(r) => r,
+                    Err(e) => panic!("{e}"),
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        });
+        // ...every later one reuses them.
         group.bench_function(format!("{style}/1080x1350"), |b| {
             b.iter(|| match render_carousel(black_box(&slides), &opts) {
                 Ok(r) => r,

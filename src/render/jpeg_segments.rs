@@ -139,6 +139,7 @@ pub fn patches(grid: &Grid, wanted: &[bool]) -> Vec<Patch> {
 }
 
 /// Encoded tiles of one image; `None` where a tile was not asked for.
+#[derive(Clone)]
 pub struct Tiles {
     /// Everything before the first segment, from an encoding of a patch (its frame size is
     /// rewritten when a whole image is assembled).
@@ -169,6 +170,11 @@ impl Tiles {
             header: Vec::new(),
             segments: vec![None; grid.tiles()],
         }
+    }
+
+    /// Whether tile `i` is encoded.
+    pub fn has(&self, i: usize) -> bool {
+        self.segments.get(i).is_some_and(Option::is_some)
     }
 
     /// Takes in the tiles `other` encoded (of the same image).

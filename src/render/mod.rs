@@ -23,6 +23,7 @@ mod pipeline;
 pub mod samples;
 pub mod style;
 pub mod text;
+pub mod tile_cache;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,9 @@ use crate::domain::{ImageFormat, Slide, SlideSize, Style};
 
 use super::jpeg_segments::{assemble, bands, changed_tiles, encode_tiles, Grid, Tiles};
 use super::style::{self, Frame, Palette};
+use super::tile_cache::{self, BackdropKey};
 use super::{background, draw_on, encode, RenderError, RenderOptions, RenderedSlide};
+use std::sync::Arc;
 
 /// How many backdrops (background and card: everything under the text) the slides of one
 /// carousel share; slide `i` sits on backdrop `i % n`. A backdrop is drawn once per render
@@ -30,7 +32,10 @@ pub fn backdrop_of(style: Style, index: usize) -> usize {
 /// A drawn backdrop: the same pixels for every slide of a carousel that uses it
 /// (deterministic in style, size, variant and carousel length).
 pub(super) struct Backdrop {
+    style: Style,
+    size: SlideSize,
     variant: usize,
+    total: usize,
     pub(super) image: RgbImage,
 }
 
@@ -40,7 +45,24 @@ impl Backdrop {
         let pal = Palette::new(style, variant, total);
         let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
         background::paint(&mut image, style, &pal, &frame, variant);
-        Backdrop { variant, image }
+        Backdrop {
+            style,
+            size,
+            variant,
+            total,
+            image,
+        }
+    }
+
+    /// What its encoded tiles are kept under between render calls.
+    fn key(&self, quality: u8) -> BackdropKey {
+        BackdropKey {
+            style: self.style,
+            size: self.size,
+            variant: self.variant,
+            total: self.total,
+            quality,
+        }
     }
 }
 
@@ -167,26 +189,33 @@ struct SlideTiles {
 /// split across the pool rather than left to one thread.
 const BACKDROP_BAND_ROWS: usize = 24;
 
-/// Each backdrop's tiles that at least one of its slides left untouched, encoded in bands in
-/// parallel.
+/// Each backdrop's tiles that at least one of its slides left untouched: those kept from an
+/// earlier render call of the same shape ([`tile_cache`]), the rest encoded in bands in
+/// parallel and kept for the next call.
 fn backdrop_tiles(
     grid: &Grid,
     backdrops: &[Backdrop],
     slides: &[SlideTiles],
     quality: u8,
     parent: &tracing::Span,
-) -> Result<Vec<Tiles>, RenderError> {
-    let mut needed = vec![vec![false; grid.tiles()]; backdrops.len()];
+) -> Result<Vec<Arc<Tiles>>, RenderError> {
+    let mut under: Vec<Tiles> = backdrops
+        .iter()
+        .map(|b| {
+            tile_cache::get(&b.key(quality)).map_or_else(|| Tiles::none(grid), |t| (*t).clone())
+        })
+        .collect();
+    let mut missing = vec![vec![false; grid.tiles()]; backdrops.len()];
     for s in slides {
-        for (need, changed) in needed[s.backdrop].iter_mut().zip(&s.changed) {
-            *need |= !changed;
+        for (tile, (miss, changed)) in missing[s.backdrop].iter_mut().zip(&s.changed).enumerate() {
+            *miss |= !changed && !under[s.backdrop].has(tile);
         }
     }
-    let jobs: Vec<(usize, Vec<bool>)> = needed
+    let jobs: Vec<(usize, Vec<bool>)> = missing
         .iter()
         .enumerate()
-        .flat_map(|(b, need)| {
-            bands(grid, need, BACKDROP_BAND_ROWS)
+        .flat_map(|(b, miss)| {
+            bands(grid, miss, BACKDROP_BAND_ROWS)
                 .into_iter()
                 .map(move |m| (b, m))
         })
@@ -201,11 +230,23 @@ fn backdrop_tiles(
                 .map_err(jpeg_failed(slide))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut under: Vec<Tiles> = backdrops.iter().map(|_| Tiles::none(grid)).collect();
+    let mut grown = vec![false; backdrops.len()];
     for (b, tiles) in encoded {
         under[b].merge(tiles);
+        grown[b] = true;
     }
-    Ok(under)
+    Ok(under
+        .into_iter()
+        .zip(backdrops)
+        .zip(grown)
+        .map(|((tiles, backdrop), grown)| {
+            let tiles = Arc::new(tiles);
+            if grown {
+                tile_cache::keep(backdrop.key(quality), tiles.clone());
+            }
+            tiles
+        })
+        .collect())
 }
 
 fn jpeg_failed(slide: usize) -> impl Fn(String) -> RenderError {

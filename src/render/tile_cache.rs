@@ -1,0 +1,120 @@
+//! Backdrop tiles kept across render calls. A backdrop is the same pixels for every carousel of
+//! one style, size and length (it is deterministic in those and its variant), and encoding its
+//! JPEG tiles was the largest share of a JPEG carousel's time; the next carousel of that shape
+//! reuses them and only encodes what its own text touched. Bounded: at most [`ENTRIES`]
+//! backdrops (all tiles of one 1080×1350 photo are ≈ 150–200 KB), least recently used first out.
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::domain::{SlideSize, Style};
+
+use super::jpeg_segments::Tiles;
+
+/// How many backdrops' tiles are kept: every style's variants at both sizes for a few carousel
+/// lengths.
+pub const ENTRIES: usize = 24;
+
+/// What a backdrop's encoded tiles depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackdropKey {
+    pub style: Style,
+    pub size: SlideSize,
+    pub variant: usize,
+    pub total: usize,
+    pub quality: u8,
+}
+
+/// A small map that keeps the `cap` most recently used entries (most recently used last).
+pub struct Recent<K, V> {
+    cap: usize,
+    entries: Vec<(K, V)>,
+}
+
+impl<K: PartialEq, V: Clone> Recent<K, V> {
+    pub const fn new(cap: usize) -> Self {
+        Recent {
+            cap,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The value kept for `key`, which becomes the most recently used.
+    pub fn get(&mut self, key: &K) -> Option<V> {
+        let at = self.entries.iter().position(|(k, _)| k == key)?;
+        let entry = self.entries.remove(at);
+        let value = entry.1.clone();
+        self.entries.push(entry);
+        Some(value)
+    }
+
+    /// Keeps `value` for `key`, dropping the least recently used entry beyond the bound.
+    pub fn keep(&mut self, key: K, value: V) {
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.push((key, value));
+        if self.entries.len() > self.cap {
+            self.entries.remove(0);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+static KEPT: Mutex<Recent<BackdropKey, Arc<Tiles>>> = Mutex::new(Recent::new(ENTRIES));
+
+fn with_kept<R>(f: impl FnOnce(&mut Recent<BackdropKey, Arc<Tiles>>) -> R) -> R {
+    // Entries are whole values swapped in and out: a panic elsewhere cannot leave one half-made.
+    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut kept)
+}
+
+/// The tiles kept for `key`, if any.
+pub fn get(key: &BackdropKey) -> Option<Arc<Tiles>> {
+    with_kept(|kept| kept.get(key))
+}
+
+/// Keeps `tiles` for `key`.
+pub fn keep(key: BackdropKey, tiles: Arc<Tiles>) {
+    with_kept(|kept| kept.keep(key, tiles))
+}
+
+/// Forgets every kept backdrop (benchmarks of the first carousel of a shape).
+pub fn forget_all() {
+    with_kept(Recent::clear)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_recently_used_entry_is_dropped_beyond_the_bound() {
+        let mut recent = Recent::new(3);
+        for n in 0..3 {
+            recent.keep(n, n * 10);
+        }
+        assert_eq!(
+            recent.get(&0),
+            Some(0),
+            "kept, and now the most recently used"
+        );
+        recent.keep(3, 30);
+        assert_eq!(recent.len(), 3);
+        assert_eq!(recent.get(&1), None, "the least recently used went first");
+        assert_eq!(recent.get(&0), Some(0));
+        recent.keep(0, 1);
+        assert_eq!(
+            (recent.get(&0), recent.len()),
+            (Some(1), 3),
+            "a key is kept once"
+        );
+    }
+}
