@@ -439,6 +439,62 @@ impl SplitMix64 {
     }
 }
 
+/// Drops `<think>…</think>` blocks that reasoning models (DeepSeek-R1, Qwen3 via
+/// Ollama) put before the answer.
+pub fn strip_think(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("<think>") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("</think>") {
+            Some(end) => rest = &rest[start + end + "</think>".len()..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+/// Cleans a plain-text answer: no markdown emphasis, headings, code fences or control
+/// characters; paragraphs kept; capped at `max_chars`. Empty → error (retry).
+pub fn accept_plain_text(raw: &str, max_chars: usize) -> Result<String, String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in raw.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            continue;
+        }
+        if trimmed.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join("\n"));
+                current.clear();
+            }
+            continue;
+        }
+        let no_heading = trimmed.trim_start_matches('#').trim_start();
+        let cleaned: String = no_heading
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '*' | '`' | '\u{200B}' | '\u{FEFF}'))
+            .collect();
+        let cleaned = cleaned.trim();
+        if !cleaned.is_empty() {
+            current.push(cleaned.to_string());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join("\n"));
+    }
+    let text_out = paragraphs.join("\n\n");
+    if !text_out.chars().any(char::is_alphanumeric) {
+        return Err("empty answer".into());
+    }
+    Ok(truncate_chars(&text_out, max_chars))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -310,26 +310,6 @@ fn a_carousel_renders_the_same_bytes_as_its_slides_one_by_one() {
     }
 }
 
-#[test]
-fn a_jpeg_slide_is_the_same_bytes_whether_its_backdrop_tiles_were_kept_or_encoded_anew() {
-    // A carousel length no other test renders: the first call finds nothing kept for it.
-    let slides: Vec<_> = demo_slides().into_iter().cycle().take(17).collect();
-    for &style in Style::ALL {
-        let o = opts(style, SlideSize::Portrait, ImageFormat::Jpeg);
-        let first = ok(render_range(&slides, 0..3, &o));
-        let again = ok(render_range(&slides, 0..3, &o));
-        let other_slides = ok(render_range(&slides, 3..6, &o));
-        for (a, b) in first.iter().zip(&again) {
-            assert!(a.bytes == b.bytes, "{style}: slide {} differs", a.index);
-        }
-        let alone = ok(render_slide(&slides[4], 4, 17, &o));
-        assert!(
-            alone.bytes == other_slides[1].bytes,
-            "{style}: slide 4 differs"
-        );
-    }
-}
-
 /// Fraction of strongly saturated pixels (HSV saturation > 0.5 and value > 0.3).
 fn saturated_fraction(img: &RgbImage) -> f64 {
     let n = img

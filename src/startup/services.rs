@@ -356,12 +356,8 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     // which refuses new costly work up front while one is full.
     let capacity = crate::limits::Capacity::new(&settings.limits);
     let ai_client = ai_client(settings, &breakers, &metrics);
-    let ai = start_ai(
-        &registry,
-        ai_client.clone(),
-        ai_links(&log, &analytics),
-        &capacity,
-    );
+    let written = ai_links(&log, &analytics);
+    let ai = start_ai(&registry, ai_client.clone(), written, &capacity);
     let (health, probe) = health_probe(
         settings,
         health_targets(&store, &ai_client, courier.as_ref()),

@@ -546,10 +546,10 @@ fn format_errors_are_recognized_and_others_classified() {
 #[test]
 fn plain_text_cleanup_keeps_paragraphs_and_rejects_empty() {
     assert_eq!(
-        accept_plain_text("```\nHi **there**\n```", 100).as_deref(),
+        text::accept_plain_text("```\nHi **there**\n```", 100).as_deref(),
         Ok("Hi there")
     );
-    assert!(accept_plain_text(" \n ** \n", 100).is_err());
-    assert_eq!(strip_think("<think>x</think> answer"), "answer");
-    assert_eq!(strip_think("<think>unterminated"), "");
+    assert!(text::accept_plain_text(" \n ** \n", 100).is_err());
+    assert_eq!(text::strip_think("<think>x</think> answer"), "answer");
+    assert_eq!(text::strip_think("<think>unterminated"), "");
 }

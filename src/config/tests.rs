@@ -1,0 +1,95 @@
+use super::*;
+use std::collections::HashMap;
+
+fn load(vars: &[(&str, &str)]) -> Result<Settings, AppError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Settings::load_from(|name| map.get(name).cloned())
+}
+
+#[test]
+fn defaults_use_embedded_sqlite_on_localhost() {
+    let s = load(&[]).expect("defaults load");
+    assert_eq!(
+        s.database.url.expose_secret(),
+        "sqlite://data/bible-vibecoder.db"
+    );
+    assert_eq!(s.http.addr, "127.0.0.1:8080");
+    assert_eq!(s.telegram.api_url, "https://api.telegram.org");
+    assert_eq!(s.database_backend(), DatabaseBackend::Sqlite);
+}
+
+#[test]
+fn port_binds_every_interface_and_wins_over_http_addr() {
+    let s = load(&[("PORT", "9000"), ("HTTP_ADDR", "127.0.0.1:1")]).expect("loads");
+    assert_eq!(s.http.addr, "0.0.0.0:9000");
+}
+
+#[test]
+fn invalid_port_names_the_setting() {
+    let err = load(&[("PORT", "eighty")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.contains("PORT"), "{err}");
+}
+
+#[test]
+fn invalid_http_addr_names_the_setting() {
+    let err = load(&[("HTTP_ADDR", "localhost")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.starts_with("invalid setting HTTP_ADDR"), "{err}");
+}
+
+#[test]
+fn unknown_database_scheme_names_database_url() {
+    let err = load(&[("DATABASE_URL", "mysql://x")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.contains("DATABASE_URL"), "{err}");
+}
+
+#[test]
+fn bad_log_format_names_log_format() {
+    let err = load(&[("LOG_FORMAT", "xml")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.contains("LOG_FORMAT"), "{err}");
+}
+
+#[test]
+fn webhook_secret_with_forbidden_characters_is_refused() {
+    let err = load(&[("TELEGRAM_WEBHOOK_SECRET", "has space")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.contains("TELEGRAM_WEBHOOK_SECRET"), "{err}");
+}
+
+#[test]
+fn secrets_never_appear_in_debug_output() {
+    let s = load(&[
+        ("TELEGRAM_BOT_TOKEN", "123:very-secret-token"),
+        ("OPENAI_API_KEY", "sk-very-secret"),
+        ("TELEGRAM_WEBHOOK_SECRET", "hook_secret_value"),
+        ("DATABASE_URL", "postgres://u:dbpassword@h/db"),
+    ])
+    .expect("loads");
+    let debug = format!("{s:?}");
+    for secret in [
+        "very-secret-token",
+        "sk-very-secret",
+        "hook_secret_value",
+        "dbpassword",
+    ] {
+        assert!(!debug.contains(secret), "{secret} leaked in {debug}");
+    }
+    assert_eq!(
+        s.openai
+            .api_key
+            .as_ref()
+            .map(|k| k.expose_secret().to_string()),
+        Some("sk-very-secret".into())
+    );
+}
