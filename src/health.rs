@@ -139,6 +139,8 @@ pub struct HealthProbe {
     events: Outbox<HealthChecked>,
     interval: Duration,
     timeout: Duration,
+    /// `bvc_dependency_up`, when metrics are kept.
+    up: Option<prometheus::IntGaugeVec>,
 }
 
 impl HealthProbe {
@@ -154,7 +156,14 @@ impl HealthProbe {
             events,
             interval: Duration::from_millis(settings.probe_interval_ms.max(10)),
             timeout: Duration::from_millis(settings.probe_timeout_ms.max(1)),
+            up: None,
         }
+    }
+
+    /// The same probe, setting `bvc_dependency_up` after each check.
+    pub fn with_metrics(mut self, metrics: &crate::metrics::Metrics) -> Self {
+        self.up = Some(metrics.dependency_up.clone());
+        self
     }
 
     /// Checks every target at once and reports each result.
@@ -164,6 +173,11 @@ impl HealthProbe {
             if let Some(reason) = &check.reason {
                 let dependency = check.dependency.as_str();
                 tracing::warn!(dependency, reason = %reason, "health check failed");
+            }
+            if let Some(up) = &self.up {
+                let healthy = check.status == HealthStatus::Healthy;
+                up.with_label_values(&[check.dependency.as_str()])
+                    .set(i64::from(healthy));
             }
             self.board.record(check.clone());
             if let Err(e) = self.events.tell(Envelope::new("health", check)) {

@@ -99,6 +99,11 @@ metric_families! {
         "1 when the actor is running, 0 otherwise.",
         ["actor"]
     );
+    dependency_up: IntGaugeVec = gauge(
+        "bvc_dependency_up",
+        "1 when the health probe's latest check of the dependency (store, model, bot_api) passed, 0 when it failed.",
+        ["dependency"]
+    );
     store_query_seconds: HistogramVec = latency(
         "bvc_store_query_duration_seconds",
         "Store query latency by operation.",

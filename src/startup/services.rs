@@ -147,12 +147,13 @@ fn start_ai(
 
 /// The board `/health` and `/ready` read, and the probe that keeps it (not yet running).
 fn health_probe(
-    settings: &Settings,
+    (settings, metrics): (&Settings, &Metrics),
     targets: Vec<Target>,
     events: Outbox<crate::messages::health::HealthChecked>,
 ) -> (HealthBoard, HealthProbe) {
     let board = HealthBoard::default();
-    let probe = HealthProbe::new(targets, board.clone(), events, &settings.health);
+    let probe =
+        HealthProbe::new(targets, board.clone(), events, &settings.health).with_metrics(metrics);
     (board, probe)
 }
 
@@ -359,7 +360,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     let written = ai_links(&log, &analytics);
     let ai = start_ai(&registry, ai_client.clone(), written, &capacity);
     let (health, probe) = health_probe(
-        settings,
+        (settings, &metrics),
         health_targets(&store, &ai_client, courier.as_ref()),
         to("analytics").with(analytics.clone().recipient()),
     );

@@ -63,6 +63,11 @@ on_both_backends! {
         assert!(!telegram.requests_to("getMe").is_empty(), "the Bot API was asked getMe");
         assert_eq!(model.calls.load(std::sync::atomic::Ordering::SeqCst), 0, "a probe is not a completion");
 
+        let metrics = app.get("/metrics").await.text().await.expect("metrics");
+        for line in [r#"bvc_dependency_up{dependency="model"} 0"#, r#"bvc_dependency_up{dependency="bot_api"} 1"#, r#"bvc_dependency_up{dependency="store"} 1"#] {
+            assert!(metrics.contains(line), "missing {line}");
+        }
+
         // The model does not decide readiness: updates are still recorded and replies wait.
         assert_eq!(app.get("/ready").await.status(), 200);
 
