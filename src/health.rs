@@ -42,10 +42,11 @@ impl HealthBoard {
         f(&mut latest)
     }
 
-    /// Keeps `check` as its dependency's latest.
-    pub fn record(&self, check: HealthChecked) {
+    /// Keeps `check` as its dependency's latest; answers the status it replaces.
+    pub fn record(&self, check: HealthChecked) -> Option<HealthStatus> {
         let at = Instant::now();
-        self.with(|latest| latest.insert(check.dependency, Latest { check, at }));
+        self.with(|latest| latest.insert(check.dependency, Latest { check, at }))
+            .map(|previous| previous.check.status)
     }
 
     /// Every dependency checked so far, in a fixed order.
@@ -132,6 +133,18 @@ pub async fn check_once(target: &Target, timeout: Duration) -> HealthChecked {
     checked(target.dependency(), outcome, started.elapsed(), timeout)
 }
 
+/// One log line when a dependency turns unhealthy or recovers, not one per probe while it
+/// stays down.
+fn log_change(previous: Option<HealthStatus>, check: &HealthChecked) {
+    let dependency = check.dependency.as_str();
+    match (previous, &check.reason) {
+        (Some(HealthStatus::Unhealthy), Some(_)) => {}
+        (_, Some(reason)) => tracing::warn!(dependency, reason = %reason, "health check failed"),
+        (Some(HealthStatus::Unhealthy), None) => tracing::info!(dependency, "healthy again"),
+        (_, None) => {}
+    }
+}
+
 /// The probe: its targets, where results go, and how often.
 pub struct HealthProbe {
     targets: Vec<Target>,
@@ -170,16 +183,12 @@ impl HealthProbe {
     pub async fn check_all(&self) {
         let checks = self.targets.iter().map(|t| check_once(t, self.timeout));
         for check in futures::future::join_all(checks).await {
-            if let Some(reason) = &check.reason {
-                let dependency = check.dependency.as_str();
-                tracing::warn!(dependency, reason = %reason, "health check failed");
-            }
             if let Some(up) = &self.up {
                 let healthy = check.status == HealthStatus::Healthy;
                 up.with_label_values(&[check.dependency.as_str()])
                     .set(i64::from(healthy));
             }
-            self.board.record(check.clone());
+            log_change(self.board.record(check.clone()), &check);
             if let Err(e) = self.events.tell(Envelope::new("health", check)) {
                 tracing::warn!(error = %e, "health check not reported to analytics");
             }
@@ -245,7 +254,7 @@ mod tests {
     #[test]
     fn the_board_keeps_only_the_latest_check_of_each_dependency() {
         let board = HealthBoard::default();
-        board.record(ok_check(Dependency::Store));
+        assert_eq!(board.record(ok_check(Dependency::Store)), None);
         board.record(checked(
             Dependency::Store,
             Some(Err("connection refused".into())),
@@ -260,7 +269,11 @@ mod tests {
         assert_eq!(views[0].reason.as_deref(), Some("connection refused"));
         assert_eq!(board.unhealthy(), vec![Dependency::Store]);
 
-        board.record(ok_check(Dependency::Store));
+        assert_eq!(
+            board.record(ok_check(Dependency::Store)),
+            Some(HealthStatus::Unhealthy),
+            "recording answers the status it replaces"
+        );
         assert!(board.unhealthy().is_empty());
     }
 }
