@@ -85,7 +85,7 @@ pub fn route_of(command: Option<&Command>) -> &'static str {
     match command {
         Some(Command::Carousel(_) | Command::Cancel) => "orchestrator",
         Some(Command::Ask(_) | Command::Wisdom) => "ai",
-        // The orchestrator reads and writes the store itself for these.
+        // The orchestrator answers these, reading and saving through the data service.
         Some(Command::History | Command::Settings) => "orchestrator",
         Some(Command::Start | Command::Help | Command::Myid) | None => "gateway",
     }
