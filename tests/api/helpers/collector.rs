@@ -26,41 +26,34 @@ impl FakeCollector {
         use actix_web::{web, App, HttpResponse, HttpServer};
         let spans = Arc::new(std::sync::Mutex::new(Vec::new()));
         let kept = spans.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let system = actix_rt::System::new();
-            system.block_on(async move {
-                let server = HttpServer::new(move || {
-                    let kept = kept.clone();
-                    App::new()
-                        .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
-                        .route(
-                            "/v1/traces",
-                            web::post().to(move |body: web::Bytes| {
-                                let kept = kept.clone();
-                                async move {
-                                    match decode_export(&body) {
-                                        Ok(spans) => {
-                                            kept.lock().expect("spans").extend(spans);
-                                            HttpResponse::Ok()
-                                                .content_type("application/x-protobuf")
-                                                .body(Vec::<u8>::new())
-                                        }
-                                        Err(e) => HttpResponse::BadRequest().body(e),
+        let port = super::serve_in_background(move |listener| {
+            HttpServer::new(move || {
+                let kept = kept.clone();
+                App::new()
+                    .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                    .route(
+                        "/v1/traces",
+                        web::post().to(move |body: web::Bytes| {
+                            let kept = kept.clone();
+                            async move {
+                                match decode_export(&body) {
+                                    Ok(spans) => {
+                                        kept.lock().expect("spans").extend(spans);
+                                        HttpResponse::Ok()
+                                            .content_type("application/x-protobuf")
+                                            .body(Vec::<u8>::new())
                                     }
+                                    Err(e) => HttpResponse::BadRequest().body(e),
                                 }
-                            }),
-                        )
-                })
-                .workers(1)
-                .bind("127.0.0.1:0")
-                .expect("bind fake collector");
-                let port = server.addrs()[0].port();
-                let _ = tx.send(port);
-                let _ = server.run().await;
-            });
+                            }
+                        }),
+                    )
+            })
+            .workers(1)
+            .listen(listener)
+            .expect("listen on loopback")
+            .run()
         });
-        let port = rx.recv().expect("fake collector started");
         FakeCollector {
             url: format!("http://127.0.0.1:{port}"),
             spans,

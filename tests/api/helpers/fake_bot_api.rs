@@ -187,27 +187,20 @@ impl FakeBotApi {
             script: api.script.clone(),
             next_message_id: Arc::new(std::sync::atomic::AtomicI64::new(100)),
         };
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let system = actix_rt::System::new();
-            system.block_on(async move {
-                let server = HttpServer::new(move || {
-                    let handles = handles.clone();
-                    App::new()
-                        .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
-                        .default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
-                            handles.clone().answer(req, body)
-                        }))
-                })
-                .workers(2)
-                .bind("127.0.0.1:0")
-                .expect("bind fake Bot API");
-                let port = server.addrs()[0].port();
-                let _ = tx.send(port);
-                let _ = server.run().await;
-            });
+        let port = super::serve_in_background(move |listener| {
+            HttpServer::new(move || {
+                let handles = handles.clone();
+                App::new()
+                    .app_data(web::PayloadConfig::new(64 * 1024 * 1024))
+                    .default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+                        handles.clone().answer(req, body)
+                    }))
+            })
+            .workers(2)
+            .listen(listener)
+            .expect("listen on loopback")
+            .run()
         });
-        let port = rx.recv().expect("fake Bot API started");
         FakeBotApi {
             url: format!("http://127.0.0.1:{port}"),
             ..api

@@ -28,67 +28,60 @@ impl FakeOpenAi {
         use actix_web::{web, App, HttpResponse, HttpServer};
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = calls.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let system = actix_rt::System::new();
-            system.block_on(async move {
-                let server = HttpServer::new(move || {
-                    let content = content.clone();
-                    let counter = counter.clone();
-                    App::new()
-                    .route(
-                        "/v1/models",
-                        web::get().to(move || async move {
+        let port = super::serve_in_background(move |listener| {
+            HttpServer::new(move || {
+                let content = content.clone();
+                let counter = counter.clone();
+                App::new()
+                .route(
+                    "/v1/models",
+                    web::get().to(move || async move {
+                        if status != 200 {
+                            let code = actix_web::http::StatusCode::from_u16(status).expect("valid status");
+                            return HttpResponse::build(code).json(serde_json::json!({
+                                "error": {"message": "upstream exploded", "type": "server_error", "param": null, "code": null}
+                            }));
+                        }
+                        HttpResponse::Ok().json(serde_json::json!({
+                            "object": "list",
+                            "data": [{"id": "gpt-test", "object": "model", "created": 1763856000u32, "owned_by": "test"}]
+                        }))
+                    }),
+                )
+                .route(
+                    "/v1/chat/completions",
+                    web::post().to(move |body: web::Json<serde_json::Value>| {
+                        let content = content.clone();
+                        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        async move {
+                            tokio::time::sleep(delay).await;
                             if status != 200 {
-                                let code = actix_web::http::StatusCode::from_u16(status).expect("valid status");
+                                let code = actix_web::http::StatusCode::from_u16(status)
+                                    .expect("valid status");
                                 return HttpResponse::build(code).json(serde_json::json!({
                                     "error": {"message": "upstream exploded", "type": "server_error", "param": null, "code": null}
                                 }));
                             }
                             HttpResponse::Ok().json(serde_json::json!({
-                                "object": "list",
-                                "data": [{"id": "gpt-test", "object": "model", "created": 1763856000u32, "owned_by": "test"}]
+                                "id": "chatcmpl-test",
+                                "object": "chat.completion",
+                                "created": 1763856000u32,
+                                "model": body["model"],
+                                "choices": [{
+                                    "index": 0,
+                                    "finish_reason": "stop",
+                                    "message": {"role": "assistant", "content": content}
+                                }]
                             }))
-                        }),
-                    )
-                    .route(
-                        "/v1/chat/completions",
-                        web::post().to(move |body: web::Json<serde_json::Value>| {
-                            let content = content.clone();
-                            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                            async move {
-                                tokio::time::sleep(delay).await;
-                                if status != 200 {
-                                    let code = actix_web::http::StatusCode::from_u16(status)
-                                        .expect("valid status");
-                                    return HttpResponse::build(code).json(serde_json::json!({
-                                        "error": {"message": "upstream exploded", "type": "server_error", "param": null, "code": null}
-                                    }));
-                                }
-                                HttpResponse::Ok().json(serde_json::json!({
-                                    "id": "chatcmpl-test",
-                                    "object": "chat.completion",
-                                    "created": 1763856000u32,
-                                    "model": body["model"],
-                                    "choices": [{
-                                        "index": 0,
-                                        "finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": content}
-                                    }]
-                                }))
-                            }
-                        }),
-                    )
-                })
-                .workers(2)
-                .bind("127.0.0.1:0")
-                .expect("bind fake OpenAI");
-                let port = server.addrs()[0].port();
-                let _ = tx.send(port);
-                let _ = server.run().await;
-            });
+                        }
+                    }),
+                )
+            })
+            .workers(2)
+            .listen(listener)
+            .expect("listen on loopback")
+            .run()
         });
-        let port = rx.recv().expect("fake OpenAI started");
         FakeOpenAi {
             base_url: format!("http://127.0.0.1:{port}/v1"),
             calls,

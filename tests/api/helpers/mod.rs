@@ -397,3 +397,18 @@ pub fn model_slides(n: usize) -> String {
         .collect();
     serde_json::json!({ "slides": slides }).to_string()
 }
+
+/// Runs the server `start` makes on a loopback listener, on its own thread and actix system,
+/// as every fake does; answers the port it listens on.
+pub fn serve_in_background(
+    start: impl FnOnce(std::net::TcpListener) -> actix_web::dev::Server + Send + 'static,
+) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            let _ = start(listener).await;
+        });
+    });
+    port
+}
