@@ -143,7 +143,11 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
     };
     let proxy = TcpProxy::start("127.0.0.1:5432".parse().expect("addr"));
     let proxied = db.url.replacen(":5432/", &format!(":{}/", proxy.port), 1);
-    let app = spawn_app_tuned(Arc::new(db), &[("DATABASE_URL", &proxied)], |s| {
+    let settings = [
+        ("DATABASE_URL", proxied.as_str()),
+        ("HEALTH_PROBE_INTERVAL_MS", "100"),
+    ];
+    let app = spawn_app_tuned(Arc::new(db), &settings, |s| {
         s.breakers.store.open_base = Duration::from_millis(200);
         s.breakers.store.open_max = Duration::from_millis(400);
         // An update whose handling meets the store still recovering (its breaker half-open) is
@@ -173,6 +177,16 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
     }
     let stats = app.get_json("/stats").await;
     assert_eq!(breaker(&stats, "store")["state"], "open", "{stats}");
+    // The periodic probe sees it too, before anyone asks /ready.
+    eventually(
+        "the probe finds the store down",
+        Duration::from_secs(10),
+        || async {
+            let health = app.get_json("/health").await;
+            (health["unhealthy"] == serde_json::json!(["store"])).then_some(())
+        },
+    )
+    .await;
     assert_eq!(app.get("/ready").await.status(), 503);
 
     proxy.restore();
@@ -195,7 +209,28 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
         );
     }
     assert_eq!(app.get("/ready").await.status(), 200);
+    eventually(
+        "the probe finds the store back",
+        Duration::from_secs(10),
+        || async {
+            let health = app.get_json("/health").await;
+            (health["unhealthy"] == serde_json::json!([])).then_some(())
+        },
+    )
+    .await;
     let stats = app.get_json("/stats").await;
+    let store_alerts: Vec<_> = stats["analytics"]["recent_alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| a["service"] == "health:store")
+        .map(|a| a["severity"].clone())
+        .collect();
+    assert_eq!(
+        store_alerts,
+        ["warning", "info"],
+        "down once, back once: {stats}"
+    );
     assert_eq!(breaker(&stats, "store")["state"], "closed");
     assert_eq!(stats["updates"]["received"], 9);
 }
