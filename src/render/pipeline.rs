@@ -35,7 +35,8 @@ pub(super) struct Backdrop {
     style: Style,
     size: SlideSize,
     variant: usize,
-    total: usize,
+    /// Its colours: with style, size and variant, all that its pixels depend on.
+    palette: Palette,
     pub(super) image: RgbImage,
 }
 
@@ -49,7 +50,7 @@ impl Backdrop {
             style,
             size,
             variant,
-            total,
+            palette: pal,
             image,
         }
     }
@@ -60,7 +61,7 @@ impl Backdrop {
             style: self.style,
             size: self.size,
             variant: self.variant,
-            total: self.total,
+            palette: self.palette,
             quality,
         }
     }
