@@ -42,11 +42,10 @@ impl HealthBoard {
         f(&mut latest)
     }
 
-    /// Keeps `check` as its dependency's latest; answers the status it replaces.
-    pub fn record(&self, check: HealthChecked) -> Option<HealthStatus> {
+    /// Keeps `check` as its dependency's latest.
+    pub fn record(&self, check: HealthChecked) {
         let at = Instant::now();
-        self.with(|latest| latest.insert(check.dependency, Latest { check, at }))
-            .map(|previous| previous.check.status)
+        self.with(|latest| latest.insert(check.dependency, Latest { check, at }));
     }
 
     /// Every dependency checked so far, in a fixed order.
@@ -179,8 +178,10 @@ impl HealthProbe {
         self
     }
 
-    /// Checks every target at once and reports each result.
-    pub async fn check_all(&self) {
+    /// Checks every target at once and reports each result. `seen` is the status of each
+    /// dependency at the probe's own previous check (`/ready` also writes the board, so the
+    /// board cannot tell the probe what changed since it last looked).
+    pub async fn check_all(&self, seen: &mut BTreeMap<Dependency, HealthStatus>) {
         let checks = self.targets.iter().map(|t| check_once(t, self.timeout));
         for check in futures::future::join_all(checks).await {
             if let Some(up) = &self.up {
@@ -188,7 +189,8 @@ impl HealthProbe {
                 up.with_label_values(&[check.dependency.as_str()])
                     .set(i64::from(healthy));
             }
-            log_change(self.board.record(check.clone()), &check);
+            log_change(seen.insert(check.dependency, check.status), &check);
+            self.board.record(check.clone());
             if let Err(e) = self.events.tell(Envelope::new("health", check)) {
                 tracing::warn!(error = %e, "health check not reported to analytics");
             }
@@ -197,11 +199,12 @@ impl HealthProbe {
 
     /// Checks now, then every interval, until `stopped` turns true.
     pub async fn run(self, mut stopped: tokio::sync::watch::Receiver<bool>) {
+        let mut seen = BTreeMap::new();
         let mut ticks = tokio::time::interval(self.interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                _ = ticks.tick() => self.check_all().await,
+                _ = ticks.tick() => self.check_all(&mut seen).await,
                 changed = stopped.changed() => {
                     if changed.is_err() || *stopped.borrow() {
                         return;
@@ -254,7 +257,7 @@ mod tests {
     #[test]
     fn the_board_keeps_only_the_latest_check_of_each_dependency() {
         let board = HealthBoard::default();
-        assert_eq!(board.record(ok_check(Dependency::Store)), None);
+        board.record(ok_check(Dependency::Store));
         board.record(checked(
             Dependency::Store,
             Some(Err("connection refused".into())),
@@ -269,11 +272,7 @@ mod tests {
         assert_eq!(views[0].reason.as_deref(), Some("connection refused"));
         assert_eq!(board.unhealthy(), vec![Dependency::Store]);
 
-        assert_eq!(
-            board.record(ok_check(Dependency::Store)),
-            Some(HealthStatus::Unhealthy),
-            "recording answers the status it replaces"
-        );
+        board.record(ok_check(Dependency::Store));
         assert!(board.unhealthy().is_empty());
     }
 }

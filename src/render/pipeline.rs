@@ -30,7 +30,7 @@ pub fn backdrop_of(style: Style, index: usize) -> usize {
 }
 
 /// A drawn backdrop: the same pixels for every slide of a carousel that uses it
-/// (deterministic in style, size, variant and carousel length).
+/// (deterministic in style, size, variant and palette).
 pub(super) struct Backdrop {
     style: Style,
     size: SlideSize,
