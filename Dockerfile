@@ -2,6 +2,11 @@
 # Debian runtime, run as an unprivileged user.
 FROM rust:1.89-bookworm AS build
 WORKDIR /src
+# libjpeg-turbo encodes the photos; its static archive is linked in, so the runtime image needs
+# no JPEG library.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjpeg62-turbo-dev \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cargo build --release --locked --bin bible-vibecoder
 

@@ -7,8 +7,7 @@ use std::io::Cursor;
 /// Encodes an RGB image: PNG with fast compression (fdeflate) and the Up filter
 /// (cheap, and the best fixed filter for smooth vertical gradients), or JPEG at
 /// `jpeg_quality` (clamped to 1–100) without chroma subsampling (4:4:4: 4:2:0 smears
-/// coloured text and accent bars on our dark gradients) from `jpeg-encoder` (AVX2 when
-/// the CPU has it).
+/// coloured text and accent bars on our dark gradients) from libjpeg-turbo.
 pub fn encode(
     img: &RgbImage,
     format: ImageFormat,
@@ -39,16 +38,5 @@ pub(super) fn jpeg_error(reason: String) -> image::ImageError {
 }
 
 fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
-    let failed = jpeg_error;
-    let (w, h) = (
-        u16::try_from(img.width()).map_err(|_| failed("wider than 65535 px".into()))?,
-        u16::try_from(img.height()).map_err(|_| failed("taller than 65535 px".into()))?,
-    );
-    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
-    encoder
-        .encode(img.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| failed(e.to_string()))?;
-    Ok(out)
+    super::turbo::encode_image(img, quality, 0).map_err(jpeg_error)
 }

@@ -6,9 +6,11 @@
 //! the MCUs of a row, every segment is an `8R × 8` pixel tile whose bytes depend only on its
 //! own pixels. So a slide's tiles that equal its backdrop's reuse the backdrop's bytes, and
 //! only the tiles its text touched are encoded. The result is byte for byte what
-//! `jpeg-encoder` writes for the whole slide with the same restart interval (a unit test
-//! checks it): reuse changes the cost, never the image.
+//! libjpeg-turbo ([`super::turbo`]) writes for the whole slide with the same restart interval
+//! (a unit test checks it): reuse changes the cost, never the image.
 use image::RgbImage;
+
+use super::turbo::{encode_rgb, Rgb};
 
 /// Tile width in MCUs (72 px): small tiles follow text closely, but each costs a marker, its
 /// padding and a fresh DC prediction. Measured on 1080×1350 galaxy slides: 5 MCUs 190 KB a
@@ -190,7 +192,7 @@ impl Tiles {
     }
 }
 
-/// Encodes the `wanted` tiles of `img` (one `jpeg-encoder` call per patch).
+/// Encodes the `wanted` tiles of `img` (one encoder call per patch).
 pub fn encode_tiles(
     grid: &Grid,
     img: &RgbImage,
@@ -258,23 +260,18 @@ fn encode_patch(
     let (y0, _) = grid.lines(patch.r0);
     let (_, y1) = grid.lines(patch.r1 - 1);
     let stride = grid.width * 3;
-    let raw = img.as_raw();
-    let mut pixels = Vec::with_capacity((x1 - x0) * (y1 - y0) * 3);
-    for y in y0..y1 {
-        pixels.extend_from_slice(&raw[y * stride + x0 * 3..y * stride + x1 * 3]);
-    }
-    let (w, h) = (
-        u16::try_from(x1 - x0).map_err(|_| "patch wider than 65535 px")?,
-        u16::try_from(y1 - y0).map_err(|_| "patch taller than 65535 px")?,
-    );
-    let mut out = Vec::with_capacity(pixels.len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
-    encoder.set_restart_interval(grid.mcus as u16);
-    encoder
-        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| e.to_string())?;
-    split(&out)
+    // Read in place: the encoder walks the patch's rows inside the whole image.
+    let patch = Rgb {
+        pixels: img
+            .as_raw()
+            .get(y0 * stride + x0 * 3..)
+            .ok_or("patch outside the image")?,
+        width: x1 - x0,
+        height: y1 - y0,
+        stride,
+    };
+    let restart = u16::try_from(grid.mcus).map_err(|_| "restart interval above 65535 MCUs")?;
+    split(&encode_rgb(patch, quality, restart)?)
 }
 
 /// A JPEG's bytes up to its first entropy-coded segment, and the segments between restart

@@ -24,6 +24,7 @@ pub mod samples;
 pub mod style;
 pub mod text;
 pub mod tile_cache;
+mod turbo;
 
 #[cfg(test)]
 mod tests;
@@ -214,7 +215,13 @@ pub fn render_image_traced(
         return Err(RenderError::IndexOutOfRange { index, total });
     }
     let backdrop = Backdrop::draw(opts.style, opts.size, backdrop_of(opts.style, index), total);
-    draw_on(backdrop.image, slide, index, total, opts)
+    draw_on(
+        std::sync::Arc::unwrap_or_clone(backdrop.image),
+        slide,
+        index,
+        total,
+        opts,
+    )
 }
 
 /// The card rectangle for a style and size: every text pixel lies inside it.

@@ -7,7 +7,7 @@ use crate::domain::{ImageFormat, Slide, SlideSize, Style};
 
 use super::jpeg_segments::{assemble, bands, changed_tiles, encode_tiles, Grid, Tiles};
 use super::style::{self, Frame, Palette};
-use super::tile_cache::{self, BackdropKey};
+use super::tile_cache::{self, BackdropKey, PixelKey};
 use super::{background, draw_on, encode, RenderError, RenderOptions, RenderedSlide};
 use std::sync::Arc;
 
@@ -37,15 +37,29 @@ pub(super) struct Backdrop {
     variant: usize,
     /// Its colours: with style, size and variant, all that its pixels depend on.
     palette: Palette,
-    pub(super) image: RgbImage,
+    /// Shared with the pixel cache ([`tile_cache::pixels`]): slides draw on copies.
+    pub(super) image: Arc<RgbImage>,
 }
 
 impl Backdrop {
+    /// The backdrop's pixels: kept from an earlier render call of the same shape, or drawn
+    /// (and kept for the next one).
     pub(super) fn draw(style: Style, size: SlideSize, variant: usize, total: usize) -> Backdrop {
-        let frame = Frame::new(style, size);
         let pal = Palette::new(style, variant, total);
-        let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
-        background::paint(&mut image, style, &pal, &frame, variant);
+        let key = PixelKey {
+            style,
+            size,
+            variant,
+            palette: pal,
+        };
+        let image = tile_cache::pixels(&key).unwrap_or_else(|| {
+            let frame = Frame::new(style, size);
+            let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
+            background::paint(&mut image, style, &pal, &frame, variant);
+            let image = Arc::new(image);
+            tile_cache::keep_pixels(key, image.clone());
+            image
+        });
         Backdrop {
             style,
             size,
@@ -100,7 +114,7 @@ pub(super) fn render_indexed(
     let draw = |i: usize, slide: &Slide| {
         let b = backdrop_of_slide(i)?;
         tracing::info_span!("draw", otel.name = "render draw", slide = i)
-            .in_scope(|| draw_on(backdrops[b].image.clone(), slide, i, total, opts))
+            .in_scope(|| draw_on(RgbImage::clone(&backdrops[b].image), slide, i, total, opts))
             .map(|(img, _)| (i, b, img))
     };
     match opts.format {

@@ -5,6 +5,8 @@
 //! backdrops (all tiles of one 1080×1350 photo are ≈ 150–200 KB), least recently used first out.
 use std::sync::{Arc, Mutex, PoisonError};
 
+use image::RgbImage;
+
 use crate::domain::{SlideSize, Style};
 
 use super::style::Palette;
@@ -26,6 +28,20 @@ pub struct BackdropKey {
     pub palette: Palette,
     pub quality: u8,
 }
+
+/// What a backdrop's pixels depend on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PixelKey {
+    pub style: Style,
+    pub size: SlideSize,
+    pub variant: usize,
+    pub palette: Palette,
+}
+
+/// How many backdrops' pixels are kept (≈ 4.4 MB each at 1080×1350): enough for the backdrops of
+/// one carousel of any style, so the next carousel of that shape draws none. Fewer than the
+/// tiles: pixels are twenty times their JPEG tiles' size.
+pub const PIXEL_ENTRIES: usize = 3;
 
 /// A small map that keeps the `cap` most recently used entries (most recently used last).
 pub struct Recent<K, V> {
@@ -90,9 +106,31 @@ pub fn keep(key: BackdropKey, tiles: Arc<Tiles>) {
     with_kept(|kept| kept.keep(key, tiles))
 }
 
-/// Forgets every kept backdrop (benchmarks of the first carousel of a shape).
+static PIXELS: Mutex<Recent<PixelKey, Arc<RgbImage>>> = Mutex::new(Recent::new(PIXEL_ENTRIES));
+
+/// The pixels kept for a backdrop, if any.
+pub fn pixels(key: &PixelKey) -> Option<Arc<RgbImage>> {
+    PIXELS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(key)
+}
+
+/// Keeps a backdrop's pixels.
+pub fn keep_pixels(key: PixelKey, image: Arc<RgbImage>) {
+    PIXELS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .keep(key, image)
+}
+
+/// Forgets every kept backdrop, tiles and pixels (benchmarks of the first carousel of a shape).
 pub fn forget_all() {
-    with_kept(Recent::clear)
+    with_kept(Recent::clear);
+    PIXELS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
 }
 
 #[cfg(test)]

@@ -24,18 +24,10 @@ fn with_marks(backdrop: &RgbImage, marks: &[(u32, u32, u32, u32)]) -> RgbImage {
 }
 
 fn whole(img: &RgbImage, grid: &Grid, quality: u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
-    encoder.set_restart_interval(grid.mcus as u16);
-    let result = encoder.encode(
-        img.as_raw(),
-        img.width() as u16,
-        img.height() as u16,
-        jpeg_encoder::ColorType::Rgb,
-    );
-    assert!(result.is_ok(), "{result:?}");
-    out
+    match crate::render::turbo::encode_image(img, quality, grid.mcus as u16) {
+        Ok(bytes) => bytes,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 fn assembled(img: &RgbImage, backdrop: &RgbImage, quality: u8) -> Vec<u8> {
