@@ -53,7 +53,24 @@ fn carousel_jpeg(c: &mut Criterion) {
                 criterion::BatchSize::PerIteration,
             )
         });
-        // ...every later one reuses them.
+        // The first after start when the server warmed the caches (`[render] warm_up`): its
+        // backdrops' tiles are kept, their pixels are not.
+        group.bench_function(format!("{style}/1080x1350/after_warm_up"), |b| {
+            b.iter_batched(
+                || {
+                    bible_vibecoder::render::tile_cache::forget_all();
+                    if let Err(e) = bible_vibecoder::render::warm_up(opts.size, slides.len(), 90) {
+                        panic!("{e}")
+                    }
+                },
+                |()| match render_carousel(black_box(&slides), &opts) {
+                    Ok(r) => r,
+                    Err(e) => panic!("{e}"),
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        });
+        // ...every later one reuses them, pixels too.
         group.bench_function(format!("{style}/1080x1350"), |b| {
             b.iter(|| match render_carousel(black_box(&slides), &opts) {
                 Ok(r) => r,

@@ -232,6 +232,14 @@ impl Default for BreakerSettings {
 pub struct RenderSettings {
     pub handle: String,
     pub jpeg_quality: u8,
+    /// At start, encode every style's backdrops for a default carousel in the background, so
+    /// the first carousel after a deploy is as fast as the next ones (≈ 1 MB kept).
+    #[serde(default = "enabled")]
+    pub warm_up: bool,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -331,6 +339,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("MAX_MODEL_CALLS_IN_FLIGHT", "limits.model_calls_in_flight"),
     ("MAX_RENDERS_IN_FLIGHT", "limits.renders_in_flight"),
     ("HEALTH_PROBE_INTERVAL_MS", "health.probe_interval_ms"),
+    ("RENDER_WARM_UP", "render.warm_up"),
 ];
 
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).

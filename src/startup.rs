@@ -214,6 +214,31 @@ async fn sweep_updates(
     }
 }
 
+/// With `[render] warm_up`, encodes every style's backdrops in the background (a default
+/// carousel: 10 slides, 1080×1350), so the first carousel after a deploy is as fast as the
+/// next. Readiness does not wait for it; a carousel meanwhile simply encodes what it needs.
+fn warm_render_caches(settings: &Settings) {
+    if !settings.render.warm_up {
+        return;
+    }
+    let quality = settings.render.jpeg_quality;
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let size = crate::domain::SlideSize::Portrait;
+        match crate::render::warm_up(size, crate::domain::DEFAULT_SLIDES, quality) {
+            Ok(backdrops) => tracing::info!(
+                backdrops,
+                ms = started.elapsed().as_millis() as u64,
+                "render caches warmed"
+            ),
+            Err(e) => tracing::warn!(
+                error = %e,
+                "render caches not warmed; the first carousels encode their backdrops"
+            ),
+        }
+    });
+}
+
 /// Stops the HTTP server gracefully on SIGTERM (a deploy) or SIGINT (Ctrl-C); the rest of the
 /// shutdown follows in [`Application::run_until_stopped`]. The handlers are installed before
 /// this returns (before "listening" is logged), so a signal right after start is never lost to
@@ -384,6 +409,7 @@ impl Application {
             health: services.health.clone(),
         });
         let server = serve(&settings, state.clone(), listener)?;
+        warm_render_caches(&settings);
         // Work nobody holds — left by a previous process or a dead replica, or deferred under
         // load — is claimed now and then every sweep interval.
         let every = Duration::from_millis(settings.delivery.sweep_ms.max(10));

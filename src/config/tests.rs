@@ -93,3 +93,10 @@ fn secrets_never_appear_in_debug_output() {
         Some("sk-very-secret".into())
     );
 }
+
+#[test]
+fn render_caches_are_warmed_at_start_unless_turned_off() {
+    let on = load(&[]).map(|s| s.render.warm_up);
+    let off = load(&[("RENDER_WARM_UP", "false")]).map(|s| s.render.warm_up);
+    assert!(matches!((on, off), (Ok(true), Ok(false))));
+}

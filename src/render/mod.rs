@@ -39,7 +39,7 @@ use self::style::Frame;
 use self::compose::draw_on;
 pub use self::encode::encode;
 pub use self::pdf::render_pdf;
-pub use self::pipeline::{backdrop_of, backdrop_variants};
+pub use self::pipeline::{backdrop_of, backdrop_variants, warm_up};
 use self::pipeline::{render_indexed, Backdrop};
 
 /// How to render a carousel.

@@ -2,6 +2,7 @@
 //! [`Layout`]. Everything is clipped to the canvas; text is also clipped to a
 //! caller-given rectangle (the card).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use ab_glyph::{point, Font, Glyph, GlyphId};
@@ -297,12 +298,8 @@ pub fn draw_layout(
                 draw_color_glyph(img, face, g.id, layout.font_size, pen, alpha, clip);
                 continue;
             }
-            let glyph = Glyph {
-                id: g.id,
-                scale: face.scale(layout.font_size),
-                position: point(origin.0 + line.rect.x + g.x, baseline),
-            };
-            draw_glyph(img, &face.font, glyph, color, alpha, clip);
+            let pen = (origin.0 + line.rect.x + g.x, baseline);
+            draw_glyph(img, face, g.id, layout.font_size, pen, (color, alpha), clip);
         }
     }
 }
@@ -423,27 +420,112 @@ pub fn draw_color_glyph(
     }
 }
 
-/// Rasterises one glyph (anti-aliased coverage) and blends it, clipped to `clip`.
-pub fn draw_glyph<F: Font>(
-    img: &mut RgbImage,
-    font: &F,
-    glyph: Glyph,
-    color: Rgb,
-    alpha: f32,
-    clip: &Rect,
-) {
-    let Some(outlined) = font.outline_glyph(glyph) else {
-        return; // whitespace and empty glyphs have no outline
+/// Sub-pixel steps a glyph's position is rounded to (per axis) before rasterising, so its
+/// coverage can be kept and reused: a quarter pixel is invisible in text and leaves 16 variants
+/// of each glyph at each size.
+const SUBPIXEL_STEPS: f32 = 4.0;
+
+/// A glyph's coverage at one size and sub-pixel offset (0–255 per pixel), and where its top-left
+/// pixel sits relative to the whole-pixel part of the pen.
+struct Coverage {
+    left: i64,
+    top: i64,
+    width: usize,
+    alpha: Vec<u8>,
+}
+
+/// (face, glyph, size bits, x step, y step).
+type CoverageKey = (&'static str, u16, u32, u8, u8);
+
+/// Coverage of recently drawn glyphs, shared by every render of the process: slides repeat the
+/// same letters at the same few sizes, and rasterising outlines was a fifth of a slide's drawing.
+/// Bounded: cleared when full (a carousel uses a few hundred glyph variants).
+static COVERAGE: std::sync::OnceLock<std::sync::Mutex<HashMap<CoverageKey, Arc<Coverage>>>> =
+    std::sync::OnceLock::new();
+const COVERAGE_CAPACITY: usize = 4096;
+
+/// Splits a coordinate into its whole pixels and its rounded sub-pixel step.
+fn snap(v: f32) -> (i64, u8) {
+    let whole = v.floor();
+    let step = ((v - whole) * SUBPIXEL_STEPS).round();
+    if step >= SUBPIXEL_STEPS {
+        (whole as i64 + 1, 0)
+    } else {
+        (whole as i64, step as u8)
+    }
+}
+
+fn coverage(
+    face: &Face,
+    id: GlyphId,
+    scale: ab_glyph::PxScale,
+    steps: (u8, u8),
+) -> Option<Arc<Coverage>> {
+    let key = (face.name, id.0, scale.y.to_bits(), steps.0, steps.1);
+    let cache = COVERAGE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some(found.clone());
+    }
+    let glyph = Glyph {
+        id,
+        scale,
+        position: point(
+            f32::from(steps.0) / SUBPIXEL_STEPS,
+            f32::from(steps.1) / SUBPIXEL_STEPS,
+        ),
     };
+    // Whitespace and empty glyphs have no outline.
+    let outlined = face.font.outline_glyph(glyph)?;
     let b = outlined.px_bounds();
-    let (ox, oy) = (b.min.x as i64, b.min.y as i64);
+    let width = b.width() as usize;
+    let mut alpha = vec![0u8; width * b.height() as usize];
     outlined.draw(|x, y, cov| {
-        let px = ox + i64::from(x);
-        let py = oy + i64::from(y);
-        if clip.contains_point(px as f32 + 0.5, py as f32 + 0.5) {
-            blend(img, px, py, color, cov * alpha);
+        if let Some(a) = alpha.get_mut(y as usize * width + x as usize) {
+            *a = (cov.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
         }
     });
+    let found = Arc::new(Coverage {
+        left: b.min.x as i64,
+        top: b.min.y as i64,
+        width,
+        alpha,
+    });
+    let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= COVERAGE_CAPACITY {
+        kept.clear();
+    }
+    kept.insert(key, found.clone());
+    Some(found)
+}
+
+/// Draws one outline glyph with its pen at `pen`, blending `ink` (colour, opacity) by its
+/// coverage; pixels outside `clip` (or the canvas) are never touched.
+pub fn draw_glyph(
+    img: &mut RgbImage,
+    face: &Face,
+    id: GlyphId,
+    size_px: f32,
+    pen: (f32, f32),
+    ink: (Rgb, f32),
+    clip: &Rect,
+) {
+    let (color, alpha) = ink;
+    let ((px, sx), (py, sy)) = (snap(pen.0), snap(pen.1));
+    let Some(cov) = coverage(face, id, face.scale(size_px), (sx, sy)) else {
+        return;
+    };
+    for (row, line) in cov.alpha.chunks(cov.width.max(1)).enumerate() {
+        let y = py + cov.top + row as i64;
+        for (col, &a) in line.iter().enumerate() {
+            if a == 0 {
+                continue;
+            }
+            let x = px + cov.left + col as i64;
+            if clip.contains_point(x as f32 + 0.5, y as f32 + 0.5) {
+                blend(img, x, y, color, f32::from(a) / 255.0 * alpha);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -540,6 +622,55 @@ mod tests {
                 let want = if inside { [200, 100, 50] } else { [1, 2, 3] };
                 assert_eq!(px.0, want, "len {len} at ({x},{y})");
             }
+        }
+    }
+
+    #[test]
+    fn a_position_snaps_to_the_nearest_quarter_pixel() {
+        assert_eq!(snap(3.1), (3, 0));
+        assert_eq!(snap(3.375), (3, 2));
+        assert_eq!(snap(3.9), (4, 0));
+        assert_eq!(snap(-0.2), (-1, 3));
+    }
+
+    #[test]
+    fn a_glyph_drawn_from_kept_coverage_matches_its_outline_and_repeats_exactly() {
+        let fonts = match crate::render::fonts::Fonts::bundled() {
+            Ok(fonts) => fonts,
+            Err(e) => panic!("{e}"),
+        };
+        let face = fonts.body().primary();
+        let Some(id) = face.glyph('Ж') else {
+            panic!("the body face has no Ж")
+        };
+        let clip = Rect::new(0.0, 0.0, 120.0, 120.0);
+        let (size, pen) = (64.0, (20.25, 90.5));
+        let draw = || {
+            let mut img = RgbImage::from_pixel(120, 120, image::Rgb([0, 0, 0]));
+            draw_glyph(&mut img, face, id, size, pen, ([255, 255, 255], 1.0), &clip);
+            img
+        };
+        let (first, again) = (draw(), draw());
+        assert!(first == again, "the kept coverage drew other pixels");
+        // The same glyph rasterised directly at the same (quarter-pixel) position.
+        let mut reference = RgbImage::from_pixel(120, 120, image::Rgb([0, 0, 0]));
+        let glyph = Glyph {
+            id,
+            scale: face.scale(size),
+            position: point(pen.0, pen.1),
+        };
+        let Some(outlined) = face.font.outline_glyph(glyph) else {
+            panic!("Ж has an outline")
+        };
+        let b = outlined.px_bounds();
+        outlined.draw(|x, y, cov| {
+            let (x, y) = (b.min.x as i64 + i64::from(x), b.min.y as i64 + i64::from(y));
+            blend(&mut reference, x, y, [255, 255, 255], cov);
+        });
+        let inked = first.pixels().filter(|p| p.0[0] > 0).count();
+        assert!(inked > 300, "only {inked} pixels inked");
+        for (a, b) in first.pixels().zip(reference.pixels()) {
+            assert!(a.0[0].abs_diff(b.0[0]) <= 1, "{a:?} vs {b:?}");
         }
     }
 

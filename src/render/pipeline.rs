@@ -53,10 +53,7 @@ impl Backdrop {
             palette: pal,
         };
         let image = tile_cache::pixels(&key).unwrap_or_else(|| {
-            let frame = Frame::new(style, size);
-            let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
-            background::paint(&mut image, style, &pal, &frame, variant);
-            let image = Arc::new(image);
+            let image = Arc::new(paint_backdrop(style, size, variant, &pal));
             tile_cache::keep_pixels(key, image.clone());
             image
         });
@@ -79,6 +76,62 @@ impl Backdrop {
             quality,
         }
     }
+}
+
+fn paint_backdrop(style: Style, size: SlideSize, variant: usize, pal: &Palette) -> RgbImage {
+    let frame = Frame::new(style, size);
+    let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
+    background::paint(&mut image, style, pal, &frame, variant);
+    image
+}
+
+/// Paints a backdrop over `image`, reusing its buffer when the size matches.
+fn repaint_backdrop(
+    image: &mut RgbImage,
+    style: Style,
+    size: SlideSize,
+    variant: usize,
+    pal: &Palette,
+) {
+    let frame = Frame::new(style, size);
+    if image.dimensions() == (frame.width, frame.height) {
+        for px in image.pixels_mut() {
+            *px = image::Rgb(pal.bg);
+        }
+        background::paint(image, style, pal, &frame, variant);
+    } else {
+        *image = paint_backdrop(style, size, variant, pal);
+    }
+}
+
+/// Encodes every tile of every style's backdrops for JPEG carousels of `total` slides at `size`
+/// and keeps them ([`tile_cache`]), so that the first carousel after start encodes only what its
+/// own text touched; answers how many backdrops were warmed. Their pixels are not kept (a few MB
+/// each; kept pixels are those carousels drew last): a first carousel still draws its backdrops.
+/// One backdrop at a time on the calling thread, in one reused buffer: it runs at start, where
+/// idle memory counts more than the ≈ 0.1 s it takes.
+pub fn warm_up(size: SlideSize, total: usize, quality: u8) -> Result<usize, RenderError> {
+    let mut image = RgbImage::new(0, 0);
+    let mut warmed = 0;
+    for &style in Style::ALL {
+        for variant in 0..backdrop_variants(style) {
+            let palette = Palette::new(style, variant, total);
+            repaint_backdrop(&mut image, style, size, variant, &palette);
+            let grid = Grid::new(image.width(), image.height());
+            let tiles = encode_tiles(&grid, &image, &vec![true; grid.tiles()], quality)
+                .map_err(jpeg_failed(0))?;
+            let key = BackdropKey {
+                style,
+                size,
+                variant,
+                palette,
+                quality,
+            };
+            tile_cache::keep(key, Arc::new(tiles));
+            warmed += 1;
+        }
+    }
+    Ok(warmed)
 }
 
 /// Renders `(index, slide)` pairs of a carousel of `total` slides in parallel: the backdrops

@@ -157,6 +157,8 @@ pub fn settings_for(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
     env.insert("DATABASE_URL".into(), db.url.clone());
     env.insert("HTTP_ADDR".into(), "127.0.0.1:0".into());
     env.insert("TELEGRAM_BOT_USERNAME".into(), "vibe_test_bot".into());
+    // Every test app would warm the same process-wide caches again: off unless a test asks.
+    env.insert("RENDER_WARM_UP".into(), "false".into());
     for (k, v) in extra {
         env.insert((*k).into(), (*v).into());
     }
