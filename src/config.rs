@@ -233,7 +233,7 @@ pub struct RenderSettings {
     pub handle: String,
     pub jpeg_quality: u8,
     /// At start, encode every style's backdrops for a default carousel in the background, so
-    /// the first carousel after a deploy is as fast as the next ones (≈ 1 MB kept).
+    /// the first carousel after a deploy encodes only its own text (≈ 1 MB kept).
     #[serde(default = "enabled")]
     pub warm_up: bool,
 }

@@ -215,8 +215,8 @@ async fn sweep_updates(
 }
 
 /// With `[render] warm_up`, encodes every style's backdrops in the background (a default
-/// carousel: 10 slides, 1080×1350), so the first carousel after a deploy is as fast as the
-/// next. Readiness does not wait for it; a carousel meanwhile simply encodes what it needs.
+/// carousel: 10 slides, 1080×1350), so the first carousel after a deploy encodes only its own
+/// text. Readiness does not wait for it; a carousel meanwhile simply encodes what it needs.
 fn warm_render_caches(settings: &Settings) {
     if !settings.render.warm_up {
         return;

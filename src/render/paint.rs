@@ -335,7 +335,7 @@ fn strike_request(size_px: f32) -> u16 {
 
 /// Decoded and scaled colour glyphs, shared by every render of the process; cleared when full
 /// (a carousel uses a handful of emoji at three or four sizes).
-type BitmapCache = std::sync::Mutex<std::collections::HashMap<(u16, u32), Arc<ColorBitmap>>>;
+type BitmapCache = std::sync::Mutex<HashMap<(u16, u32), Arc<ColorBitmap>>>;
 static COLOR_BITMAPS: std::sync::OnceLock<BitmapCache> = std::sync::OnceLock::new();
 const MAX_CACHED_BITMAPS: usize = 512;
 
@@ -372,12 +372,23 @@ pub fn color_bitmap(face: &Face, id: GlyphId, size_px: f32) -> Option<Arc<ColorB
         top: place.y,
         image,
     });
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if cache.len() >= MAX_CACHED_BITMAPS {
-        cache.clear();
+    Some(keep_bounded(cache, MAX_CACHED_BITMAPS, key, bitmap))
+}
+
+/// Keeps `value` under `key` in a process-wide glyph cache, emptied first when full (a
+/// carousel's glyphs fill it again at once).
+fn keep_bounded<K: std::hash::Hash + Eq, V>(
+    cache: &std::sync::Mutex<HashMap<K, Arc<V>>>,
+    capacity: usize,
+    key: K,
+    value: Arc<V>,
+) -> Arc<V> {
+    let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= capacity {
+        kept.clear();
     }
-    cache.insert(key, bitmap.clone());
-    Some(bitmap)
+    kept.insert(key, value.clone());
+    value
 }
 
 /// Draws a colour (bitmap) glyph with its origin at `pen` (x, baseline), at `alpha`, clipped to
@@ -490,12 +501,7 @@ fn coverage(
         width,
         alpha,
     });
-    let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= COVERAGE_CAPACITY {
-        kept.clear();
-    }
-    kept.insert(key, found.clone());
-    Some(found)
+    Some(keep_bounded(cache, COVERAGE_CAPACITY, key, found))
 }
 
 /// Draws one outline glyph with its pen at `pen`, blending `ink` (colour, opacity) by its
