@@ -17,12 +17,15 @@ use super::paint::{
 };
 use super::style::{hsl, Frame, Palette, Rgb, INK, VIBRANT_CARD, VIBRANT_SHADOW};
 
-/// Paints background and card for `style` onto `img` (which is `frame`-sized).
+/// Paints background and card for `style` onto `img` (which is `frame`-sized and filled with
+/// `pal.bg`).
 pub fn paint(img: &mut RgbImage, style: Style, pal: &Palette, frame: &Frame, index: usize) {
     match style {
         Style::Galaxy => galaxy(img, pal, frame, index),
         Style::Vibrant => vibrant(img, pal, frame, index),
-        Style::Minimal => minimal(img, pal),
+        // Warm paper, nothing else (the canvas already is): minimal's structure comes from
+        // typography and thin rules drawn with the text.
+        Style::Minimal => {}
     }
 }
 
@@ -453,17 +456,6 @@ fn vibrant(img: &mut RgbImage, pal: &Palette, frame: &Frame, index: usize) {
     fill_round_rect(img, &shadow, frame.radius, INK, 1.0);
     fill_round_rect(img, &card, frame.radius, VIBRANT_CARD, 1.0);
     stroke_round_rect(img, &card, frame.radius, 6.0, INK, 1.0);
-}
-
-/// Warm paper, nothing else: minimal's structure comes from typography and
-/// thin rules drawn with the text.
-fn minimal(img: &mut RgbImage, pal: &Palette) {
-    let (w, h) = (img.width(), img.height());
-    draw_filled_rect_mut(
-        img,
-        imageproc::rect::Rect::at(0, 0).of_size(w, h),
-        image::Rgb(pal.bg),
-    );
 }
 
 /// Pixel-aligned solid rectangle (rules, bars), clipped to the canvas.

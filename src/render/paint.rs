@@ -118,7 +118,7 @@ fn blend_span(img: &mut RgbImage, y: i64, x0: i64, x1: i64, color: Rgb, alpha: f
 
 /// Fills `span` (whole pixels) with `color`: one pixel written, then the filled part copied
 /// onto the rest, doubling each time (memcpy speed instead of three-byte stores).
-fn fill_pattern(span: &mut [u8], color: &Rgb) {
+pub(super) fn fill_pattern(span: &mut [u8], color: &Rgb) {
     if span.len() < 3 {
         return;
     }

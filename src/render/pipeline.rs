@@ -80,7 +80,8 @@ impl Backdrop {
 
 fn paint_backdrop(style: Style, size: SlideSize, variant: usize, pal: &Palette) -> RgbImage {
     let frame = Frame::new(style, size);
-    let mut image = RgbImage::from_pixel(frame.width, frame.height, image::Rgb(pal.bg));
+    let mut image = RgbImage::new(frame.width, frame.height);
+    super::paint::fill_pattern(&mut image, &pal.bg);
     background::paint(&mut image, style, pal, &frame, variant);
     image
 }
@@ -95,9 +96,7 @@ fn repaint_backdrop(
 ) {
     let frame = Frame::new(style, size);
     if image.dimensions() == (frame.width, frame.height) {
-        for px in image.pixels_mut() {
-            *px = image::Rgb(pal.bg);
-        }
+        super::paint::fill_pattern(image, &pal.bg);
         background::paint(image, style, pal, &frame, variant);
     } else {
         *image = paint_backdrop(style, size, variant, pal);
