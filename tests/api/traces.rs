@@ -57,22 +57,35 @@ async fn carousel_to_album(
     press_update
 }
 
-/// Model and Bot API latency by outcome are in `/metrics`, beside the traces.
+/// Model and Bot API latency by outcome are in `/metrics`, beside the traces. The fake Bot API
+/// has the album as soon as the request arrives; the call's latency is observed once its answer
+/// is back here, a moment later, so the metrics are read until they show it (or time runs out).
 async fn assert_call_latency_is_measured(port: u16) {
-    let metrics = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    for needle in [
+    let needles = [
         r#"bvc_external_call_duration_seconds_count{call="sendMediaGroup",outcome="ok",service="telegram"} 1"#,
         r#"bvc_external_call_duration_seconds_count{call="chat.completions",outcome="ok",service="model"} 1"#,
-    ] {
-        let calls: Vec<&str> = metrics
-            .lines()
-            .filter(|l| l.starts_with("bvc_external_call_duration_seconds_count"))
-            .collect();
+    ];
+    let read = || async {
+        reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    };
+    let started = std::time::Instant::now();
+    let mut metrics = read().await;
+    while !needles.iter().all(|n| metrics.contains(n))
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        metrics = read().await;
+    }
+    let calls: Vec<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("bvc_external_call_duration_seconds_count"))
+        .collect();
+    for needle in needles {
         assert!(metrics.contains(needle), "missing {needle} in {calls:#?}");
     }
 }
