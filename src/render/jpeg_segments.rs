@@ -10,7 +10,7 @@
 //! (a unit test checks it): reuse changes the cost, never the image.
 use image::RgbImage;
 
-use super::turbo::{encode_rgb, Rgb};
+use super::turbo::{encode_rgb, RgbRect};
 
 /// Tile width in MCUs (72 px): small tiles follow text closely, but each costs a marker, its
 /// padding and a fresh DC prediction. Measured on 1080×1350 galaxy slides: 5 MCUs 190 KB a
@@ -261,7 +261,7 @@ fn encode_patch(
     let (_, y1) = grid.lines(patch.r1 - 1);
     let stride = grid.width * 3;
     // Read in place: the encoder walks the patch's rows inside the whole image.
-    let patch = Rgb {
+    let patch = RgbRect {
         pixels: img
             .as_raw()
             .get(y0 * stride + x0 * 3..)

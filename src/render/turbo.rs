@@ -23,14 +23,14 @@ extern "C" {
 /// An RGB rectangle read in place: `width × height` pixels starting at `pixels[0]`, rows
 /// `stride` bytes apart (the rectangle may be part of a larger image).
 #[derive(Debug, Clone, Copy)]
-pub struct Rgb<'a> {
+pub struct RgbRect<'a> {
     pub pixels: &'a [u8],
     pub width: usize,
     pub height: usize,
     pub stride: usize,
 }
 
-impl Rgb<'_> {
+impl RgbRect<'_> {
     /// Whether every row the encoder will read lies inside `pixels`.
     fn fits(&self) -> bool {
         let row = self.width.checked_mul(3);
@@ -55,7 +55,7 @@ impl Rgb<'_> {
 /// tables, with a restart marker every `restart_mcus` MCUs (0: none). Deterministic: the same
 /// pixels give the same bytes, and an aligned rectangle's entropy-coded segments are those of
 /// the whole image ([`super::jpeg_segments`] relies on it).
-pub fn encode_rgb(image: Rgb<'_>, quality: u8, restart_mcus: u16) -> Result<Vec<u8>, String> {
+pub fn encode_rgb(image: RgbRect<'_>, quality: u8, restart_mcus: u16) -> Result<Vec<u8>, String> {
     if !image.fits() {
         return Err(format!(
             "a {}×{} rectangle with rows {} bytes apart does not fit in {} bytes",
@@ -111,7 +111,7 @@ pub fn encode_image(
 ) -> Result<Vec<u8>, String> {
     let (width, height) = (img.width() as usize, img.height() as usize);
     encode_rgb(
-        Rgb {
+        RgbRect {
             pixels: img.as_raw(),
             width,
             height,
@@ -158,7 +158,7 @@ mod tests {
     fn a_rectangle_that_does_not_fit_its_buffer_is_refused_not_read() {
         let pixels = vec![0u8; 10 * 10 * 3];
         for (width, height, stride) in [(10, 11, 30), (11, 10, 30), (10, 10, 20), (0, 10, 30)] {
-            let image = Rgb {
+            let image = RgbRect {
                 pixels: &pixels,
                 width,
                 height,
@@ -169,7 +169,7 @@ mod tests {
                 "{width}×{height}/{stride}"
             );
         }
-        let inner = Rgb {
+        let inner = RgbRect {
             pixels: &pixels[3 * 12..],
             width: 5,
             height: 8,
