@@ -335,17 +335,14 @@ fn strike_request(size_px: f32) -> u16 {
 
 /// Decoded and scaled colour glyphs, shared by every render of the process; cleared when full
 /// (a carousel uses a handful of emoji at three or four sizes).
-type BitmapCache = std::sync::Mutex<HashMap<(u16, u32), Arc<ColorBitmap>>>;
-static COLOR_BITMAPS: std::sync::OnceLock<BitmapCache> = std::sync::OnceLock::new();
-const MAX_CACHED_BITMAPS: usize = 512;
+static COLOR_BITMAPS: GlyphCache<(u16, u32), ColorBitmap> = GlyphCache::new(512, 8 << 20);
 
 /// The bitmap of colour glyph `id` at `size_px` (decoded from the font's PNG, premultiplied,
 /// scaled with Catmull-Rom), from the cache when it was drawn before.
 pub fn color_bitmap(face: &Face, id: GlyphId, size_px: f32) -> Option<Arc<ColorBitmap>> {
     let key = (id.0, (size_px * 4.0).round() as u32);
-    let cache = COLOR_BITMAPS.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Some(hit.clone());
+    if let Some(hit) = COLOR_BITMAPS.get(&key) {
+        return Some(hit);
     }
     let raster = face.font.glyph_raster_image2(id, strike_request(size_px))?;
     if !matches!(raster.format, ab_glyph::GlyphImageFormat::Png) {
@@ -372,23 +369,60 @@ pub fn color_bitmap(face: &Face, id: GlyphId, size_px: f32) -> Option<Arc<ColorB
         top: place.y,
         image,
     });
-    Some(keep_bounded(cache, MAX_CACHED_BITMAPS, key, bitmap))
+    let bytes = bitmap.image.as_raw().len();
+    Some(COLOR_BITMAPS.keep(key, bitmap, bytes))
 }
 
-/// Keeps `value` under `key` in a process-wide glyph cache, emptied first when full (a
-/// carousel's glyphs fill it again at once).
-fn keep_bounded<K: std::hash::Hash + Eq, V>(
-    cache: &std::sync::Mutex<HashMap<K, Arc<V>>>,
-    capacity: usize,
-    key: K,
-    value: Arc<V>,
-) -> Arc<V> {
-    let mut kept = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= capacity {
-        kept.clear();
+/// A process-wide glyph cache bounded by entries and by bytes: emptied first when keeping one
+/// more would pass either bound (a carousel's glyphs fill it again at once). Title glyphs are
+/// ten times the size of body glyphs, so a count alone would not bound the memory.
+struct GlyphCache<K, V> {
+    max_entries: usize,
+    max_bytes: usize,
+    /// The glyphs and their bytes (made on first use: a `HashMap` cannot be made in a static).
+    kept: std::sync::Mutex<Option<Kept<K, V>>>,
+}
+
+type Kept<K, V> = (HashMap<K, Arc<V>>, usize);
+
+impl<K: std::hash::Hash + Eq, V> GlyphCache<K, V> {
+    const fn new(max_entries: usize, max_bytes: usize) -> Self {
+        GlyphCache {
+            max_entries,
+            max_bytes,
+            kept: std::sync::Mutex::new(None),
+        }
     }
-    kept.insert(key, value.clone());
-    value
+
+    fn get(&self, key: &K) -> Option<Arc<V>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref().and_then(|(map, _)| map.get(key).cloned())
+    }
+
+    /// Keeps `value` (`bytes` large) under `key`; answers it.
+    fn keep(&self, key: K, value: Arc<V>, bytes: usize) -> Arc<V> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let (map, total) = kept.get_or_insert_with(|| (HashMap::new(), 0));
+        // Another thread drew the same glyph meanwhile: keep one.
+        if let Some(found) = map.get(&key) {
+            return found.clone();
+        }
+        if map.len() >= self.max_entries || *total + bytes > self.max_bytes {
+            map.clear();
+            *total = 0;
+        }
+        if bytes <= self.max_bytes {
+            map.insert(key, value.clone());
+            *total += bytes;
+        }
+        value
+    }
+
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref().map_or(0, |(_, total)| *total)
+    }
 }
 
 /// Draws a colour (bitmap) glyph with its origin at `pen` (x, baseline), at `alpha`, clipped to
@@ -450,10 +484,8 @@ type CoverageKey = (&'static str, u16, u32, u8, u8);
 
 /// Coverage of recently drawn glyphs, shared by every render of the process: slides repeat the
 /// same letters at the same few sizes, and rasterising outlines was a fifth of a slide's drawing.
-/// Bounded: cleared when full (a carousel uses a few hundred glyph variants).
-static COVERAGE: std::sync::OnceLock<std::sync::Mutex<HashMap<CoverageKey, Arc<Coverage>>>> =
-    std::sync::OnceLock::new();
-const COVERAGE_CAPACITY: usize = 4096;
+/// Bounded: cleared when full (a carousel uses a few hundred glyph variants, ≈ 1 MB).
+static COVERAGE: GlyphCache<CoverageKey, Coverage> = GlyphCache::new(4096, 8 << 20);
 
 /// Splits a coordinate into its whole pixels and its rounded sub-pixel step.
 fn snap(v: f32) -> (i64, u8) {
@@ -473,9 +505,8 @@ fn coverage(
     steps: (u8, u8),
 ) -> Option<Arc<Coverage>> {
     let key = (face.name, id.0, scale.y.to_bits(), steps.0, steps.1);
-    let cache = COVERAGE.get_or_init(Default::default);
-    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Some(found.clone());
+    if let Some(found) = COVERAGE.get(&key) {
+        return Some(found);
     }
     let glyph = Glyph {
         id,
@@ -495,13 +526,14 @@ fn coverage(
             *a = (cov.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
         }
     });
+    let bytes = alpha.len();
     let found = Arc::new(Coverage {
         left: b.min.x as i64,
         top: b.min.y as i64,
         width,
         alpha,
     });
-    Some(keep_bounded(cache, COVERAGE_CAPACITY, key, found))
+    Some(COVERAGE.keep(key, found, bytes))
 }
 
 /// Draws one outline glyph with its pen at `pen`, blending `ink` (colour, opacity) by its
@@ -537,6 +569,35 @@ pub fn draw_glyph(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_glyph_cache_is_emptied_before_it_passes_its_byte_or_entry_bound() {
+        let cache: GlyphCache<u32, u8> = GlyphCache::new(3, 100);
+        cache.keep(1, Arc::new(1), 60);
+        cache.keep(1, Arc::new(1), 60);
+        assert_eq!(cache.bytes(), 60, "a key kept twice counts once");
+        cache.keep(2, Arc::new(2), 30);
+        assert_eq!((cache.get(&1), cache.bytes()), (Some(Arc::new(1)), 90));
+        cache.keep(3, Arc::new(3), 20);
+        assert_eq!(
+            (cache.get(&1), cache.get(&3), cache.bytes()),
+            (None, Some(Arc::new(3)), 20)
+        );
+        cache.keep(4, Arc::new(4), 1);
+        cache.keep(5, Arc::new(5), 1);
+        cache.keep(6, Arc::new(6), 1);
+        assert_eq!(
+            (cache.get(&3), cache.get(&6)),
+            (None, Some(Arc::new(6))),
+            "three entries at most"
+        );
+        assert_eq!(
+            *cache.keep(7, Arc::new(7), 500),
+            7,
+            "too big to keep, still answered"
+        );
+        assert_eq!((cache.get(&7), cache.bytes()), (None, 0));
+    }
 
     #[test]
     fn soft_dot_matches_the_per_pixel_gaussian_and_stays_inside_its_clip() {

@@ -3,6 +3,8 @@
 //! JPEG tiles was the largest share of a JPEG carousel's time; the next carousel of that shape
 //! reuses them and only encodes what its own text touched. Bounded: at most [`ENTRIES`]
 //! backdrops (all tiles of one 1080×1350 photo are ≈ 150–200 KB), least recently used first out.
+//! The pixels of the last few backdrops drawn are kept too, so the next carousel of a kept shape
+//! draws no background.
 use std::sync::{Arc, Mutex, PoisonError};
 
 use image::RgbImage;
@@ -88,49 +90,60 @@ impl<K: PartialEq, V: Clone> Recent<K, V> {
     }
 }
 
-static KEPT: Mutex<Recent<BackdropKey, Arc<Tiles>>> = Mutex::new(Recent::new(ENTRIES));
+/// A [`Recent`] map shared by every render call. Entries are whole values swapped in and out:
+/// a panic elsewhere cannot leave one half-made, so a poisoned lock is still sound to use.
+pub struct Kept<K, V>(Mutex<Recent<K, V>>);
 
-fn with_kept<R>(f: impl FnOnce(&mut Recent<BackdropKey, Arc<Tiles>>) -> R) -> R {
-    // Entries are whole values swapped in and out: a panic elsewhere cannot leave one half-made.
-    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-    f(&mut kept)
+impl<K: PartialEq, V: Clone> Kept<K, V> {
+    pub const fn new(cap: usize) -> Self {
+        Kept(Mutex::new(Recent::new(cap)))
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Recent<K, V>) -> R) -> R {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.with(|kept| kept.get(key))
+    }
+
+    pub fn keep(&self, key: K, value: V) {
+        self.with(|kept| kept.keep(key, value))
+    }
+
+    pub fn clear(&self) {
+        self.with(Recent::clear)
+    }
 }
+
+static TILES: Kept<BackdropKey, Arc<Tiles>> = Kept::new(ENTRIES);
 
 /// The tiles kept for `key`, if any.
 pub fn get(key: &BackdropKey) -> Option<Arc<Tiles>> {
-    with_kept(|kept| kept.get(key))
+    TILES.get(key)
 }
 
 /// Keeps `tiles` for `key`.
 pub fn keep(key: BackdropKey, tiles: Arc<Tiles>) {
-    with_kept(|kept| kept.keep(key, tiles))
+    TILES.keep(key, tiles)
 }
 
-static PIXELS: Mutex<Recent<PixelKey, Arc<RgbImage>>> = Mutex::new(Recent::new(PIXEL_ENTRIES));
+static PIXELS: Kept<PixelKey, Arc<RgbImage>> = Kept::new(PIXEL_ENTRIES);
 
 /// The pixels kept for a backdrop, if any.
 pub fn pixels(key: &PixelKey) -> Option<Arc<RgbImage>> {
-    PIXELS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(key)
+    PIXELS.get(key)
 }
 
 /// Keeps a backdrop's pixels.
 pub fn keep_pixels(key: PixelKey, image: Arc<RgbImage>) {
-    PIXELS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .keep(key, image)
+    PIXELS.keep(key, image)
 }
 
 /// Forgets every kept backdrop, tiles and pixels (benchmarks of the first carousel of a shape).
 pub fn forget_all() {
-    with_kept(Recent::clear);
-    PIXELS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clear();
+    TILES.clear();
+    PIXELS.clear();
 }
 
 #[cfg(test)]
