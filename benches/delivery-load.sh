@@ -6,6 +6,7 @@
 # from the store), end-to-end replies/s, and each replica's peak RSS.
 # Usage: benches/delivery-load.sh [seconds=60] [messages_per_second=30] [replicas=1]
 # DRAIN_LIMIT (seconds, default 600) bounds the wait for the backlog after the load.
+# BVC_BIN runs another build's binary (side-by-side comparisons of two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-60}"
@@ -13,7 +14,7 @@ rate="${2:-30}"
 replicas="${3:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bible-vibecoder/target}"
 cargo build --release --bin bible-vibecoder --example fake_bot_api >/dev/null
-bin="$CARGO_TARGET_DIR/release/bible-vibecoder"
+bin="${BVC_BIN:-$CARGO_TARGET_DIR/release/bible-vibecoder}"
 fake="$CARGO_TARGET_DIR/release/examples/fake_bot_api"
 work=$(mktemp -d)
 pids=()

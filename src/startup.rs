@@ -73,7 +73,7 @@ pub struct Services {
     /// Turned true at shutdown: the dispatcher and the sweepers claim nothing more.
     pub stop: tokio::sync::watch::Sender<bool>,
     /// The outbox dispatcher, which ends once it has drained after `stop`.
-    dispatcher: Option<tokio::task::JoinHandle<()>>,
+    dispatcher: Option<services::DispatcherThread>,
     pub analytics: Addr<AnalyticsActor>,
     pub store: Addr<StoreActor>,
     pub ai: Addr<AiActor>,
@@ -184,6 +184,8 @@ async fn sweep_updates(
         loop {
             let room = backlog.free().min(500);
             if room == 0 || *stop.borrow() {
+                // More may wait in the store: come back as soon as there is room.
+                backlog.note_waiting();
                 break;
             }
             let claimed = match store.claim_updates(&lease, now_utc(), room as i64).await {
@@ -209,6 +211,7 @@ async fn sweep_updates(
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = backlog.room_for_waiting() => {}
             _ = stop.changed() => {}
         }
     }
@@ -467,8 +470,9 @@ impl Application {
         // the grace Telegram hosts and orchestrators usually allow.
         let deadline = Instant::now() + SHUTDOWN_AFTER_HTTP;
         let _ = self.services.stop.send(true);
-        if let Some(dispatcher) = self.services.dispatcher.take() {
-            let _ = tokio::time::timeout(DISPATCHER_DRAIN + Duration::from_millis(200), dispatcher)
+        if let Some(dispatcher) = self.services.dispatcher.as_mut() {
+            dispatcher
+                .drained(DISPATCHER_DRAIN + Duration::from_millis(200))
                 .await;
         }
         self.flush_event_log(deadline).await;
@@ -476,6 +480,9 @@ impl Application {
         self.services.registry.shutdown_by(Some(deadline)).await;
         self.release_leases().await;
         self.flush_event_log(deadline).await;
+        if let Some(dispatcher) = self.services.dispatcher.take() {
+            dispatcher.stop();
+        }
         tracing::info!("shutdown complete");
         result
     }

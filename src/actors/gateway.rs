@@ -24,6 +24,10 @@ use tracing::Instrument;
 pub struct Backlog {
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
     limit: usize,
+    /// Set when updates were left waiting in the store (the backlog was full); the sweeper is
+    /// then woken as soon as half the backlog is free, not at its next tick.
+    waiting: Arc<std::sync::atomic::AtomicBool>,
+    room: Arc<tokio::sync::Notify>,
 }
 
 impl Backlog {
@@ -31,17 +35,24 @@ impl Backlog {
         Backlog {
             in_flight: Arc::default(),
             limit: limit.max(1),
+            waiting: Arc::default(),
+            room: Arc::default(),
         }
     }
 
-    /// Takes a place if one is free.
+    /// Takes a place if one is free; when none is, notes that an update waits in the store.
     pub fn try_reserve(&self) -> bool {
         use std::sync::atomic::Ordering;
-        self.in_flight
+        let reserved = self
+            .in_flight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < self.limit).then_some(n + 1)
             })
-            .is_ok()
+            .is_ok();
+        if !reserved {
+            self.note_waiting();
+        }
+        reserved
     }
 
     /// Takes a place regardless of the limit (for updates a sweep has already claimed).
@@ -52,16 +63,34 @@ impl Backlog {
 
     pub fn release(&self) {
         use std::sync::atomic::Ordering;
-        let _ = self
+        let before = self
             .in_flight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 Some(n.saturating_sub(1))
-            });
+            })
+            .unwrap_or(0);
+        if before.saturating_sub(1) <= self.limit / 2 && self.waiting.load(Ordering::Acquire) {
+            self.room.notify_one();
+        }
     }
 
     pub fn free(&self) -> usize {
         self.limit
             .saturating_sub(self.in_flight.load(std::sync::atomic::Ordering::Acquire))
+    }
+
+    /// Notes that updates wait in the store for a place.
+    pub fn note_waiting(&self) {
+        self.waiting
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Waits until updates wait in the store and half the backlog is free. The caller then
+    /// claims what it can; whoever leaves an update waiting afterwards notes it again.
+    pub async fn room_for_waiting(&self) {
+        self.room.notified().await;
+        self.waiting
+            .store(false, std::sync::atomic::Ordering::Release);
     }
 }
 
@@ -169,7 +198,7 @@ pub struct GatewayLinks {
 
 /// Updates handled at once. Beyond this they wait their turn instead of piling onto the store
 /// pool, where they would time out under a burst.
-pub const MAX_CONCURRENT_UPDATES: usize = 32;
+pub const MAX_CONCURRENT_UPDATES: usize = 128;
 
 /// Profiles remembered to skip re-storing an unchanged user; cleared when full or on restart.
 const KNOWN_USERS_CAPACITY: usize = 10_000;

@@ -60,19 +60,60 @@ fn start_dispatcher(
     settings: &Settings,
     metrics: &Metrics,
     stopped: tokio::sync::watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    let dispatcher = Dispatcher::new(
-        outbound.store,
-        outbound.courier,
-        Arc::new(materials),
-        settings.delivery.clone(),
-        outbound.lease.clone(),
-        outbound.postbox.wake(),
-    )
-    .with_album_files(outbound.album_files.clone())
-    .with_responses(outbound.responses)
-    .with_metrics(metrics.clone());
-    actix_rt::spawn(dispatcher.run(stopped, DISPATCHER_DRAIN))
+) -> DispatcherThread {
+    let store = outbound.store;
+    let courier = outbound.courier;
+    let delivery = settings.delivery.clone();
+    let lease = outbound.lease.clone();
+    let wake = outbound.postbox.wake();
+    let fresh = outbound.postbox.fresh();
+    let album_files = outbound.album_files.clone();
+    let responses = outbound.responses;
+    let metrics = metrics.clone();
+    // Its own thread: every send, its pacing and the sent marks run there, not on the thread
+    // that also serves the sweeper and the write batchers (under load that thread was full).
+    let arbiter = actix::Arbiter::new();
+    let (done, finished) = tokio::sync::oneshot::channel::<()>();
+    let started = arbiter.spawn_fn(move || {
+        let dispatcher =
+            Dispatcher::new(store, courier, Arc::new(materials), delivery, lease, wake)
+                .with_album_files(album_files)
+                .with_fresh(fresh)
+                .with_responses(responses)
+                .with_metrics(metrics);
+        actix_rt::spawn(async move {
+            dispatcher.run(stopped, DISPATCHER_DRAIN).await;
+            let _ = done.send(());
+        });
+    });
+    if !started {
+        tracing::error!(
+            "the outbox dispatcher's thread did not start; nothing is sent from this replica"
+        );
+    }
+    DispatcherThread {
+        finished,
+        arbiter: arbiter.handle(),
+    }
+}
+
+/// The outbox dispatcher's thread. It is stopped only after the services: store connections
+/// it opened are driven by its runtime, and other services use them from the shared pool.
+pub struct DispatcherThread {
+    finished: tokio::sync::oneshot::Receiver<()>,
+    arbiter: actix::ArbiterHandle,
+}
+
+impl DispatcherThread {
+    /// Waits (at most `within`) for the dispatcher to finish the sends it started once stopped.
+    pub async fn drained(&mut self, within: Duration) {
+        let _ = tokio::time::timeout(within, &mut self.finished).await;
+    }
+
+    /// Ends the thread (at the very end of a shutdown).
+    pub fn stop(self) {
+        self.arbiter.stop();
+    }
 }
 
 /// The gateway: every update's first stop, admitting it (limits) and routing it.
@@ -179,7 +220,7 @@ struct Outlets<'a> {
 /// the switch that stops the dispatcher.
 struct Orchestration {
     orchestrator: Addr<OrchestratorActor>,
-    dispatcher: Option<tokio::task::JoinHandle<()>>,
+    dispatcher: Option<DispatcherThread>,
     stop: tokio::sync::watch::Sender<bool>,
 }
 

@@ -63,12 +63,19 @@ pub struct ClaimedUpdate {
     pub attempts: i32,
 }
 
-const CLAIM_UPDATES: &str = "UPDATE received_updates \
+/// Pending updates and lapsed claims, each read in order from its own index (`received_updates_due`,
+/// `received_updates_leased`) and stopped at the batch size: a claim costs the same with a
+/// backlog of millions as with none.
+const CLAIM_UPDATES: &str = "WITH due AS (SELECT update_id FROM received_updates \
+        WHERE status = 'pending' ORDER BY update_id LIMIT $4 FOR UPDATE SKIP LOCKED), \
+     lapsed AS (SELECT update_id FROM received_updates \
+        WHERE status = 'claimed' AND (lease_until IS NULL OR lease_until < $3) \
+        LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     UPDATE received_updates \
      SET status = 'claimed', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-     WHERE update_id IN (SELECT update_id FROM received_updates \
-        WHERE status = 'pending' \
-           OR (status = 'claimed' AND (lease_until IS NULL OR lease_until < $3)) \
-        ORDER BY update_id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     WHERE update_id IN (SELECT update_id FROM \
+        (SELECT update_id FROM due UNION ALL SELECT update_id FROM lapsed) AS candidates \
+        ORDER BY update_id LIMIT $4) \
      RETURNING update_id, payload, attempts";
 
 const RELEASE_UPDATES: &str = "UPDATE received_updates \

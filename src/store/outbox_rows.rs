@@ -63,12 +63,19 @@ pub struct Reschedule {
     pub error: Option<String>,
 }
 
-const CLAIM_OUTBOX: &str = "UPDATE outbox \
-     SET status = 'sending', lease_owner = $1, lease_until = $2 \
-     WHERE id IN (SELECT id FROM outbox \
-        WHERE (status = 'pending' AND next_attempt_at <= $3) \
-           OR (status = 'sending' AND lease_until < $3) \
-        ORDER BY next_attempt_at, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+/// Due rows and lapsed leases, each read in order from its own index (`outbox_due`,
+/// `outbox_leased`) and stopped at the batch size: a claim costs the same with a backlog of
+/// millions as with none.
+const CLAIM_OUTBOX: &str = "WITH due AS (SELECT id, next_attempt_at, created_at FROM outbox \
+        WHERE status = 'pending' AND next_attempt_at <= $3 \
+        ORDER BY next_attempt_at, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED), \
+     lapsed AS (SELECT id, next_attempt_at, created_at FROM outbox \
+        WHERE status = 'sending' AND lease_until < $3 \
+        ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     UPDATE outbox SET status = 'sending', lease_owner = $1, lease_until = $2 \
+     WHERE id IN (SELECT id FROM \
+        (SELECT * FROM due UNION ALL SELECT * FROM lapsed) AS candidates \
+        ORDER BY next_attempt_at, created_at, id LIMIT $4) \
      RETURNING id, chat_id, method, payload, workflow_id, status, attempts, next_attempt_at, \
         lease_owner, lease_until, last_error, message_ids, created_at, sent_at, trace_parent";
 
@@ -144,6 +151,42 @@ impl Store {
                     .await
             }
         )?;
+        rows.sort_by(|a, b| {
+            (a.next_attempt_at, a.created_at, &a.id).cmp(&(b.next_attempt_at, b.created_at, &b.id))
+        });
+        Ok(rows)
+    }
+
+    /// Claims the rows named by `ids` that are still pending and due: the rows this replica
+    /// just recorded, taken by key instead of searched for. Rows another claimer took meanwhile
+    /// are left out (PostgreSQL re-checks the status under the row lock).
+    pub async fn claim_outbox_ids(
+        &self,
+        lease: &Lease,
+        now: NaiveDateTime,
+        ids: &[String],
+    ) -> AppResult<Vec<OutboxRow>> {
+        use schema::outbox::dsl::*;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (owner, until) = (lease.owner.to_string(), lease.until(now));
+        let mut rows: Vec<OutboxRow> = with_conn!(self, "claim_outbox_ids", |conn| {
+            diesel::update(
+                outbox
+                    .filter(id.eq_any(ids))
+                    .filter(status.eq(OutboxStatus::Pending))
+                    .filter(next_attempt_at.le(now)),
+            )
+            .set((
+                status.eq(OutboxStatus::Sending),
+                lease_owner.eq(Some(&owner)),
+                lease_until.eq(Some(until)),
+            ))
+            .returning(OutboxRow::as_returning())
+            .get_results(conn)
+            .await
+        })?;
         rows.sort_by(|a, b| {
             (a.next_attempt_at, a.created_at, &a.id).cmp(&(b.next_attempt_at, b.created_at, &b.id))
         });

@@ -130,6 +130,43 @@ impl Letter {
     }
 }
 
+/// Ids of rows this replica just recorded, handed to its dispatcher, which claims them by key
+/// instead of searching the table (a search walks past every row sent since the last vacuum).
+/// Bounded: an id past the bound is only in the store, where the dispatcher's regular search
+/// finds it.
+#[derive(Clone, Default)]
+pub struct FreshRows(Arc<Mutex<std::collections::VecDeque<String>>>);
+
+/// Fresh ids kept for the dispatcher; a few seconds of replies at the highest overall rate.
+const FRESH_CAPACITY: usize = 16_384;
+
+impl FreshRows {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands an id over; false when the queue is full (the id waits for a search).
+    pub fn push(&self, id: String) -> bool {
+        let mut fresh = self.lock();
+        if fresh.len() >= FRESH_CAPACITY {
+            return false;
+        }
+        fresh.push_back(id);
+        true
+    }
+
+    /// Takes up to `n` ids, oldest first.
+    pub fn take(&self, n: usize) -> Vec<String> {
+        let mut fresh = self.lock();
+        let n = n.min(fresh.len());
+        fresh.drain(..n).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+}
+
 /// Records letters (group commit: concurrent posts share one transaction) and wakes this
 /// replica's dispatcher.
 #[derive(Clone)]
@@ -137,6 +174,7 @@ pub struct Postbox {
     store: Store,
     recorder: Batcher<NewOutboxRow, bool>,
     wake: Arc<Notify>,
+    fresh: FreshRows,
 }
 
 /// Letters waiting to be written; beyond this `post` waits its turn (it never drops one).
@@ -160,14 +198,17 @@ impl Postbox {
             store,
             recorder,
             wake: Arc::new(Notify::new()),
+            fresh: FreshRows::default(),
         }
     }
 
     /// Records a letter; true when it is new (false: this id was recorded before).
     pub async fn post(&self, letter: Letter) -> AppResult<bool> {
         let row = letter.row(now_utc())?;
+        let id = row.id.clone();
         let new = self.recorder.submit(row).await?;
         if new {
+            self.fresh.push(id);
             self.wake.notify_one();
         }
         Ok(new)
@@ -181,6 +222,11 @@ impl Postbox {
     /// The dispatcher's wake-up: notified whenever a new row is recorded here.
     pub fn wake(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+
+    /// The ids of the rows recorded here, for this replica's dispatcher to claim by key.
+    pub fn fresh(&self) -> FreshRows {
+        self.fresh.clone()
     }
 }
 

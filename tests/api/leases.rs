@@ -127,6 +127,48 @@ on_both_backends! {
         assert_eq!((sent.status.as_str(), sent.message_ids.as_deref(), sent.attempts), ("sent", Some("7"), 1));
     }
 
+    async fn rows_claimed_by_id_are_only_those_still_pending_and_due(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let mut later = letter("later", 3);
+        later.next_attempt_at = at(60);
+        store.enqueue(&[letter("fresh", 1), letter("taken", 2), later]).await.expect("enqueue");
+        let (a, b) = (replica("a"), replica("b"));
+        assert_eq!(store.claim_outbox_ids(&b, at(1), &["taken".into()]).await.expect("claim").len(), 1);
+
+        let ids: Vec<String> = ["fresh", "taken", "later", "never-recorded"].map(String::from).into();
+        let claimed = store.claim_outbox_ids(&a, at(1), &ids).await.expect("claim");
+
+        assert_eq!(claimed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
+        assert_eq!(claimed[0].lease_owner.as_deref(), Some("a"));
+        assert_eq!(claimed[0].status, OutboxStatus::Sending);
+        let taken = store.outbox_row("taken").await.expect("row").expect("taken");
+        assert_eq!(taken.lease_owner.as_deref(), Some("b"), "another claimer's row stays theirs");
+        assert!(store.claim_outbox(&a, at(2), 10).await.expect("claim").is_empty(), "nothing else is due");
+    }
+
+    async fn a_claim_takes_due_rows_in_order_and_lapsed_leases_with_them(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        let rows: Vec<NewOutboxRow> = (0..6)
+            .map(|i| {
+                let mut row = letter(&format!("row-{i}"), i);
+                row.next_attempt_at = at(10 - i);
+                row
+            })
+            .collect();
+        store.enqueue(&rows).await.expect("enqueue");
+        let (a, b) = (replica("a"), replica("b"));
+        let first = store.claim_outbox(&a, at(10), 2).await.expect("claim");
+        assert_eq!(first.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["row-5", "row-4"], "earliest due first");
+
+        // a's lease lapses at 40: b's claim takes a's two rows back, ahead of the later ones.
+        let next = store.claim_outbox(&b, at(41), 3).await.expect("claim");
+
+        assert_eq!(next.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["row-5", "row-4", "row-3"]);
+        assert!(next.iter().all(|r| r.lease_owner.as_deref() == Some("b")));
+    }
+
     async fn concurrent_claimers_never_take_the_same_outbox_row(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;

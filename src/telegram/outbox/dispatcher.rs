@@ -73,6 +73,8 @@ pub struct Dispatcher {
     settings: DeliverySettings,
     lease: Lease,
     wake: Arc<Notify>,
+    /// Ids of rows this replica's postbox just recorded (empty when none is wired).
+    fresh: FreshRows,
     metrics: Option<Metrics>,
     /// Sent marks, group-committed: under load one transaction records many.
     sent: Batcher<SentRow, ()>,
@@ -85,8 +87,34 @@ pub struct Dispatcher {
 #[derive(Clone)]
 struct Window {
     held: Arc<AtomicUsize>,
+    /// The claim loop claims again once no more than this many rows are held, so each claim
+    /// takes a large batch: a claim's cost is mostly fixed, and claiming a few rows at every
+    /// post made claims most of the database's work under load.
+    refill_at: usize,
+    /// Wakes the claim loop when the rows held fall to `refill_at`.
+    refill: Arc<Notify>,
     sends: Arc<Semaphore>,
     stop: watch::Receiver<bool>,
+}
+
+impl Window {
+    /// Gives up `n` held rows, waking the claim loop when that makes room for a batch.
+    fn release(&self, n: usize) {
+        let before = self.held.fetch_sub(n, Ordering::AcqRel);
+        if before > self.refill_at && before.saturating_sub(n) <= self.refill_at {
+            self.refill.notify_one();
+        }
+    }
+
+    fn held(&self) -> usize {
+        self.held.load(Ordering::Acquire)
+    }
+}
+
+/// Where the claim loop refills a window of `max_held` rows: once half of it is free (a window
+/// of one row: once it is empty).
+fn refill_at(max_held: usize) -> usize {
+    max_held / 2
 }
 
 impl Dispatcher {
@@ -125,6 +153,7 @@ impl Dispatcher {
             settings,
             lease,
             wake,
+            fresh: FreshRows::default(),
             metrics: None,
             responses: None,
         }
@@ -165,6 +194,13 @@ impl Dispatcher {
         }
     }
 
+    /// Claims the rows `fresh` names by key as they are recorded (the postbox's
+    /// [`super::Postbox::fresh`]).
+    pub fn with_fresh(mut self, fresh: FreshRows) -> Dispatcher {
+        self.fresh = fresh;
+        self
+    }
+
     pub fn with_metrics(mut self, metrics: Metrics) -> Dispatcher {
         self.metrics = Some(metrics);
         self
@@ -189,56 +225,82 @@ impl Dispatcher {
     pub async fn run(self, mut stop: watch::Receiver<bool>, drain: Duration) {
         // Local to this thread's runtime: the sends are spawned on it, nowhere else.
         let this = std::rc::Rc::new(self);
+        let max_held = this.max_held();
         let window = Window {
             held: Arc::default(),
+            refill_at: refill_at(max_held),
+            refill: this.wake.clone(),
             sends: Arc::new(Semaphore::new(this.settings.concurrency.max(1))),
             stop: stop.clone(),
         };
         let poll = Duration::from_millis(this.settings.poll_ms.max(10));
         let mut last_prune = std::time::Instant::now();
-        let max_held = this.max_held();
+        // Rows this replica records are claimed by key as they come ([`FreshRows`]); the table
+        // is searched every `poll` (and at once while searches come back full) for the rest:
+        // other replicas' rows, retries come due, lapsed leases, ids past the fresh bound.
+        let mut last_search: Option<std::time::Instant> = None;
+        let mut more_due = false;
         while !*stop.borrow() {
-            let room = max_held.saturating_sub(window.held.load(Ordering::Acquire));
-            let mut full_batch = false;
-            if room > 0 {
+            let held = window.held();
+            let room = max_held.saturating_sub(held);
+            let mut again = false;
+            if room > 0 && held <= window.refill_at {
                 let limit = room.min(this.settings.claim_batch.max(1));
-                match this
-                    .store
-                    .claim_outbox(&this.lease, now_utc(), limit as i64)
-                    .await
-                {
+                let search = more_due || last_search.is_none_or(|at| at.elapsed() >= poll);
+                let claimed = if search {
+                    last_search = Some(std::time::Instant::now());
+                    this.store
+                        .claim_outbox(&this.lease, now_utc(), limit as i64)
+                        .await
+                } else {
+                    let ids = this.fresh.take(limit);
+                    this.store
+                        .claim_outbox_ids(&this.lease, now_utc(), &ids)
+                        .await
+                };
+                match claimed {
                     Ok(rows) => {
-                        full_batch = rows.len() == limit;
+                        more_due = search && rows.len() == limit;
+                        again = more_due || !this.fresh.is_empty();
                         window.held.fetch_add(rows.len(), Ordering::AcqRel);
                         this.clone().dispatch(rows, &window).await;
                     }
-                    Err(e) => tracing::warn!(error = %e, "could not claim outbox rows; will retry"),
+                    Err(e) => {
+                        // Fresh ids taken here are still rows in the store: a search finds them.
+                        more_due = false;
+                        tracing::warn!(error = %e, "could not claim outbox rows; will retry");
+                    }
                 }
             }
             if last_prune.elapsed() > Duration::from_secs(3600) {
                 last_prune = std::time::Instant::now();
                 this.prune().await;
             }
-            if full_batch && room > 0 {
+            if again && window.held() <= window.refill_at {
                 tokio::task::yield_now().await;
                 continue;
             }
             tokio::select! {
                 _ = this.wake.notified() => {}
                 _ = tokio::time::sleep(poll) => {}
-                _ = stop.changed() => {}
+                changed = stop.changed() => {
+                    // The switch is gone with its owner: nobody can ask for more sends.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
         // Every send task holds a place in the window until it has written its outcome back.
         let drained = tokio::time::timeout(drain, async {
-            while window.held.load(Ordering::Acquire) > 0 {
+            while window.held() > 0 {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         })
         .await;
         if drained.is_err() {
             tracing::warn!(
-                rows = window.held.load(Ordering::Acquire),
+                rows = window.held(),
                 "outbox sends still in flight at shutdown; their leases expire and they are sent again"
             );
         }
@@ -311,7 +373,7 @@ impl Dispatcher {
                 // Their leases expire and they are claimed again.
                 tracing::warn!(error = %e, rows = count, "could not defer outbox rows");
             }
-            window.held.fetch_sub(count, Ordering::AcqRel);
+            window.release(count);
         }
     }
 
@@ -333,7 +395,7 @@ impl Dispatcher {
                 };
             if paced && !*window.stop.borrow() {
                 self.send(row).await;
-                window.held.fetch_sub(1, Ordering::AcqRel);
+                window.release(1);
             } else {
                 given_back.push(Reschedule {
                     id: row.id,
@@ -352,7 +414,7 @@ impl Dispatcher {
             {
                 tracing::warn!(error = %e, rows = count, "unsent rows not given back; their leases expire");
             }
-            window.held.fetch_sub(count, Ordering::AcqRel);
+            window.release(count);
         }
         drop(turn);
     }
@@ -634,5 +696,34 @@ impl Dispatcher {
             Some(files) => Ok(files),
             None => self.materials.files(row_id, outgoing).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_claim_loop_is_woken_once_half_the_window_is_free_not_at_every_send() {
+        let (_stop, stopped) = watch::channel(false);
+        let window = Window {
+            held: Arc::new(AtomicUsize::new(8)),
+            refill_at: refill_at(8),
+            refill: Arc::new(Notify::new()),
+            sends: Arc::new(Semaphore::new(1)),
+            stop: stopped,
+        };
+        let woken = || async {
+            tokio::time::timeout(Duration::from_millis(20), window.refill.notified())
+                .await
+                .is_ok()
+        };
+        window.release(3);
+        assert!(!woken().await, "five of eight held");
+        window.release(1);
+        assert!(woken().await, "four of eight held: claim a batch");
+        window.release(2);
+        assert!(!woken().await, "already below: one wake-up per crossing");
+        assert_eq!(window.held(), 2);
     }
 }

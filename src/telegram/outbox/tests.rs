@@ -61,3 +61,18 @@ fn album_files_are_handed_over_once_and_bounded() {
     }
     assert!(files.files.lock().expect("lock").len() <= ALBUM_FILES_CAPACITY);
 }
+
+#[test]
+fn fresh_row_ids_are_taken_oldest_first_and_bounded() {
+    let fresh = FreshRows::default();
+    for n in 0..FRESH_CAPACITY {
+        assert!(fresh.push(format!("row-{n}")));
+    }
+    assert!(
+        !fresh.push("one too many".into()),
+        "past the bound an id waits for a search"
+    );
+    assert_eq!(fresh.take(2), ["row-0", "row-1"]);
+    assert_eq!(fresh.take(FRESH_CAPACITY).len(), FRESH_CAPACITY - 2);
+    assert!(fresh.is_empty());
+}
