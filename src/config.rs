@@ -146,15 +146,16 @@ pub struct DeliverySettings {
     pub claim_batch: usize,
     /// Chats sent to at once.
     pub concurrency: usize,
-    /// How often due rows are looked for when nothing wakes the dispatcher (other replicas'
-    /// rows, retries coming due), in ms.
+    /// How often the outbox table is searched for due rows (other replicas' rows, retries
+    /// coming due, lapsed leases), in ms; rows this replica records are claimed by key at once.
     pub poll_ms: u64,
     /// Attempts at a row before it is failed (backoff doubles from 1 s to a minute).
     pub max_attempts: i32,
     /// How long a claim on an update, a workflow or an outbox row holds without renewal
     /// (`LEASE_SECS`); an expired one is taken over by any replica.
     pub lease_secs: u64,
-    /// How often each replica looks for unowned work (pending updates, expired leases), in ms.
+    /// How often each replica looks for unowned work (pending updates, expired leases), in ms;
+    /// also at once when half the gateway's backlog frees up while updates wait in the store.
     pub sweep_ms: u64,
 }
 
