@@ -20,7 +20,13 @@ fn message(id: i64) -> serde_json::Value {
     })
 }
 
-async fn call(path: web::Path<(String, String)>, counts: web::Data<Counts>) -> HttpResponse {
+/// Reads the request body as Telegram does: a handler that leaves it unread makes actix-web close
+/// the connection after answering, and every such call then costs the client a new connection.
+async fn call(
+    path: web::Path<(String, String)>,
+    _body: web::Bytes,
+    counts: web::Data<Counts>,
+) -> HttpResponse {
     let method = path.1.to_ascii_lowercase();
     *counts
         .per_method
