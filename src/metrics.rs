@@ -35,8 +35,19 @@ fn latency(name: &str, help: &str, labels: &[&str]) -> HistogramVec {
 /// their registration all come from this table.
 macro_rules! metric_families {
     ($($field:ident: $ty:ty = $make:ident($name:literal, $help:literal, [$($label:literal),* $(,)?]);)*) => {
+        /// The handle every part of the application holds: one shared set of families, so a
+        /// clone (one per message crossing actors) is one reference count, not one per family.
         #[derive(Clone)]
-        pub struct Metrics {
+        pub struct Metrics(std::sync::Arc<MetricFamilies>);
+
+        impl std::ops::Deref for Metrics {
+            type Target = MetricFamilies;
+            fn deref(&self) -> &MetricFamilies {
+                &self.0
+            }
+        }
+
+        pub struct MetricFamilies {
             pub registry: Registry,
             $(pub $field: $ty,)*
             /// Every metric family this application exports (for checking dashboards and rules).
@@ -57,12 +68,12 @@ macro_rules! metric_families {
                         .register(Box::new($field.clone()))
                         .expect("metric names are unique");
                 )*
-                Metrics {
+                Metrics(std::sync::Arc::new(MetricFamilies {
                     registry,
                     $($field,)*
                     families: std::sync::Arc::new(families),
                     breaker_catch_up: Default::default(),
-                }
+                }))
             }
         }
     };

@@ -25,6 +25,9 @@ pub struct StoreActor {
     links: StoreLinks,
     /// Group commit of "update finished" marks: one statement for many updates under load.
     finished: Batcher<(i64, UpdateStatus), ()>,
+    /// Settings reads, batched the same way: every command reads its user's settings, and one
+    /// round trip each was a large share of the store's work under load.
+    settings: Batcher<i64, crate::error::AppResult<Option<UserSettings>>>,
 }
 
 impl StoreActor {
@@ -44,11 +47,17 @@ impl StoreActor {
                 }
             },
         );
+        let reader = store.clone();
+        let settings = Batcher::spawn("load_settings", 65_536, 512, 2, move |users: Vec<i64>| {
+            let store = reader.clone();
+            async move { settings_of_each(&store, &users).await }
+        });
         StoreActor {
             service,
             store,
             links,
             finished,
+            settings,
         }
     }
 
@@ -145,14 +154,33 @@ impl Handler<Envelope<LoadSettings>> for StoreActor {
     type Result = ResponseFuture<Result<UserSettings, AppError>>;
 
     fn handle(&mut self, env: Envelope<LoadSettings>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let settings = self.settings.clone();
         supervised(self, env.handling(), async move {
             let user = env.payload.user_id;
-            Ok(store
-                .settings_of(user)
-                .await?
+            Ok(settings
+                .submit(user)
+                .await??
                 .unwrap_or_else(|| UserSettings::defaults_for(user, now_utc())))
         })
+    }
+}
+
+/// Reads a batch of users' settings in one query; when a row cannot be read, one by one, so
+/// only that user's read fails (with the row named) and the others are answered.
+async fn settings_of_each(
+    store: &Store,
+    users: &[i64],
+) -> crate::error::AppResult<Vec<crate::error::AppResult<Option<UserSettings>>>> {
+    match store.settings_of_many(users).await {
+        Ok(found) => Ok(found.into_iter().map(Ok).collect()),
+        Err(e) if e.is_store_outage() => Err(e),
+        Err(_) => {
+            let mut found = Vec::with_capacity(users.len());
+            for user in users {
+                found.push(store.settings_of(*user).await);
+            }
+            Ok(found)
+        }
     }
 }
 

@@ -31,6 +31,9 @@ pub struct UserInteractionTracked {
 impl Event for UserInteractionTracked {
     const KIND: &'static str = "analytics.user.interaction.tracked";
     type Reply = Ack;
+    /// Counted, not recorded: its user, chat and kind are those of the recorded
+    /// `telegram.update.received` it is caused by.
+    const LOGGED: bool = false;
 }
 
 /// Not an event: alerts read back from the event log at start, oldest first, so `/stats` shows

@@ -26,6 +26,8 @@ pub trait Event: Serialize + Send + 'static {
     type Reply: Send + 'static;
     /// Whether crossing envelopes are appended to the event log. Queries (`Load…`) change
     /// nothing and are asked on every command: they are supervised and traced, not recorded.
+    /// Neither are notices that only restate a recorded envelope for analytics' counters
+    /// (each is a row per update, and the log was the store's largest cost under load).
     const LOGGED: bool = true;
 }
 

@@ -54,6 +54,9 @@ pub struct EventRouted {
 impl Event for EventRouted {
     const KIND: &'static str = "workflow.event.routed";
     type Reply = Ack;
+    /// Counted, not recorded: where a command goes follows from the recorded
+    /// `telegram.command.execute` it is caused by.
+    const LOGGED: bool = false;
 }
 
 /// A timer's tick (at start-up, then every sweep interval on each replica): the orchestrator

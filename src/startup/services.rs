@@ -65,8 +65,7 @@ fn start_dispatcher(
     let courier = outbound.courier;
     let delivery = settings.delivery.clone();
     let lease = outbound.lease.clone();
-    let wake = outbound.postbox.wake();
-    let fresh = outbound.postbox.fresh();
+    let handover = outbound.postbox.handover();
     let album_files = outbound.album_files.clone();
     let responses = outbound.responses;
     let metrics = metrics.clone();
@@ -75,12 +74,17 @@ fn start_dispatcher(
     let arbiter = actix::Arbiter::new();
     let (done, finished) = tokio::sync::oneshot::channel::<()>();
     let started = arbiter.spawn_fn(move || {
-        let dispatcher =
-            Dispatcher::new(store, courier, Arc::new(materials), delivery, lease, wake)
-                .with_album_files(album_files)
-                .with_fresh(fresh)
-                .with_responses(responses)
-                .with_metrics(metrics);
+        let dispatcher = Dispatcher::new(
+            store,
+            courier,
+            Arc::new(materials),
+            delivery,
+            lease,
+            handover,
+        )
+        .with_album_files(album_files)
+        .with_responses(responses)
+        .with_metrics(metrics);
         actix_rt::spawn(async move {
             dispatcher.run(stopped, DISPATCHER_DRAIN).await;
             let _ = done.send(());

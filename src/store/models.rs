@@ -24,6 +24,7 @@ pub struct User {
     PartialEq,
     Eq,
     Queryable,
+    QueryableByName,
     Selectable,
     Insertable,
     AsChangeset,

@@ -24,6 +24,33 @@ pub struct NewOutboxRow {
     pub created_at: NaiveDateTime,
     /// The span that recorded it: the send continues that trace.
     pub trace_parent: Option<String>,
+    /// Set when the row is recorded already claimed (`sending`) by the recording replica's own
+    /// dispatcher, which then needs no claim to take it.
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<NaiveDateTime>,
+}
+
+impl NewOutboxRow {
+    /// The row as a claim would have returned it (for rows recorded already claimed).
+    pub fn as_recorded(&self) -> OutboxRow {
+        OutboxRow {
+            id: self.id.clone(),
+            chat_id: self.chat_id,
+            method: self.method,
+            payload: self.payload.clone(),
+            workflow_id: self.workflow_id.clone(),
+            status: self.status,
+            attempts: 0,
+            next_attempt_at: self.next_attempt_at,
+            lease_owner: self.lease_owner.clone(),
+            lease_until: self.lease_until,
+            last_error: None,
+            message_ids: None,
+            created_at: self.created_at,
+            sent_at: None,
+            trace_parent: self.trace_parent.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, QueryableByName)]
@@ -151,42 +178,6 @@ impl Store {
                     .await
             }
         )?;
-        rows.sort_by(|a, b| {
-            (a.next_attempt_at, a.created_at, &a.id).cmp(&(b.next_attempt_at, b.created_at, &b.id))
-        });
-        Ok(rows)
-    }
-
-    /// Claims the rows named by `ids` that are still pending and due: the rows this replica
-    /// just recorded, taken by key instead of searched for. Rows another claimer took meanwhile
-    /// are left out (PostgreSQL re-checks the status under the row lock).
-    pub async fn claim_outbox_ids(
-        &self,
-        lease: &Lease,
-        now: NaiveDateTime,
-        ids: &[String],
-    ) -> AppResult<Vec<OutboxRow>> {
-        use schema::outbox::dsl::*;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (owner, until) = (lease.owner.to_string(), lease.until(now));
-        let mut rows: Vec<OutboxRow> = with_conn!(self, "claim_outbox_ids", |conn| {
-            diesel::update(
-                outbox
-                    .filter(id.eq_any(ids))
-                    .filter(status.eq(OutboxStatus::Pending))
-                    .filter(next_attempt_at.le(now)),
-            )
-            .set((
-                status.eq(OutboxStatus::Sending),
-                lease_owner.eq(Some(&owner)),
-                lease_until.eq(Some(until)),
-            ))
-            .returning(OutboxRow::as_returning())
-            .get_results(conn)
-            .await
-        })?;
         rows.sort_by(|a, b| {
             (a.next_attempt_at, a.created_at, &a.id).cmp(&(b.next_attempt_at, b.created_at, &b.id))
         });

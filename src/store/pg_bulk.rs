@@ -138,6 +138,8 @@ pub struct InsertOutbox {
     next_attempt_at: Vec<NaiveDateTime>,
     created_at: Vec<NaiveDateTime>,
     trace_parents: Vec<Option<String>>,
+    lease_owners: Vec<Option<String>>,
+    lease_until: Vec<Option<NaiveDateTime>>,
 }
 
 impl InsertOutbox {
@@ -152,6 +154,8 @@ impl InsertOutbox {
             next_attempt_at: rows.iter().map(|r| r.next_attempt_at).collect(),
             created_at: rows.iter().map(|r| r.created_at).collect(),
             trace_parents: rows.iter().map(|r| r.trace_parent.clone()).collect(),
+            lease_owners: rows.iter().map(|r| r.lease_owner.clone()).collect(),
+            lease_until: rows.iter().map(|r| r.lease_until).collect(),
         }
     }
 }
@@ -161,7 +165,7 @@ impl QueryFragment<Pg> for InsertOutbox {
         out.push_sql(
             "INSERT INTO outbox \
              (id, chat_id, method, payload, workflow_id, status, next_attempt_at, created_at, \
-              trace_parent) \
+              trace_parent, lease_owner, lease_until) \
              SELECT * FROM unnest(",
         );
         out.push_bind_param::<Array<Text>, _>(&self.ids)?;
@@ -181,6 +185,10 @@ impl QueryFragment<Pg> for InsertOutbox {
         out.push_bind_param::<Array<Timestamp>, _>(&self.created_at)?;
         out.push_sql(", ");
         out.push_bind_param::<Array<Nullable<Text>>, _>(&self.trace_parents)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.lease_owners)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.lease_until)?;
         out.push_sql(") ON CONFLICT DO NOTHING RETURNING id");
         Ok(())
     }

@@ -323,15 +323,19 @@ impl Store {
         else {
             return result;
         };
-        // diesel wraps what `FromSql` answered in an error naming the field.
-        let mut link: Option<&(dyn std::error::Error + 'static)> = Some(&**cause);
-        while let Some(error) = link {
-            if error.is::<UnknownState>() {
-                break;
+        // diesel wraps what `FromSql` answered in an error naming the field. (A block: the
+        // borrowed error chain must not live across the awaits below, or the future is not Send.)
+        let unknown_value = {
+            let mut link: Option<&(dyn std::error::Error + 'static)> = Some(&**cause);
+            while let Some(error) = link {
+                if error.is::<UnknownState>() {
+                    break;
+                }
+                link = error.source();
             }
-            link = error.source();
-        }
-        if link.is_none() {
+            link.is_some()
+        };
+        if !unknown_value {
             return result;
         }
         for column in columns {

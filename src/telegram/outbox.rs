@@ -7,6 +7,8 @@
 //! courier), makes each Bot API call once and writes the outcome back: sent (with message ids),
 //! refused (final, 400-class), or due again later (429 → `retry_after`; 5xx, network errors and
 //! an open breaker → backoff). At most `window` rows are held in memory; the rest wait in the store.
+//! While the window has room, a row posted on this replica is recorded already claimed by its
+//! dispatcher and handed over in memory ([`Handover`]): no claim, no search, same lease rules.
 //!
 //! Albums and PDFs are rows too. Their payload names the workflow to draw the files from: the
 //! workflow hands its freshly rendered files over through [`AlbumFiles`], and any other replica
@@ -23,7 +25,8 @@ use crate::store::{
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teloxide::types::InlineKeyboardMarkup;
@@ -126,44 +129,140 @@ impl Letter {
             next_attempt_at: now,
             created_at: now,
             trace_parent: crate::telemetry::current_traceparent(),
+            lease_owner: None,
+            lease_until: None,
         })
     }
 }
 
-/// Ids of rows this replica just recorded, handed to its dispatcher, which claims them by key
-/// instead of searching the table (a search walks past every row sent since the last vacuum).
-/// Bounded: an id past the bound is only in the store, where the dispatcher's regular search
-/// finds it.
-#[derive(Clone, Default)]
-pub struct FreshRows(Arc<Mutex<std::collections::VecDeque<String>>>);
+/// Rows this replica records already claimed by its own dispatcher, handed to it in memory: under
+/// load most rows go this way, with no claim (a row update) and no search of the table. A row is
+/// recorded claimed only while the dispatcher runs and its window has room: the place is taken
+/// before the row is written, so the rows held never pass the window. Otherwise the row is
+/// recorded `pending` and the dispatcher searches for it at once. Should this replica die first,
+/// the row's lease lapses and any replica claims it, as if this one had claimed it and died.
+#[derive(Clone)]
+pub struct Handover(Arc<HandoverState>);
 
-/// Fresh ids kept for the dispatcher; a few seconds of replies at the highest overall rate.
-const FRESH_CAPACITY: usize = 16_384;
+struct HandoverState {
+    /// Rows the dispatcher holds (claimed or handed over, not yet written back): its window.
+    held: AtomicUsize,
+    /// Where the dispatcher claims again: once no more than this many rows are held.
+    refill_at: AtomicUsize,
+    /// The dispatcher's window and lease while it runs; none before it starts or once stopped.
+    open: Mutex<Option<(usize, Lease)>>,
+    rows: Mutex<VecDeque<OutboxRow>>,
+    /// A row was recorded `pending` here for want of room: the dispatcher searches at once.
+    pending_recorded: AtomicBool,
+    /// Wakes the dispatcher: a row handed over or recorded pending, or room made for a claim.
+    wake: Arc<Notify>,
+}
 
-impl FreshRows {
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<String>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+impl Default for Handover {
+    fn default() -> Handover {
+        Handover(Arc::new(HandoverState {
+            held: AtomicUsize::new(0),
+            refill_at: AtomicUsize::new(0),
+            open: Mutex::new(None),
+            rows: Mutex::new(VecDeque::new()),
+            pending_recorded: AtomicBool::new(false),
+            wake: Arc::new(Notify::new()),
+        }))
+    }
+}
+
+fn unpoisoned<T>(lock: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Handover {
+    /// The dispatcher runs with a window of `max_held` rows under `lease`.
+    pub(crate) fn open(&self, max_held: usize, lease: Lease) {
+        self.0.refill_at.store(max_held / 2, Ordering::Release);
+        *unpoisoned(&self.0.open) = Some((max_held, lease));
     }
 
-    /// Hands an id over; false when the queue is full (the id waits for a search).
-    pub fn push(&self, id: String) -> bool {
-        let mut fresh = self.lock();
-        if fresh.len() >= FRESH_CAPACITY {
+    /// The dispatcher stopped claiming: rows are recorded `pending` from now on.
+    pub(crate) fn close(&self) {
+        *unpoisoned(&self.0.open) = None;
+    }
+
+    /// Takes a place in the window for `row` and makes it claimed by the dispatcher's lease;
+    /// false (the row unchanged) when the dispatcher is not running or its window is full.
+    fn reserve(&self, row: &mut NewOutboxRow) -> bool {
+        let open = unpoisoned(&self.0.open);
+        let Some((max_held, lease)) = open.as_ref() else {
             return false;
+        };
+        let placed = self
+            .0
+            .held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < *max_held).then_some(n + 1)
+            })
+            .is_ok();
+        if placed {
+            row.status = OutboxStatus::Sending;
+            row.lease_owner = Some(lease.owner.to_string());
+            row.lease_until = Some(lease.until(row.created_at));
         }
-        fresh.push_back(id);
-        true
+        placed
     }
 
-    /// Takes up to `n` ids, oldest first.
-    pub fn take(&self, n: usize) -> Vec<String> {
-        let mut fresh = self.lock();
-        let n = n.min(fresh.len());
-        fresh.drain(..n).collect()
+    /// Hands a row recorded claimed over to the dispatcher.
+    fn hand_over(&self, row: OutboxRow) {
+        unpoisoned(&self.0.rows).push_back(row);
+        self.0.wake.notify_one();
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+    /// Notes a row recorded `pending` here, for the dispatcher to search for it at once.
+    fn note_pending(&self) {
+        self.0.pending_recorded.store(true, Ordering::Release);
+        self.0.wake.notify_one();
+    }
+
+    /// The rows handed over so far, oldest first.
+    pub(crate) fn take_all(&self) -> Vec<OutboxRow> {
+        unpoisoned(&self.0.rows).drain(..).collect()
+    }
+
+    /// Whether a row was recorded `pending` here since the last call.
+    pub(crate) fn take_pending_note(&self) -> bool {
+        self.0.pending_recorded.swap(false, Ordering::AcqRel)
+    }
+
+    pub(crate) fn wake(&self) -> &Arc<Notify> {
+        &self.0.wake
+    }
+
+    pub(crate) fn held(&self) -> usize {
+        self.0.held.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn refill_at(&self) -> usize {
+        self.0.refill_at.load(Ordering::Acquire)
+    }
+
+    /// Takes `n` places for rows about to be claimed.
+    pub(crate) fn hold(&self, n: usize) {
+        self.0.held.fetch_add(n, Ordering::AcqRel);
+    }
+
+    /// Gives up `n` places, waking the dispatcher when that makes room for a batch: a claim's
+    /// cost is mostly fixed, and claiming a few rows at every release made claims most of the
+    /// database's work under load.
+    pub(crate) fn release(&self, n: usize) {
+        let before = self
+            .0
+            .held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |h| {
+                Some(h.saturating_sub(n))
+            })
+            .unwrap_or(0);
+        let refill_at = self.refill_at();
+        if before > refill_at && before.saturating_sub(n) <= refill_at {
+            self.0.wake.notify_one();
+        }
     }
 }
 
@@ -173,8 +272,7 @@ impl FreshRows {
 pub struct Postbox {
     store: Store,
     recorder: Batcher<NewOutboxRow, bool>,
-    wake: Arc<Notify>,
-    fresh: FreshRows,
+    handover: Handover,
 }
 
 /// Letters waiting to be written; beyond this `post` waits its turn (it never drops one).
@@ -197,19 +295,31 @@ impl Postbox {
         Postbox {
             store,
             recorder,
-            wake: Arc::new(Notify::new()),
-            fresh: FreshRows::default(),
+            handover: Handover::default(),
         }
     }
 
-    /// Records a letter; true when it is new (false: this id was recorded before).
+    /// Records a letter; true when it is new (false: this id was recorded before). While this
+    /// replica's dispatcher has room, the row is recorded already claimed by it and handed over.
     pub async fn post(&self, letter: Letter) -> AppResult<bool> {
-        let row = letter.row(now_utc())?;
-        let id = row.id.clone();
-        let new = self.recorder.submit(row).await?;
-        if new {
-            self.fresh.push(id);
-            self.wake.notify_one();
+        let mut row = letter.row(now_utc())?;
+        let claimed = self.handover.reserve(&mut row);
+        let held = claimed.then(|| row.as_recorded());
+        let new = match self.recorder.submit(row).await {
+            Ok(new) => new,
+            Err(e) => {
+                if claimed {
+                    self.handover.release(1);
+                }
+                return Err(e);
+            }
+        };
+        match (held, new) {
+            (Some(row), true) => self.handover.hand_over(row),
+            // Recorded before (by whoever): that row keeps its own state and owner.
+            (Some(_), false) => self.handover.release(1),
+            (None, true) => self.handover.note_pending(),
+            (None, false) => {}
         }
         Ok(new)
     }
@@ -219,14 +329,9 @@ impl Postbox {
         self.store.outbox_row(id).await
     }
 
-    /// The dispatcher's wake-up: notified whenever a new row is recorded here.
-    pub fn wake(&self) -> Arc<Notify> {
-        self.wake.clone()
-    }
-
-    /// The ids of the rows recorded here, for this replica's dispatcher to claim by key.
-    pub fn fresh(&self) -> FreshRows {
-        self.fresh.clone()
+    /// Where the rows recorded here meet this replica's dispatcher.
+    pub fn handover(&self) -> Handover {
+        self.handover.clone()
     }
 }
 

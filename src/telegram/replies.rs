@@ -96,7 +96,19 @@ pub fn lang_of(inbound: &Inbound) -> Lang {
     )
 }
 
-fn help(lang: Lang) -> String {
+/// The command list in `lang`, built once per language: every `/start` and `/help` shows it, and
+/// building it from the `Command` enum was a visible share of a reply's cost under load.
+fn help(lang: Lang) -> &'static str {
+    static RU: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static EN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cell = match lang {
+        Lang::Ru => &RU,
+        Lang::En => &EN,
+    };
+    cell.get_or_init(|| build_help(lang))
+}
+
+fn build_help(lang: Lang) -> String {
     let header = match lang {
         Lang::Ru => "<b>Что я умею</b>",
         Lang::En => "<b>What I can do</b>",
@@ -142,7 +154,7 @@ pub fn command_reply(
                 ),
             })
         }
-        Command::Help => Some(help(lang)),
+        Command::Help => Some(help(lang).to_string()),
         Command::Myid => {
             let user = user_id.map_or_else(|| "—".to_string(), |id| id.to_string());
             let chat = chat_id.map_or_else(|| "—".to_string(), |id| id.to_string());

@@ -54,6 +54,8 @@ fn letter(id: &str, chat: i64) -> NewOutboxRow {
         next_attempt_at: at(0),
         created_at: at(0),
         trace_parent: None,
+        lease_owner: None,
+        lease_until: None,
     }
 }
 
@@ -127,24 +129,25 @@ on_both_backends! {
         assert_eq!((sent.status.as_str(), sent.message_ids.as_deref(), sent.attempts), ("sent", Some("7"), 1));
     }
 
-    async fn rows_claimed_by_id_are_only_those_still_pending_and_due(backend) {
+    async fn a_row_recorded_already_claimed_is_left_to_its_replica_until_its_lease_lapses(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        let mut later = letter("later", 3);
-        later.next_attempt_at = at(60);
-        store.enqueue(&[letter("fresh", 1), letter("taken", 2), later]).await.expect("enqueue");
         let (a, b) = (replica("a"), replica("b"));
-        assert_eq!(store.claim_outbox_ids(&b, at(1), &["taken".into()]).await.expect("claim").len(), 1);
+        let mut owned = letter("owned", 1);
+        owned.status = OutboxStatus::Sending;
+        owned.lease_owner = Some("a".into());
+        owned.lease_until = Some(a.until(at(0)));
+        store.enqueue(&[owned.clone(), letter("free", 2)]).await.expect("enqueue");
+        let stored = store.outbox_row("owned").await.expect("row").expect("owned");
+        assert_eq!(stored, owned.as_recorded(), "stored as the recording replica holds it");
 
-        let ids: Vec<String> = ["fresh", "taken", "later", "never-recorded"].map(String::from).into();
-        let claimed = store.claim_outbox_ids(&a, at(1), &ids).await.expect("claim");
+        let claimed = store.claim_outbox(&b, at(1), 10).await.expect("claim");
+        assert_eq!(claimed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["free"], "a's row stays a's");
 
-        assert_eq!(claimed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["fresh"]);
-        assert_eq!(claimed[0].lease_owner.as_deref(), Some("a"));
-        assert_eq!(claimed[0].status, OutboxStatus::Sending);
-        let taken = store.outbox_row("taken").await.expect("row").expect("taken");
-        assert_eq!(taken.lease_owner.as_deref(), Some("b"), "another claimer's row stays theirs");
-        assert!(store.claim_outbox(&a, at(2), 10).await.expect("claim").is_empty(), "nothing else is due");
+        // a died before sending it: once the lease lapses, b takes it.
+        let again = store.claim_outbox(&b, at(31), 10).await.expect("claim");
+        assert_eq!(again.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["owned"]);
+        assert_eq!(again[0].lease_owner.as_deref(), Some("b"));
     }
 
     async fn a_claim_takes_due_rows_in_order_and_lapsed_leases_with_them(backend) {

@@ -72,9 +72,9 @@ pub struct Dispatcher {
     unrecorded: Mutex<HashMap<String, Vec<i32>>>,
     settings: DeliverySettings,
     lease: Lease,
-    wake: Arc<Notify>,
-    /// Ids of rows this replica's postbox just recorded (empty when none is wired).
-    fresh: FreshRows,
+    /// Rows this replica's postbox recorded already claimed for this dispatcher, its wake-up,
+    /// and the count of rows held (the window).
+    handover: Handover,
     metrics: Option<Metrics>,
     /// Sent marks, group-committed: under load one transaction records many.
     sent: Batcher<SentRow, ()>,
@@ -82,17 +82,13 @@ pub struct Dispatcher {
     responses: Option<Outbox<BotResponseSent>>,
 }
 
-/// Rows claimed and not yet written back, the sends in flight, and the stop signal; shared with
-/// the send tasks.
+/// Rows held (claimed or handed over, not yet written back), the sends in flight, and the stop
+/// signal; shared with the send tasks.
 #[derive(Clone)]
 struct Window {
-    held: Arc<AtomicUsize>,
-    /// The claim loop claims again once no more than this many rows are held, so each claim
-    /// takes a large batch: a claim's cost is mostly fixed, and claiming a few rows at every
-    /// post made claims most of the database's work under load.
-    refill_at: usize,
-    /// Wakes the claim loop when the rows held fall to `refill_at`.
-    refill: Arc<Notify>,
+    /// Counts the rows held; the claim loop claims again once no more than half the window is
+    /// held, so each claim takes a large batch.
+    held: Handover,
     sends: Arc<Semaphore>,
     stop: watch::Receiver<bool>,
 }
@@ -100,21 +96,16 @@ struct Window {
 impl Window {
     /// Gives up `n` held rows, waking the claim loop when that makes room for a batch.
     fn release(&self, n: usize) {
-        let before = self.held.fetch_sub(n, Ordering::AcqRel);
-        if before > self.refill_at && before.saturating_sub(n) <= self.refill_at {
-            self.refill.notify_one();
-        }
+        self.held.release(n);
     }
 
     fn held(&self) -> usize {
-        self.held.load(Ordering::Acquire)
+        self.held.held()
     }
-}
 
-/// Where the claim loop refills a window of `max_held` rows: once half of it is free (a window
-/// of one row: once it is empty).
-fn refill_at(max_held: usize) -> usize {
-    max_held / 2
+    fn refill_at(&self) -> usize {
+        self.held.refill_at()
+    }
 }
 
 impl Dispatcher {
@@ -124,7 +115,7 @@ impl Dispatcher {
         materials: Arc<dyn Materials>,
         settings: DeliverySettings,
         lease: Lease,
-        wake: Arc<Notify>,
+        handover: Handover,
     ) -> Dispatcher {
         let marker = store.clone();
         let sent = Batcher::spawn(
@@ -152,8 +143,7 @@ impl Dispatcher {
             unrecorded: Mutex::default(),
             settings,
             lease,
-            wake,
-            fresh: FreshRows::default(),
+            handover,
             metrics: None,
             responses: None,
         }
@@ -194,13 +184,6 @@ impl Dispatcher {
         }
     }
 
-    /// Claims the rows `fresh` names by key as they are recorded (the postbox's
-    /// [`super::Postbox::fresh`]).
-    pub fn with_fresh(mut self, fresh: FreshRows) -> Dispatcher {
-        self.fresh = fresh;
-        self
-    }
-
     pub fn with_metrics(mut self, metrics: Metrics) -> Dispatcher {
         self.metrics = Some(metrics);
         self
@@ -226,49 +209,54 @@ impl Dispatcher {
         // Local to this thread's runtime: the sends are spawned on it, nowhere else.
         let this = std::rc::Rc::new(self);
         let max_held = this.max_held();
+        this.handover.open(max_held, this.lease.clone());
         let window = Window {
-            held: Arc::default(),
-            refill_at: refill_at(max_held),
-            refill: this.wake.clone(),
+            held: this.handover.clone(),
             sends: Arc::new(Semaphore::new(this.settings.concurrency.max(1))),
             stop: stop.clone(),
         };
         let poll = Duration::from_millis(this.settings.poll_ms.max(10));
         let mut last_prune = std::time::Instant::now();
-        // Rows this replica records are claimed by key as they come ([`FreshRows`]); the table
-        // is searched every `poll` (and at once while searches come back full) for the rest:
-        // other replicas' rows, retries come due, lapsed leases, ids past the fresh bound.
+        // Rows this replica records while there is room come handed over, already claimed
+        // ([`Handover`]). The table is searched every `poll`, at once when a row was recorded
+        // here without room, and again at once while searches come back full, for the rest:
+        // other replicas' rows, retries come due, lapsed leases.
         let mut last_search: Option<std::time::Instant> = None;
         let mut more_due = false;
         while !*stop.borrow() {
+            let handed = this.handover.take_all();
+            if !handed.is_empty() {
+                this.clone().dispatch(handed, &window).await;
+            }
             let held = window.held();
             let room = max_held.saturating_sub(held);
             let mut again = false;
-            if room > 0 && held <= window.refill_at {
+            if room > 0 && held <= window.refill_at() {
                 let limit = room.min(this.settings.claim_batch.max(1));
-                let search = more_due || last_search.is_none_or(|at| at.elapsed() >= poll);
-                let claimed = if search {
+                let search = this.handover.take_pending_note()
+                    || more_due
+                    || last_search.is_none_or(|at| at.elapsed() >= poll);
+                if search {
                     last_search = Some(std::time::Instant::now());
-                    this.store
+                    // The places are taken before the claim: rows handed over meanwhile never
+                    // push the window past its size.
+                    window.held.hold(limit);
+                    let claimed = this
+                        .store
                         .claim_outbox(&this.lease, now_utc(), limit as i64)
-                        .await
-                } else {
-                    let ids = this.fresh.take(limit);
-                    this.store
-                        .claim_outbox_ids(&this.lease, now_utc(), &ids)
-                        .await
-                };
-                match claimed {
-                    Ok(rows) => {
-                        more_due = search && rows.len() == limit;
-                        again = more_due || !this.fresh.is_empty();
-                        window.held.fetch_add(rows.len(), Ordering::AcqRel);
-                        this.clone().dispatch(rows, &window).await;
-                    }
-                    Err(e) => {
-                        // Fresh ids taken here are still rows in the store: a search finds them.
-                        more_due = false;
-                        tracing::warn!(error = %e, "could not claim outbox rows; will retry");
+                        .await;
+                    match claimed {
+                        Ok(rows) => {
+                            window.release(limit - rows.len());
+                            more_due = rows.len() == limit;
+                            again = more_due;
+                            this.clone().dispatch(rows, &window).await;
+                        }
+                        Err(e) => {
+                            window.release(limit);
+                            more_due = false;
+                            tracing::warn!(error = %e, "could not claim outbox rows; will retry");
+                        }
                     }
                 }
             }
@@ -276,12 +264,12 @@ impl Dispatcher {
                 last_prune = std::time::Instant::now();
                 this.prune().await;
             }
-            if again && window.held() <= window.refill_at {
+            if again && window.held() <= window.refill_at() {
                 tokio::task::yield_now().await;
                 continue;
             }
             tokio::select! {
-                _ = this.wake.notified() => {}
+                _ = this.handover.wake().notified() => {}
                 _ = tokio::time::sleep(poll) => {}
                 changed = stop.changed() => {
                     // The switch is gone with its owner: nobody can ask for more sends.
@@ -291,6 +279,10 @@ impl Dispatcher {
                 }
             }
         }
+        // Rows recorded from now on wait in the store; those handed over and not started go
+        // back to it, due at once, for whoever claims next.
+        this.handover.close();
+        this.give_back(this.handover.take_all(), &window).await;
         // Every send task holds a place in the window until it has written its outcome back.
         let drained = tokio::time::timeout(drain, async {
             while window.held() > 0 {
@@ -397,26 +389,38 @@ impl Dispatcher {
                 self.send(row).await;
                 window.release(1);
             } else {
-                given_back.push(Reschedule {
-                    id: row.id,
-                    at: now_utc(),
-                    attempted: false,
-                    error: row.last_error,
-                });
+                given_back.push(row);
             }
         }
-        if !given_back.is_empty() {
-            let count = given_back.len();
-            if let Err(e) = self
-                .store
-                .reschedule_outbox(&self.lease.owner, &given_back)
-                .await
-            {
-                tracing::warn!(error = %e, rows = count, "unsent rows not given back; their leases expire");
-            }
-            window.release(count);
-        }
+        self.give_back(given_back, &window).await;
         drop(turn);
+    }
+
+    /// Gives held rows that were not sent back to the store, due at once with no attempt
+    /// counted, and their places in the window up.
+    async fn give_back(&self, rows: Vec<OutboxRow>, window: &Window) {
+        if rows.is_empty() {
+            return;
+        }
+        let count = rows.len();
+        let now = now_utc();
+        let given_back: Vec<Reschedule> = rows
+            .into_iter()
+            .map(|row| Reschedule {
+                id: row.id,
+                at: now,
+                attempted: false,
+                error: row.last_error,
+            })
+            .collect();
+        if let Err(e) = self
+            .store
+            .reschedule_outbox(&self.lease.owner, &given_back)
+            .await
+        {
+            tracing::warn!(error = %e, rows = count, "unsent rows not given back; their leases expire");
+        }
+        window.release(count);
     }
 
     /// Makes one row's call and writes its outcome back.
@@ -706,15 +710,16 @@ mod window_tests {
     #[tokio::test]
     async fn the_claim_loop_is_woken_once_half_the_window_is_free_not_at_every_send() {
         let (_stop, stopped) = watch::channel(false);
+        let handover = Handover::default();
+        handover.open(8, Lease::new_replica(Duration::from_secs(30)));
+        handover.hold(8);
         let window = Window {
-            held: Arc::new(AtomicUsize::new(8)),
-            refill_at: refill_at(8),
-            refill: Arc::new(Notify::new()),
+            held: handover.clone(),
             sends: Arc::new(Semaphore::new(1)),
             stop: stopped,
         };
         let woken = || async {
-            tokio::time::timeout(Duration::from_millis(20), window.refill.notified())
+            tokio::time::timeout(Duration::from_millis(20), handover.wake().notified())
                 .await
                 .is_ok()
         };

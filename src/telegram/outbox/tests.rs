@@ -62,17 +62,60 @@ fn album_files_are_handed_over_once_and_bounded() {
     assert!(files.files.lock().expect("lock").len() <= ALBUM_FILES_CAPACITY);
 }
 
+fn new_row(id: &str) -> NewOutboxRow {
+    Letter::html(id, 42, "hi").row(now_utc()).expect("row")
+}
+
 #[test]
-fn fresh_row_ids_are_taken_oldest_first_and_bounded() {
-    let fresh = FreshRows::default();
-    for n in 0..FRESH_CAPACITY {
-        assert!(fresh.push(format!("row-{n}")));
-    }
-    assert!(
-        !fresh.push("one too many".into()),
-        "past the bound an id waits for a search"
+fn rows_are_recorded_claimed_only_while_the_dispatcher_runs_and_its_window_has_room() {
+    let handover = Handover::default();
+    let mut early = new_row("early");
+    assert!(!handover.reserve(&mut early), "no dispatcher yet");
+    assert_eq!(
+        (early.status, early.lease_owner.as_deref()),
+        (OutboxStatus::Pending, None)
     );
-    assert_eq!(fresh.take(2), ["row-0", "row-1"]);
-    assert_eq!(fresh.take(FRESH_CAPACITY).len(), FRESH_CAPACITY - 2);
-    assert!(fresh.is_empty());
+
+    let lease = Lease {
+        owner: "replica-a".into(),
+        duration: Duration::from_secs(30),
+    };
+    handover.open(2, lease.clone());
+    let mut claimed = Vec::new();
+    for id in ["one", "two"] {
+        let mut row = new_row(id);
+        assert!(handover.reserve(&mut row), "{id} has room");
+        assert_eq!(row.status, OutboxStatus::Sending);
+        assert_eq!(row.lease_owner.as_deref(), Some("replica-a"));
+        assert_eq!(row.lease_until, Some(lease.until(row.created_at)));
+        claimed.push(row);
+    }
+    let mut third = new_row("three");
+    assert!(!handover.reserve(&mut third), "the window is full");
+    assert_eq!(third.status, OutboxStatus::Pending);
+    assert_eq!(handover.held(), 2);
+
+    handover.release(1);
+    assert!(handover.reserve(&mut third), "a place was given up");
+    handover.close();
+    handover.release(3);
+    let mut late = new_row("late");
+    assert!(!handover.reserve(&mut late), "the dispatcher stopped");
+    assert_eq!(handover.held(), 0);
+}
+
+#[test]
+fn rows_handed_over_are_taken_oldest_first_and_a_pending_row_asks_for_a_search_once() {
+    let handover = Handover::default();
+    for id in ["a", "b"] {
+        handover.hand_over(new_row(id).as_recorded());
+    }
+    let taken: Vec<String> = handover.take_all().into_iter().map(|r| r.id).collect();
+    assert_eq!(taken, ["a", "b"]);
+    assert!(handover.take_all().is_empty());
+
+    assert!(!handover.take_pending_note());
+    handover.note_pending();
+    assert!(handover.take_pending_note(), "a row waits in the store");
+    assert!(!handover.take_pending_note(), "one search per note");
 }
