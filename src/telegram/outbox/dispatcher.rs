@@ -355,18 +355,18 @@ impl Dispatcher {
             }
         }
         if !deferred.is_empty() {
-            let count = deferred.len();
-            self.count("deferred", count);
-            if let Err(e) = self
-                .store
-                .reschedule_outbox(&self.lease.owner, &deferred)
-                .await
-            {
-                // Their leases expire and they are claimed again.
-                tracing::warn!(error = %e, rows = count, "could not defer outbox rows");
-            }
-            window.release(count);
+            self.count("deferred", deferred.len());
+            self.write_back_held(&deferred, window).await;
         }
+    }
+
+    /// Writes held rows back to the store, due at their new times, and gives their places in
+    /// the window up. Should the write fail, their leases expire and they are claimed again.
+    async fn write_back_held(&self, rows: &[Reschedule], window: &Window) {
+        if let Err(e) = self.store.reschedule_outbox(&self.lease.owner, rows).await {
+            tracing::warn!(error = %e, rows = rows.len(), "held outbox rows not written back; their leases expire");
+        }
+        window.release(rows.len());
     }
 
     /// Sends one chat's rows in order, each when the overall limit allows. Once stop is asked
@@ -402,7 +402,6 @@ impl Dispatcher {
         if rows.is_empty() {
             return;
         }
-        let count = rows.len();
         let now = now_utc();
         let given_back: Vec<Reschedule> = rows
             .into_iter()
@@ -413,14 +412,7 @@ impl Dispatcher {
                 error: row.last_error,
             })
             .collect();
-        if let Err(e) = self
-            .store
-            .reschedule_outbox(&self.lease.owner, &given_back)
-            .await
-        {
-            tracing::warn!(error = %e, rows = count, "unsent rows not given back; their leases expire");
-        }
-        window.release(count);
+        self.write_back_held(&given_back, window).await;
     }
 
     /// Makes one row's call and writes its outcome back.
