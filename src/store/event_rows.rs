@@ -7,11 +7,12 @@ impl Store {
         if rows.is_empty() {
             return Ok(0);
         }
-        let owned = rows.to_vec();
         with_conn!(
             self,
             "append_events",
             sqlite | conn | {
+                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
+                let owned = rows.to_vec();
                 conn.spawn_blocking(move |sync| {
                     sync.transaction(|tx| {
                         owned.iter().try_fold(0, |written, row| {
@@ -24,7 +25,7 @@ impl Store {
                 })
                 .await
             },
-            postgres | conn | pg_bulk::InsertEvents::new(&owned).execute(conn).await
+            postgres | conn | pg_bulk::InsertEvents::new(rows).execute(conn).await
         )
     }
 

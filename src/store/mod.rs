@@ -314,11 +314,12 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let owned = rows.to_vec();
         with_conn!(
             self,
             "record_updates",
             sqlite | conn | {
+                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
+                let owned = rows.to_vec();
                 // SQLite has no multi-row upsert in diesel; in-process single-row inserts inside
                 // one transaction (one fsync) cost microseconds each.
                 conn.spawn_blocking(move |sync| {
@@ -337,10 +338,10 @@ impl Store {
                 .await
             },
             postgres | conn | {
-                pg_bulk::InsertReceivedUpdates::new(&owned)
+                pg_bulk::InsertReceivedUpdates::new(rows)
                     .get_results::<i64>(conn)
                     .await
-                    .map(|inserted| first_occurrences_inserted(&owned, |r| r.update_id, inserted))
+                    .map(|inserted| first_occurrences_inserted(rows, |r| r.update_id, inserted))
             }
         )
     }

@@ -126,11 +126,12 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let owned = rows.to_vec();
         with_conn!(
             self,
             "enqueue",
             sqlite | conn | {
+                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
+                let owned = rows.to_vec();
                 conn.spawn_blocking(move |sync| {
                     sync.transaction(|tx| {
                         owned
@@ -147,10 +148,10 @@ impl Store {
                 .await
             },
             postgres | conn | {
-                pg_bulk::InsertOutbox::new(&owned)
+                pg_bulk::InsertOutbox::new(rows)
                     .get_results::<String>(conn)
                     .await
-                    .map(|inserted| first_occurrences_inserted(&owned, |r| r.id.clone(), inserted))
+                    .map(|inserted| first_occurrences_inserted(rows, |r| r.id.clone(), inserted))
             }
         )
     }
