@@ -88,7 +88,7 @@ pub struct Dispatcher {
 struct Window {
     /// Counts the rows held; the claim loop claims again once no more than half the window is
     /// held, so each claim takes a large batch.
-    held: Handover,
+    handover: Handover,
     sends: Arc<Semaphore>,
     stop: watch::Receiver<bool>,
 }
@@ -96,15 +96,15 @@ struct Window {
 impl Window {
     /// Gives up `n` held rows, waking the claim loop when that makes room for a batch.
     fn release(&self, n: usize) {
-        self.held.release(n);
+        self.handover.release(n);
     }
 
     fn held(&self) -> usize {
-        self.held.held()
+        self.handover.held()
     }
 
     fn refill_at(&self) -> usize {
-        self.held.refill_at()
+        self.handover.refill_at()
     }
 }
 
@@ -211,7 +211,7 @@ impl Dispatcher {
         let max_held = this.max_held();
         this.handover.open(max_held, this.lease.clone());
         let window = Window {
-            held: this.handover.clone(),
+            handover: this.handover.clone(),
             sends: Arc::new(Semaphore::new(this.settings.concurrency.max(1))),
             stop: stop.clone(),
         };
@@ -240,7 +240,7 @@ impl Dispatcher {
                     last_search = Some(std::time::Instant::now());
                     // The places are taken before the claim: rows handed over meanwhile never
                     // push the window past its size.
-                    window.held.hold(limit);
+                    window.handover.hold(limit);
                     let claimed = this
                         .store
                         .claim_outbox(&this.lease, now_utc(), limit as i64)
@@ -706,7 +706,7 @@ mod window_tests {
         handover.open(8, Lease::new_replica(Duration::from_secs(30)));
         handover.hold(8);
         let window = Window {
-            held: handover.clone(),
+            handover: handover.clone(),
             sends: Arc::new(Semaphore::new(1)),
             stop: stopped,
         };
