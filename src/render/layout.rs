@@ -384,7 +384,9 @@ pub fn fit_text(
     let mut size = sizes.max;
     loop {
         let line_h = size * line_factor;
-        let by_height = (max_h / line_h + 1e-4).floor();
+        // Lines that fill the box exactly must count despite float error, but the allowance is
+        // in pixels: one relative to the line height let tall lines overrun the box by 0.01 px.
+        let by_height = ((max_h + 0.001) / line_h).floor();
         let max_lines = if by_height >= usize::MAX as f32 {
             usize::MAX
         } else {
