@@ -147,7 +147,8 @@ pub struct DeliverySettings {
     /// Chats sent to at once.
     pub concurrency: usize,
     /// How often the outbox table is searched for due rows (other replicas' rows, retries
-    /// coming due, lapsed leases), in ms; rows this replica records are claimed by key at once.
+    /// coming due, lapsed leases), in ms; rows this replica records while its dispatcher has room
+    /// are recorded already claimed by it, and one recorded without room asks for a search at once.
     pub poll_ms: u64,
     /// Attempts at a row before it is failed (backoff doubles from 1 s to a minute).
     pub max_attempts: i32,
