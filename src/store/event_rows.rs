@@ -76,7 +76,8 @@ impl Store {
             .collect())
     }
 
-    /// The newest `limit` events of one type, newest first.
+    /// The newest `limit` events of one type, newest first. On PostgreSQL only the alerts have an
+    /// index by kind (read once at start-up); other kinds are found walking back through time.
     pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
         use schema::event_log::dsl::*;
         with_conn!(self, "latest_events", |conn| {

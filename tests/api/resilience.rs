@@ -288,7 +288,17 @@ async fn an_escalation_is_sent_to_the_admin_chat() {
 /// Alerts are part of the event log: after the process is replaced, `/stats` still shows them.
 #[actix_rt::test]
 async fn recent_alerts_survive_a_restart_of_the_process() {
-    let Some(db) = TestDb::create(Backend::Sqlite).await else {
+    alerts_survive_a_restart(Backend::Sqlite).await;
+}
+
+/// The same on PostgreSQL, where the alerts are read through an index of their own.
+#[actix_rt::test]
+async fn recent_alerts_survive_a_restart_of_the_process_on_postgres() {
+    alerts_survive_a_restart(Backend::Postgres).await;
+}
+
+async fn alerts_survive_a_restart(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
         return;
     };
     let db = Arc::new(db);
