@@ -99,3 +99,21 @@ impl Store {
             .await)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The alerts' partial index (PostgreSQL) spells the alert kind as the code does: renamed on
+    /// one side only, the start-up read of the alerts would walk the whole log.
+    #[test]
+    fn the_alerts_index_names_the_alert_kind_the_code_sends() {
+        use crate::messages::Event;
+        let migration = include_str!(
+            "../../migrations/postgres/2026-12-02-000008_event_log_alerts_index/up.sql"
+        );
+        let kind = crate::messages::analytics::AlertTriggered::KIND;
+        assert!(
+            migration.contains(&format!("WHERE event_type = '{kind}'")),
+            "{migration}"
+        );
+    }
+}
