@@ -1,5 +1,5 @@
-//! The event log: every envelope that crosses actors is kept (but queries and analytics' notices),
-//! with its causal links.
+//! The event log: every envelope that crosses actors is kept (but queries, analytics' notices and
+//! the update's finish, which its row keeps), with its causal links.
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::messages::correlation_for_update;
