@@ -7,6 +7,8 @@
 # Usage: benches/delivery-load.sh [seconds=60] [messages_per_second=30] [replicas=1]
 # DRAIN_LIMIT (seconds, default 600) bounds the wait for the backlog after the load.
 # BVC_BIN runs another build's binary (side-by-side comparisons of two builds).
+# BVC_DELAY_MS paces wrk's connections (benches/updates.lua) to offer a steady rate instead of a flood.
+# PG_PORT picks the PostgreSQL server at 127.0.0.1 (default 5432; benches/pg-tuned.sh starts one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-60}"
@@ -23,9 +25,10 @@ trap cleanup EXIT
 
 "$fake" 127.0.0.1:18091 & pids+=($!)
 db="bvc_delivery_$$"
-psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $db"
-url="postgres://postgres@127.0.0.1:5432/$db"
-sql() { psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"; }
+pg_port="${PG_PORT:-5432}"
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE $db"
+url="postgres://postgres@127.0.0.1:$pg_port/$db"
+sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" -Atc "$1"; }
 # Polled every 0.5 s while the backlog drains: curl and sed, not an interpreter, so the poll takes
 # next to no CPU from what it measures.
 replies() {
@@ -33,6 +36,10 @@ replies() {
   n=$(curl -fs http://127.0.0.1:18091/counts | sed -n 's/.*"sendmessage":\([0-9]*\).*/\1/p')
   echo "${n:-0}"
 }
+
+# CPU time (clock ticks) of processes, for the CPU each part spends per reply.
+ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+pg_pids() { pgrep -x postgres | tr '\n' ' '; }
 
 serve_pids=()
 for i in $(seq 1 "$replicas"); do
@@ -48,6 +55,7 @@ done
 connections=$((64 / replicas))
 threads=$((replicas >= 2 ? 1 : 2))
 load_start=$(date +%s.%N)
+bot_ticks0=$(ticks "${serve_pids[@]}"); pg_ticks0=$(ticks $(pg_pids)); fake_ticks0=$(ticks "${pids[0]}")
 wrk_pids=()
 for i in $(seq 1 "$replicas"); do
  BVC_WRK_NO=$i BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
@@ -71,6 +79,8 @@ while [ "$(date +%s)" -lt "$drain_deadline" ]; do
 done
 drain_end=$(date +%s.%N)
 sent_total=$(replies)
+bot_ticks=$(( $(ticks "${serve_pids[@]}") - bot_ticks0 )); pg_ticks=$(( $(ticks $(pg_pids)) - pg_ticks0 ))
+fake_ticks=$(( $(ticks "${pids[0]}") - fake_ticks0 ))
 
 python3 - "$work" "$replicas" "$load_start" "$load_end" "$drain_end" "$recorded" "$sent_during" "$sent_total" <<'PY'
 import re, sys
@@ -86,6 +96,10 @@ print(f"replicas={replicas} load={t1 - t0:.1f}s intake={rps:,.0f} updates/s p99=
 print(f"replies during load={during:,} ({during / (t1 - t0):,.0f}/s)  backlog at end of load={recorded - during:,}")
 print(f"drain={t2 - t1:.1f}s  replies total={total:,}  end-to-end={total / (t2 - t0):,.0f} replies/s  drain rate={(total - during) / max(t2 - t1, 0.001):,.0f}/s")
 PY
+hz=$(getconf CLK_TCK)
+awk -v b="$bot_ticks" -v p="$pg_ticks" -v f="$fake_ticks" -v hz="$hz" -v n="$sent_total" 'BEGIN {
+  if (n > 0) printf "CPU per reply (load and drain, wrk not counted): bot %.0f µs, PostgreSQL %.0f µs, fake Bot API %.0f µs\n",
+    b / hz / n * 1e6, p / hz / n * 1e6, f / hz / n * 1e6 }'
 for i in $(seq 1 "$replicas"); do
   pid=${serve_pids[$((i - 1))]}
   echo "replica $i peak RSS: $(( $(grep VmHWM /proc/$pid/status | awk '{print $2}') / 1024 )) MB"
@@ -94,5 +108,5 @@ missing=$(sql "select count(*) from received_updates where status <> 'done'")
 echo "updates not done: $missing; outbox not sent: $(sql "select count(*) from outbox where status <> 'sent'")"
 for pid in "${serve_pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${serve_pids[@]}"; do wait "$pid" || true; done
-psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $db WITH (FORCE)"
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE $db WITH (FORCE)"
 [ -n "${KEEP_LOGS:-}" ] && echo "logs kept in $work" || rm -rf "$work"

@@ -1,7 +1,16 @@
 -- wrk script: every request is a distinct private-chat text update (unique update_id per thread,
 -- and per wrk process with BVC_WRK_NO). BVC_TEXT is the text (default "hello"; a leading "/"
--- makes it a command), BVC_USERS how many users send it (default 1000).
+-- makes it a command), BVC_USERS how many users send it (default 1000). BVC_DELAY_MS paces each
+-- connection (a pause after every answer) for an offered rate instead of a flood: about
+-- connections × 1000 / (delay + latency) updates/s.
 local threads = {}
+
+local delay_ms = tonumber(os.getenv("BVC_DELAY_MS") or "0")
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
 
 function setup(thread)
   thread:set("thread_no", #threads + 1)
