@@ -1,8 +1,11 @@
 //! Group commit: many concurrent producers, one writer that takes everything queued so far and
-//! writes it in one go. Under load batches grow by themselves; when idle, an item is written at once.
+//! writes it in one go. Under load batches grow by themselves. A batch smaller than the limit
+//! waits up to `linger` for more before it is written: at moderate rates each commit otherwise
+//! carries a handful of rows, and the database's work per row is mostly the commit's.
 use crate::error::{AppError, AppResult};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Mutex, RwLock};
 
 enum Command<T, R> {
@@ -28,11 +31,13 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
     /// Spawns `writers` writer tasks on the current tokio runtime. `write` gets a batch and
     /// answers one result per item, in order. More than one writer lets batches overlap (a server
     /// database commits them in parallel); order between batches is then not guaranteed.
+    /// `linger` (zero: none) is how long a batch smaller than `max_batch` waits for more items.
     pub fn spawn<F, Fut>(
         name: &'static str,
         capacity: usize,
         max_batch: usize,
         writers: usize,
+        linger: Duration,
         write: F,
     ) -> Batcher<T, R>
     where
@@ -43,6 +48,7 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
         let shared = Arc::new(Shared {
             name,
             max_batch: max_batch.max(1),
+            linger,
             queue: Mutex::new(rx),
             in_flight: Arc::new(RwLock::new(())),
             write,
@@ -92,6 +98,7 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
 struct Shared<T, R, F> {
     name: &'static str,
     max_batch: usize,
+    linger: Duration,
     queue: Mutex<mpsc::Receiver<Command<T, R>>>,
     /// Held (shared) by each batch being written; a flush takes it exclusively, so it completes
     /// only after every batch dequeued before it.
@@ -115,17 +122,32 @@ where
                 return;
             };
             let mut next = Some(first);
-            while let Some(cmd) = next.take() {
-                match cmd {
-                    Command::Item(item, reply) => {
-                        items.push(item);
-                        waiters.push(reply);
+            let mut lingered = false;
+            loop {
+                while let Some(cmd) = next.take() {
+                    match cmd {
+                        Command::Item(item, reply) => {
+                            items.push(item);
+                            waiters.push(reply);
+                        }
+                        Command::Flush(ack) => flushes.push(ack),
                     }
-                    Command::Flush(ack) => flushes.push(ack),
+                    if items.len() < shared.max_batch {
+                        next = queue.try_recv().ok();
+                    }
                 }
-                if items.len() < shared.max_batch {
-                    next = queue.try_recv().ok();
+                // Once per batch, and never when a flush waits (shutdown wants it now). The
+                // queue stays locked meanwhile, so the next writer cannot take a sliver of it.
+                let full = items.len() >= shared.max_batch;
+                if lingered || full || items.is_empty() || !flushes.is_empty() {
+                    break;
                 }
+                if shared.linger.is_zero() {
+                    break;
+                }
+                lingered = true;
+                tokio::time::sleep(shared.linger).await;
+                next = queue.try_recv().ok();
             }
             // Taken before the queue is released, so a later flush waits for this batch.
             shared.in_flight.clone().read_owned().await
@@ -183,14 +205,20 @@ mod tests {
     async fn concurrent_submissions_are_written_in_fewer_batches_than_items() {
         let batches = Arc::new(AtomicUsize::new(0));
         let counter = batches.clone();
-        let batcher: Batcher<u32, u32> =
-            Batcher::spawn("test", 1024, 64, 1, move |items: Vec<u32>| {
+        let batcher: Batcher<u32, u32> = Batcher::spawn(
+            "test",
+            1024,
+            64,
+            1,
+            Duration::ZERO,
+            move |items: Vec<u32>| {
                 counter.fetch_add(1, Ordering::SeqCst);
                 async move {
                     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
                     Ok(items.into_iter().map(|i| i * 2).collect())
                 }
-            });
+            },
+        );
         let answers = futures::future::join_all((0..200u32).map(|i| {
             let b = batcher.clone();
             async move { b.submit(i).await }
@@ -205,10 +233,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_write_fails_every_waiter_of_that_batch() {
-        let batcher: Batcher<u32, ()> =
-            Batcher::spawn("test", 16, 16, 1, |_items: Vec<u32>| async {
-                Err(AppError::internal("write", "disk on fire"))
-            });
+        let batcher: Batcher<u32, ()> = Batcher::spawn(
+            "test",
+            16,
+            16,
+            1,
+            Duration::ZERO,
+            |_items: Vec<u32>| async { Err(AppError::internal("write", "disk on fire")) },
+        );
         let err = batcher.submit(1).await.expect_err("must fail");
         assert!(err.to_string().contains("disk on fire"), "{err}");
         assert!(err.is_store_outage());
@@ -218,19 +250,73 @@ mod tests {
     async fn flush_waits_for_items_offered_before_it_even_with_several_writers() {
         let written = Arc::new(AtomicUsize::new(0));
         let w = written.clone();
-        let batcher: Batcher<u32, ()> =
-            Batcher::spawn("test", 1024, 8, 3, move |items: Vec<u32>| {
+        let batcher: Batcher<u32, ()> = Batcher::spawn(
+            "test",
+            1024,
+            8,
+            3,
+            Duration::from_millis(1),
+            move |items: Vec<u32>| {
                 let w = w.clone();
                 async move {
                     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
                     w.fetch_add(items.len(), Ordering::SeqCst);
                     Ok(vec![(); items.len()])
                 }
-            });
+            },
+        );
         for i in 0..50 {
             assert!(batcher.offer(i));
         }
         batcher.flush().await;
         assert_eq!(written.load(Ordering::SeqCst), 50);
+    }
+
+    /// Two items 200 ms apart, counted in batches. The test runtime has one thread, so the
+    /// writer has taken (and, without a linger, written) the first long before the second comes.
+    async fn batches_for_two_items_200ms_apart(linger: Duration) -> usize {
+        let batches = Arc::new(AtomicUsize::new(0));
+        let counter = batches.clone();
+        let batcher: Batcher<u32, ()> =
+            Batcher::spawn("test", 16, 16, 1, linger, move |items: Vec<u32>| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async move { Ok(vec![(); items.len()]) }
+            });
+        let first = tokio::spawn({
+            let b = batcher.clone();
+            async move { b.submit(1).await }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        batcher.submit(2).await.expect("second written");
+        first.await.expect("joined").expect("first written");
+        batches.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn an_item_arriving_within_the_linger_joins_the_waiting_batch() {
+        assert_eq!(
+            batches_for_two_items_200ms_apart(Duration::from_secs(2)).await,
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn without_a_linger_each_item_is_written_at_once() {
+        assert_eq!(batches_for_two_items_200ms_apart(Duration::ZERO).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_flush_does_not_wait_for_the_linger() {
+        let batcher: Batcher<u32, ()> = Batcher::spawn(
+            "test",
+            16,
+            16,
+            1,
+            Duration::from_secs(3600),
+            |items: Vec<u32>| async move { Ok(vec![(); items.len()]) },
+        );
+        tokio::time::timeout(Duration::from_secs(10), batcher.flush())
+            .await
+            .expect("a flush alone is answered without lingering");
     }
 }

@@ -261,6 +261,8 @@ pub struct DatabaseSettings {
     pub url: SecretString,
     pub max_connections: usize,
     pub sqlite_busy_timeout_ms: u64,
+    /// How long a write batch smaller than its limit waits for more rows (microseconds; 0: none).
+    pub batch_linger_us: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -322,6 +324,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("LOG_FORMAT", "log.format"),
     ("EVENT_LOG_RETENTION_DAYS", "event_log.retention_days"),
     ("INGEST_MAX_BACKLOG", "ingest.max_backlog"),
+    ("DATABASE_BATCH_LINGER_US", "database.batch_linger_us"),
     ("ADMIN_CHAT_ID", "telegram.admin_chat_id"),
     (
         "WORKFLOW_MAX_RUNNING_PER_USER",

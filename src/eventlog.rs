@@ -93,6 +93,7 @@ impl EventLog {
             settings.queue_capacity,
             settings.batch_size,
             1,
+            store.batch_linger(),
             move |records: Vec<EventRecord>| {
                 let store = write_store.clone();
                 let metrics = write_metrics.clone();

@@ -335,6 +335,10 @@ fn start_ingest(
         65_536,
         settings.ingest.max_batch,
         INGEST_WRITERS,
+        // No linger: the webhook's answer waits on this write, and Telegram sends the next
+        // update on a connection only after the last one's answer, so concurrent requests fill
+        // the batch and waiting would only slow the intake.
+        Duration::ZERO,
         move |rows: Vec<NewReceivedUpdate>| {
             let store = ingest_store.clone();
             async move { store.record_updates(&rows).await }

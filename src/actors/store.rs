@@ -39,6 +39,7 @@ impl StoreActor {
             65_536,
             512,
             1,
+            store.batch_linger(),
             move |batch: Vec<(i64, UpdateStatus)>| {
                 let store = writer.clone();
                 async move {
@@ -48,10 +49,18 @@ impl StoreActor {
             },
         );
         let reader = store.clone();
-        let settings = Batcher::spawn("load_settings", 65_536, 512, 2, move |users: Vec<i64>| {
-            let store = reader.clone();
-            async move { settings_of_each(&store, &users).await }
-        });
+        let linger = store.batch_linger();
+        let settings = Batcher::spawn(
+            "load_settings",
+            65_536,
+            512,
+            2,
+            linger,
+            move |users: Vec<i64>| {
+                let store = reader.clone();
+                async move { settings_of_each(&store, &users).await }
+            },
+        );
         StoreActor {
             service,
             store,

@@ -47,6 +47,8 @@ pub struct Store {
     backend: DatabaseBackend,
     url: Arc<secrecy::SecretString>,
     query_seconds: Option<HistogramVec>,
+    /// How long a group commit on this store waits to fill a batch (`database.batch_linger_us`).
+    batch_linger: Duration,
     /// While open, calls fail at once as unavailable (the webhook answers 503) instead of
     /// queueing on a dead database.
     breaker: Option<Arc<CircuitBreaker>>,
@@ -220,6 +222,7 @@ impl Store {
             backend,
             url: Arc::new(settings.url.clone()),
             query_seconds: None,
+            batch_linger: Duration::from_micros(settings.batch_linger_us),
             breaker: None,
         })
     }
@@ -227,6 +230,11 @@ impl Store {
     pub fn with_metrics(mut self, query_seconds: HistogramVec) -> Store {
         self.query_seconds = Some(query_seconds);
         self
+    }
+
+    /// How long a group commit on this store waits to fill a batch.
+    pub fn batch_linger(&self) -> Duration {
+        self.batch_linger
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -287,6 +287,7 @@ impl Postbox {
             RECORD_QUEUE,
             512,
             2,
+            store.batch_linger(),
             move |rows: Vec<NewOutboxRow>| {
                 let store = writer.clone();
                 async move { store.enqueue(&rows).await }

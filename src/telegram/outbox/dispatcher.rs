@@ -123,6 +123,7 @@ impl Dispatcher {
             RECORD_QUEUE,
             512,
             1,
+            store.batch_linger(),
             move |rows: Vec<SentRow>| {
                 let store = marker.clone();
                 async move {
