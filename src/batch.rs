@@ -139,10 +139,10 @@ where
                 // Once per batch, and never when a flush waits (shutdown wants it now). The
                 // queue stays locked meanwhile, so the next writer cannot take a sliver of it.
                 let full = items.len() >= shared.max_batch;
-                if lingered || full || items.is_empty() || !flushes.is_empty() {
+                if shared.linger.is_zero() || lingered || full || items.is_empty() {
                     break;
                 }
-                if shared.linger.is_zero() {
+                if !flushes.is_empty() {
                     break;
                 }
                 lingered = true;
@@ -315,8 +315,9 @@ mod tests {
             Duration::from_secs(3600),
             |items: Vec<u32>| async move { Ok(vec![(); items.len()]) },
         );
+        assert!(batcher.offer(1));
         tokio::time::timeout(Duration::from_secs(10), batcher.flush())
             .await
-            .expect("a flush alone is answered without lingering");
+            .expect("an item queued with a flush is written without lingering");
     }
 }

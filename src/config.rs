@@ -310,6 +310,9 @@ pub struct LogSettings {
     pub format: LogFormat,
 }
 
+/// A group commit's longest wait for company; more would only add latency.
+const MAX_BATCH_LINGER_US: u64 = 100_000;
+
 /// Environment variable → settings key. Order matters only for `PORT`, applied last.
 const ENV_KEYS: &[(&str, &str)] = &[
     ("DATABASE_URL", "database.url"),
@@ -518,6 +521,12 @@ impl Settings {
             return Err(AppError::config(
                 "openai.max_attempts",
                 "must be at least 1",
+            ));
+        }
+        if self.database.batch_linger_us > MAX_BATCH_LINGER_US {
+            return Err(AppError::config(
+                "DATABASE_BATCH_LINGER_US",
+                format!("must be at most {MAX_BATCH_LINGER_US} (100 ms; each stage of a reply waits it)"),
             ));
         }
         if self.database.max_connections == 0 {

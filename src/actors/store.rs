@@ -49,13 +49,12 @@ impl StoreActor {
             },
         );
         let reader = store.clone();
-        let linger = store.batch_linger();
         let settings = Batcher::spawn(
             "load_settings",
             65_536,
             512,
             2,
-            linger,
+            store.batch_linger(),
             move |users: Vec<i64>| {
                 let store = reader.clone();
                 async move { settings_of_each(&store, &users).await }

@@ -52,6 +52,23 @@ fn unknown_database_scheme_names_database_url() {
 }
 
 #[test]
+fn group_commits_linger_a_millisecond_unless_told_otherwise() {
+    let default = load(&[]).expect("defaults load");
+    assert_eq!(default.database.batch_linger_us, 1000);
+    let off = load(&[("DATABASE_BATCH_LINGER_US", "0")]).expect("loads");
+    assert_eq!(off.database.batch_linger_us, 0);
+}
+
+#[test]
+fn a_linger_longer_than_100ms_names_the_setting() {
+    let err = load(&[("DATABASE_BATCH_LINGER_US", "100001")])
+        .expect_err("must fail")
+        .to_string();
+    assert!(err.contains("DATABASE_BATCH_LINGER_US"), "{err}");
+    assert!(err.contains("100000"), "{err}");
+}
+
+#[test]
 fn bad_log_format_names_log_format() {
     let err = load(&[("LOG_FORMAT", "xml")])
         .expect_err("must fail")
