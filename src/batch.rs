@@ -1,7 +1,7 @@
 //! Group commit: many concurrent producers, one writer that takes everything queued so far and
 //! writes it in one go. Under load batches grow by themselves. A batch smaller than the limit
 //! waits up to `linger` for more before it is written: at moderate rates each commit otherwise
-//! carries a handful of rows, and the database's work per row is mostly the commit's.
+//! carries a handful of rows, and part of the database's work is per commit, not per row.
 use crate::error::{AppError, AppResult};
 use std::future::Future;
 use std::sync::Arc;
@@ -139,10 +139,8 @@ where
                 // Once per batch, and never when a flush waits (shutdown wants it now). The
                 // queue stays locked meanwhile, so the next writer cannot take a sliver of it.
                 let full = items.len() >= shared.max_batch;
-                if shared.linger.is_zero() || lingered || full || items.is_empty() {
-                    break;
-                }
-                if !flushes.is_empty() {
+                let flushing = !flushes.is_empty();
+                if shared.linger.is_zero() || lingered || full || items.is_empty() || flushing {
                     break;
                 }
                 lingered = true;
