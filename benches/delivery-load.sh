@@ -9,6 +9,7 @@
 # BVC_BIN runs another build's binary (side-by-side comparisons of two builds).
 # BVC_DELAY_MS paces wrk's connections (benches/updates.lua) to offer a steady rate instead of a flood.
 # PG_PORT picks the PostgreSQL server at 127.0.0.1 (default 5432; benches/pg-tuned.sh starts one).
+# BENCH_SQL runs one statement on the bench database once the replicas are up (schema experiments).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-60}"
@@ -52,6 +53,7 @@ for i in $(seq 1 "$replicas"); do
   until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
 done
 
+[ -n "${BENCH_SQL:-}" ] && sql "$BENCH_SQL"
 connections=$((64 / replicas))
 threads=$((replicas >= 2 ? 1 : 2))
 load_start=$(date +%s.%N)

@@ -185,7 +185,7 @@ async fn trace(args: TraceArgs, settings: Settings) -> AppResult<()> {
         vec![id.to_string()]
     } else if let Ok(number) = key.parse::<i64>() {
         let update = crate::messages::correlation_for_update(number).to_string();
-        if store.events_of(&update).await?.is_empty() {
+        if crate::trace::trail_of(&store, &update).await?.is_empty() {
             store.correlations_of_user(number, args.last.max(1)).await?
         } else {
             vec![update]
@@ -197,12 +197,12 @@ async fn trace(args: TraceArgs, settings: Settings) -> AppResult<()> {
     };
     if correlations.is_empty() {
         return Err(AppError::BadRequest(format!(
-            "the event log has nothing for '{key}'"
+            "nothing is recorded for '{key}'"
         )));
     }
     let mut out = std::io::stdout();
     for correlation in correlations {
-        let tree = crate::trace::build_tree(&store.events_of(&correlation).await?);
+        let tree = crate::trace::build_tree(&crate::trace::trail_of(&store, &correlation).await?);
         let written = if args.json {
             let json = serde_json::json!({ "correlation_id": correlation, "events": tree });
             writeln!(out, "{json}")

@@ -18,7 +18,7 @@ use crate::health::{HealthBoard, HealthProbe, Target};
 use crate::messages::analytics::{AlertTriggered, AlertsRestored};
 use crate::messages::telegram::UpdateReceived;
 use crate::messages::Event;
-use crate::messages::{correlation_for_update, Envelope, Outbox};
+use crate::messages::{Envelope, Outbox};
 use crate::metrics::Metrics;
 use crate::resilience::breaker::CircuitBreaker;
 use crate::resilience::clock::SystemClock;
@@ -152,9 +152,9 @@ async fn dispatch_claimed(
     }
     match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
         Ok(update) => {
-            let env = Envelope::correlated(
+            let env = Envelope::for_update(
                 "store",
-                correlation_for_update(row.update_id),
+                row.update_id,
                 UpdateReceived {
                     update_id: row.update_id,
                     update: Box::new(update),

@@ -3,8 +3,11 @@
 //! Every envelope that crossed actors is in the event log with its correlation id (stable per
 //! Telegram update) and the id of the message that caused it. One correlation's events become a
 //! forest: roots are events without a cause in the set (the webhook's update, a workflow run's
-//! start), children are what they caused, in the order they happened.
-use crate::store::StoredEvent;
+//! start), children are what they caused, in the order they happened. An update's own receipt
+//! is not a log row: its row in `received_updates` stands in for it as the root.
+use crate::error::AppResult;
+use crate::messages::{telegram::UpdateReceived, update_of_correlation, Event};
+use crate::store::{ReceivedUpdate, Store, StoredEvent};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -22,6 +25,43 @@ pub struct TraceNode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     pub children: Vec<TraceNode>,
+}
+
+/// Everything recorded for one correlation: its event-log rows and, for an update's
+/// correlation, the update's row as the event that started it.
+pub async fn trail_of(store: &Store, correlation: &str) -> AppResult<Vec<StoredEvent>> {
+    let mut events = store.events_of(correlation).await?;
+    let update = uuid::Uuid::parse_str(correlation)
+        .ok()
+        .and_then(update_of_correlation);
+    if let Some(update_id) = update {
+        if let Some(row) = store.received_update(update_id).await? {
+            events.push(receipt_of(&row));
+        }
+    }
+    Ok(events)
+}
+
+/// An update's row read as the `telegram.update.received` envelope the gateway got: same id
+/// (the update's correlation id, which what it caused points at), the time it was recorded.
+pub fn receipt_of(row: &ReceivedUpdate) -> StoredEvent {
+    let correlation = crate::messages::correlation_for_update(row.update_id).to_string();
+    let payload = serde_json::json!({
+        "update_id": row.update_id,
+        "kind": row.kind,
+        "status": row.status,
+        "processed_at": row.processed_at,
+    });
+    StoredEvent {
+        id: correlation.clone(),
+        event_type: UpdateReceived::KIND.to_string(),
+        correlation_id: correlation,
+        causation_id: None,
+        source: "webhook".to_string(),
+        payload: payload.to_string(),
+        occurred_at: row.received_at,
+        trace_id: None,
+    }
 }
 
 /// The causal forest of `events` (one correlation), roots and children in time order.
@@ -187,6 +227,39 @@ mod tests {
             .lines()
             .next()
             .is_some_and(|l| l.ends_with("trace 4bf92f3577b34da6a3ce929d0e0e4736")));
+    }
+
+    #[test]
+    fn an_updates_row_becomes_the_root_of_what_the_update_caused() {
+        use crate::store::{UpdateStatus, UpdateType};
+        let at = |ms| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .and_then(|d| d.and_hms_milli_opt(1, 0, 0, ms))
+                .expect("time")
+        };
+        let row = ReceivedUpdate {
+            update_id: 810_001,
+            kind: UpdateType::Message,
+            payload: "{}".into(),
+            status: UpdateStatus::Done,
+            received_at: at(0),
+            processed_at: Some(at(20)),
+        };
+        let correlation = crate::messages::correlation_for_update(810_001).to_string();
+        let receipt = receipt_of(&row);
+        assert_eq!(receipt.id, correlation);
+        assert_eq!(receipt.correlation_id, correlation);
+        let payload: serde_json::Value = serde_json::from_str(&receipt.payload).expect("json");
+        assert_eq!(payload["update_id"], 810_001);
+        assert_eq!(payload["status"], "done");
+        let mut command = event("b", "telegram.command.execute", Some(&correlation), 10);
+        command.occurred_at = at(10);
+        let roots = build_tree(&[command, receipt]);
+        assert_eq!(roots.len(), 1, "{roots:?}");
+        assert_eq!(roots[0].kind, "telegram.update.received");
+        assert_eq!(roots[0].source, "webhook");
+        assert_eq!(roots[0].children[0].kind, "telegram.command.execute");
+        assert_eq!(roots[0].children[0].after_ms, 10.0);
     }
 
     #[test]

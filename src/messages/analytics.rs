@@ -31,8 +31,8 @@ pub struct UserInteractionTracked {
 impl Event for UserInteractionTracked {
     const KIND: &'static str = "analytics.user.interaction.tracked";
     type Reply = Ack;
-    /// Counted, not recorded: its user, chat and kind are those of the recorded
-    /// `telegram.update.received` it is caused by.
+    /// Counted, not recorded: its user, chat and kind are those of the update it is caused by,
+    /// whose row in `received_updates` keeps them.
     const LOGGED: bool = false;
 }
 

@@ -145,6 +145,19 @@ impl<T: Event> Envelope<T> {
         }
     }
 
+    /// A Telegram update handed to the gateway: the root of the update's conversation, whose id
+    /// is the update's correlation id. It is not written to the event log (the update's row in
+    /// `received_updates` is its record), so what it causes points at an id the trace can find
+    /// from the correlation alone.
+    pub fn for_update(source: &str, update_id: i64, payload: T) -> Self {
+        let id = correlation_for_update(update_id);
+        Envelope {
+            id,
+            correlation_id: id,
+            ..Envelope::new(source, payload)
+        }
+    }
+
     /// A message caused by this one: same correlation, causation = this id.
     pub fn caused<U: Event>(&self, source: &str, payload: U) -> Envelope<U> {
         Envelope {
@@ -197,8 +210,17 @@ impl<T: Event> Envelope<T> {
 /// Correlation id for everything caused by one Telegram update: stable across redeliveries,
 /// so logs of a retried update join up with the first attempt.
 pub fn correlation_for_update(update_id: i64) -> Uuid {
-    Uuid::from_u64_pair(0x7465_6c65_6772_616d, update_id as u64)
+    Uuid::from_u64_pair(UPDATE_CORRELATION_PREFIX, update_id as u64)
 }
+
+/// The update a correlation id was made for by [`correlation_for_update`], if it was.
+pub fn update_of_correlation(correlation: Uuid) -> Option<i64> {
+    let (prefix, update_id) = correlation.as_u64_pair();
+    (prefix == UPDATE_CORRELATION_PREFIX).then_some(update_id as i64)
+}
+
+/// "telegram" in ASCII: the high half of every update's correlation id.
+const UPDATE_CORRELATION_PREFIX: u64 = 0x7465_6c65_6772_616d;
 
 /// The way one actor reaches a neighbour: a `Recipient` plus the event log every crossing
 /// envelope is appended to. Tests put a probe actor behind the recipient.
@@ -332,6 +354,28 @@ mod tests {
     fn the_same_update_always_gets_the_same_correlation_id() {
         assert_eq!(correlation_for_update(42), correlation_for_update(42));
         assert_ne!(correlation_for_update(42), correlation_for_update(43));
+    }
+
+    #[test]
+    fn an_update_is_found_again_from_its_correlation_id_and_no_other_id_names_one() {
+        for update_id in [0, 42, 4_000_000_000, i64::MAX] {
+            assert_eq!(
+                update_of_correlation(correlation_for_update(update_id)),
+                Some(update_id)
+            );
+        }
+        assert_eq!(update_of_correlation(Uuid::now_v7()), None);
+        assert_eq!(update_of_correlation(Uuid::nil()), None);
+    }
+
+    #[test]
+    fn an_updates_envelope_is_the_root_of_its_conversation_and_what_it_causes_points_at_it() {
+        let received = Envelope::for_update("webhook", 42, telegram::ExecuteCommand::example());
+        assert_eq!(received.id, correlation_for_update(42));
+        assert_eq!(received.correlation_id, correlation_for_update(42));
+        assert_eq!(received.causation_id, None);
+        let command = received.caused("gateway", telegram::ExecuteCommand::example());
+        assert_eq!(command.causation_id, Some(correlation_for_update(42)));
     }
 
     #[test]

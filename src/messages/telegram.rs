@@ -4,7 +4,9 @@ use crate::store::OutboxKind;
 use serde::{Deserialize, Serialize};
 
 /// What the webhook or the poller hands the gateway once an update is durably recorded.
-/// The event log keeps only the id: the update itself is stored verbatim in `received_updates`.
+/// Its record is the update's row in `received_updates` (verbatim, with its status, claims and
+/// times), not an event-log row restating it: one row less per update. Its envelope's id is the
+/// update's correlation id ([`super::Envelope::for_update`]), so the trace finds the row.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateReceived {
     pub update_id: i64,
@@ -14,6 +16,7 @@ pub struct UpdateReceived {
 impl Event for UpdateReceived {
     const KIND: &'static str = "telegram.update.received";
     type Reply = Ack;
+    const LOGGED: bool = false;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! `POST /telegram/webhook`: authenticate, bound, parse, record durably, acknowledge, dispatch.
 use super::{AppState, UpdateCounters};
 use crate::messages::telegram::UpdateReceived;
-use crate::messages::{correlation_for_update, Envelope};
+use crate::messages::Envelope;
 use crate::store::{now_utc, NewReceivedUpdate, UpdateStatus};
 use crate::telegram::SECRET_HEADER;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -220,9 +220,9 @@ fn answer(
                 .updates
                 .with_label_values(&[kind, "accepted"])
                 .inc();
-            let env = Envelope::correlated(
+            let env = Envelope::for_update(
                 "webhook",
-                correlation_for_update(update_id),
+                update_id,
                 UpdateReceived {
                     update_id,
                     update: Box::new(update),

@@ -1,5 +1,6 @@
-//! The event log: every envelope that crosses actors is kept (but queries, analytics' notices and
-//! the update's finish, which its row keeps), with its causal links.
+//! The event log: every envelope that crosses actors is kept (but queries, analytics' notices, and
+//! the update's receipt and finish, which its row keeps), with its causal links; the trace reads
+//! the update's row as the root of its conversation.
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::messages::correlation_for_update;
@@ -50,6 +51,13 @@ on_both_backends! {
         }
         let received: serde_json::Value = serde_json::from_str(&roots[0].payload).expect("payload is JSON");
         assert_eq!(received["update_id"], update_id_of(&body));
+        assert_eq!(received["status"], "done");
+        // That root is the update's row, not a log row restating it; what the update caused
+        // points at it by the update's correlation id.
+        let logged = app.store.events_of(&correlation).await.expect("log");
+        assert!(logged.iter().all(|e| e.event_type != "telegram.update.received"), "{logged:?}");
+        let command = logged.iter().find(|e| e.event_type == "telegram.command.execute").expect("command");
+        assert_eq!(command.causation_id.as_deref(), Some(correlation.as_str()));
     }
 
     async fn one_carousel_leaves_every_kind_it_involves_in_the_event_log_each_pointing_at_its_cause(backend) {

@@ -312,7 +312,10 @@ impl TestApp {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             self.event_log.flush().await;
-            let events = self.store.events_of(correlation).await.expect("events");
+            // The log's rows and, for an update's conversation, the update's row as its root.
+            let events = bible_vibecoder::trace::trail_of(&self.store, correlation)
+                .await
+                .expect("events");
             if until(&events) || std::time::Instant::now() >= deadline {
                 return events;
             }
