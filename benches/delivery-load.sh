@@ -93,7 +93,7 @@ rps = 0.0; p99 = []
 for i in range(1, replicas + 1):
     text = open(f"{work}/wrk-{i}.txt").read()
     rps += float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p99.append(re.search(r"99%\s+(\S+)", text).group(1))
+    p99.append(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 print(f"replicas={replicas} load={t1 - t0:.1f}s intake={rps:,.0f} updates/s p99={'/'.join(p99)} recorded={recorded:,}")
 print(f"replies during load={during:,} ({during / (t1 - t0):,.0f}/s)  backlog at end of load={recorded - during:,}")
 print(f"drain={t2 - t1:.1f}s  replies total={total:,}  end-to-end={total / (t2 - t0):,.0f} replies/s  drain rate={(total - during) / max(t2 - t1, 0.001):,.0f}/s")

@@ -3,11 +3,13 @@
 //! Every envelope that crossed actors is in the event log with its correlation id (stable per
 //! Telegram update) and the id of the message that caused it. One correlation's events become a
 //! forest: roots are events without a cause in the set (the webhook's update, a workflow run's
-//! start), children are what they caused, in the order they happened. An update's own receipt
-//! is not a log row: its row in `received_updates` stands in for it as the root.
+//! start), children are what they caused, in the order they happened. Two events are not log
+//! rows because a row of their own records them: an update's receipt (its row in
+//! `received_updates`, the root) and Telegram's acceptance of an outbox row (the row, `sent`).
 use crate::error::AppResult;
-use crate::messages::{telegram::UpdateReceived, update_of_correlation, Event};
-use crate::store::{ReceivedUpdate, Store, StoredEvent};
+use crate::messages::telegram::{BotResponseSent, UpdateReceived};
+use crate::messages::{update_of_correlation, Event};
+use crate::store::{OutboxRow, ReceivedUpdate, Store, StoredEvent};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -27,10 +29,16 @@ pub struct TraceNode {
     pub children: Vec<TraceNode>,
 }
 
-/// Everything recorded for one correlation: its event-log rows and, for an update's
-/// correlation, the update's row as the event that started it.
+/// Everything recorded for one correlation: its event-log rows, the outbox rows of it that
+/// Telegram took and, for an update's correlation, the update's row as the event that started it.
 pub async fn trail_of(store: &Store, correlation: &str) -> AppResult<Vec<StoredEvent>> {
     let mut events = store.events_of(correlation).await?;
+    let sent = store.sent_outbox_of(correlation).await?;
+    events.extend(
+        sent.iter()
+            .filter(|row| belongs_to(row, correlation))
+            .filter_map(acceptance_of),
+    );
     let update = uuid::Uuid::parse_str(correlation)
         .ok()
         .and_then(update_of_correlation);
@@ -62,6 +70,45 @@ pub fn receipt_of(row: &ReceivedUpdate) -> StoredEvent {
         occurred_at: row.received_at,
         trace_id: None,
     }
+}
+
+/// Whether the dispatcher announced `row` in `correlation` (a row keyed by another correlation
+/// may still belong to this one's workflow).
+fn belongs_to(row: &OutboxRow, correlation: &str) -> bool {
+    crate::telegram::outbox::correlation_of_row(&row.id, row.workflow_id.as_deref())
+        .is_some_and(|c| c.to_string() == correlation)
+}
+
+/// A sent outbox row read as the `telegram.bot.response.sent` the dispatcher announced: the
+/// chat, the method and the messages Telegram made, at the time the row was marked sent.
+pub fn acceptance_of(row: &OutboxRow) -> Option<StoredEvent> {
+    let correlation =
+        crate::telegram::outbox::correlation_of_row(&row.id, row.workflow_id.as_deref())?;
+    let message_ids: Vec<i32> = row
+        .message_ids
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let sent = BotResponseSent {
+        chat_id: row.chat_id,
+        method: row.method,
+        message_ids,
+    };
+    Some(StoredEvent {
+        id: row.id.clone(),
+        event_type: BotResponseSent::KIND.to_string(),
+        correlation_id: correlation.to_string(),
+        causation_id: None,
+        source: "dispatcher".to_string(),
+        payload: serde_json::to_string(&sent).ok()?,
+        occurred_at: row.sent_at?,
+        trace_id: row
+            .trace_parent
+            .as_deref()
+            .and_then(crate::telemetry::trace_id_of),
+    })
 }
 
 /// The causal forest of `events` (one correlation), roots and children in time order.
@@ -260,6 +307,50 @@ mod tests {
         assert_eq!(roots[0].source, "webhook");
         assert_eq!(roots[0].children[0].kind, "telegram.command.execute");
         assert_eq!(roots[0].children[0].after_ms, 10.0);
+    }
+
+    #[test]
+    fn a_sent_outbox_row_reads_as_the_acceptance_the_dispatcher_announced() {
+        use crate::store::{OutboxKind, OutboxStatus};
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(1, 0, 5))
+            .expect("time");
+        let correlation = uuid::Uuid::now_v7().to_string();
+        let row = OutboxRow {
+            id: format!("{correlation}:album:1"),
+            chat_id: 77,
+            method: OutboxKind::AlbumPart,
+            payload: "{}".into(),
+            workflow_id: None,
+            status: OutboxStatus::Sent,
+            attempts: 1,
+            next_attempt_at: at,
+            lease_owner: None,
+            lease_until: None,
+            last_error: None,
+            message_ids: Some("10,11,12".into()),
+            created_at: at,
+            sent_at: Some(at),
+            trace_parent: Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into()),
+        };
+        let sent = acceptance_of(&row).expect("a sent row is an acceptance");
+        assert_eq!(sent.event_type, "telegram.bot.response.sent");
+        assert_eq!(sent.correlation_id, correlation);
+        assert_eq!(sent.occurred_at, at);
+        assert_eq!(
+            sent.trace_id.as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        let payload: serde_json::Value = serde_json::from_str(&sent.payload).expect("json");
+        assert_eq!(payload["chat_id"], 77);
+        assert_eq!(payload["message_ids"], serde_json::json!([10, 11, 12]));
+        assert!(belongs_to(&row, &correlation));
+        assert!(!belongs_to(&row, &uuid::Uuid::now_v7().to_string()));
+        let unsent = OutboxRow {
+            sent_at: None,
+            ..row
+        };
+        assert!(acceptance_of(&unsent).is_none(), "not sent: no acceptance");
     }
 
     #[test]

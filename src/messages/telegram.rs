@@ -52,6 +52,8 @@ impl Event for ExecuteCommand {
 }
 
 /// Telegram accepted an outbox row: the messages it made (an album part makes several).
+/// Told to analytics, not written to the event log: the row itself, marked `sent` with these
+/// ids, is its record (kept as long as the log) and the trace reads it from there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotResponseSent {
     pub chat_id: i64,
@@ -61,6 +63,7 @@ pub struct BotResponseSent {
 impl Event for BotResponseSent {
     const KIND: &'static str = "telegram.bot.response.sent";
     type Reply = Ack;
+    const LOGGED: bool = false;
 }
 
 /// An inline-keyboard button was pressed.

@@ -68,6 +68,7 @@ fn start_dispatcher(
     let handover = outbound.postbox.handover();
     let album_files = outbound.album_files.clone();
     let responses = outbound.responses;
+    let history_days = settings.event_log.retention_days;
     let metrics = metrics.clone();
     // Its own thread: every send, its pacing and the sent marks run there, not on the thread
     // that also serves the sweeper and the write batchers (under load that thread was full).
@@ -84,6 +85,7 @@ fn start_dispatcher(
         )
         .with_album_files(album_files)
         .with_responses(responses)
+        .with_history_days(history_days)
         .with_metrics(metrics);
         actix_rt::spawn(async move {
             dispatcher.run(stopped, DISPATCHER_DRAIN).await;

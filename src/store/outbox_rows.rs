@@ -336,6 +336,34 @@ impl Store {
         .await
     }
 
+    /// Rows Telegram took that are keyed by `correlation` (`<correlation>:…`) or belong to the
+    /// workflow of that id, in the order they were sent (the trace). On PostgreSQL the ids
+    /// compare bytewise (`COLLATE "C"`), so the prefix is a range of the primary key.
+    pub async fn sent_outbox_of(&self, correlation: &str) -> AppResult<Vec<OutboxRow>> {
+        use schema::outbox::dsl::*;
+        // Only ids made of hex digits and dashes: nothing in the pattern is a wildcard.
+        let Ok(correlation) = uuid::Uuid::parse_str(correlation).map(|u| u.to_string()) else {
+            return Ok(Vec::new());
+        };
+        let keyed = format!("{correlation}:%");
+        let result = with_conn!(self, "sent_outbox_of", |conn| {
+            outbox
+                .filter(status.eq(OutboxStatus::Sent))
+                .filter(id.like(&keyed).or(workflow_id.eq(&correlation)))
+                .order((sent_at.asc(), id.asc()))
+                .select(OutboxRow::as_select())
+                .load(conn)
+                .await
+        });
+        self.name_unknown_values(
+            result,
+            "outbox",
+            ("id", None),
+            &[TextColumn::of::<OutboxStatus>("status")],
+        )
+        .await
+    }
+
     /// Every row sent to one chat, oldest first (tests and operators).
     pub async fn outbox_of_chat(&self, chat: i64) -> AppResult<Vec<OutboxRow>> {
         use schema::outbox::dsl::*;

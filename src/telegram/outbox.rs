@@ -372,7 +372,7 @@ pub trait Materials {
 }
 
 mod dispatcher;
-pub use dispatcher::Dispatcher;
+pub use dispatcher::{correlation_of_row, Dispatcher};
 
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,10 @@
-//! The event log: every envelope that crosses actors is kept (but queries, analytics' notices, and
-//! the update's receipt and finish, which its row keeps), with its causal links; the trace reads
-//! the update's row as the root of its conversation.
+//! The event log: every envelope that crosses actors is kept (but queries, analytics' notices, the
+//! update's receipt and finish, which its row keeps, and Telegram's acceptance of an outbox row,
+//! which the row keeps), with its causal links; the trace reads those rows back as events.
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::messages::correlation_for_update;
-use bible_vibecoder::store::{UpdateStatus, WorkflowState};
+use bible_vibecoder::store::{OutboxStatus, UpdateStatus, WorkflowState};
 use std::collections::HashSet;
 
 on_both_backends! {
@@ -136,6 +136,11 @@ on_both_backends! {
             .map(|e| serde_json::from_str(&e.payload).expect("json"))
             .collect();
         assert!(album.iter().all(|p| p["chat_id"] == user && !p["message_ids"].as_array().expect("ids").is_empty()), "{album:?}");
+        // Those are the outbox's rows, marked sent with Telegram's ids; the log does not restate them.
+        let logged = app.store.events_of(&correlation).await.expect("log");
+        assert!(logged.iter().all(|e| e.event_type != "telegram.bot.response.sent"), "{logged:?}");
+        let rows = app.store.outbox_of_chat(user).await.expect("rows");
+        assert_eq!(album.len(), rows.iter().filter(|r| r.status == OutboxStatus::Sent).count(), "one per sent row: {rows:?}");
     }
 
     async fn the_trace_command_prints_a_carousel_requests_events_as_a_causal_tree(backend) {

@@ -61,6 +61,15 @@ pub(super) fn stagger(
     now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(1))
 }
 
+/// The conversation an outbox row belongs to: rows are keyed by their cause's correlation
+/// (`<correlation>:<what>`), or belong to a workflow, whose id is its correlation.
+pub fn correlation_of_row(id: &str, workflow_id: Option<&str>) -> Option<Uuid> {
+    id.split(':')
+        .next()
+        .and_then(|head| Uuid::parse_str(head).ok())
+        .or_else(|| workflow_id.and_then(|w| Uuid::parse_str(w).ok()))
+}
+
 /// Sends what the outbox holds; one per replica.
 pub struct Dispatcher {
     store: Store,
@@ -78,8 +87,11 @@ pub struct Dispatcher {
     metrics: Option<Metrics>,
     /// Sent marks, group-committed: under load one transaction records many.
     sent: Batcher<SentRow, ()>,
-    /// Where each accepted row is announced (analytics and the event log), when wired.
+    /// Where each accepted row is announced (analytics), when wired.
     responses: Option<Outbox<BotResponseSent>>,
+    /// How long sent and failed rows are kept: they are the record of what was delivered, kept
+    /// as long as the event log (`EVENT_LOG_RETENTION_DAYS`); none keeps them all.
+    history: Option<chrono::Duration>,
 }
 
 /// Rows held (claimed or handed over, not yet written back), the sends in flight, and the stop
@@ -147,6 +159,7 @@ impl Dispatcher {
             handover,
             metrics: None,
             responses: None,
+            history: Some(chrono::Duration::days(30)),
         }
     }
 
@@ -161,16 +174,7 @@ impl Dispatcher {
         let Some(responses) = &self.responses else {
             return;
         };
-        let correlation = row
-            .id
-            .split(':')
-            .next()
-            .and_then(|head| Uuid::parse_str(head).ok())
-            .or_else(|| {
-                row.workflow_id
-                    .as_deref()
-                    .and_then(|w| Uuid::parse_str(w).ok())
-            });
+        let correlation = correlation_of_row(&row.id, row.workflow_id.as_deref());
         let sent = BotResponseSent {
             chat_id: row.chat_id,
             method: row.method,
@@ -183,6 +187,12 @@ impl Dispatcher {
         if let Err(e) = responses.tell(envelope) {
             tracing::debug!(error = %e, "a sent response was not announced");
         }
+    }
+
+    /// Keeps sent and failed rows `days` days (0: all of them).
+    pub fn with_history_days(mut self, days: u32) -> Dispatcher {
+        self.history = (days > 0).then(|| chrono::Duration::days(i64::from(days)));
+        self
     }
 
     pub fn with_metrics(mut self, metrics: Metrics) -> Dispatcher {
@@ -309,7 +319,10 @@ impl Dispatcher {
     }
 
     async fn prune(&self) {
-        let before = now_utc() - chrono::Duration::days(7);
+        let Some(history) = self.history else {
+            return;
+        };
+        let before = now_utc() - history;
         if let Err(e) = self.store.prune_outbox(before).await {
             tracing::warn!(error = %e, "could not prune old outbox rows");
         }

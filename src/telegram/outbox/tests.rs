@@ -3,6 +3,20 @@ use super::dispatcher::{backoff, stagger};
 use super::*;
 
 #[test]
+fn a_row_belongs_to_the_correlation_its_id_starts_with_or_else_to_its_workflow() {
+    let request = uuid::Uuid::now_v7();
+    let workflow = uuid::Uuid::now_v7();
+    let w = workflow.to_string();
+    assert_eq!(
+        correlation_of_row(&format!("{request}:hint"), Some(&w)),
+        Some(request)
+    );
+    assert_eq!(correlation_of_row("album:3", Some(&w)), Some(workflow));
+    assert_eq!(correlation_of_row("album:3", None), None);
+    assert_eq!(correlation_of_row("", Some("not a uuid")), None);
+}
+
+#[test]
 fn letters_keep_their_call_in_a_readable_payload() {
     let letter = Letter::new(
         "c:reply",

@@ -1,0 +1,1 @@
+ALTER TABLE outbox ALTER COLUMN id TYPE TEXT COLLATE "default";
