@@ -1,7 +1,9 @@
 //! The store on both backends: migrations, group-commit inserts, users, retention.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::messages::correlation_for_update;
 use bible_vibecoder::store::{now_utc, NewEvent, NewReceivedUpdate, Store, UpdateType};
+use bible_vibecoder::trace::trail_of;
 
 async fn migrated_store(db: &TestDb) -> Store {
     let store = Store::connect(&settings_for(db, &[]).database).expect("pool");
@@ -65,6 +67,29 @@ on_both_backends! {
         assert_eq!(pruned, 1);
         let kept: Vec<String> = store.events_of("c").await.expect("events").into_iter().map(|e| e.id).collect();
         assert_eq!(kept, vec!["recent", "now"]);
+    }
+
+    async fn the_trail_reads_an_updates_row_as_its_root_unless_the_log_already_has_one(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        store.record_updates(&[update(61), update(62)]).await.expect("updates");
+        let kinds = |events: &[bible_vibecoder::store::StoredEvent]| {
+            events.iter().map(|e| e.event_type.clone()).collect::<Vec<_>>()
+        };
+        let new = correlation_for_update(61).to_string();
+        assert_eq!(kinds(&trail_of(&store, &new).await.expect("trail")), ["telegram.update.received"]);
+        // Recorded before the receipt left the log: the logged event stays, the row adds nothing.
+        let old = correlation_for_update(62).to_string();
+        let logged = NewEvent {
+            event_type: "telegram.update.received".into(),
+            correlation_id: old.clone(),
+            ..event("logged-receipt", 0)
+        };
+        store.append_events(&[logged]).await.expect("append");
+        let trail = trail_of(&store, &old).await.expect("trail");
+        assert_eq!(kinds(&trail), ["telegram.update.received"]);
+        assert_eq!(trail[0].id, "logged-receipt");
+        assert!(trail_of(&store, &correlation_for_update(63).to_string()).await.expect("trail").is_empty());
     }
 }
 
