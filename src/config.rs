@@ -274,6 +274,7 @@ pub struct IngestSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct EventLogSettings {
     pub queue_capacity: usize,
+    /// Days the log's records and the outbox's sent and failed rows are kept (0: all).
     pub retention_days: u32,
     pub batch_size: usize,
 }
