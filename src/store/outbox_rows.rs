@@ -317,6 +317,21 @@ impl Store {
         .map(|_| ())
     }
 
+    /// A read of outbox rows, with a status the code does not know named in the error.
+    async fn outbox_rows_read<T>(
+        &self,
+        result: AppResult<T>,
+        row_id: Option<&str>,
+    ) -> AppResult<T> {
+        self.name_unknown_values(
+            result,
+            "outbox",
+            ("id", row_id),
+            &[TextColumn::of::<OutboxStatus>("status")],
+        )
+        .await
+    }
+
     pub async fn outbox_row(&self, row_id: &str) -> AppResult<Option<OutboxRow>> {
         use schema::outbox::dsl::*;
         let result = with_conn!(self, "outbox_row", |conn| {
@@ -327,13 +342,7 @@ impl Store {
                 .await
                 .optional()
         });
-        self.name_unknown_values(
-            result,
-            "outbox",
-            ("id", Some(row_id)),
-            &[TextColumn::of::<OutboxStatus>("status")],
-        )
-        .await
+        self.outbox_rows_read(result, Some(row_id)).await
     }
 
     /// Rows Telegram took that are keyed by `correlation` (`<correlation>:…`) or belong to the
@@ -355,13 +364,7 @@ impl Store {
                 .load(conn)
                 .await
         });
-        self.name_unknown_values(
-            result,
-            "outbox",
-            ("id", None),
-            &[TextColumn::of::<OutboxStatus>("status")],
-        )
-        .await
+        self.outbox_rows_read(result, None).await
     }
 
     /// Every row sent to one chat, oldest first (tests and operators).
@@ -375,13 +378,7 @@ impl Store {
                 .load(conn)
                 .await
         });
-        self.name_unknown_values(
-            result,
-            "outbox",
-            ("id", None),
-            &[TextColumn::of::<OutboxStatus>("status")],
-        )
-        .await
+        self.outbox_rows_read(result, None).await
     }
 
     /// Rows in one state.
