@@ -368,14 +368,24 @@ impl Store {
     /// The update's row as recorded (its payload verbatim): the trace's root of its conversation.
     pub async fn received_update(&self, id: i64) -> AppResult<Option<ReceivedUpdate>> {
         use schema::received_updates::dsl::*;
-        with_conn!(self, "received_update", |conn| {
+        let result = with_conn!(self, "received_update", |conn| {
             received_updates
                 .find(id)
                 .select(ReceivedUpdate::as_select())
                 .first(conn)
                 .await
                 .optional()
-        })
+        });
+        self.name_unknown_values(
+            result,
+            "received_updates",
+            ("update_id", Some(&id.to_string())),
+            &[
+                TextColumn::of::<UpdateStatus>("status"),
+                TextColumn::of::<UpdateType>("kind"),
+            ],
+        )
+        .await
     }
 
     pub async fn update_status_of(&self, id: i64) -> AppResult<Option<UpdateStatus>> {

@@ -312,7 +312,7 @@ impl TestApp {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             self.event_log.flush().await;
-            // The log's rows and, for an update's conversation, the update's row as its root.
+            // The log's rows, the sent outbox rows and, for an update, its row as the root.
             let events = bible_vibecoder::trace::trail_of(&self.store, correlation)
                 .await
                 .expect("events");
