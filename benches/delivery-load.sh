@@ -10,6 +10,9 @@
 # BVC_DELAY_MS paces wrk's connections (benches/updates.lua) to offer a steady rate instead of a flood.
 # PG_PORT picks the PostgreSQL server at 127.0.0.1 (default 5432; benches/pg-tuned.sh starts one).
 # BENCH_SQL runs one statement on the bench database once the replicas are up (schema experiments).
+# TELOXIDE_REFERENCE=1 runs benches/teloxide-reference (teloxide's webhook and dispatcher, one
+# sendMessage per message, nothing kept) instead of the bot, same load and Bot API: the yardstick
+# for the end-to-end figure on the machine at hand. One replica; nothing is counted in a database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-60}"
@@ -17,6 +20,12 @@ rate="${2:-30}"
 replicas="${3:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bible-vibecoder/target}"
 cargo build --release --bin bible-vibecoder --example fake_bot_api >/dev/null
+reference="${TELOXIDE_REFERENCE:-}"
+if [ -n "$reference" ]; then
+  [ "$replicas" = 1 ] || { echo "the teloxide reference runs as one replica" >&2; exit 2; }
+  (cd benches/teloxide-reference && CARGO_TARGET_DIR="$CARGO_TARGET_DIR/teloxide-reference" \
+    cargo build --release >/dev/null)
+fi
 bin="${BVC_BIN:-$CARGO_TARGET_DIR/release/bible-vibecoder}"
 fake="$CARGO_TARGET_DIR/release/examples/fake_bot_api"
 work=$(mktemp -d)
@@ -43,11 +52,22 @@ ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/pr
 pg_pids() { pgrep -x postgres | tr '\n' ' '; }
 
 serve_pids=()
+secret=bench-secret
+if [ -n "$reference" ]; then
+  HTTP_ADDR=127.0.0.1:18101 TELOXIDE_TOKEN=123:bench TELEGRAM_API_URL=http://127.0.0.1:18091 \
+    WEBHOOK_SECRET="$secret" RUST_LOG=warn \
+    "$CARGO_TARGET_DIR/teloxide-reference/release/teloxide-reference" 2>"$work/serve-1.log" &
+  serve_pids+=($!); pids+=($!)
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18101/telegram/webhook)" != 000 ]; do
+    sleep 0.05
+  done
+fi
 for i in $(seq 1 "$replicas"); do
+  [ -n "$reference" ] && break
   port=$((18100 + i))
   DATABASE_URL="$url" HTTP_ADDR="127.0.0.1:$port" RUST_LOG=warn TELEGRAM_BOT_TOKEN=123:bench \
     TELEGRAM_API_URL=http://127.0.0.1:18091 TELEGRAM_MAX_MESSAGES_PER_SECOND="$rate" \
-    USER_UPDATES_BURST=1000000000 USER_UPDATES_PER_MINUTE=1000000000 \
+    USER_UPDATES_BURST=1000000000 USER_UPDATES_PER_MINUTE=1000000000 TELEGRAM_WEBHOOK_SECRET="$secret" \
     "$bin" serve 2>"$work/serve-$i.log" &
   serve_pids+=($!); pids+=($!)
   until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do sleep 0.05; done
@@ -60,13 +80,18 @@ load_start=$(date +%s.%N)
 bot_ticks0=$(ticks "${serve_pids[@]}"); pg_ticks0=$(ticks $(pg_pids)); fake_ticks0=$(ticks "${pids[0]}")
 wrk_pids=()
 for i in $(seq 1 "$replicas"); do
- BVC_WRK_NO=$i BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+ BVC_WRK_NO=$i BVC_SECRET="$secret" BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
     -s benches/updates.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
   wrk_pids+=($!)
 done
 for p in "${wrk_pids[@]}"; do wait "$p"; done
 load_end=$(date +%s.%N)
-recorded=$(sql "select count(*) from received_updates")
+if [ -n "$reference" ]; then
+  # Nothing is recorded: what wrk had answered is what the reference owes.
+  recorded=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk-1.txt")
+else
+  recorded=$(sql "select count(*) from received_updates")
+fi
 sent_during=$(replies)
 
 # Drain: wait until every recorded update has its reply (or nothing moves for 20 s).
@@ -106,8 +131,12 @@ for i in $(seq 1 "$replicas"); do
   pid=${serve_pids[$((i - 1))]}
   echo "replica $i peak RSS: $(( $(grep VmHWM /proc/$pid/status | awk '{print $2}') / 1024 )) MB"
 done
-missing=$(sql "select count(*) from received_updates where status <> 'done'")
-echo "updates not done: $missing; outbox not sent: $(sql "select count(*) from outbox where status <> 'sent'")"
+if [ -n "$reference" ]; then
+  echo "teloxide reference: nothing recorded; answered by wrk $recorded, replies $sent_total"
+else
+  missing=$(sql "select count(*) from received_updates where status <> 'done'")
+  echo "updates not done: $missing; outbox not sent: $(sql "select count(*) from outbox where status <> 'sent'")"
+fi
 for pid in "${serve_pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${serve_pids[@]}"; do wait "$pid" || true; done
 psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE $db WITH (FORCE)"
