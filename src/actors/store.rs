@@ -1,7 +1,8 @@
 //! `store`: the data persistence service. It owns users, their settings and the carousel
 //! history: other actors write and read them only through its messages.
 use crate::batch::Batcher;
-use crate::error::AppError;
+use crate::domain::UserProfile;
+use crate::error::{AppError, AppResult};
 use crate::messages::data::{
     EnsureSettings, FinishUpdate, LoadCarousel, LoadHistory, LoadSettings, SaveCarousel,
     SaveSettings, SessionCreated, UpsertOutcome, UpsertUser, UserCreated,
@@ -28,6 +29,11 @@ pub struct StoreActor {
     /// Settings reads, batched the same way: every command reads its user's settings, and one
     /// round trip each was a large share of the store's work under load.
     settings: Batcher<i64, crate::error::AppResult<Option<UserSettings>>>,
+    /// First contacts, batched too: a spike of new users (and every known user's first update
+    /// after a deploy) is one statement per batch, not one or two per user.
+    users: Batcher<UserProfile, AppResult<UpsertOutcome>>,
+    /// Default settings for new users, likewise.
+    sessions: Batcher<i64, AppResult<bool>>,
 }
 
 impl StoreActor {
@@ -60,12 +66,38 @@ impl StoreActor {
                 async move { settings_of_each(&store, &users).await }
             },
         );
+        let upserter = store.clone();
+        let users = Batcher::spawn(
+            "upsert_users",
+            65_536,
+            512,
+            1,
+            store.batch_linger(),
+            move |profiles: Vec<UserProfile>| {
+                let store = upserter.clone();
+                async move { store.upsert_users_each(&profiles).await }
+            },
+        );
+        let giver = store.clone();
+        let sessions = Batcher::spawn(
+            "ensure_users_settings",
+            65_536,
+            512,
+            1,
+            store.batch_linger(),
+            move |users: Vec<i64>| {
+                let store = giver.clone();
+                async move { store.ensure_default_settings_each(&users).await }
+            },
+        );
         StoreActor {
             service,
             store,
             links,
             finished,
             settings,
+            users,
+            sessions,
         }
     }
 
@@ -79,10 +111,10 @@ impl Handler<Envelope<UpsertUser>> for StoreActor {
     type Result = ResponseFuture<Result<UpsertOutcome, AppError>>;
 
     fn handle(&mut self, env: Envelope<UpsertUser>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let users = self.users.clone();
         let announce = self.links.user_created.clone();
         supervised(self, env.handling(), async move {
-            let outcome = store.upsert_user(&env.payload.user).await?;
+            let outcome = users.submit(env.payload.user.clone()).await??;
             if outcome == UpsertOutcome::Created {
                 let created = env.caused(
                     "store",
@@ -116,10 +148,10 @@ impl Handler<Envelope<EnsureSettings>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<EnsureSettings>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let sessions = self.sessions.clone();
         let announce = self.links.session_created.clone();
         supervised(self, env.handling(), async move {
-            if store.ensure_default_settings(env.payload.user_id).await? {
+            if sessions.submit(env.payload.user_id).await?? {
                 let created = env.caused(
                     "store",
                     SessionCreated {

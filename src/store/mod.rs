@@ -122,6 +122,7 @@ pub use sqlite_lock::{sqlite_path, SqliteLock};
 mod leases;
 mod outbox_rows;
 mod quota_rows;
+mod user_rows;
 mod workflow_rows;
 pub use leases::{ClaimedUpdate, Lease};
 pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};

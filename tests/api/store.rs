@@ -1,8 +1,11 @@
 //! The store on both backends: migrations, group-commit inserts, users, retention.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::domain::{Style, UpsertOutcome, UserProfile};
 use bible_vibecoder::messages::correlation_for_update;
-use bible_vibecoder::store::{now_utc, NewEvent, NewReceivedUpdate, Store, UpdateType};
+use bible_vibecoder::store::{
+    now_utc, NewEvent, NewReceivedUpdate, Store, UpdateType, UserSettings,
+};
 use bible_vibecoder::trace::trail_of;
 
 async fn migrated_store(db: &TestDb) -> Store {
@@ -90,6 +93,84 @@ on_both_backends! {
         assert_eq!(kinds(&trail), ["telegram.update.received"]);
         assert_eq!(trail[0].id, "logged-receipt");
         assert!(trail_of(&store, &correlation_for_update(63).to_string()).await.expect("trail").is_empty());
+    }
+
+    async fn a_batch_of_first_contacts_creates_new_users_once_and_refreshes_known_ones(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        store.upsert_user(&profile(1, "Ada")).await.expect("known user");
+
+        let batch = [profile(1, "Ada L."), profile(2, "Bob"), profile(3, "Cy"), profile(2, "Bobby")];
+        let outcomes = store.upsert_users(&batch).await.expect("batch");
+
+        use UpsertOutcome::{Created, Updated};
+        assert_eq!(outcomes, [Updated, Created, Created, Updated]);
+        let name_of = |user| {
+            let store = store.clone();
+            async move { store.user(user).await.expect("read").expect("stored").first_name }
+        };
+        assert_eq!(name_of(1).await, "Ada L.");
+        assert_eq!(name_of(2).await, "Bobby", "the latest profile in the batch wins");
+        assert_eq!(store.upsert_users(&[profile(3, "Cy")]).await.expect("again"), [Updated]);
+        assert!(store.upsert_users(&[]).await.expect("empty").is_empty());
+    }
+
+    async fn default_settings_in_a_batch_go_only_to_users_without_settings(backend) {
+        let Some(db) = TestDb::create(backend).await else { return };
+        let store = migrated_store(&db).await;
+        for user in [1, 2, 3] {
+            store.upsert_user(&profile(user, "User")).await.expect("user");
+        }
+        store.ensure_default_settings(1).await.expect("defaults");
+        let mut chosen = store.settings_of(1).await.expect("read").expect("stored");
+        chosen.style = Style::Minimal;
+        store.save_settings(&chosen).await.expect("chosen");
+
+        let given = store.ensure_default_settings_of(&[1, 2, 3, 2]).await.expect("batch");
+
+        assert_eq!(given, [false, true, true, false]);
+        assert_eq!(store.settings_of(1).await.expect("read").map(|s| s.style), Some(Style::Minimal));
+        let defaults = store.settings_of(2).await.expect("read").expect("given");
+        assert_eq!(defaults, UserSettings::defaults_for(2, defaults.updated_at));
+    }
+}
+
+#[actix_rt::test]
+async fn a_name_postgres_refuses_fails_only_its_own_first_contact_in_a_batch() {
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let store = migrated_store(&db).await;
+    // PostgreSQL's text cannot hold a NUL byte; SQLite stores it.
+    let batch = [profile(1, "Ada"), profile(2, "Bad\0Name"), profile(3, "Cy")];
+
+    assert!(
+        store.upsert_users(&batch).await.is_err(),
+        "the batch as one statement is refused"
+    );
+    let outcomes = store
+        .upsert_users_each(&batch)
+        .await
+        .expect("not an outage");
+
+    assert!(matches!(outcomes[0], Ok(UpsertOutcome::Created)));
+    assert!(outcomes[1].is_err());
+    assert!(matches!(outcomes[2], Ok(UpsertOutcome::Created)));
+    assert!(store.user(2).await.expect("read").is_none());
+    let given = store
+        .ensure_default_settings_each(&[1, 3])
+        .await
+        .expect("settings");
+    assert!(given.iter().all(|g| matches!(g, Ok(true))));
+}
+
+fn profile(id: i64, name: &str) -> UserProfile {
+    UserProfile {
+        id,
+        first_name: name.into(),
+        last_name: None,
+        username: Some(format!("user{id}")),
+        language_code: Some("ru".into()),
     }
 }
 
