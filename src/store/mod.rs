@@ -450,41 +450,13 @@ impl Store {
 
     // ---- users ------------------------------------------------------------------------------
 
+    /// Creates the user or refreshes their names: [`Store::upsert_users`] for one.
     pub async fn upsert_user(&self, profile: &UserProfile) -> AppResult<UpsertOutcome> {
-        use schema::users::dsl::*;
-        let now = now_utc();
-        let row = User {
-            id: profile.id,
-            first_name: profile.first_name.clone(),
-            last_name: profile.last_name.clone(),
-            username: profile.username.clone(),
-            language_code: profile.language_code.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        let created = with_conn!(self, "insert_user", |conn| {
-            diesel::insert_into(users)
-                .values(&row)
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await
-        })?;
-        if created == 1 {
-            return Ok(UpsertOutcome::Created);
-        }
-        with_conn!(self, "update_user", |conn| {
-            diesel::update(users.find(row.id))
-                .set((
-                    first_name.eq(&row.first_name),
-                    last_name.eq(&row.last_name),
-                    username.eq(&row.username),
-                    language_code.eq(&row.language_code),
-                    updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await
-        })?;
-        Ok(UpsertOutcome::Updated)
+        let outcomes = self.upsert_users(std::slice::from_ref(profile)).await?;
+        Ok(outcomes
+            .into_iter()
+            .next()
+            .unwrap_or(UpsertOutcome::Updated))
     }
 
     pub async fn user(&self, user_id: i64) -> AppResult<Option<User>> {
@@ -574,19 +546,10 @@ impl Store {
         .map(|_| ())
     }
 
-    /// Gives a user default settings unless they already have some.
     /// Gives a user default settings unless they have some; answers whether it did.
     pub async fn ensure_default_settings(&self, user: i64) -> AppResult<bool> {
-        use schema::user_settings::dsl::*;
-        let row = UserSettings::defaults_for(user, now_utc());
-        with_conn!(self, "ensure_user_settings", |conn| {
-            diesel::insert_into(user_settings)
-                .values(&row)
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await
-        })
-        .map(|inserted| inserted == 1)
+        let given = self.ensure_default_settings_of(&[user]).await?;
+        Ok(given.into_iter().next().unwrap_or(false))
     }
 
     // ---- carousels --------------------------------------------------------------------------
