@@ -80,8 +80,10 @@ load_start=$(date +%s.%N)
 bot_ticks0=$(ticks "${serve_pids[@]}"); pg_ticks0=$(ticks $(pg_pids)); fake_ticks0=$(ticks "${pids[0]}")
 wrk_pids=()
 for i in $(seq 1 "$replicas"); do
- BVC_WRK_NO=$i BVC_SECRET="$secret" BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
-    -s benches/updates.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt" &
+  # In a subshell whose `times` then reports wrk's CPU (its second line: children's user and system).
+  ( BVC_WRK_NO=$i BVC_SECRET="$secret" BVC_TEXT=/start BVC_USERS=10000 wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+      -s benches/updates.lua "http://127.0.0.1:$((18100 + i))/telegram/webhook" >"$work/wrk-$i.txt"
+    times >"$work/wrk-$i.times" ) &
   wrk_pids+=($!)
 done
 for p in "${wrk_pids[@]}"; do wait "$p"; done
@@ -124,9 +126,12 @@ print(f"replies during load={during:,} ({during / (t1 - t0):,.0f}/s)  backlog at
 print(f"drain={t2 - t1:.1f}s  replies total={total:,}  end-to-end={total / (t2 - t0):,.0f} replies/s  drain rate={(total - during) / max(t2 - t1, 0.001):,.0f}/s")
 PY
 hz=$(getconf CLK_TCK)
-awk -v b="$bot_ticks" -v p="$pg_ticks" -v f="$fake_ticks" -v hz="$hz" -v n="$sent_total" 'BEGIN {
-  if (n > 0) printf "CPU per reply (load and drain, wrk not counted): bot %.0f µs, PostgreSQL %.0f µs, fake Bot API %.0f µs\n",
-    b / hz / n * 1e6, p / hz / n * 1e6, f / hz / n * 1e6 }'
+# wrk's CPU in seconds, from the `times` lines ("0m1.234s 0m0.567s" for children's user and system).
+wrk_seconds=$(cat "$work"/wrk-*.times | awk 'NR % 2 == 0 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } }
+  END { printf "%.3f", s }')
+awk -v b="$bot_ticks" -v p="$pg_ticks" -v f="$fake_ticks" -v w="$wrk_seconds" -v hz="$hz" -v n="$sent_total" 'BEGIN {
+  if (n > 0) printf "CPU per reply (load and drain): bot %.0f µs, PostgreSQL %.0f µs, fake Bot API %.0f µs, wrk %.0f µs\n",
+    b / hz / n * 1e6, p / hz / n * 1e6, f / hz / n * 1e6, w / n * 1e6 }'
 for i in $(seq 1 "$replicas"); do
   pid=${serve_pids[$((i - 1))]}
   echo "replica $i peak RSS: $(( $(grep VmHWM /proc/$pid/status | awk '{print $2}') / 1024 )) MB"
