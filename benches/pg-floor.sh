@@ -7,7 +7,7 @@
 # No claim, no user, no settings read, no event log: a floor, not a design. Prints PostgreSQL's CPU
 # per reply (all postgres processes, pgbench not counted) and the rate pgbench reached.
 # SHAPE=one-row keeps the reply in the update's own row instead (a `reply` column added for the
-# run): one insert and two updates of one row per reply, the least any durable design writes.
+# run): one insert and two updates of one row per reply, the fewest rows a durable design can write.
 # Usage: benches/pg-floor.sh [seconds=20] [clients=2]   (PG_PORT as for delivery-load.sh; BATCH=64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ duration="${1:-20}"
 clients="${2:-2}"
 batch="${BATCH:-64}"
 shape="${SHAPE:-outbox}"
+case "$shape" in outbox | one-row) ;; *) echo "SHAPE must be outbox or one-row, not '$shape'" >&2; exit 2 ;; esac
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bible-vibecoder/target}"
 cargo build --release --bin bible-vibecoder >/dev/null
 bin="${BVC_BIN:-$CARGO_TARGET_DIR/release/bible-vibecoder}"
@@ -26,10 +27,10 @@ trap 'rm -rf "$work"; psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATA
 psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE $db"
 DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/$db" RUST_LOG=warn "$bin" migrate >/dev/null
 psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" -qc "CREATE SEQUENCE floor_batches"
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" -qc "ALTER TABLE received_updates ADD COLUMN reply TEXT"
 
 # Payloads the size of the flood's: a /start update (≈ 330 bytes) and its reply (≈ 700 bytes).
 if [ "$shape" = one-row ]; then
+  psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" -qc "ALTER TABLE received_updates ADD COLUMN reply TEXT"
   cat >"$work/floor.sql" <<SQL
 SELECT nextval('floor_batches') * $batch AS base \gset
 INSERT INTO received_updates (update_id, kind, payload, status, received_at, lease_owner, lease_until, attempts)
@@ -69,8 +70,13 @@ pg_pids() { pgrep -x postgres | tr '\n' ' '; }
 before=$(ticks $(pg_pids))
 "$pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$clients" -j 1 -T "$duration" -f "$work/floor.sql" "$db" \
   >"$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
+# Counted once pgbench's backends have exited and been reaped: one still exiting while the processes
+# are read would be counted neither alive nor in its postmaster's children's time.
+while pgrep -f "postgres: postgres $db" >/dev/null; do sleep 0.1; done
+sleep 0.5
 after=$(ticks $(pg_pids))
 replies=$(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" -Atc "$count_sent")
+[ "${replies:-0}" -gt 0 ] || { echo "pgbench sent nothing:" >&2; cat "$work/out.txt" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 awk -v t=$((after - before)) -v hz="$hz" -v n="$replies" -v d="$duration" -v b="$batch" -v s="$shape" 'BEGIN {
   printf "floor, " s " (batches of %d): %d replies in %ss = %.0f replies/s; PostgreSQL CPU per reply %.1f µs\n",
