@@ -24,7 +24,10 @@ ENV BVC_CONFIG_DIR=/etc/bible-vibecoder \
 USER bot
 WORKDIR /var/lib/bible-vibecoder
 EXPOSE 8080
-# Liveness without the operator's token: the bare {"status":"ok"} of /health.
+# Liveness without the operator's token: the bare /health answers 200 {"status":"ok"}, and 503
+# {"status":"failed", …} once a service escalated and the root supervisor gave up on it (until
+# the process is replaced). Docker marks the container unhealthy but does not restart it (a
+# restart policy acts only when the process exits); Kubernetes' livenessProbe (deploy/k8s/) does.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health >/dev/null || exit 1
 STOPSIGNAL SIGTERM

@@ -9,7 +9,13 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Mutex, RwLock};
 
 enum Command<T, R> {
-    Item(T, Option<oneshot::Sender<AppResult<R>>>),
+    /// An item, who waits for its result, and the span that queued it (only while traces are
+    /// exported): the batch's span links to it.
+    Item(
+        T,
+        Option<oneshot::Sender<AppResult<R>>>,
+        Option<opentelemetry::trace::SpanContext>,
+    ),
     Flush(oneshot::Sender<()>),
 }
 
@@ -63,7 +69,11 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
     pub async fn submit(&self, item: T) -> AppResult<R> {
         let (reply, answer) = oneshot::channel();
         self.tx
-            .send(Command::Item(item, Some(reply)))
+            .send(Command::Item(
+                item,
+                Some(reply),
+                crate::telemetry::current_span_context(),
+            ))
             .await
             .map_err(|_| self.stopped())?;
         answer.await.map_err(|_| self.stopped())?
@@ -71,7 +81,13 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
 
     /// Queues an item without waiting; false when the queue is full or the writer is gone.
     pub fn offer(&self, item: T) -> bool {
-        self.tx.try_send(Command::Item(item, None)).is_ok()
+        self.tx
+            .try_send(Command::Item(
+                item,
+                None,
+                crate::telemetry::current_span_context(),
+            ))
+            .is_ok()
     }
 
     /// Items queued and not yet taken by a writer.
@@ -116,6 +132,7 @@ where
         let mut items = Vec::new();
         let mut waiters = Vec::new();
         let mut flushes = Vec::new();
+        let mut links = Vec::new();
         let batch_guard = {
             let mut queue = shared.queue.lock().await;
             let Some(first) = queue.recv().await else {
@@ -126,9 +143,10 @@ where
             loop {
                 while let Some(cmd) = next.take() {
                     match cmd {
-                        Command::Item(item, reply) => {
+                        Command::Item(item, reply, link) => {
                             items.push(item);
                             waiters.push(reply);
+                            links.extend(link);
                         }
                         Command::Flush(ack) => flushes.push(ack),
                     }
@@ -152,7 +170,9 @@ where
         };
         if !items.is_empty() {
             let expected = items.len();
-            match (shared.write)(items).await {
+            // One write serves many requests: its span links to each of theirs.
+            let span = crate::telemetry::group_commit_span(name, expected, links);
+            match tracing::Instrument::instrument((shared.write)(items), span).await {
                 Ok(results) if results.len() == expected => {
                     for (reply, result) in waiters.drain(..).zip(results) {
                         if let Some(reply) = reply {

@@ -88,6 +88,9 @@ pub struct CarouselArgs {
     /// Also write carousel.pdf (LinkedIn's document carousel format).
     #[arg(long)]
     pub pdf: bool,
+    /// The name on every slide's footer, e.g. "@my_channel" (default: none, or `render.handle`).
+    #[arg(long)]
+    pub handle: Option<String>,
     /// Directory for the files (created if missing).
     #[arg(long, default_value = "carousel")]
     pub out: PathBuf,
@@ -293,6 +296,10 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
         size: args.size,
         format: args.format,
         pdf: args.pdf,
+        handle: args
+            .handle
+            .as_deref()
+            .map(|handle| crate::domain::SlideHandle::Name.text_for(None, Some(handle))),
     };
     let request = Envelope::new(
         "cli",

@@ -284,7 +284,9 @@ pub struct TelegramSettings {
     pub bot_token: Option<SecretString>,
     pub api_url: String,
     pub webhook_secret: Option<SecretString>,
-    pub bot_username: String,
+    /// `TELEGRAM_BOT_USERNAME`: an override; unset, the bot asks Telegram (`getMe`) at start.
+    #[serde(default)]
+    pub bot_username: Option<String>,
     /// Where warnings and critical alerts are sent (needs `TELEGRAM_BOT_TOKEN`).
     #[serde(default)]
     pub admin_chat_id: Option<i64>,
@@ -351,6 +353,63 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("RENDER_WARM_UP", "render.warm_up"),
 ];
 
+/// Settings that may come from a file instead (`<NAME>_FILE`, the Docker and Kubernetes secrets
+/// convention): tokens, keys and the database URL, which carries a password.
+const SECRET_VARS: &[&str] = &[
+    "ADMIN_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "OPENAI_API_KEY",
+    "DATABASE_URL",
+];
+
+/// A secret file is a few hundred bytes at most; anything far larger is the wrong file.
+const MAX_SECRET_FILE_BYTES: u64 = 64 * 1024;
+
+/// A secret setting from `var` or from the file `<var>_FILE` names (not both), with surrounding
+/// whitespace trimmed: a file written by `echo` or an editor ends in a newline, and a token
+/// compared with one is never equal. An empty file is refused, except for `OPENAI_API_KEY`,
+/// where nothing means the offline writer, as an empty variable does.
+fn secret_from(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+) -> Result<Option<String>, AppError> {
+    let file_var = format!("{var}_FILE");
+    let direct = env(var)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let file = env(&file_var)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let path = match (direct, file) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::config(
+                var,
+                format!("is set both directly and through {file_var}: set one of them"),
+            ))
+        }
+        (direct, None) => return Ok(direct),
+        (None, Some(path)) => path,
+    };
+    let unreadable =
+        |e: std::io::Error| AppError::config(&file_var, format!("cannot read {path}: {e}"));
+    let size = std::fs::metadata(&path).map_err(unreadable)?.len();
+    if size > MAX_SECRET_FILE_BYTES {
+        return Err(AppError::config(
+            &file_var,
+            format!("{path} is {size} bytes; a secret file holds one value"),
+        ));
+    }
+    let value = std::fs::read_to_string(&path)
+        .map_err(unreadable)?
+        .trim()
+        .to_string();
+    if value.is_empty() && var != "OPENAI_API_KEY" {
+        return Err(AppError::config(&file_var, format!("{path} is empty")));
+    }
+    Ok(Some(value).filter(|v| !v.is_empty()))
+}
+
 /// Where the layered files live: `BVC_CONFIG_DIR`, else `./config`, else none (built-in defaults).
 fn config_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("BVC_CONFIG_DIR") {
@@ -387,7 +446,12 @@ impl Settings {
             }
         }
         for (var, key) in ENV_KEYS {
-            if let Some(value) = env(var).filter(|v| !v.trim().is_empty()) {
+            let value = if SECRET_VARS.contains(var) {
+                secret_from(&env, var)?
+            } else {
+                env(var).filter(|v| !v.trim().is_empty())
+            };
+            if let Some(value) = value {
                 builder = builder
                     .set_override(*key, value)
                     .map_err(|e| AppError::config(*var, e))?;
@@ -448,7 +512,14 @@ impl Settings {
             }
         }
         if let Some(token) = &self.http.admin_token {
-            if token.expose_secret().trim().len() < 16 {
+            let token = token.expose_secret();
+            if token.trim() != token {
+                return Err(AppError::config(
+                    "ADMIN_TOKEN",
+                    "has whitespace around it (in config/*.toml): a presented token never has it",
+                ));
+            }
+            if token.len() < 16 {
                 return Err(AppError::config(
                     "ADMIN_TOKEN",
                     "must be at least 16 characters (it guards /stats and /metrics)",
@@ -557,13 +628,10 @@ impl Settings {
         Ok(())
     }
 
-    /// The handle printed on every slide.
-    pub fn slide_handle(&self) -> String {
-        if self.render.handle.trim().is_empty() {
-            format!("@{}", self.telegram.bot_username.trim_start_matches('@'))
-        } else {
-            self.render.handle.clone()
-        }
+    /// `render.handle`: a handle an operator puts on every slide instead of each requester's own
+    /// name (empty: the requester's, as their /settings say).
+    pub fn fixed_slide_handle(&self) -> String {
+        self.render.handle.trim().to_string()
     }
 
     pub fn http_addr(&self) -> Result<SocketAddr, AppError> {
@@ -609,6 +677,7 @@ pub enum DatabaseBackend {
 impl DatabaseBackend {
     pub fn from_url(url: &str) -> Result<DatabaseBackend, AppError> {
         if url.starts_with("sqlite:") {
+            sqlite_file_of(url)?;
             Ok(DatabaseBackend::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(DatabaseBackend::Postgres)
@@ -626,6 +695,33 @@ impl DatabaseBackend {
             DatabaseBackend::Postgres => "postgres",
         }
     }
+}
+
+/// The file a `sqlite:` URL names. An empty path (`sqlite://`, what an unset variable in
+/// `sqlite://$DIR/bot.db` gives) and in-memory databases are refused: every pooled connection
+/// would open a database of its own, empty, and every update would fail.
+pub fn sqlite_file_of(url: &str) -> Result<PathBuf, AppError> {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let in_memory = path == ":memory:"
+        || path.starts_with("file::memory:")
+        || query.split('&').any(|kv| kv == "mode=memory");
+    if in_memory {
+        return Err(AppError::config(
+            "DATABASE_URL",
+            format!("'{url}' is an in-memory database: each connection would see its own, empty one; name a file, e.g. sqlite://data/bible-vibecoder.db"),
+        ));
+    }
+    if path.trim().is_empty() {
+        return Err(AppError::config(
+            "DATABASE_URL",
+            format!(
+                "'{url}' names no file (an unset variable?); e.g. sqlite://data/bible-vibecoder.db"
+            ),
+        ));
+    }
+    Ok(PathBuf::from(path))
 }
 
 #[cfg(test)]

@@ -126,6 +126,58 @@ pub enum Delivery {
     Files,
 }
 
+/// Whose name a slide's footer shows: the requester's own, never the bot's. `Username` is their
+/// `@username`, or their first name when they have none.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+pub enum SlideHandle {
+    #[default]
+    Username,
+    Name,
+    #[serde(rename = "none")]
+    Nothing,
+}
+
+/// Longest handle drawn on a slide, in characters (Telegram's names go up to 64).
+pub const MAX_HANDLE_CHARS: usize = 64;
+
+impl SlideHandle {
+    /// The footer text for a user with this `username` and `first_name` (either may be unknown);
+    /// control and bidi characters dropped, at most [`MAX_HANDLE_CHARS`].
+    pub fn text_for(self, username: Option<&str>, first_name: Option<&str>) -> String {
+        let clean = |text: &str| -> String {
+            text.chars()
+                .filter(|c| !c.is_control() && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+                .take(MAX_HANDLE_CHARS)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        };
+        let name = || first_name.map(clean).unwrap_or_default();
+        match self {
+            SlideHandle::Username => match username.map(clean).filter(|u| !u.is_empty()) {
+                Some(username) => format!("@{}", username.trim_start_matches('@')),
+                None => name(),
+            },
+            SlideHandle::Name => name(),
+            SlideHandle::Nothing => String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
@@ -183,6 +235,7 @@ text_enum!(Style, "style", Galaxy => "galaxy", Vibrant => "vibrant", Minimal => 
 text_enum!(SlideSize, "size", Portrait => "1080x1350", Square => "1080x1080");
 text_enum!(ImageFormat, "image format", Png => "png", Jpeg => "jpeg");
 text_enum!(Delivery, "delivery", Photos => "photos", Files => "files");
+text_enum!(SlideHandle, "handle", Username => "username", Name => "name", Nothing => "none");
 
 impl Lang {
     /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.
@@ -221,4 +274,28 @@ pub struct UserProfile {
 pub enum UpsertOutcome {
     Created,
     Updated,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slide_shows_the_requesters_username_else_their_first_name_never_the_bots() {
+        let handle = SlideHandle::Username;
+        assert_eq!(handle.text_for(Some("ada"), Some("Ada")), "@ada");
+        assert_eq!(handle.text_for(None, Some("Ada")), "Ada");
+        assert_eq!(handle.text_for(Some(""), Some("Ada")), "Ada");
+        assert_eq!(SlideHandle::Name.text_for(Some("ada"), Some("Ada")), "Ada");
+        assert_eq!(SlideHandle::Nothing.text_for(Some("ada"), Some("Ada")), "");
+        assert_eq!(handle.text_for(None, None), "");
+    }
+
+    #[test]
+    fn a_handle_loses_control_characters_and_is_bounded() {
+        let name = format!("Ev\u{202e}e\n{}", "x".repeat(200));
+        let text = SlideHandle::Name.text_for(None, Some(&name));
+        assert!(text.starts_with("Eve") && !text.contains('\n'));
+        assert!(text.chars().count() <= MAX_HANDLE_CHARS);
+    }
 }

@@ -68,12 +68,14 @@ macro_rules! metric_families {
                         .register(Box::new($field.clone()))
                         .expect("metric names are unique");
                 )*
-                Metrics(std::sync::Arc::new(MetricFamilies {
+                let metrics = Metrics(std::sync::Arc::new(MetricFamilies {
                     registry,
                     $($field,)*
                     families: std::sync::Arc::new(families),
                     breaker_catch_up: Default::default(),
-                }))
+                }));
+                metrics.start_at_zero();
+                metrics
             }
         }
     };
@@ -210,7 +212,61 @@ fn register_process_metrics(registry: &Registry) -> Vec<String> {
     names
 }
 
+/// `bvc_limited_total`'s reasons: a user's update limit, the per-user quotas, the process-wide
+/// caps, the allowlist.
+pub const LIMIT_REASONS: [&str; 7] = [
+    "flood",
+    "ask",
+    "wisdom",
+    "carousel",
+    "pdf",
+    "busy",
+    "not_allowed",
+];
+
+/// `bvc_outbox_rows_total`'s outcomes.
+pub const OUTBOX_OUTCOMES: [&str; 5] = ["sent", "refused", "retried", "deferred", "failed"];
+
+/// `bvc_event_log_records_total`'s outcomes.
+pub const EVENT_LOG_OUTCOMES: [&str; 2] = ["written", "dropped"];
+
 impl Metrics {
+    /// Every counter series of a fixed label set exists from the start at 0. A series born at its
+    /// first event already incremented is invisible to `increase()` and `rate()` for that first
+    /// burst, so an alert on it would miss exactly the first time it matters.
+    fn start_at_zero(&self) {
+        for reason in LIMIT_REASONS {
+            self.limited.with_label_values(&[reason]);
+        }
+        for outcome in OUTBOX_OUTCOMES {
+            self.outbox.with_label_values(&[outcome]);
+        }
+        for outcome in EVENT_LOG_OUTCOMES {
+            self.event_log_appended.with_label_values(&[outcome]);
+        }
+        use crate::store::WorkflowState;
+        for state in WorkflowState::ALL.iter().filter(|state| state.is_final()) {
+            self.carousels.with_label_values(&[state.as_str()]);
+        }
+        for step in [
+            WorkflowState::Writing,
+            WorkflowState::Rendering,
+            WorkflowState::Sending,
+        ] {
+            self.workflow_step_seconds
+                .with_label_values(&[step.as_str()]);
+        }
+    }
+
+    /// Series of one supervised actor that alerts count, at 0 from its registration.
+    pub fn register_actor(&self, actor: &str) {
+        self.actor_restarts.with_label_values(&[actor]);
+        self.dropped_messages.with_label_values(&[actor]);
+        for outcome in ["handled", "failed", "refused"] {
+            self.actor_messages.with_label_values(&[actor, outcome]);
+        }
+    }
+
     /// Brings the breaker series up to date with the breakers' own counts (called per scrape).
     pub fn observe_breakers(&self, breakers: &[crate::resilience::breaker::BreakerSnapshot]) {
         use crate::resilience::breaker::BreakerState;
@@ -307,5 +363,35 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_of_fixed_label_sets_are_exported_at_zero_before_any_event() {
+        let metrics = Metrics::new();
+        metrics.register_actor("gateway");
+        let text = metrics.render();
+        for line in [
+            r#"bvc_limited_total{reason="not_allowed"} 0"#,
+            r#"bvc_event_log_records_total{outcome="dropped"} 0"#,
+            r#"bvc_carousels_total{outcome="failed"} 0"#,
+            r#"bvc_carousels_total{outcome="cancelled"} 0"#,
+            r#"bvc_outbox_rows_total{outcome="refused"} 0"#,
+            r#"bvc_actor_restarts_total{actor="gateway"} 0"#,
+            r#"bvc_actor_messages_dropped_total{actor="gateway"} 0"#,
+        ] {
+            assert!(text.contains(line), "missing {line}");
+        }
+    }
+
+    #[test]
+    fn every_quota_kind_is_a_limit_reason() {
+        for kind in crate::limits::QuotaKind::ALL {
+            assert!(LIMIT_REASONS.contains(&kind.as_str()), "{kind:?}");
+        }
     }
 }

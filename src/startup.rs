@@ -64,6 +64,8 @@ pub struct Services {
     pub breakers: Breakers,
     /// The latest check of each dependency, kept by the periodic probe.
     pub health: HealthBoard,
+    /// The bot's own username (`/cmd@name` in groups), from the settings or `getMe`.
+    pub bot_name: crate::telegram::BotName,
     pub backlog: Backlog,
     pub event_log: EventLog,
     /// This replica's claim on the work it owns (updates, workflows, outbox rows).
@@ -296,6 +298,9 @@ async fn resume_workflows(
     }
 }
 
+/// How long start-up waits for `getMe` to name the bot.
+const BOT_NAME_WAIT: Duration = Duration::from_secs(2);
+
 /// Group commits of received updates in flight at once. SQLite serializes writers anyway; on
 /// PostgreSQL overlapping commits raise throughput.
 const INGEST_WRITERS: usize = 3;
@@ -382,6 +387,13 @@ impl Application {
         let single_process = crate::store::SqliteLock::take(&settings.database)?;
         let store = prepare_store(&settings, &metrics).await?;
         let services = start_services(&settings, store.clone(), metrics.clone());
+        // A group command right after a deploy names the bot: give getMe a moment to answer
+        // before serving (it keeps asking in the background if Telegram is slow).
+        if settings.telegram.bot_token.is_some()
+            && !services.bot_name.known_within(BOT_NAME_WAIT).await
+        {
+            tracing::warn!("the bot's username is not known yet; serving meanwhile");
+        }
         let ingest = start_ingest(&settings, &metrics, &services)?;
         let store = store.with_breaker(services.breakers.store.clone());
         let addr = settings.http_addr()?;
@@ -391,6 +403,12 @@ impl Application {
             tracing::warn!(
                 %addr,
                 "listening beyond loopback without ADMIN_TOKEN: /stats, /metrics and the detailed /health are open to anyone who can reach this port; set ADMIN_TOKEN"
+            );
+        }
+        if !addr.ip().is_loopback() && settings.telegram.webhook_secret.is_none() {
+            tracing::warn!(
+                %addr,
+                "listening beyond loopback without TELEGRAM_WEBHOOK_SECRET: anyone who can reach this port can post updates as any user; set TELEGRAM_WEBHOOK_SECRET (and register it with set-webhook)"
             );
         }
         let port = listener

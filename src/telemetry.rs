@@ -17,6 +17,10 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter, Layer};
 
+mod exporter;
+mod logs;
+pub use logs::Escaped;
+
 /// Where and how spans are exported, read from the standard `OTEL_*` variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtelPlan {
@@ -94,6 +98,21 @@ impl Telemetry {
     }
 }
 
+/// Whether this process exports traces: work that only feeds traces (span links, trace
+/// context captured per batched row) is skipped when it does not.
+static EXPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once spans are exported over OTLP.
+pub fn exporting() -> bool {
+    EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Colours only for a person at a terminal (and never with `NO_COLOR`, https://no-color.org).
+fn colours_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Installs the global subscriber once; later calls (tests) are ignored. Call it inside the
 /// runtime that will run the service: the gRPC exporter keeps a task on it.
 pub fn init(format: LogFormat) -> Result<Telemetry, AppError> {
@@ -104,12 +123,16 @@ pub fn init(format: LogFormat) -> Result<Telemetry, AppError> {
     let log = fmt::layer().with_writer(std::io::stderr);
     let log = match format {
         LogFormat::Json => log
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
+            .fmt_fields(fmt::format::JsonFields::new())
+            .event_format(logs::JsonLines)
             .with_filter(filter)
             .boxed(),
-        LogFormat::Pretty => log.compact().with_filter(filter).boxed(),
+        LogFormat::Pretty => log
+            .compact()
+            .with_ansi(colours_wanted())
+            .fmt_fields(logs::EscapedFields)
+            .with_filter(filter)
+            .boxed(),
     };
     // Only our own spans become trace spans (down to store queries at debug level): the HTTP
     // clients' spans would also trace the exporter's own requests.
@@ -128,26 +151,50 @@ pub fn init(format: LogFormat) -> Result<Telemetry, AppError> {
         .try_init()
         .is_ok();
     if installed && provider.is_some() {
-        tracing::info!("exporting traces over OTLP");
+        EXPORTING.store(true, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(
+            service_instance_id = %instance_id(),
+            "exporting traces over OTLP"
+        );
     }
     Ok(Telemetry {
         provider: provider.filter(|_| installed),
     })
 }
 
+/// This process's `service.instance.id` (unless `OTEL_RESOURCE_ATTRIBUTES` names one): tells
+/// replicas' spans apart.
+pub fn instance_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| uuid::Uuid::now_v7().to_string())
+}
+
 fn tracer_provider(plan: &OtelPlan) -> Result<SdkTracerProvider, AppError> {
+    use opentelemetry::KeyValue;
     use opentelemetry_otlp::SpanExporter;
     let exporter = match plan.protocol {
         OtlpProtocol::HttpProtobuf => SpanExporter::builder().with_http().build(),
         OtlpProtocol::Grpc => SpanExporter::builder().with_tonic().build(),
     }
     .map_err(|e| AppError::config("OTEL_EXPORTER_OTLP_ENDPOINT", e))?;
+    // The builder starts from OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME; ours only fill gaps.
     let mut resource = opentelemetry_sdk::Resource::builder();
     if plan.service_name.is_none() {
         resource = resource.with_service_name("bible-vibecoder");
     }
+    let named = |key: &str| {
+        std::env::var("OTEL_RESOURCE_ATTRIBUTES")
+            .is_ok_and(|attributes| attributes.split(',').any(|kv| kv.trim().starts_with(key)))
+    };
+    if !named("service.version=") {
+        resource =
+            resource.with_attribute(KeyValue::new("service.version", env!("CARGO_PKG_VERSION")));
+    }
+    if !named("service.instance.id=") {
+        resource = resource.with_attribute(KeyValue::new("service.instance.id", instance_id()));
+    }
     Ok(SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
+        .with_batch_exporter(exporter::Reporting::new(exporter))
         .with_resource(resource.build())
         .build())
 }
@@ -196,6 +243,38 @@ pub fn continue_trace(span: &tracing::Span, traceparent: Option<&str>) {
     if let Some(remote) = traceparent.and_then(span_context_of) {
         let _ = span.set_parent(Context::new().with_remote_span_context(remote));
     }
+}
+
+/// The current span's context, for a link to it later; `None` unless traces are exported.
+pub fn current_span_context() -> Option<SpanContext> {
+    if !exporting() {
+        return None;
+    }
+    let context = tracing::Span::current().context();
+    let span = context.span().span_context().clone();
+    span.is_valid().then_some(span)
+}
+
+/// The span of one group commit (`<batcher> group commit`), linked to the spans of the rows it
+/// writes; none when no row came from a traced span (nothing to tell about a write nobody waits
+/// on in a trace).
+pub fn group_commit_span(
+    batcher: &'static str,
+    rows: usize,
+    links: Vec<SpanContext>,
+) -> tracing::Span {
+    if links.is_empty() {
+        return tracing::Span::none();
+    }
+    let span = tracing::info_span!(
+        "group_commit",
+        otel.name = %format_args!("{batcher} group commit"),
+        batch.rows = rows
+    );
+    for link in links {
+        span.add_link(link);
+    }
+    span
 }
 
 /// Links `span` (which starts a trace of its own) to the span `traceparent` names: work taken

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 pub struct CarouselActor {
     service: ServiceHandle,
+    /// `render.handle`: when set, every slide's footer shows it instead of the requester's name.
     handle: String,
     jpeg_quality: u8,
     rendered: Outbox<ImagesRendered>,
@@ -64,7 +65,11 @@ impl Handler<Envelope<RenderSlides>> for CarouselActor {
             size: env.payload.size,
             format: env.payload.format,
             jpeg_quality: self.jpeg_quality,
-            handle: self.handle.clone(),
+            handle: if self.handle.is_empty() {
+                env.payload.handle.clone().unwrap_or_default()
+            } else {
+                self.handle.clone()
+            },
         };
         let rendered_outbox = self.rendered.clone();
         let gate = self.gate.clone();

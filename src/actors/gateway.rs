@@ -106,10 +106,12 @@ pub struct Admission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Verdict {
     Serve,
-    /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any.
+    /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any. A button
+    /// press is answered with `refusal` every time (the client spins until it is answered).
     Turn {
         status: UpdateStatus,
         reply: Option<(String, String)>,
+        refusal: String,
     },
 }
 
@@ -145,28 +147,25 @@ impl Admission {
             .is_some_and(|ids| !ids.contains(&user.id))
         {
             self.count("not_allowed");
+            let refusal = crate::workflow::texts::not_allowed(lang);
             return Verdict::Turn {
                 status: UpdateStatus::Refused,
                 // One refusal per user, ever: the key names only the user.
-                reply: Some((
-                    format!("not-allowed:{}", user.id),
-                    crate::workflow::texts::not_allowed(lang),
-                )),
+                reply: Some((format!("not-allowed:{}", user.id), refusal.clone())),
+                refusal,
             };
         }
         match self.flood.admit(user.id) {
             FloodVerdict::Admitted => Verdict::Serve,
             FloodVerdict::Limited { notice } => {
                 self.count("flood");
+                let refusal = crate::workflow::texts::slow_down(lang);
                 Verdict::Turn {
                     status: UpdateStatus::Limited,
                     // One notice per user per window, whichever replica gives it.
-                    reply: notice.map(|window| {
-                        (
-                            format!("slow-down:{}:{window}", user.id),
-                            crate::workflow::texts::slow_down(lang),
-                        )
-                    }),
+                    reply: notice
+                        .map(|window| (format!("slow-down:{}:{window}", user.id), refusal.clone())),
+                    refusal,
                 }
             }
         }
@@ -206,7 +205,7 @@ const KNOWN_USERS_CAPACITY: usize = 10_000;
 pub struct GatewayActor {
     service: ServiceHandle,
     links: GatewayLinks,
-    bot_username: String,
+    bot_name: crate::telegram::BotName,
     in_flight: Arc<Semaphore>,
     /// Shared with in-flight work, which forgets a profile whose storing failed.
     known_users: KnownUsers,
@@ -214,6 +213,9 @@ pub struct GatewayActor {
     /// Records the hint for plain text in a private chat in the outbox (commands are answered
     /// by the orchestrator, which knows the user's language setting); none without a bot token.
     replies: Option<Postbox>,
+    /// Answers the presses it turns away (a refused press must still stop the client's spinner);
+    /// none without a bot token.
+    presses: Option<crate::telegram::courier::Courier>,
     admission: Option<Arc<Admission>>,
 }
 
@@ -221,19 +223,29 @@ impl GatewayActor {
     pub fn new(
         service: ServiceHandle,
         links: GatewayLinks,
-        bot_username: String,
+        bot_name: crate::telegram::BotName,
         backlog: Backlog,
     ) -> Self {
         GatewayActor {
             service,
             links,
-            bot_username,
+            bot_name,
             in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_UPDATES)),
             known_users: KnownUsers::default(),
             backlog,
             replies: None,
+            presses: None,
             admission: None,
         }
+    }
+
+    /// Where the presses it turns away are answered.
+    pub fn with_press_answers(
+        mut self,
+        courier: Option<crate::telegram::courier::Courier>,
+    ) -> Self {
+        self.presses = courier;
+        self
     }
 
     /// The allowlist and per-user update limits; none admits everything (tests of one actor).
@@ -278,13 +290,20 @@ impl Handler<Envelope<UpdateReceived>> for GatewayActor {
         let backlog = self.backlog.clone();
         let known_users = self.known_users.clone();
         let in_flight = self.in_flight.clone();
-        let inbound = classify(&env.payload.update, &self.bot_username);
+        let inbound = self
+            .bot_name
+            .with(|name| classify(&env.payload.update, name));
         let verdict = self
             .admission
             .as_ref()
             .map_or(Verdict::Serve, |a| a.judge(&inbound));
-        if let Verdict::Turn { status, reply } = verdict {
-            return self.turn_away(env, inbound, status, reply);
+        if let Verdict::Turn {
+            status,
+            reply,
+            refusal,
+        } = verdict
+        {
+            return self.turn_away(env, inbound, status, reply, refusal);
         }
         let reply = self
             .replies
@@ -351,7 +370,12 @@ impl GatewayActor {
         inbound: Inbound,
         status: UpdateStatus,
         reply: Option<(String, String)>,
+        refusal: String,
     ) -> ResponseFuture<Ack> {
+        let press = match &inbound.route {
+            Route::Callback { query_id, .. } => self.presses.clone().map(|c| (c, query_id.clone())),
+            _ => None,
+        };
         let links = self.links.clone();
         let backlog = self.backlog.clone();
         let letter = self
@@ -364,6 +388,12 @@ impl GatewayActor {
         supervised(self, handling, async move {
             let span = update_span(&env, &inbound, Some(status.as_str()));
             async move {
+                if let Some((courier, query)) = press {
+                    // Patient but bounded (the courier's deadline); a miss costs a spinner.
+                    if let Err(e) = courier.answer_callback(&query, &refusal).await {
+                        tracing::warn!(error = %e, "refused button press not answered");
+                    }
+                }
                 if let Some((postbox, letter)) = letter {
                     postbox.post(letter).await?;
                 }
@@ -432,6 +462,7 @@ async fn route(
                         language_code: inbound.user.as_ref().and_then(|u| u.language_code.clone()),
                         message_id: inbound.message_id,
                         first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
+                        username: inbound.user.as_ref().and_then(|u| u.username.clone()),
                     },
                 );
                 // Done only once the answer is recorded (in the outbox, or as a
@@ -462,6 +493,8 @@ async fn route(
                         language_code: user.language_code.clone(),
                         chat_id: inbound.chat_id,
                         message_id: *message_id,
+                        first_name: Some(user.first_name.clone()),
+                        username: user.username.clone(),
                     },
                 );
                 links

@@ -115,6 +115,8 @@ impl Handler<Envelope<UpsertUser>> for StoreActor {
         let announce = self.links.user_created.clone();
         supervised(self, env.handling(), async move {
             let outcome = users.submit(env.payload.user.clone()).await??;
+            let user = &env.payload.user;
+            tracing::debug!(user_id = user.id, first_name = %user.first_name, ?outcome, "user stored");
             if outcome == UpsertOutcome::Created {
                 let created = env.caused(
                     "store",

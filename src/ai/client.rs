@@ -10,7 +10,6 @@ use tracing::Instrument;
 
 use async_openai::config::{OpenAIConfig, OPENAI_API_BASE};
 use async_openai::error::OpenAIError;
-use async_openai::middleware::ReqwestService;
 use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
     ChatCompletionRequestUserMessage, CreateChatCompletionRequest, CreateChatCompletionRequestArgs,
@@ -160,6 +159,10 @@ impl CallError {
                 }
             }
             OpenAIError::Reqwest(e) => CallError::Transport(e.to_string()),
+            // An answer past the byte cap is the model's (or a proxy's) fault, not the network's.
+            OpenAIError::Boxed(e) if e.is::<transport::AnswerTooLarge>() => {
+                CallError::BadResponse(e.to_string())
+            }
             OpenAIError::Boxed(e) => CallError::Transport(e.to_string()),
             OpenAIError::InvalidArgument(msg) => CallError::Fatal(msg),
             other => CallError::Fatal(other.to_string()),
@@ -190,6 +193,8 @@ struct Inner {
     breaker: Option<Arc<CircuitBreaker>>,
     /// `bvc_external_call_duration_seconds`, when metrics are kept.
     latency: Option<prometheus::HistogramVec>,
+    /// The endpoint's host and port, for the call spans.
+    server: (String, u16),
 }
 
 /// Why a model call wrote nothing usable: what [`AiClient::run`]'s retries see.
@@ -279,7 +284,9 @@ impl AiClient {
                 .with_api_key(key);
             // Our own retry loop is the only one: the default client would also retry
             // 429/5xx/connect errors up to 3 times inside every attempt of ours.
-            Client::with_config(config).with_http_service(ReqwestService::default())
+            Client::with_config(config).with_http_service(transport::BoundedTransport::new(
+                transport::MAX_ANSWER_BYTES,
+            ))
         });
         let floor = match settings.structured_output {
             StructuredOutput::JsonSchema => WireFormat::JsonSchema,
@@ -288,6 +295,13 @@ impl AiClient {
         if api.is_none() {
             tracing::info!("ai: no API key configured, using the offline writer");
         }
+        let base = url::Url::parse(&normalize_base_url(settings.base_url.as_deref())).ok();
+        let server = base.map_or((String::new(), 443), |url| {
+            (
+                url.host_str().unwrap_or_default().to_string(),
+                url.port_or_known_default().unwrap_or(443),
+            )
+        });
         Self {
             inner: Arc::new(Inner {
                 settings,
@@ -295,6 +309,7 @@ impl AiClient {
                 format_floor: AtomicU8::new(floor as u8),
                 breaker,
                 latency: None,
+                server,
             }),
         }
     }
@@ -551,15 +566,31 @@ impl AiClient {
             None => None,
         };
         let started = Instant::now();
+        // OpenTelemetry's HTTP client and GenAI conventions; the status is recorded by the transport.
         let span = tracing::info_span!(
             "model",
             otel.name = "chat.completions",
             otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            http.request.method = "POST",
+            server.address = self.inner.server.0.as_str(),
+            server.port = self.inner.server.1,
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            gen_ai.operation.name = "chat",
+            gen_ai.request.model = %self.inner.settings.model,
             task,
             attempt,
             model = %self.inner.settings.model
         );
-        let result = self.call_model(api, call, format).instrument(span).await;
+        let result = self
+            .call_model(api, call, format)
+            .instrument(span.clone())
+            .await;
+        if result.is_err() {
+            span.record("error.type", call_outcome(&result));
+            span.record("otel.status_code", "ERROR");
+        }
         if let Some(latency) = &self.inner.latency {
             latency
                 .with_label_values(&["model", "chat.completions", call_outcome(&result)])
@@ -646,6 +677,8 @@ fn build_request(
     }
     args.build().map_err(CallError::from_openai)
 }
+
+mod transport;
 
 #[cfg(test)]
 mod tests;

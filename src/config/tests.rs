@@ -117,3 +117,99 @@ fn render_caches_are_warmed_at_start_unless_turned_off() {
     let off = load(&[("RENDER_WARM_UP", "false")]).map(|s| s.render.warm_up);
     assert!(matches!((on, off), (Ok(true), Ok(false))));
 }
+
+#[test]
+fn a_secret_read_from_a_file_loses_its_trailing_newline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let admin = write("admin_token", "0123456789abcdef-secret\n");
+    let bot = write("bot_token", "123:abc\r\n");
+    let database = write("database_url", "sqlite://data/x.db\n");
+    let key = write("openai_api_key", "\n");
+    let s = load(&[
+        ("ADMIN_TOKEN_FILE", admin.as_str()),
+        ("TELEGRAM_BOT_TOKEN_FILE", bot.as_str()),
+        ("DATABASE_URL_FILE", database.as_str()),
+        ("OPENAI_API_KEY_FILE", key.as_str()),
+        // An empty variable counts as unset, as everywhere (Kubernetes manifests blank defaults).
+        ("DATABASE_URL", ""),
+    ])
+    .expect("loads");
+    let token = s.http.admin_token.expect("token");
+    assert_eq!(token.expose_secret(), "0123456789abcdef-secret");
+    assert_eq!(
+        s.telegram.bot_token.expect("bot token").expose_secret(),
+        "123:abc"
+    );
+    assert_eq!(s.database.url.expose_secret(), "sqlite://data/x.db");
+    assert!(
+        s.openai.api_key.is_none(),
+        "an empty key file: the offline writer"
+    );
+}
+
+#[test]
+fn a_secret_given_twice_or_from_a_missing_or_empty_file_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "  \n").expect("write");
+    let empty = empty.to_string_lossy().into_owned();
+    let both = load(&[
+        ("ADMIN_TOKEN", "0123456789abcdef"),
+        ("ADMIN_TOKEN_FILE", empty.as_str()),
+    ])
+    .expect_err("both")
+    .to_string();
+    assert!(
+        both.contains("ADMIN_TOKEN") && both.contains("ADMIN_TOKEN_FILE"),
+        "{both}"
+    );
+    let missing = load(&[("TELEGRAM_BOT_TOKEN_FILE", "/nonexistent/token")])
+        .expect_err("missing")
+        .to_string();
+    assert!(
+        missing.starts_with("invalid setting TELEGRAM_BOT_TOKEN_FILE"),
+        "{missing}"
+    );
+    assert!(missing.contains("/nonexistent/token"), "{missing}");
+    let blank = load(&[("ADMIN_TOKEN_FILE", empty.as_str())])
+        .expect_err("empty")
+        .to_string();
+    assert!(
+        blank.contains("ADMIN_TOKEN_FILE") && blank.contains("is empty"),
+        "{blank}"
+    );
+}
+
+#[test]
+fn an_admin_token_with_surrounding_whitespace_in_the_environment_is_trimmed() {
+    let s = load(&[("ADMIN_TOKEN", " 0123456789abcdef\n")]).expect("loads");
+    assert_eq!(
+        s.http.admin_token.expect("token").expose_secret(),
+        "0123456789abcdef"
+    );
+}
+
+#[test]
+fn an_empty_or_in_memory_sqlite_database_is_refused_naming_database_url() {
+    for url in [
+        "sqlite://",
+        "sqlite:",
+        "sqlite::memory:",
+        "sqlite://:memory:",
+        "sqlite://file::memory:?cache=shared",
+        "sqlite://data/x.db?mode=memory",
+    ] {
+        let err = load(&[("DATABASE_URL", url)]).expect_err(url).to_string();
+        assert!(
+            err.starts_with("invalid setting DATABASE_URL"),
+            "{url}: {err}"
+        );
+        assert!(!err.contains('\n'), "one line: {err}");
+    }
+    assert!(load(&[("DATABASE_URL", "sqlite://data/x.db")]).is_ok());
+}

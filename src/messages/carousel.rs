@@ -16,6 +16,9 @@ pub struct CarouselSpec {
     pub size: SlideSize,
     pub format: ImageFormat,
     pub pdf: bool,
+    /// The footer's handle; none: the renderer's default (`render.handle`, empty unless set).
+    #[serde(default)]
+    pub handle: Option<String>,
 }
 
 /// A carousel is wanted (by a user's /carousel or the `carousel` CLI command).
@@ -66,6 +69,9 @@ pub struct RenderSlides {
     /// Render only slides `start..end` (numbered within the whole carousel); all when absent.
     #[serde(default)]
     pub only: Option<(usize, usize)>,
+    /// The footer's handle (the requester's name); none: the renderer's default.
+    #[serde(default)]
+    pub handle: Option<String>,
 }
 impl Event for RenderSlides {
     const KIND: &'static str = "carousel.slides.render";

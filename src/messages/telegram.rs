@@ -29,9 +29,12 @@ pub struct ExecuteCommand {
     /// The user's message, which answers reply to.
     #[serde(default)]
     pub message_id: Option<i32>,
-    /// For the greeting.
+    /// For the greeting, and the slides' handle.
     #[serde(default)]
     pub first_name: Option<String>,
+    /// The slides' handle (`@username`), when the user has one.
+    #[serde(default)]
+    pub username: Option<String>,
 }
 impl ExecuteCommand {
     pub fn example() -> Self {
@@ -43,6 +46,7 @@ impl ExecuteCommand {
             language_code: Some("en".into()),
             message_id: Some(1),
             first_name: Some("Ada".into()),
+            username: Some("ada".into()),
         }
     }
 }
@@ -77,6 +81,11 @@ pub struct CallbackPressed {
     /// The chat and message the button belongs to (absent for very old messages).
     pub chat_id: Option<i64>,
     pub message_id: Option<i32>,
+    /// Who pressed, for the handle of a carousel made again from /history.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
 }
 impl Event for CallbackPressed {
     const KIND: &'static str = "telegram.callback.pressed";

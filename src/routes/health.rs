@@ -8,11 +8,21 @@ use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-/// Liveness. Without the operator's token (when `ADMIN_TOKEN` is set) only `{"status":"ok"}`:
+/// Liveness: 200, or 503 once a service escalated and the root supervisor gave up on it (it
+/// stays failed until the process is replaced, which is what a platform does on a failed
+/// liveness probe). A breaker open or a dependency down is "degraded" but alive: a new process
+/// would not fix it. Without the operator's token (when `ADMIN_TOKEN` is set) only the status:
 /// platforms probe it, and the detail (failure reasons) is for operators.
 pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let abandoned = state.registry.abandoned();
+    let mut answer = if abandoned.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
     if !state.is_operator(&req) {
-        return HttpResponse::Ok().json(json!({ "status": "ok" }));
+        let status = if abandoned.is_empty() { "ok" } else { "failed" };
+        return answer.json(json!({ "status": status }));
     }
     let services = state.registry.snapshot();
     let breakers = state.registry.breakers();
@@ -34,8 +44,14 @@ pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
         .map(|d| d.as_str())
         .collect();
     let fine = degraded.is_empty() && unhealthy.is_empty();
-    HttpResponse::Ok().json(json!({
-        "status": if fine { "ok" } else { "degraded" },
+    let status = match () {
+        _ if !abandoned.is_empty() => "failed",
+        _ if fine => "ok",
+        _ => "degraded",
+    };
+    answer.json(json!({
+        "status": status,
+        "failed": abandoned,
         "version": state.version,
         "degraded": degraded,
         "unhealthy": unhealthy,

@@ -60,7 +60,8 @@ pub struct AppState {
 
 impl AppState {
     /// True when the request may see operator detail: no `ADMIN_TOKEN` is set, or it carries
-    /// `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time).
+    /// `Authorization: Bearer <ADMIN_TOKEN>` (the scheme in any case, as RFC 7235 says; the
+    /// token compared in constant time).
     pub fn is_operator(&self, req: &actix_web::HttpRequest) -> bool {
         use secrecy::ExposeSecret;
         use subtle::ConstantTimeEq;
@@ -70,7 +71,8 @@ impl AppState {
         req.headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(|value| value.trim_start().split_once(' '))
+            .and_then(|(scheme, given)| scheme.eq_ignore_ascii_case("bearer").then_some(given))
             .is_some_and(|given| {
                 bool::from(
                     given

@@ -68,9 +68,21 @@ pub async fn telegram_webhook(
         "webhook",
         otel.name = "POST /telegram/webhook",
         otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        http.request.method = "POST",
+        http.route = "/telegram/webhook",
+        http.response.status_code = tracing::field::Empty,
         update_id = tracing::field::Empty,
+        correlation_id = tracing::field::Empty,
     );
-    receive(req, payload, state).instrument(span).await
+    let response = receive(req, payload, state).instrument(span.clone()).await;
+    let status = response.status();
+    span.record("http.response.status_code", status.as_u16());
+    // OpenTelemetry's HTTP conventions: a server span is an error only on a 5xx.
+    if status.is_server_error() {
+        span.record("otel.status_code", "ERROR");
+    }
+    response
 }
 
 async fn receive(
@@ -155,7 +167,12 @@ async fn record_and_dispatch(
     state: &web::Data<AppState>,
 ) -> HttpResponse {
     let update_id = i64::from(update.id.0);
-    tracing::Span::current().record("update_id", update_id);
+    let span = tracing::Span::current();
+    span.record("update_id", update_id);
+    span.record(
+        "correlation_id",
+        tracing::field::display(crate::messages::correlation_for_update(update_id)),
+    );
     let kind = crate::telegram::update_type(&update.kind);
     // With the gateway's backlog full the update is still recorded and acknowledged, but waits
     // in the store (pending) until a sweep claims it: memory stays bounded under any load.

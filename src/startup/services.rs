@@ -123,19 +123,26 @@ impl DispatcherThread {
 }
 
 /// The gateway: every update's first stop, admitting it (limits) and routing it.
+/// What the gateway answers through: the outbox, and the courier for presses it turns away.
+struct GatewayOutlets {
+    replies: Option<Postbox>,
+    presses: Option<Courier>,
+}
+
 fn start_gateway(
     service: &ServiceHandle,
     settings: &Settings,
-    links: GatewayLinks,
+    (links, bot_name): (GatewayLinks, crate::telegram::BotName),
     backlog: &Backlog,
-    replies: Option<Postbox>,
+    outlets: GatewayOutlets,
     metrics: &Metrics,
 ) -> Addr<GatewayActor> {
-    let (bot_username, backlog) = (settings.telegram.bot_username.clone(), backlog.clone());
+    let backlog = backlog.clone();
     let admission = Arc::new(Admission::new(&settings.limits).with_metrics(metrics.clone()));
     supervise(service, move |service| {
-        GatewayActor::new(service, links, bot_username, backlog)
-            .with_replies(replies.clone())
+        GatewayActor::new(service, links, bot_name, backlog)
+            .with_replies(outlets.replies.clone())
+            .with_press_answers(outlets.presses.clone())
             .with_admission(admission.clone())
     })
 }
@@ -322,7 +329,7 @@ fn start_carousel(
     rendered: Outbox<crate::messages::carousel::ImagesRendered>,
     capacity: &crate::limits::Capacity,
 ) -> Addr<CarouselActor> {
-    let (handle, quality) = (settings.slide_handle(), settings.render.jpeg_quality);
+    let (handle, quality) = (settings.fixed_slide_handle(), settings.render.jpeg_quality);
     let render_gate = capacity.render.clone();
     supervise(service, move |service| {
         CarouselActor::new(service, handle, quality, rendered).with_gate(render_gate)
@@ -396,6 +403,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     };
 
     let courier = courier_for(settings, &breakers, &metrics);
+    let bot_name = crate::telegram::BotName::new(settings.telegram.bot_username.clone());
     // Everything the bot owes a user is recorded in the outbox before it is sent.
     let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
     let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
@@ -428,7 +436,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         &metrics,
         orchestrator_links(&log, &ai, &carousel, &store_actor, &analytics),
         Outlets {
-            courier,
+            courier: courier.clone(),
             responses: to("analytics").with(analytics.clone().recipient()),
             postbox: postbox.as_ref(),
             lease: &lease,
@@ -436,19 +444,33 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         capacity,
     );
     actix_rt::spawn(probe.run(stop.subscribe()));
+    if let (None, Some(courier)) = (bot_name.get(), &courier) {
+        actix_rt::spawn(crate::telegram::learn_bot_name(
+            courier.clone(),
+            bot_name.clone(),
+            stop.subscribe(),
+        ));
+    }
     let backlog = Backlog::new(settings.ingest.max_backlog);
     let gateway = start_gateway(
         &registry.register("gateway"),
         settings,
-        gateway_links(&log, &store_actor, &analytics, &orchestrator),
+        (
+            gateway_links(&log, &store_actor, &analytics, &orchestrator),
+            bot_name.clone(),
+        ),
         &backlog,
-        postbox.clone(),
+        GatewayOutlets {
+            replies: postbox.clone(),
+            presses: courier,
+        },
         &metrics,
     );
     Services {
         registry,
         breakers,
         health,
+        bot_name,
         backlog,
         event_log: log,
         lease,

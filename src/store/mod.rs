@@ -63,13 +63,20 @@ macro_rules! with_conn {
         let started = Instant::now();
         // The breaker times the query from checkout: waiting for a pooled connection under load
         // is not the database failing.
-        // A trace span per query (debug level: only exported traces and debug logs see it).
-        let span = tracing::debug_span!(
-            "store",
-            otel.name = %format_args!("store {}", $op),
-            otel.kind = "client",
-            db.system = $store.backend.as_str()
-        );
+        // A trace span per query (debug level: only exported traces and debug logs see it),
+        // inside the work it serves: a query outside any span (a poll, a sweep, a probe) would be
+        // a trace of its own, several a second while idle, burying the requests' traces.
+        let span = if tracing::Span::current().is_none() {
+            tracing::Span::none()
+        } else {
+            tracing::debug_span!(
+                "store",
+                otel.name = %format_args!("store {}", $op),
+                otel.kind = "client",
+                db.system.name = $store.backend.as_str(),
+                db.operation.name = $op
+            )
+        };
         let (result, checked_out) = tracing::Instrument::instrument(
             async {
                 match &*$store.pool {
@@ -173,6 +180,7 @@ impl Store {
                         })?;
                     }
                 }
+                check_sqlite_file(&path)?;
                 let busy_ms = settings.sqlite_busy_timeout_ms;
                 let mut config = ManagerConfig::<SqliteConn>::default();
                 config.recycling_method = RecyclingMethod::Fast;
@@ -486,6 +494,7 @@ impl Store {
             TextColumn::of::<SlideSize>("size"),
             TextColumn::of::<Lang>("lang"),
             TextColumn::of::<Delivery>("delivery"),
+            TextColumn::of::<crate::domain::SlideHandle>("handle"),
         ];
         self.name_unknown_values(
             result,
@@ -516,7 +525,7 @@ impl Store {
             // 2.7 ms a batch once it held 10k users). Planned each time, it uses the key.
             postgres | conn | {
                 diesel::sql_query(
-                    "SELECT user_id, style, slides, size, lang, delivery, updated_at \
+                    "SELECT user_id, style, slides, size, lang, delivery, updated_at, handle \
                      FROM user_settings WHERE user_id = ANY($1)",
                 )
                 .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(users)
@@ -677,6 +686,61 @@ pub fn now_utc() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
+/// A PostgreSQL URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "the URL in DATABASE_URL".to_string(),
+    }
+}
+
+/// SQLite's header, the first 16 bytes of every database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses, naming the path, a SQLite path that is a directory, cannot be opened for writing,
+/// or is a file of something else (SQLite would only say "file is not a database"). A missing
+/// or empty file is fine: SQLite makes it a database.
+pub fn check_sqlite_file(path: &str) -> AppResult<()> {
+    use std::io::Read;
+    let refuse = |why: String| AppError::config("DATABASE_URL", format!("{path} {why}"));
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(refuse("is a directory, not a SQLite database file".into()));
+    }
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(refuse(format!(
+                "cannot be opened for reading and writing: {e}"
+            )))
+        }
+    };
+    let metadata = file
+        .metadata()
+        .map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    if metadata.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let read = file
+        .take(16)
+        .read(&mut header)
+        .map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    if read < 16 || &header != SQLITE_HEADER {
+        return Err(refuse("is not a SQLite database (no SQLite header)".into()));
+    }
+    Ok(())
+}
+
 fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
@@ -693,10 +757,13 @@ fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
                         .map_err(|e| fail(format!("creating {}: {e}", parent.display())))?;
                 }
             }
-            let mut conn =
-                diesel::SqliteConnection::establish(path).map_err(|e| fail(e.to_string()))?;
+            // `Store::connect` checked the file; what SQLite still says names the path too.
+            let unusable = |e: &dyn std::fmt::Display| {
+                AppError::config("DATABASE_URL", format!("{path}: {e}"))
+            };
+            let mut conn = diesel::SqliteConnection::establish(path).map_err(|e| unusable(&e))?;
             conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
-                .map_err(|e| fail(e.to_string()))?;
+                .map_err(|e| unusable(&e))?;
             let applied = conn
                 .run_pending_migrations(SQLITE_MIGRATIONS)
                 .map_err(|e| fail(e.to_string()))?;
@@ -706,7 +773,16 @@ fn run_migrations(backend: DatabaseBackend, url: &str) -> AppResult<usize> {
             let mut conn = diesel_async::async_connection_wrapper::AsyncConnectionWrapper::<
                 AsyncPgConnection,
             >::establish(url)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| {
+                AppError::config(
+                    "DATABASE_URL",
+                    format!(
+                        "cannot connect to {}: {}",
+                        redacted(url),
+                        e.to_string().trim()
+                    ),
+                )
+            })?;
             SimpleConnection::batch_execute(
                 &mut conn,
                 &format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"),

@@ -1,7 +1,7 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
 use super::states::{ContentOrigin, UpdateStatus, UpdateType};
-use crate::domain::{Delivery, Lang, SlideSize, Style};
+use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,9 @@ pub struct UserSettings {
     pub lang: Option<Lang>,
     pub delivery: Delivery,
     pub updated_at: NaiveDateTime,
+    /// Whose name the slides show (the user's own; see [`SlideHandle`]).
+    #[serde(default)]
+    pub handle: SlideHandle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -119,6 +122,7 @@ impl UserSettings {
             lang: None,
             delivery: Delivery::default(),
             updated_at: now,
+            handle: SlideHandle::default(),
         }
     }
 }

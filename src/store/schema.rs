@@ -20,6 +20,7 @@ diesel::table! {
         lang -> Nullable<Text>,
         delivery -> Text,
         updated_at -> Timestamp,
+        handle -> Text,
     }
 }
 
@@ -92,6 +93,7 @@ diesel::table! {
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
         trace_parent -> Nullable<Text>,
+        handle -> Nullable<Text>,
     }
 }
 

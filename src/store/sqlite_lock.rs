@@ -17,6 +17,7 @@ impl SqliteLock {
             return Ok(None);
         }
         let database = sqlite_path(url);
+        check_sqlite_file(database)?;
         let path = format!("{database}.lock");
         if let Some(parent) = std::path::Path::new(&path).parent() {
             if !parent.as_os_str().is_empty() {

@@ -3,7 +3,7 @@
 //! back as an error (never as a default). [`Store::explain_unknown_states`](super::Store) names the
 //! rows that hold such a value.
 use super::*;
-use crate::domain::{Delivery, Lang, SlideSize, Style};
+use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
@@ -89,6 +89,7 @@ domain_column!(Style);
 domain_column!(SlideSize);
 domain_column!(Lang);
 domain_column!(Delivery);
+domain_column!(SlideHandle);
 
 /// Defines a state enum with its text spellings, `Display`, `FromStr` and diesel's
 /// `ToSql`/`FromSql` for `Text` on every backend.
@@ -472,6 +473,7 @@ mod tests {
         serde_spells_like_the_database::<Style>();
         serde_spells_like_the_database::<SlideSize>();
         serde_spells_like_the_database::<Lang>();
+        serde_spells_like_the_database::<SlideHandle>();
     }
 
     #[test]
@@ -486,6 +488,7 @@ mod tests {
         round_trips::<Style>();
         round_trips::<SlideSize>();
         round_trips::<Lang>();
+        round_trips::<SlideHandle>();
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Workflow {
     pub deadline_at: Option<NaiveDateTime>,
     /// The span of the press that started it: a resumed run links its new trace to it.
     pub trace_parent: Option<String>,
+    /// The footer text of its slides, fixed when it was requested (re-rendering draws the same);
+    /// none on rows from before handles were the user's (the renderer's default then).
+    pub handle: Option<String>,
 }
 
 /// The text columns of a workflow row that hold enums.

@@ -167,6 +167,8 @@ struct ServiceCounters {
     handled: AtomicU64,
     failed: AtomicU64,
     restarts: AtomicU64,
+    /// Set when the root gave up on it: failed until the process is replaced.
+    abandoned: std::sync::atomic::AtomicBool,
     incarnation: AtomicU64,
     in_flight: AtomicUsize,
     last_failure: Mutex<Option<String>>,
@@ -221,6 +223,9 @@ impl ServiceHandle {
         metrics: Option<Metrics>,
         tree: Weak<Tree>,
     ) -> ServiceHandle {
+        if let Some(metrics) = &metrics {
+            metrics.register_actor(name);
+        }
         ServiceHandle {
             counters: Arc::new(ServiceCounters {
                 name,
@@ -228,6 +233,7 @@ impl ServiceHandle {
                 handled: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
                 restarts: AtomicU64::new(0),
+                abandoned: std::sync::atomic::AtomicBool::new(false),
                 incarnation: AtomicU64::new(0),
                 in_flight: AtomicUsize::new(0),
                 last_failure: Mutex::new(None),
@@ -274,6 +280,12 @@ impl ServiceHandle {
 
     pub fn state(&self) -> ServiceState {
         ServiceState::from_u8(self.counters.state.load(Ordering::SeqCst))
+    }
+
+    /// Failed for good: it escalated and the root gave up reviving it, so only a new process
+    /// brings it back (what a liveness probe is for).
+    pub fn abandoned(&self) -> bool {
+        self.state() == ServiceState::Failed && self.counters.abandoned.load(Ordering::SeqCst)
     }
 
     pub fn incarnation(&self) -> u64 {
@@ -398,7 +410,12 @@ impl ServiceHandle {
                 tracing::warn!(actor = self.name(), restarts = n, exit = %exit, "restarting actor");
                 self.set_state(ServiceState::Restarting);
             }
-            StartPlan::Failed { .. } => self.set_state(ServiceState::Failed),
+            StartPlan::Failed { revive_after } => {
+                self.counters
+                    .abandoned
+                    .store(revive_after.is_none(), Ordering::SeqCst);
+                self.set_state(ServiceState::Failed)
+            }
             StartPlan::Stopped => self.set_state(ServiceState::Stopped),
         }
         *lock(&self.counters.plan) = plan;

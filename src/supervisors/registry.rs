@@ -120,6 +120,15 @@ impl ServiceRegistry {
         !snapshot.is_empty() && snapshot.iter().all(|s| s.state.is_available())
     }
 
+    /// The services the root gave up on (failed until the process is replaced).
+    pub fn abandoned(&self) -> Vec<&'static str> {
+        lock(&self.tree.services)
+            .iter()
+            .filter(|s| s.abandoned())
+            .map(ServiceHandle::name)
+            .collect()
+    }
+
     /// A registered service's handle, by name.
     pub fn handle(&self, name: &str) -> Option<ServiceHandle> {
         lock(&self.tree.services)

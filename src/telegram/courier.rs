@@ -206,6 +206,8 @@ pub struct Courier {
     patient: bool,
     /// `bvc_external_call_duration_seconds`, when metrics are kept.
     latency: Option<prometheus::HistogramVec>,
+    /// The Bot API's host and port, for the client spans (the URL itself holds the token).
+    server: Arc<(String, u16)>,
 }
 
 enum Paced {
@@ -219,7 +221,13 @@ fn reply_to(message: Option<i32>) -> Option<ReplyParameters> {
 
 impl Courier {
     pub fn new(bot: Bot, breaker: Arc<CircuitBreaker>, policy: RetryPolicy) -> Courier {
+        let api = bot.api_url();
+        let server = (
+            api.host_str().unwrap_or_default().to_string(),
+            api.port_or_known_default().unwrap_or(443),
+        );
         Courier {
+            server: Arc::new(server),
             bot,
             breaker,
             pace: Arc::new(Pace::telegram()),
@@ -267,6 +275,15 @@ impl Courier {
             .await
             .map(|_| ())
             .map_err(|e| format!("getMe: {e}"))
+    }
+
+    /// The bot's own username, from `getMe` (once, outside the breaker and the pacing).
+    pub async fn username(&self) -> Result<String, String> {
+        let me = self.bot.get_me().await.map_err(|e| format!("getMe: {e}"))?;
+        me.user
+            .username
+            .clone()
+            .ok_or_else(|| "getMe: the bot has no username".to_string())
     }
 
     /// See [`Pace::try_chat`].
@@ -381,19 +398,40 @@ impl Courier {
             .map_err(|rejected| Failed::BreakerOpen(rejected.retry_in))?;
         let started = Instant::now();
         let attempt = requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        // OpenTelemetry's HTTP client conventions; the path (it holds the token) is left out.
         let span = tracing::info_span!(
             "telegram",
             otel.name = method,
             otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            http.request.method = "POST",
+            server.address = self.server.0.as_str(),
+            server.port = self.server.1,
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
             attempt
         );
-        match request.instrument(span).await {
+        match request.instrument(span.clone()).await {
             Ok(value) => {
+                span.record("http.response.status_code", 200);
                 permit.success(started.elapsed());
                 self.observe(method, started, "ok");
                 Ok(value)
             }
-            Err(error) => Err(self.failed(method, &error, permit, started)),
+            Err(error) => {
+                let failed = self.failed(method, &error, permit, started);
+                let kind = match &failed {
+                    Failed::FloodWait(..) => {
+                        span.record("http.response.status_code", 429);
+                        "flood_wait"
+                    }
+                    Failed::Transient(_) => "transient",
+                    Failed::Refused(_) | Failed::BreakerOpen(_) => "refused",
+                };
+                span.record("error.type", kind);
+                span.record("otel.status_code", "ERROR");
+                Err(failed)
+            }
         }
     }
 

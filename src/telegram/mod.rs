@@ -28,6 +28,81 @@ pub fn bot_from(settings: &Settings) -> Option<teloxide::Bot> {
     Some(teloxide::Bot::new(token.expose_secret()).set_api_url(api_url))
 }
 
+/// The bot's own username, which `/cmd@name` in groups must name: `TELEGRAM_BOT_USERNAME` when
+/// set, else what Telegram's `getMe` says at start (until then, commands addressed to a named
+/// bot are taken as someone else's; plain `/cmd` always works).
+#[derive(Clone)]
+pub struct BotName(std::sync::Arc<tokio::sync::watch::Sender<Option<String>>>);
+
+impl BotName {
+    pub fn new(known: Option<String>) -> BotName {
+        let known = known
+            .map(|name| name.trim().trim_start_matches('@').to_string())
+            .filter(|name| !name.is_empty());
+        BotName(std::sync::Arc::new(tokio::sync::watch::Sender::new(known)))
+    }
+
+    pub fn set(&self, name: String) {
+        self.0
+            .send_replace(Some(name.trim_start_matches('@').to_string()));
+    }
+
+    pub fn get(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// Runs `f` with the name (empty while unknown), without copying it.
+    pub fn with<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        f(self.0.borrow().as_deref().unwrap_or_default())
+    }
+
+    /// Waits at most `wait` for the name to be known; answers whether it is.
+    pub async fn known_within(&self, wait: std::time::Duration) -> bool {
+        let mut known = self.0.subscribe();
+        tokio::time::timeout(wait, known.wait_for(Option::is_some))
+            .await
+            .is_ok_and(|seen| seen.is_ok())
+    }
+}
+
+/// Asks Telegram for the bot's username until it answers (backoff from half a second to a
+/// minute), unless `stop` ends it first.
+pub async fn learn_bot_name(
+    courier: courier::Courier,
+    name: BotName,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use std::time::Duration;
+    let mut delay = Duration::from_millis(500);
+    while !*stop.borrow() {
+        match tokio::time::timeout(Duration::from_secs(10), courier.username()).await {
+            Ok(Ok(username)) => {
+                tracing::info!(bot_username = %username, "the bot's username, from getMe");
+                name.set(username);
+                return;
+            }
+            Ok(Err(e)) => tracing::warn!(
+                error = %e,
+                retry_in_ms = delay.as_millis() as u64,
+                "getMe failed: until the bot knows its username, /cmd@name in groups is taken as another bot's (set TELEGRAM_BOT_USERNAME to skip getMe)"
+            ),
+            Err(_) => tracing::warn!(
+                retry_in_ms = delay.as_millis() as u64,
+                "getMe did not answer within 10 s; asking again"
+            ),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+            }
+        }
+        delay = (delay * 2).min(Duration::from_secs(60));
+    }
+}
+
 /// Escapes text for Telegram's HTML parse mode.
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")

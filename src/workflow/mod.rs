@@ -2,7 +2,7 @@
 //! the progress throttle and step retries. The orchestrator does the I/O.
 pub mod texts;
 
-use crate::domain::{Delivery, Lang, SlideSize, Style};
+use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
 use crate::error::AppError;
 use std::future::Future;
 use std::ops::Range;
@@ -30,8 +30,13 @@ pub enum Callback {
     Pdf { workflow: Uuid },
     /// `again:<workflow>` — make a carousel of the history again.
     Again { workflow: Uuid },
-    /// `set:<field>:<value>` — change one setting.
-    Set(SettingChoice),
+    /// `set:<field>:<value>:<owner>` in a group, `set:<field>:<value>` in the owner's private
+    /// chat — change one setting of the user whose /settings keyboard it is. One that names no
+    /// owner acts only in the presser's private chat, where nobody else can press it.
+    Set {
+        choice: SettingChoice,
+        owner: Option<i64>,
+    },
 }
 
 /// A row of the /settings keyboard.
@@ -42,18 +47,20 @@ pub enum SettingField {
     Size,
     Lang,
     Delivery,
+    Handle,
 }
 
 /// The slide counts a settings button offers.
 pub const SLIDE_CHOICES: [u8; 3] = [5, 7, 10];
 
 impl SettingField {
-    pub const ALL: [SettingField; 5] = [
+    pub const ALL: [SettingField; 6] = [
         SettingField::Style,
         SettingField::Slides,
         SettingField::Size,
         SettingField::Lang,
         SettingField::Delivery,
+        SettingField::Handle,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +70,7 @@ impl SettingField {
             SettingField::Size => "size",
             SettingField::Lang => "lang",
             SettingField::Delivery => "delivery",
+            SettingField::Handle => "handle",
         }
     }
 
@@ -83,6 +91,10 @@ impl SettingField {
                 .iter()
                 .map(|&d| SettingChoice::Delivery(d))
                 .collect(),
+            SettingField::Handle => SlideHandle::ALL
+                .iter()
+                .map(|&h| SettingChoice::Handle(h))
+                .collect(),
         }
     }
 }
@@ -96,6 +108,7 @@ pub enum SettingChoice {
     Size(SlideSize),
     Lang(Lang),
     Delivery(Delivery),
+    Handle(SlideHandle),
 }
 
 impl SettingChoice {
@@ -106,6 +119,7 @@ impl SettingChoice {
             SettingChoice::Size(_) => SettingField::Size,
             SettingChoice::Lang(_) => SettingField::Lang,
             SettingChoice::Delivery(_) => SettingField::Delivery,
+            SettingChoice::Handle(_) => SettingField::Handle,
         }
     }
 
@@ -117,6 +131,7 @@ impl SettingChoice {
             SettingChoice::Size(size) => size.to_string(),
             SettingChoice::Lang(lang) => lang.to_string(),
             SettingChoice::Delivery(delivery) => delivery.to_string(),
+            SettingChoice::Handle(handle) => handle.to_string(),
         }
     }
 
@@ -133,9 +148,14 @@ impl Callback {
             Callback::Cancel { workflow } => format!("cancel:{workflow}"),
             Callback::Pdf { workflow } => format!("pdf:{workflow}"),
             Callback::Again { workflow } => format!("again:{workflow}"),
-            Callback::Set(choice) => {
-                format!("set:{}:{}", choice.field().as_str(), choice.value())
-            }
+            Callback::Set {
+                choice,
+                owner: Some(owner),
+            } => format!("set:{}:{}:{owner}", choice.field().as_str(), choice.value()),
+            Callback::Set {
+                choice,
+                owner: None,
+            } => format!("set:{}:{}", choice.field().as_str(), choice.value()),
         }
     }
 
@@ -147,6 +167,20 @@ impl Callback {
         }
         let mut parts = data.split(':');
         let callback = match (parts.next()?, parts.next(), parts.next()) {
+            ("set", Some(field), Some(value)) => {
+                let field = SettingField::ALL
+                    .into_iter()
+                    .find(|f| f.as_str() == field)?;
+                let owner = match parts.next() {
+                    None => None,
+                    // Only the one spelling this bot writes.
+                    Some(id) => Some(id.parse::<i64>().ok().filter(|n| n.to_string() == id)?),
+                };
+                Callback::Set {
+                    choice: SettingChoice::parse(field, value)?,
+                    owner,
+                }
+            }
             ("style", Some(style), Some(id)) => Callback::Style {
                 style: style.parse().ok()?,
                 workflow: parse_id(id)?,
@@ -160,12 +194,6 @@ impl Callback {
             ("again", Some(id), None) => Callback::Again {
                 workflow: parse_id(id)?,
             },
-            ("set", Some(field), Some(value)) => {
-                let field = SettingField::ALL
-                    .into_iter()
-                    .find(|f| f.as_str() == field)?;
-                Callback::Set(SettingChoice::parse(field, value)?)
-            }
             _ => return None,
         };
         parts.next().is_none().then_some(callback)

@@ -21,7 +21,10 @@ fn every_callback_round_trips_and_fits_telegrams_64_bytes() {
     for field in SettingField::ALL {
         for choice in field.choices() {
             assert_eq!(choice.field(), field);
-            all.push(Callback::Set(choice));
+            // The largest owner id Telegram can have, and a keyboard from before owners.
+            for owner in [Some(i64::MAX), Some(-1_001_234_567_890), None] {
+                all.push(Callback::Set { choice, owner });
+            }
         }
     }
     for callback in all {
@@ -44,6 +47,9 @@ fn tampered_or_foreign_callback_data_is_refused() {
         format!("pdf:{}", &workflow.to_string()[..30]),
         "set:slides:11".into(),
         "set:owner:me".into(),
+        "set:slides:5:me".into(),
+        "set:slides:5:007".into(),
+        "set:slides:5:1:2".into(),
         "x".repeat(65),
     ] {
         assert_eq!(Callback::parse(&data), None, "{data}");

@@ -1,6 +1,6 @@
 //! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
 //! escaped before it gets here or in here.
-use crate::domain::{Delivery, Lang, SlideSize, Style};
+use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
 use crate::store::WorkflowState;
 use crate::telegram::escape_html;
 
@@ -250,16 +250,39 @@ pub fn settings(
     slides: usize,
     size: SlideSize,
     delivery: Delivery,
+    handle: SlideHandle,
 ) -> String {
     let language = lang.as_str();
+    let handle = handle_name(lang, handle);
     match lang {
         Lang::En => format!(
-            "<b>Settings</b>\nStyle: {style}\nSlides: {slides}\nSize: {size}\nLanguage: {language}\nDelivery: {delivery}\n\nTap to change:"
+            "<b>Settings</b>\nStyle: {style}\nSlides: {slides}\nSize: {size}\nLanguage: {language}\nDelivery: {delivery}\nOn the slides: {handle}\n\nTap to change:"
         ),
         Lang::Ru => format!(
-            "<b>Настройки</b>\nСтиль: {style}\nСлайдов: {slides}\nРазмер: {size}\nЯзык: {language}\nОтправка: {delivery}\n\nНажмите, чтобы изменить:"
+            "<b>Настройки</b>\nСтиль: {style}\nСлайдов: {slides}\nРазмер: {size}\nЯзык: {language}\nОтправка: {delivery}\nНа слайдах: {handle}\n\nНажмите, чтобы изменить:"
         ),
     }
+}
+
+/// What the handle setting puts on the slides, in words.
+fn handle_name(lang: Lang, handle: SlideHandle) -> &'static str {
+    match (lang, handle) {
+        (Lang::En, SlideHandle::Username) => "your @username (else your first name)",
+        (Lang::En, SlideHandle::Name) => "your first name",
+        (Lang::En, SlideHandle::Nothing) => "no name",
+        (Lang::Ru, SlideHandle::Username) => "ваш @username (или имя)",
+        (Lang::Ru, SlideHandle::Name) => "ваше имя",
+        (Lang::Ru, SlideHandle::Nothing) => "без имени",
+    }
+}
+
+/// A /settings keyboard pressed by someone other than its owner (in a group).
+pub fn not_your_settings(lang: Lang) -> String {
+    pick(
+        lang,
+        "These settings belong to someone else; send /settings for your own.",
+        "Это чужие настройки — отправьте /settings, чтобы открыть свои.",
+    )
 }
 
 pub fn saved(lang: Lang) -> String {

@@ -83,6 +83,7 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         updated_at: now,
         deadline_at: None,
         trace_parent: None,
+        handle: None,
     }
 }
 

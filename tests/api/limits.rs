@@ -12,22 +12,6 @@ use std::time::Duration;
 
 const ADMIN_TOKEN: &str = "operator-token-0123456789";
 
-async fn app_with_bot(
-    backend: Backend,
-    extra: &[(&str, &str)],
-    tune: impl FnOnce(&mut Settings),
-) -> Option<(TestApp, FakeBotApi)> {
-    let db = Arc::new(TestDb::create(backend).await?);
-    let telegram = FakeBotApi::start();
-    let mut env = vec![
-        ("TELEGRAM_BOT_TOKEN", "123:secret"),
-        ("TELEGRAM_API_URL", telegram.url.as_str()),
-    ];
-    env.extend_from_slice(extra);
-    let app = spawn_app_tuned(db, &env, tune).await;
-    Some((app, telegram))
-}
-
 /// Settings that point the app at a loopback Bot API and a loopback model.
 fn bot_and_model<'a>(
     telegram: &'a FakeBotApi,

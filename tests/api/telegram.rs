@@ -1,22 +1,7 @@
 //! The bot talking back through the real Bot API client, against a loopback Bot API.
 use crate::helpers::*;
 use crate::on_both_backends;
-use std::sync::Arc;
 use std::time::Duration;
-
-async fn app_with_bot(backend: Backend) -> Option<(TestApp, FakeBotApi)> {
-    let db = TestDb::create(backend).await?;
-    let telegram = FakeBotApi::start();
-    let app = spawn_app_on(
-        Arc::new(db),
-        &[
-            ("TELEGRAM_BOT_TOKEN", "123:secret"),
-            ("TELEGRAM_API_URL", &telegram.url),
-        ],
-    )
-    .await;
-    Some((app, telegram))
-}
 
 async fn message_to(telegram: &FakeBotApi, chat_id: i64) -> serde_json::Value {
     eventually("a message to the chat", Duration::from_secs(30), || async {
@@ -30,7 +15,7 @@ async fn message_to(telegram: &FakeBotApi, chat_id: i64) -> serde_json::Value {
 
 on_both_backends! {
     async fn start_greets_the_user_by_first_name_in_their_language(backend) {
-        let Some((app, telegram)) = app_with_bot(backend).await else { return };
+        let Some((app, telegram)) = app_with_bot(backend, &[], |_| {}).await else { return };
 
         assert_eq!(app.post_update(fixture("command_start.json")).await.status(), 200);
 
@@ -42,7 +27,7 @@ on_both_backends! {
     }
 
     async fn the_command_menu_is_registered_in_english_and_russian(backend) {
-        let Some((_app, telegram)) = app_with_bot(backend).await else { return };
+        let Some((_app, telegram)) = app_with_bot(backend, &[], |_| {}).await else { return };
 
         let menus = eventually("two menus", Duration::from_secs(30), || async {
             let menus = telegram.calls_to("setMyCommands");
@@ -60,7 +45,7 @@ on_both_backends! {
     }
 
     async fn plain_text_in_a_private_chat_gets_a_hint_once_even_when_redelivered(backend) {
-        let Some((app, telegram)) = app_with_bot(backend).await else { return };
+        let Some((app, telegram)) = app_with_bot(backend, &[], |_| {}).await else { return };
         let body = fixture("plain_text.json");
         let chat_id = serde_json::from_str::<serde_json::Value>(&body).expect("json")["message"]["chat"]["id"].as_i64().expect("chat id");
 

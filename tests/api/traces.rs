@@ -206,5 +206,189 @@ on_both_backends! {
         assert!(!events.is_empty());
         let traced: Vec<_> = events.iter().filter_map(|e| e.trace_id.as_deref()).collect();
         assert!(traced.contains(&trace.as_str()), "events: {events:?}");
+
+        assert_spans_follow_the_conventions(&spans, &trace);
     }
+}
+
+/// OpenTelemetry's HTTP conventions on the server and client spans, the resource naming the
+/// version and the instance, and the webhook's group commit linked to the request it served.
+fn assert_spans_follow_the_conventions(spans: &[ReceivedSpan], trace: &str) {
+    let webhook = spans
+        .iter()
+        .find(|s| s.trace_id == trace && s.parent_span_id.is_none())
+        .expect("the root span");
+    assert_eq!(
+        webhook.attributes.get("http.route").map(String::as_str),
+        Some("/telegram/webhook")
+    );
+    assert_eq!(
+        webhook
+            .attributes
+            .get("http.request.method")
+            .map(String::as_str),
+        Some("POST")
+    );
+    assert_eq!(
+        webhook
+            .attributes
+            .get("http.response.status_code")
+            .map(String::as_str),
+        Some("200")
+    );
+    let album = spans
+        .iter()
+        .find(|s| s.name == "sendMediaGroup")
+        .expect("the album call");
+    assert_eq!(
+        album
+            .attributes
+            .get("http.request.method")
+            .map(String::as_str),
+        Some("POST")
+    );
+    assert_eq!(
+        album.attributes.get("server.address").map(String::as_str),
+        Some("127.0.0.1")
+    );
+    assert_eq!(
+        album
+            .attributes
+            .get("http.response.status_code")
+            .map(String::as_str),
+        Some("200")
+    );
+    assert!(album
+        .attributes
+        .get("server.port")
+        .is_some_and(|p| p.parse::<u16>().is_ok()));
+    let version = webhook
+        .resource
+        .get("service.version")
+        .expect("service.version");
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    assert!(webhook
+        .resource
+        .get("service.instance.id")
+        .is_some_and(|id| !id.is_empty()));
+    let served = format!("{}:{}", webhook.trace_id, webhook.span_id);
+    let commit = spans
+        .iter()
+        .find(|s| s.name == "ingest group commit" && s.links.contains(&served))
+        .expect("the update's group commit links to its webhook request");
+    assert!(
+        spans.iter().any(
+            |s| s.parent_span_id.as_deref() == Some(commit.span_id.as_str())
+                && s.name == "store record_updates"
+        ),
+        "the commit's store query is its child"
+    );
+}
+
+/// Spans with no parent: each is a trace of its own in the operator's UI.
+fn roots(spans: &[ReceivedSpan]) -> Vec<&str> {
+    spans
+        .iter()
+        .filter(|s| s.parent_span_id.is_none())
+        .map(|s| s.name.as_str())
+        .collect()
+}
+
+#[actix_rt::test]
+async fn an_idle_bot_exports_no_poll_traces_and_a_failed_model_call_is_an_error_span() {
+    let Some(db) = TestDb::create(Backend::Sqlite).await else {
+        return;
+    };
+    let store =
+        bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
+    let telegram = FakeBotApi::start();
+    let model = FakeOpenAi::start_answering(500, String::new());
+    let collector = FakeCollector::start();
+    let (mut serve, port) = serve_binary(
+        &db.url,
+        &telegram,
+        Some(&model),
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.url),
+            ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+            ("RENDER_WARM_UP", "false"),
+        ],
+    );
+    // Outbox claims every 250 ms, sweeps every second, the health probe: a dozen polls.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let idle = collector.spans();
+    assert!(
+        roots(&idle).is_empty(),
+        "idle, nothing to tell: {:?}",
+        roots(&idle)
+    );
+
+    carousel_to_album(port, &store, &telegram).await;
+    let (status, _) = terminate(&mut serve, Duration::from_secs(15));
+    assert!(status.success());
+    let spans = collector.spans();
+    let failed: Vec<&ReceivedSpan> = spans
+        .iter()
+        .filter(|s| s.name == "chat.completions")
+        .collect();
+    assert!(!failed.is_empty(), "the model was asked");
+    for call in failed {
+        assert_eq!(call.status, 2, "status ERROR: {:?}", call.attributes);
+        assert_eq!(
+            call.attributes
+                .get("http.response.status_code")
+                .map(String::as_str),
+            Some("500")
+        );
+        assert!(call.attributes.contains_key("error.type"));
+    }
+    let polls: Vec<&str> = roots(&spans)
+        .into_iter()
+        .filter(|n| n.starts_with("store "))
+        .collect();
+    assert!(
+        polls.is_empty(),
+        "store queries outside any request are not traces: {polls:?}"
+    );
+}
+
+#[actix_rt::test]
+async fn spans_the_collector_cannot_take_are_reported_in_the_log() {
+    let Some(db) = TestDb::create(Backend::Sqlite).await else {
+        return;
+    };
+    let telegram = FakeBotApi::start();
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let endpoint = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let (serve, port) = serve_binary(
+        &db.url,
+        &telegram,
+        None,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
+    );
+    assert_eq!(
+        post_to(
+            &reqwest::Client::new(),
+            port,
+            text_update(75_001, 7501, "/help")
+        )
+        .await,
+        200
+    );
+    eventually(
+        "the export failure logged",
+        Duration::from_secs(30),
+        || async {
+            log_of(&serve)
+                .contains("spans not exported over OTLP")
+                .then_some(())
+        },
+    )
+    .await;
+    drop(serve);
 }

@@ -43,7 +43,7 @@ fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() 
     };
     let admission = Admission::new(&settings);
     let private = serde_json::json!({"id": 7, "type": "private"});
-    let Verdict::Turn { status, reply } =
+    let Verdict::Turn { status, reply, .. } =
         admission.judge(&inbound_of(message(1, private.clone(), "/help")))
     else {
         panic!("user 7 is not on the list");
@@ -76,6 +76,7 @@ fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
     let Verdict::Turn {
         status,
         reply: Some((key, text)),
+        refusal,
     } = &verdicts[2]
     else {
         panic!("the third is limited with a notice: {verdicts:?}");
@@ -83,10 +84,12 @@ fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
     assert_eq!(*status, UpdateStatus::Limited);
     assert!(key.starts_with("slow-down:7:"), "{key}");
     assert!(text.contains("помедленнее"), "{text}");
+    assert_eq!(refusal, text, "a press is answered with the notice");
     assert!(verdicts[3..].iter().all(|v| *v
         == Verdict::Turn {
             status: UpdateStatus::Limited,
-            reply: None
+            reply: None,
+            refusal: text.clone(),
         }));
 }
 
@@ -154,7 +157,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
     let gateway = GatewayActor::new(
         ServiceHandle::detached("gateway"),
         links,
-        "vibe_bot".into(),
+        crate::telegram::BotName::new(Some("vibe_bot".into())),
         Backlog::new(8),
     )
     .start();
@@ -214,7 +217,7 @@ async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command
     let gateway = GatewayActor::new(
         ServiceHandle::detached("gateway"),
         links,
-        "vibe_bot".into(),
+        crate::telegram::BotName::new(Some("vibe_bot".into())),
         Backlog::new(8),
     )
     .start();
@@ -259,8 +262,13 @@ async fn a_store_failure_is_returned_to_the_caller_and_counted() {
         commands,
         callbacks,
     };
-    let gateway =
-        GatewayActor::new(service.clone(), links, "vibe_bot".into(), Backlog::new(8)).start();
+    let gateway = GatewayActor::new(
+        service.clone(),
+        links,
+        crate::telegram::BotName::new(Some("vibe_bot".into())),
+        Backlog::new(8),
+    )
+    .start();
 
     let result = gateway
         .send(update(message(

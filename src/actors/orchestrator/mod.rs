@@ -108,6 +108,7 @@ impl Handler<Envelope<ExecuteCommand>> for OrchestratorActor {
                 let command = Command::from_parts(&env.payload.command, &env.payload.args);
                 let to = route_of(command.as_ref());
                 tracing::info!(to, "command routed");
+                tracing::debug!(args = %env.payload.args, "command arguments");
                 routed.tell(env.caused(
                     "orchestrator",
                     EventRouted {
@@ -238,6 +239,7 @@ async fn run_carousel(
                 format: spec.format,
                 pdf: spec.pdf,
                 only: None,
+                handle: spec.handle.clone(),
             },
         ))
         .await??;
@@ -332,6 +334,7 @@ mod tests {
                     size: SlideSize::Square,
                     format: ImageFormat::Png,
                     pdf: false,
+                    handle: None,
                 },
             },
         )

@@ -553,3 +553,31 @@ fn plain_text_cleanup_keeps_paragraphs_and_rejects_empty() {
     assert_eq!(text::strip_think("<think>x</think> answer"), "answer");
     assert_eq!(text::strip_think("<think>unterminated"), "");
 }
+
+#[tokio::test]
+async fn an_answer_past_the_byte_cap_fails_its_attempt_and_the_retry_policy_applies() {
+    let huge = "x".repeat(transport::MAX_ANSWER_BYTES + 1);
+    let server = MockServer::start(vec![
+        Reply::content(huge.clone()),
+        Reply::content(carousel_json(3)),
+    ]);
+    let client = AiClient::new(settings(&server));
+    let out = client.write_carousel(&brief(3, Lang::En)).await;
+    assert_eq!(out.source, ContentSource::Model, "the retry was answered");
+    assert_eq!(out.attempts, 2);
+    assert_eq!(server.request_count(), 2);
+
+    // An endpoint that always answers too much: the offline writer, saying why.
+    let server = MockServer::start(vec![Reply::content(huge); 3]);
+    let client = AiClient::new(settings(&server));
+    let out = client.write_carousel(&brief(3, Lang::En)).await;
+    assert_offline_model_failed(&out.source);
+    let ContentSource::Offline {
+        reason: OfflineReason::ModelFailed(why),
+    } = &out.source
+    else {
+        unreachable!()
+    };
+    assert!(why.contains("larger than"), "{why}");
+    assert_eq!(server.request_count(), 3);
+}

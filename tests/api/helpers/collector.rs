@@ -12,6 +12,10 @@ pub struct ReceivedSpan {
     /// `trace_id:span_id` of each linked span.
     pub links: Vec<String>,
     pub service_name: Option<String>,
+    /// The resource's attributes (service.version, service.instance.id…).
+    pub resource: std::collections::HashMap<String, String>,
+    /// OTLP's status code: 0 unset, 1 ok, 2 error.
+    pub status: i32,
 }
 
 /// A loopback OpenTelemetry collector speaking OTLP/HTTP (protobuf) on `/v1/traces`: decodes
@@ -84,12 +88,17 @@ fn decode_export(body: &[u8]) -> Result<Vec<ReceivedSpan>, String> {
     let request = ExportTraceServiceRequest::decode(body).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for resource_spans in request.resource_spans {
-        let service_name = resource_spans.resource.as_ref().and_then(|r| {
-            r.attributes
-                .iter()
-                .find(|kv| kv.key == "service.name")
-                .map(|kv| text(kv.value.as_ref()))
-        });
+        let resource: std::collections::HashMap<String, String> = resource_spans
+            .resource
+            .as_ref()
+            .map(|r| {
+                r.attributes
+                    .iter()
+                    .map(|kv| (kv.key.clone(), text(kv.value.as_ref())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let service_name = resource.get("service.name").cloned();
         for scope in resource_spans.scope_spans {
             for span in scope.spans {
                 out.push(ReceivedSpan {
@@ -109,6 +118,8 @@ fn decode_export(body: &[u8]) -> Result<Vec<ReceivedSpan>, String> {
                         .map(|l| format!("{}:{}", hex(&l.trace_id), hex(&l.span_id)))
                         .collect(),
                     service_name: service_name.clone(),
+                    resource: resource.clone(),
+                    status: span.status.as_ref().map_or(0, |s| s.code),
                 });
             }
         }

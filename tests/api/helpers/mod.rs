@@ -223,6 +223,24 @@ pub async fn spawn_app_tuned(
     }
 }
 
+/// The application over a database of its own, talking to a loopback Bot API of its own
+/// (`extra` settings and `tune` on top).
+pub async fn app_with_bot(
+    backend: Backend,
+    extra: &[(&str, &str)],
+    tune: impl FnOnce(&mut Settings),
+) -> Option<(TestApp, FakeBotApi)> {
+    let db = Arc::new(TestDb::create(backend).await?);
+    let telegram = FakeBotApi::start();
+    let mut env = vec![
+        ("TELEGRAM_BOT_TOKEN", "123:secret"),
+        ("TELEGRAM_API_URL", telegram.url.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let app = spawn_app_tuned(db, &env, tune).await;
+    Some((app, telegram))
+}
+
 pub fn fixture_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/telegram")
 }

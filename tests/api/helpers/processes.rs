@@ -86,14 +86,9 @@ pub fn serve_binary(
             if sent {
                 continue;
             }
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if v["message"] == "listening" {
-                if let Some(port) = v["port"].as_u64() {
-                    let _ = tx.send(port as u16);
-                    sent = true;
-                }
+            if let Some(port) = listening_port(&line) {
+                let _ = tx.send(port);
+                sent = true;
             }
         }
     });
@@ -101,6 +96,24 @@ pub fn serve_binary(
         .recv_timeout(Duration::from_secs(30))
         .expect("serve logs the port it listens on");
     (Served(child), port)
+}
+
+/// The port a `listening` log line names, in the JSON or the pretty format.
+fn listening_port(line: &str) -> Option<u16> {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+        return (v["message"] == "listening")
+            .then(|| v["port"].as_u64())
+            .flatten()
+            .map(|p| p as u16);
+    }
+    let (_, after) = line.split_once(" listening port=")?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
+/// Everything a `serve` child has logged so far (its stderr, kept beside the test binaries).
+pub fn log_of(child: &std::process::Child) -> String {
+    let path = std::env::temp_dir().join(format!("bvc-serve-{}.log", child.id()));
+    std::fs::read_to_string(path).unwrap_or_default()
 }
 
 /// Sends SIGTERM (a deploy) and waits for the exit, at most `limit`; answers the exit status

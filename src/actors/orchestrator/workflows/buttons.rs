@@ -32,7 +32,9 @@ impl Workflows {
             }
             Callback::Pdf { workflow } => self.send_pdf(&env, lang, workflow).await,
             Callback::Again { workflow } => self.again(&env, &prefs, workflow).await,
-            Callback::Set(choice) => self.change_setting(&env, prefs, choice).await,
+            Callback::Set { choice, owner } => {
+                self.change_setting(&env, prefs, choice, owner).await
+            }
         }
     }
 
@@ -178,7 +180,7 @@ impl Workflows {
         prefs.slides = usize::try_from(row.slides).unwrap_or(DEFAULT_SLIDES);
         // Made as a request waiting for its style, then claimed with the chosen one: the same
         // per-user limit as a style press, enforced in the store.
-        let wf = new_workflow(
+        let mut wf = new_workflow(
             id,
             q.user_id,
             chat,
@@ -187,6 +189,12 @@ impl Workflows {
             &prefs,
             None,
             self.timeout(),
+        );
+        wf.handle = Some(
+            prefs
+                .row
+                .handle
+                .text_for(q.username.as_deref(), q.first_name.as_deref()),
         );
         if !self.store.create_workflow(&wf).await? {
             return Ok(());
@@ -268,13 +276,24 @@ impl Workflows {
             .map(|_| ())
     }
 
+    /// A press on a /settings keyboard changes the settings of the user whose keyboard it is,
+    /// and only when that user pressed it: in a group anyone can press any button.
     pub(super) async fn change_setting(
         &self,
         env: &Envelope<CallbackPressed>,
         prefs: Prefs,
         choice: SettingChoice,
+        owner: Option<i64>,
     ) -> AppResult<()> {
         let q = &env.payload;
+        // A keyboard that names no owner (from before owners were named) is trusted only in
+        // the presser's own private chat.
+        let owner = owner.or_else(|| q.chat_id.filter(|chat| *chat == q.user_id));
+        if owner != Some(q.user_id) {
+            self.answer(&q.query_id, &texts::not_your_settings(prefs.lang))
+                .await;
+            return Ok(());
+        }
         let mut row = prefs.row;
         match choice {
             SettingChoice::Style(style) => row.style = style,
@@ -282,6 +301,7 @@ impl Workflows {
             SettingChoice::Size(size) => row.size = size,
             SettingChoice::Lang(lang) => row.lang = Some(lang),
             SettingChoice::Delivery(delivery) => row.delivery = delivery,
+            SettingChoice::Handle(handle) => row.handle = handle,
         }
         row.updated_at = now_utc();
         let save = env.caused(
@@ -294,7 +314,7 @@ impl Workflows {
         let prefs = Prefs::from_row(row, q.language_code.as_deref());
         self.answer(&q.query_id, &texts::saved(prefs.lang)).await;
         if let (Some(chat), Some(message)) = (q.chat_id, q.message_id) {
-            let (text, keyboard) = settings_view(&prefs);
+            let (text, keyboard) = settings_view(&prefs, chat);
             self.edit(chat, message, &text, Some(keyboard)).await;
         }
         Ok(())

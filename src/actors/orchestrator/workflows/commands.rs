@@ -58,7 +58,7 @@ impl Workflows {
             }
             Command::History => self.history(&env, user, lang).await,
             Command::Settings => {
-                let (text, keyboard) = settings_view(&prefs);
+                let (text, keyboard) = settings_view(&prefs, chat);
                 self.say(key("reply"), chat, reply, &text, Some(keyboard))
                     .await
             }
@@ -103,7 +103,7 @@ impl Workflows {
                         .say(key("reply"), c.chat_id, c.message_id, &text, None)
                         .await;
                 }
-                let wf = new_workflow(
+                let mut wf = new_workflow(
                     id,
                     user,
                     c.chat_id,
@@ -112,6 +112,12 @@ impl Workflows {
                     prefs,
                     None,
                     self.timeout(),
+                );
+                wf.handle = Some(
+                    prefs
+                        .row
+                        .handle
+                        .text_for(c.username.as_deref(), c.first_name.as_deref()),
                 );
                 self.store.create_workflow(&wf).await?;
                 wf

@@ -169,17 +169,28 @@ fn cancel_keyboard(lang: Lang, workflow: Uuid) -> Option<InlineKeyboardMarkup> {
     )]]))
 }
 
-fn settings_view(prefs: &Prefs) -> (String, InlineKeyboardMarkup) {
+/// The /settings message for `chat`. In a group its buttons name their owner (anyone there can
+/// press them); in the owner's private chat nobody else can, and they name nobody.
+fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboardMarkup) {
     let row = &prefs.row;
     let lang = prefs.lang;
-    let text = texts::settings(lang, row.style, prefs.slides, row.size, row.delivery);
+    let text = texts::settings(
+        lang,
+        row.style,
+        prefs.slides,
+        row.size,
+        row.delivery,
+        row.handle,
+    );
     let current = |choice: SettingChoice| match choice {
         SettingChoice::Style(style) => style == row.style,
         SettingChoice::Slides(count) => usize::from(count) == prefs.slides,
         SettingChoice::Size(size) => size == row.size,
         SettingChoice::Lang(language) => language == lang,
         SettingChoice::Delivery(delivery) => delivery == row.delivery,
+        SettingChoice::Handle(handle) => handle == row.handle,
     };
+    let owner = (chat != row.user_id).then_some(row.user_id);
     let rows = SettingField::ALL
         .iter()
         .map(|field| {
@@ -193,7 +204,7 @@ fn settings_view(prefs: &Prefs) -> (String, InlineKeyboardMarkup) {
                     } else {
                         value
                     };
-                    InlineKeyboardButton::callback(label, Callback::Set(choice).data())
+                    InlineKeyboardButton::callback(label, Callback::Set { choice, owner }.data())
                 })
                 .collect()
         })
@@ -241,6 +252,7 @@ fn new_workflow(
         updated_at: now,
         deadline_at: style.map(|_| deadline_after(now, timeout)),
         trace_parent: None,
+        handle: None,
     }
 }
 
@@ -271,6 +283,7 @@ fn render_request(
         format: slide_format(wf.delivery, pdf),
         pdf,
         only,
+        handle: wf.handle.clone(),
     }
 }
 

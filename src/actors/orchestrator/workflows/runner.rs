@@ -502,31 +502,37 @@ impl Workflows {
         let (latest, mut updates) = watch::channel::<StatusView>(None);
         let interval = Duration::from_millis(self.settings.progress_interval_ms);
         let chat = wf.chat_id;
-        let editor = actix_rt::spawn(async move {
-            let mut last_edit: Option<Instant> = None;
-            let mut shown: Option<String> = None;
-            loop {
-                let closed = updates.changed().await.is_err();
-                let wait = workflow::edit_delay(last_edit, Instant::now(), interval);
-                if !closed && !wait.is_zero() {
-                    // Later updates replace this one while we wait: only the latest is shown.
-                    tokio::time::sleep(wait).await;
-                }
-                let current = updates.borrow_and_update().clone();
-                if let Some((html, keyboard)) = current {
-                    if shown.as_deref() != Some(html.as_str()) {
-                        if let Err(e) = courier.edit_html(chat, message, &html, keyboard).await {
-                            tracing::warn!(error = %e, "status message not updated");
+        // The edits belong to the workflow's trace, not to traces of their own.
+        let span = tracing::Span::current();
+        let editor = actix_rt::spawn(tracing::Instrument::instrument(
+            async move {
+                let mut last_edit: Option<Instant> = None;
+                let mut shown: Option<String> = None;
+                loop {
+                    let closed = updates.changed().await.is_err();
+                    let wait = workflow::edit_delay(last_edit, Instant::now(), interval);
+                    if !closed && !wait.is_zero() {
+                        // Later updates replace this one while we wait: only the latest is shown.
+                        tokio::time::sleep(wait).await;
+                    }
+                    let current = updates.borrow_and_update().clone();
+                    if let Some((html, keyboard)) = current {
+                        if shown.as_deref() != Some(html.as_str()) {
+                            if let Err(e) = courier.edit_html(chat, message, &html, keyboard).await
+                            {
+                                tracing::warn!(error = %e, "status message not updated");
+                            }
+                            shown = Some(html);
+                            last_edit = Some(Instant::now());
                         }
-                        shown = Some(html);
-                        last_edit = Some(Instant::now());
+                    }
+                    if closed {
+                        break;
                     }
                 }
-                if closed {
-                    break;
-                }
-            }
-        });
+            },
+            span,
+        ));
         StatusMessage {
             latest: Some(latest),
             editor: Some(editor),
