@@ -101,7 +101,7 @@ async fn press_to_album(app: &TestApp, telegram: &FakeBotApi, run: usize) -> Dur
             .await
             .ok()
             .flatten()
-            .filter(|w| w.state == bible_vibecoder::store::WorkflowState::Done)
+            .filter(|w| w.state == bible_vibecoder::domain::WorkflowState::Done)
     })
     .await;
     album.at.duration_since(pressed)

@@ -1,26 +1,26 @@
 //! Bible VibeCoder: a Telegram bot that turns a topic into an Instagram carousel, built as a
 //! supervised actix actor system with an actix-web front.
+//!
+//! The folders follow a request: `http` (the webhook) → `intake` (recorded, admitted, handed on)
+//! → `actors` (the services, each a thin adapter) → `workflow` (the durable carousel workflow)
+//! → `ai` and `render` (the content and the slides) → `delivery` (the durable outbox, the Bot
+//! API). Beside them: `domain` and `messages` (plain data), `store` (one repository per table
+//! owner), `telegram` (pure update parsing), `supervisors`, `resilience`, `observability`, and
+//! `app` (settings, errors, start-up, the command line).
 pub mod actors;
 pub mod ai;
-pub mod batch;
-pub mod cli;
-pub mod config;
+pub mod app;
+pub mod delivery;
 pub mod domain;
-pub mod error;
-pub mod eventlog;
-pub mod health;
-pub mod limits;
+pub mod http;
+pub mod intake;
 pub mod messages;
-pub mod metrics;
+pub mod observability;
 pub mod render;
 pub mod resilience;
-pub mod routes;
-pub mod startup;
 pub mod store;
 pub mod supervisors;
 pub mod telegram;
-pub mod telemetry;
 #[cfg(test)]
 pub mod testkit;
-pub mod trace;
 pub mod workflow;

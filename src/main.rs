@@ -4,5 +4,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    bible_vibecoder::cli::main()
+    bible_vibecoder::app::cli::main()
 }

@@ -1,7 +1,8 @@
 //! Test helpers for the unit tests (built only with `cfg(test)`): a probe actor
 //! that stands in for any neighbour, records what it receives and answers as scripted.
-use crate::eventlog::EventLog;
-use crate::messages::{Envelope, Event, Outbox};
+use crate::actors::Link;
+use crate::messages::{Envelope, Event};
+use crate::observability::eventlog::EventLog;
 use actix::{Actor, Addr, Context, Handler};
 use std::sync::{Arc, Mutex};
 
@@ -48,7 +49,7 @@ impl<T: Clone> Seen<T> {
 /// Starts a probe answering with `reply`; returns an outbox to it (with no event log) and its record.
 pub fn probe<T>(
     reply: impl Fn(&T) -> T::Reply + Send + 'static,
-) -> (Outbox<T>, Seen<T>, Addr<Probe<T>>)
+) -> (Link<T>, Seen<T>, Addr<Probe<T>>)
 where
     T: Event + Clone + Unpin,
     T::Reply: actix::dev::MessageResponse<Probe<T>, Envelope<T>>,
@@ -59,12 +60,12 @@ where
         reply: Box::new(reply),
     }
     .start();
-    let outbox = Outbox::new("probe", addr.clone().recipient(), EventLog::disabled());
+    let outbox = Link::new("probe", addr.clone().recipient(), EventLog::disabled());
     (outbox, Seen(seen), addr)
 }
 
 /// A probe for fire-and-forget events that answers `Ok(())`.
-pub fn ack_probe<T>() -> (Outbox<T>, Seen<T>, Addr<Probe<T>>)
+pub fn ack_probe<T>() -> (Link<T>, Seen<T>, Addr<Probe<T>>)
 where
     T: Event<Reply = crate::messages::Ack> + Clone + Unpin,
 {

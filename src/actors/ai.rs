@@ -1,13 +1,14 @@
 //! `ai`: writes carousel slides, answers and the wisdom of the day. The writer behind it is a
 //! small trait, so tests can run the actor with a scripted writer.
+use crate::actors::Link;
 use crate::ai::{AiClient, CarouselBrief, ContentSource, OfflineReason, Written};
-use crate::error::AppError;
+use crate::app::error::AppError;
+use crate::domain::ContentOrigin;
 use crate::messages::ai::{
     AnalysisCompleted, ContentKind, WisdomGenerated, WriteContent, WrittenBody, WrittenContent,
 };
-use crate::messages::{Envelope, Outbox};
+use crate::messages::Envelope;
 use crate::service_actor;
-use crate::store::ContentOrigin;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 use futures::future::BoxFuture;
@@ -68,8 +69,8 @@ impl ContentWriter for AiClient {
 
 #[derive(Clone)]
 pub struct AiLinks {
-    pub analyzed: Outbox<AnalysisCompleted>,
-    pub wisdom: Outbox<WisdomGenerated>,
+    pub analyzed: Link<AnalysisCompleted>,
+    pub wisdom: Link<WisdomGenerated>,
 }
 
 pub struct AiActor {
@@ -77,7 +78,7 @@ pub struct AiActor {
     writer: Arc<dyn ContentWriter>,
     links: AiLinks,
     /// The process-wide cap on model calls in flight; none means no cap (tests of one actor).
-    gate: Option<Arc<crate::limits::Gate>>,
+    gate: Option<Arc<crate::resilience::capacity::Gate>>,
 }
 
 impl AiActor {
@@ -90,7 +91,7 @@ impl AiActor {
         }
     }
 
-    pub fn with_gate(mut self, gate: Arc<crate::limits::Gate>) -> Self {
+    pub fn with_gate(mut self, gate: Arc<crate::resilience::capacity::Gate>) -> Self {
         self.gate = Some(gate);
         self
     }

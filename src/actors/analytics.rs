@@ -1,5 +1,6 @@
 //! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
-use crate::error::AppError;
+use crate::app::error::AppError;
+use crate::delivery::poster::TelegramSender;
 use crate::messages::analytics::{
     AlertSeverity, AlertTriggered, AlertsRestored, AnalyticsReport, ReportRequested,
     UserInteractionTracked,
@@ -10,7 +11,6 @@ use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
 use crate::service_actor;
 use crate::supervisors::{supervised_sync, ServiceHandle};
 use crate::telegram::escape_html;
-use crate::telegram::sender::TelegramSender;
 use actix::Handler;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -125,7 +125,7 @@ pub fn admin_message(alert: &AlertTriggered) -> String {
 
 /// Keeps the newest `RECENT_ALERTS` alerts, oldest first.
 pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, mut alert: AlertTriggered) {
-    alert.message = crate::error::cut_reason(&alert.message);
+    alert.message = crate::app::error::cut_reason(&alert.message);
     if alerts.len() == RECENT_ALERTS {
         alerts.pop_front();
     }

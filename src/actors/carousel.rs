@@ -1,8 +1,9 @@
 //! `carousel`: lays out and renders slides. Rendering is CPU-bound, so it runs on the blocking
 //! pool (slides in parallel on rayon) and never on the actor's arbiter.
-use crate::error::AppError;
+use crate::actors::Link;
+use crate::app::error::AppError;
 use crate::messages::carousel::{ImagesRendered, RenderSlides, RenderedCarousel, RenderedImage};
-use crate::messages::{Envelope, Event, Outbox};
+use crate::messages::{Envelope, Event};
 use crate::render::{render_pdf, render_range, RenderError, RenderOptions};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
@@ -14,9 +15,9 @@ pub struct CarouselActor {
     /// `render.handle`: when set, every slide's footer shows it instead of the requester's name.
     handle: String,
     jpeg_quality: u8,
-    rendered: Outbox<ImagesRendered>,
+    rendered: Link<ImagesRendered>,
     /// The process-wide cap on renders in flight; none means no cap (tests of one actor).
-    gate: Option<std::sync::Arc<crate::limits::Gate>>,
+    gate: Option<std::sync::Arc<crate::resilience::capacity::Gate>>,
 }
 
 impl CarouselActor {
@@ -24,7 +25,7 @@ impl CarouselActor {
         service: ServiceHandle,
         handle: String,
         jpeg_quality: u8,
-        rendered: Outbox<ImagesRendered>,
+        rendered: Link<ImagesRendered>,
     ) -> Self {
         CarouselActor {
             service,
@@ -35,7 +36,7 @@ impl CarouselActor {
         }
     }
 
-    pub fn with_gate(mut self, gate: std::sync::Arc<crate::limits::Gate>) -> Self {
+    pub fn with_gate(mut self, gate: std::sync::Arc<crate::resilience::capacity::Gate>) -> Self {
         self.gate = Some(gate);
         self
     }

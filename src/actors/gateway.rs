@@ -1,15 +1,16 @@
 //! `gateway`: takes durably recorded Telegram updates and routes them to the other services.
-use crate::error::AppError;
-use crate::limits::{FloodVerdict, UserFlood};
+use crate::actors::Link;
+use crate::app::error::AppError;
+use crate::delivery::outbox::{Letter, Postbox};
+use crate::domain::UpdateStatus;
+use crate::intake::admission::{FloodVerdict, UserFlood};
 use crate::messages::analytics::UserInteractionTracked;
 use crate::messages::data::{EnsureSettings, FinishUpdate, UpsertOutcome, UpsertUser, UserProfile};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand, UpdateReceived};
-use crate::messages::{Ack, Envelope, Outbox};
+use crate::messages::{Ack, Envelope};
 use crate::service_actor;
-use crate::store::UpdateStatus;
 use crate::supervisors::{supervised, ServiceHandle};
-use crate::telegram::outbox::{Letter, Postbox};
-use crate::telegram::replies::immediate_reply;
+use crate::telegram::commands::immediate_reply;
 use crate::telegram::{classify, Inbound, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
@@ -99,7 +100,7 @@ pub struct Admission {
     pub flood: UserFlood,
     /// `ALLOWED_USER_IDS`; none serves everyone.
     pub allowed: Option<HashSet<i64>>,
-    pub metrics: Option<crate::metrics::Metrics>,
+    pub metrics: Option<crate::observability::metrics::Metrics>,
 }
 
 /// What the gateway does with one update before any work.
@@ -116,7 +117,7 @@ enum Verdict {
 }
 
 impl Admission {
-    pub fn new(settings: &crate::config::LimitSettings) -> Admission {
+    pub fn new(settings: &crate::app::config::LimitSettings) -> Admission {
         Admission {
             flood: UserFlood::new(
                 settings.user_burst,
@@ -128,7 +129,7 @@ impl Admission {
         }
     }
 
-    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics) -> Admission {
+    pub fn with_metrics(mut self, metrics: crate::observability::metrics::Metrics) -> Admission {
         self.metrics = Some(metrics);
         self
     }
@@ -140,7 +141,7 @@ impl Admission {
         else {
             return Verdict::Serve;
         };
-        let lang = crate::telegram::replies::lang_of(inbound);
+        let lang = crate::telegram::commands::lang_of(inbound);
         if self
             .allowed
             .as_ref()
@@ -187,12 +188,12 @@ fn lock_known(known: &KnownUsers) -> std::sync::MutexGuard<'_, HashMap<i64, User
 /// The gateway's neighbours.
 #[derive(Clone)]
 pub struct GatewayLinks {
-    pub users: Outbox<UpsertUser>,
-    pub sessions: Outbox<EnsureSettings>,
-    pub history: Outbox<FinishUpdate>,
-    pub interactions: Outbox<UserInteractionTracked>,
-    pub commands: Outbox<ExecuteCommand>,
-    pub callbacks: Outbox<CallbackPressed>,
+    pub users: Link<UpsertUser>,
+    pub sessions: Link<EnsureSettings>,
+    pub history: Link<FinishUpdate>,
+    pub interactions: Link<UserInteractionTracked>,
+    pub commands: Link<ExecuteCommand>,
+    pub callbacks: Link<CallbackPressed>,
 }
 
 /// Updates handled at once. Beyond this they wait their turn instead of piling onto the store
@@ -215,7 +216,7 @@ pub struct GatewayActor {
     replies: Option<Postbox>,
     /// Answers the presses it turns away (a refused press must still stop the client's spinner);
     /// none without a bot token.
-    presses: Option<crate::telegram::courier::Courier>,
+    presses: Option<crate::delivery::courier::Courier>,
     admission: Option<Arc<Admission>>,
 }
 
@@ -242,7 +243,7 @@ impl GatewayActor {
     /// Where the presses it turns away are answered.
     pub fn with_press_answers(
         mut self,
-        courier: Option<crate::telegram::courier::Courier>,
+        courier: Option<crate::delivery::courier::Courier>,
     ) -> Self {
         self.presses = courier;
         self

@@ -1,23 +1,26 @@
 //! `store`: the data persistence service. It owns users, their settings and the carousel
 //! history: other actors write and read them only through its messages.
-use crate::batch::Batcher;
+use crate::actors::Link;
+use crate::app::error::{AppError, AppResult};
+use crate::domain::CarouselRecord;
 use crate::domain::UserProfile;
-use crate::error::{AppError, AppResult};
+use crate::domain::{UpdateStatus, UserSettings};
 use crate::messages::data::{
     EnsureSettings, FinishUpdate, LoadCarousel, LoadHistory, LoadSettings, SaveCarousel,
     SaveSettings, SessionCreated, UpsertOutcome, UpsertUser, UserCreated,
 };
-use crate::messages::{Ack, Envelope, Outbox};
+use crate::messages::{Ack, Envelope};
 use crate::service_actor;
-use crate::store::{now_utc, NewCarousel, Store, UpdateStatus, UserSettings};
+use crate::store::group_commit::Batcher;
+use crate::store::{now_utc, Store};
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 
 /// Where the store actor announces what it created (analytics).
 #[derive(Clone)]
 pub struct StoreLinks {
-    pub user_created: Outbox<UserCreated>,
-    pub session_created: Outbox<SessionCreated>,
+    pub user_created: Link<UserCreated>,
+    pub session_created: Link<SessionCreated>,
 }
 
 pub struct StoreActor {
@@ -28,7 +31,7 @@ pub struct StoreActor {
     finished: Batcher<(i64, UpdateStatus), ()>,
     /// Settings reads, batched the same way: every command reads its user's settings, and one
     /// round trip each was a large share of the store's work under load.
-    settings: Batcher<i64, crate::error::AppResult<Option<UserSettings>>>,
+    settings: Batcher<i64, crate::app::error::AppResult<Option<UserSettings>>>,
     /// First contacts, batched too: a spike of new users (and every known user's first update
     /// after a deploy) is one statement per batch, not one or two per user.
     users: Batcher<UserProfile, AppResult<UpsertOutcome>>,
@@ -178,7 +181,7 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
         supervised(self, env.handling(), async move {
             let p = &env.payload;
             store
-                .save_carousel(&NewCarousel {
+                .save_carousel(&CarouselRecord {
                     id: p.request_id.to_string(),
                     user_id: p.user_id,
                     topic: p.topic.clone(),
@@ -212,7 +215,7 @@ impl Handler<Envelope<LoadSettings>> for StoreActor {
 async fn settings_of_each(
     store: &Store,
     users: &[i64],
-) -> crate::error::AppResult<Vec<crate::error::AppResult<Option<UserSettings>>>> {
+) -> crate::app::error::AppResult<Vec<crate::app::error::AppResult<Option<UserSettings>>>> {
     match store.settings_of_many(users).await {
         Ok(found) => Ok(found.into_iter().map(Ok).collect()),
         Err(e) if e.is_store_outage() => Err(e),
@@ -238,7 +241,7 @@ impl Handler<Envelope<SaveSettings>> for StoreActor {
 }
 
 impl Handler<Envelope<LoadHistory>> for StoreActor {
-    type Result = ResponseFuture<Result<Vec<NewCarousel>, AppError>>;
+    type Result = ResponseFuture<Result<Vec<CarouselRecord>, AppError>>;
 
     fn handle(&mut self, env: Envelope<LoadHistory>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();
@@ -250,7 +253,7 @@ impl Handler<Envelope<LoadHistory>> for StoreActor {
 }
 
 impl Handler<Envelope<LoadCarousel>> for StoreActor {
-    type Result = ResponseFuture<Result<Option<NewCarousel>, AppError>>;
+    type Result = ResponseFuture<Result<Option<CarouselRecord>, AppError>>;
 
     fn handle(&mut self, env: Envelope<LoadCarousel>, _: &mut Self::Context) -> Self::Result {
         let store = self.store.clone();

@@ -1,7 +1,7 @@
 //! AI content messages, answered by the `ai` actor.
 use super::{Ack, Event};
+use crate::domain::ContentOrigin;
 use crate::domain::{Lang, Slide};
-use crate::store::ContentOrigin;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ pub struct WriteContent {
 impl Event for WriteContent {
     const KIND: &'static str = "ai.content.write";
     /// Only an actor failure is an error: the offline writer stands in when the model cannot be used.
-    type Reply = Result<WrittenContent, crate::error::AppError>;
+    type Reply = Result<WrittenContent, crate::app::error::AppError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,7 +50,7 @@ impl actix::Message for AlertsRestored {
 pub struct ReportRequested;
 
 impl actix::Message for ReportRequested {
-    type Result = Result<AnalyticsReport, crate::error::AppError>;
+    type Result = Result<AnalyticsReport, crate::app::error::AppError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

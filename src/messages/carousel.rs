@@ -1,8 +1,8 @@
 //! Carousel messages: a request, its analysis, the written slides, the rendered images.
 use super::{Ack, Event};
+use crate::app::error::AppError;
+use crate::domain::ContentOrigin;
 use crate::domain::{ImageFormat, Lang, Slide, SlideSize, Style};
-use crate::error::AppError;
-use crate::store::ContentOrigin;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -1,8 +1,9 @@
 //! Persistence messages, answered by the `store` actor.
 use super::{Ack, Event};
+use crate::app::error::AppError;
+use crate::domain::CarouselRecord;
 use crate::domain::Style;
-use crate::error::AppError;
-use crate::store::{ContentOrigin, NewCarousel, UserSettings};
+use crate::domain::{ContentOrigin, UserSettings};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -53,7 +54,7 @@ impl Event for SessionCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinishUpdate {
     pub update_id: i64,
-    pub outcome: crate::store::UpdateStatus,
+    pub outcome: crate::domain::UpdateStatus,
 }
 impl Event for FinishUpdate {
     const KIND: &'static str = "data.update.finish";
@@ -106,7 +107,7 @@ pub struct LoadHistory {
 }
 impl Event for LoadHistory {
     const KIND: &'static str = "data.history.load";
-    type Reply = Result<Vec<NewCarousel>, AppError>;
+    type Reply = Result<Vec<CarouselRecord>, AppError>;
     const LOGGED: bool = false;
 }
 
@@ -117,6 +118,6 @@ pub struct LoadCarousel {
 }
 impl Event for LoadCarousel {
     const KIND: &'static str = "data.carousel.load";
-    type Reply = Result<Option<NewCarousel>, AppError>;
+    type Reply = Result<Option<CarouselRecord>, AppError>;
     const LOGGED: bool = false;
 }

@@ -3,10 +3,8 @@
 //! Every message travels in an [`Envelope`] carrying its id, the correlation id of the request it
 //! belongs to (webhook update → album), the id of the message that caused it, the time and the
 //! sending actor. One file per domain; payloads are plain data.
-use crate::error::AppError;
-use crate::eventlog::{EventLog, EventRecord};
-use actix::Recipient;
-use chrono::{DateTime, Utc};
+use crate::app::error::AppError;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -70,7 +68,21 @@ impl Handling {
     }
 }
 
-/// One envelope's place in a mailbox-depth gauge: taken when sent through an [`Outbox`], given
+/// One envelope as the event log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub id: Uuid,
+    pub event_type: &'static str,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub source: String,
+    pub payload: String,
+    pub occurred_at: NaiveDateTime,
+    /// The W3C `traceparent` the envelope travelled in (the log keeps its trace id).
+    pub trace: Option<String>,
+}
+
+/// One envelope's place in a mailbox-depth gauge: taken when sent through a link, given
 /// back when handling starts or the envelope is dropped unhandled. Clones hold no place.
 #[derive(Default)]
 pub struct MailboxSlot {
@@ -79,7 +91,7 @@ pub struct MailboxSlot {
 }
 
 impl MailboxSlot {
-    fn enter(gauge: prometheus::IntGauge) -> MailboxSlot {
+    pub fn enter(gauge: prometheus::IntGauge) -> MailboxSlot {
         gauge.inc();
         MailboxSlot {
             gauge: Some(gauge),
@@ -131,7 +143,7 @@ impl<T: Event> Envelope<T> {
             causation_id: None,
             occurred_at: Utc::now(),
             source: source.to_string(),
-            trace: crate::telemetry::current_traceparent(),
+            trace: None,
             mailbox: MailboxSlot::default(),
             payload,
         }
@@ -166,8 +178,8 @@ impl<T: Event> Envelope<T> {
             causation_id: Some(self.id),
             occurred_at: Utc::now(),
             source: source.to_string(),
-            // The span sending it now, which handles this envelope (or a task it started).
-            trace: crate::telemetry::current_traceparent().or_else(|| self.trace.clone()),
+            // Its cause's trace, until the link that sends it names the span sending it.
+            trace: self.trace.clone(),
             mailbox: MailboxSlot::default(),
             payload,
         }
@@ -199,10 +211,7 @@ impl<T: Event> Envelope<T> {
             payload: serde_json::to_string(&self.payload)
                 .unwrap_or_else(|e| format!("{{\"unserializable\":\"{e}\"}}")),
             occurred_at: self.occurred_at.naive_utc(),
-            trace_id: self
-                .trace
-                .as_deref()
-                .and_then(crate::telemetry::trace_id_of),
+            trace: self.trace.clone(),
         }
     }
 }
@@ -221,81 +230,6 @@ pub fn update_of_correlation(correlation: Uuid) -> Option<i64> {
 
 /// "telegram" in ASCII: the high half of every update's correlation id.
 const UPDATE_CORRELATION_PREFIX: u64 = 0x7465_6c65_6772_616d;
-
-/// The way one actor reaches a neighbour: a `Recipient` plus the event log every crossing
-/// envelope is appended to. Tests put a probe actor behind the recipient.
-pub struct Outbox<T: Event> {
-    to: &'static str,
-    recipient: Recipient<Envelope<T>>,
-    log: EventLog,
-}
-
-impl<T: Event> Clone for Outbox<T> {
-    fn clone(&self) -> Self {
-        Outbox {
-            to: self.to,
-            recipient: self.recipient.clone(),
-            log: self.log.clone(),
-        }
-    }
-}
-
-impl<T: Event> Outbox<T>
-where
-    T::Reply: Send,
-{
-    pub fn new(to: &'static str, recipient: Recipient<Envelope<T>>, log: EventLog) -> Self {
-        Outbox { to, recipient, log }
-    }
-
-    /// Sends and waits for the neighbour's answer. A stopped or crashed neighbour is an error,
-    /// never a hang.
-    pub async fn ask(&self, mut envelope: Envelope<T>) -> Result<T::Reply, AppError> {
-        if T::LOGGED {
-            self.log.append(envelope.record());
-        }
-        self.enter_mailbox(&mut envelope);
-        self.recipient
-            .send(envelope)
-            .await
-            .map_err(|e| AppError::ActorUnavailable {
-                actor: self.to,
-                reason: e.to_string(),
-            })
-    }
-
-    /// Fire and forget, for notices nobody waits on (analytics). Only ever into the bounded
-    /// mailbox: a full one refuses the notice (the event log still has it) rather than grow
-    /// without bound; work that must not be lost goes through the store or `ask`.
-    pub fn tell(&self, mut envelope: Envelope<T>) -> Result<(), AppError> {
-        if T::LOGGED {
-            self.log.append(envelope.record());
-        }
-        self.enter_mailbox(&mut envelope);
-        match self.recipient.try_send(envelope) {
-            Ok(()) => Ok(()),
-            Err(actix::prelude::SendError::Full(_)) => {
-                self.log.count_dropped_notice(self.to);
-                Err(AppError::ActorUnavailable {
-                    actor: self.to,
-                    reason: "mailbox full; notice dropped".into(),
-                })
-            }
-            Err(actix::prelude::SendError::Closed(_)) => Err(AppError::ActorUnavailable {
-                actor: self.to,
-                reason: "mailbox closed".into(),
-            }),
-        }
-    }
-}
-
-impl<T: Event> Outbox<T> {
-    fn enter_mailbox(&self, envelope: &mut Envelope<T>) {
-        if let Some(gauge) = self.log.mailbox_gauge(self.to) {
-            envelope.mailbox = MailboxSlot::enter(gauge);
-        }
-    }
-}
 
 /// A reply that is only an acknowledgement (or a failure the sender should know about).
 pub type Ack = Result<(), AppError>;

@@ -1,6 +1,6 @@
 //! Telegram gateway messages.
 use super::{Ack, Event};
-use crate::store::OutboxKind;
+use crate::domain::OutboxKind;
 use serde::{Deserialize, Serialize};
 
 /// What the webhook or the poller hands the gateway once an update is durably recorded.

@@ -1,6 +1,6 @@
 //! Orchestrator messages: the life of a workflow and the routing of events.
 use super::{Ack, Event};
-use crate::store::WorkflowState;
+use crate::domain::WorkflowState;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -63,7 +63,7 @@ impl Event for EventRouted {
 /// picks up running workflows nobody holds. A tick, not an event, so it is not recorded in the
 /// event log: it carries nothing, and each workflow it resumes records its own events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, actix::Message)]
-#[rtype(result = "Result<usize, crate::error::AppError>")]
+#[rtype(result = "Result<usize, crate::app::error::AppError>")]
 pub struct ResumeWorkflows;
 impl ResumeWorkflows {
     /// The name its handling is supervised and counted under.

@@ -70,23 +70,6 @@ impl Clock for ManualClock {
     }
 }
 
-/// `#[serde(with = "duration_ms")]`: a [`Duration`] as whole milliseconds (an
-/// unsigned integer), e.g. `slow_call_threshold = 30000` in TOML.
-pub mod duration_ms {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    /// Serializes as integer milliseconds (saturating at `u64::MAX`).
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-    }
-
-    /// Deserializes from integer milliseconds.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        u64::deserialize(d).map(Duration::from_millis)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

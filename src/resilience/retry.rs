@@ -14,7 +14,7 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    pub fn from_settings(settings: &crate::config::WorkflowSettings) -> Self {
+    pub fn from_settings(settings: &crate::app::config::WorkflowSettings) -> Self {
         RetryPolicy {
             attempts: settings.step_attempts.max(1),
             first_delay: Duration::from_millis(settings.step_backoff_ms),

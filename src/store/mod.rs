@@ -2,9 +2,12 @@
 //!
 //! Every query is written once inside [`with_conn!`], which expands it for each backend's connection
 //! type (Vaultwarden's approach); migrations are per backend and embedded in the binary.
-use crate::config::{DatabaseBackend, DatabaseSettings};
-use crate::domain::{Delivery, Lang, SlideSize, Style, UpsertOutcome, UserProfile};
-use crate::error::{AppError, AppResult, StoreContext};
+use crate::app::config::{DatabaseBackend, DatabaseSettings};
+use crate::app::error::{AppError, AppResult, StoreContext};
+use crate::domain::{
+    CarouselRecord, ContentOrigin, Delivery, Lang, OutboxKind, OutboxStatus, SlideSize, Style,
+    UpdateStatus, UpdateType, UpsertOutcome, UserProfile, UserSettings, WorkflowState,
+};
 use crate::resilience::breaker::{CircuitBreaker, Permit};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -21,6 +24,7 @@ use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub mod group_commit;
 pub mod models;
 mod pg_bulk;
 pub mod schema;
@@ -129,16 +133,13 @@ pub use sqlite_lock::{sqlite_path, SqliteLock};
 mod leases;
 mod outbox_rows;
 mod quota_rows;
+pub use quota_rows::{windows_of, QuotaVerdict};
 mod user_rows;
 mod workflow_rows;
 pub use leases::{ClaimedUpdate, Lease};
 pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};
 mod states;
 use states::TextColumn;
-pub use states::{
-    ContentOrigin, OutboxKind, OutboxStatus, TextState, UnknownState, UpdateStatus, UpdateType,
-    WorkflowState,
-};
 pub use workflow_rows::{StyleClaim, Workflow};
 
 fn pool_error<T, E: std::fmt::Display>(
@@ -484,11 +485,12 @@ impl Store {
         let result = with_conn!(self, "get_user_settings", |conn| {
             user_settings
                 .find(user)
-                .select(UserSettings::as_select())
+                .select(SettingsRow::as_select())
                 .first(conn)
                 .await
                 .optional()
-        });
+        })
+        .map(|row| row.map(UserSettings::from));
         let columns = [
             TextColumn::of::<Style>("style"),
             TextColumn::of::<SlideSize>("size"),
@@ -510,13 +512,13 @@ impl Store {
     /// ([`Store::settings_of`]), and only that user's read fails, naming the row.
     pub async fn settings_of_many(&self, users: &[i64]) -> AppResult<Vec<Option<UserSettings>>> {
         use schema::user_settings::dsl::*;
-        let rows: Vec<UserSettings> = with_conn!(
+        let rows: Vec<SettingsRow> = with_conn!(
             self,
             "get_users_settings",
             sqlite | conn | {
                 user_settings
                     .filter(user_id.eq_any(users))
-                    .select(UserSettings::as_select())
+                    .select(SettingsRow::as_select())
                     .load(conn)
                     .await
             },
@@ -533,22 +535,25 @@ impl Store {
                 .await
             }
         )?;
-        let by_user: std::collections::HashMap<i64, UserSettings> =
-            rows.into_iter().map(|row| (row.user_id, row)).collect();
+        let by_user: std::collections::HashMap<i64, UserSettings> = rows
+            .into_iter()
+            .map(|row| (row.user_id, row.into()))
+            .collect();
         Ok(users
             .iter()
             .map(|user| by_user.get(user).cloned())
             .collect())
     }
 
-    pub async fn save_settings(&self, row: &UserSettings) -> AppResult<()> {
+    pub async fn save_settings(&self, settings: &UserSettings) -> AppResult<()> {
         use schema::user_settings::dsl::*;
+        let row = SettingsRow::from(settings);
         with_conn!(self, "save_user_settings", |conn| {
             diesel::insert_into(user_settings)
-                .values(row)
+                .values(&row)
                 .on_conflict(user_id)
                 .do_update()
-                .set(row)
+                .set(&row)
                 .execute(conn)
                 .await
         })
@@ -563,11 +568,12 @@ impl Store {
 
     // ---- carousels --------------------------------------------------------------------------
 
-    pub async fn save_carousel(&self, row: &NewCarousel) -> AppResult<()> {
+    pub async fn save_carousel(&self, record: &CarouselRecord) -> AppResult<()> {
         use schema::carousels::dsl::*;
+        let row = CarouselRow::from(record);
         with_conn!(self, "save_carousel", |conn| {
             diesel::insert_into(carousels)
-                .values(row)
+                .values(&row)
                 .on_conflict_do_nothing()
                 .execute(conn)
                 .await
@@ -576,16 +582,17 @@ impl Store {
     }
 
     /// A user's most recent carousels, newest first.
-    pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<NewCarousel>> {
+    pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<CarouselRecord>> {
         use schema::carousels::dsl::*;
         let result = with_conn!(self, "carousels_of", |conn| {
             carousels
                 .filter(user_id.eq(user))
                 .order(created_at.desc())
                 .limit(limit)
-                .select(NewCarousel::as_select())
+                .select(CarouselRow::as_select())
                 .load(conn)
                 .await
+                .map(|rows: Vec<CarouselRow>| rows.into_iter().map(CarouselRecord::from).collect())
         });
         let columns = workflow_rows::carousel_columns();
         self.name_unknown_values(result, "carousels", ("id", None), &columns)

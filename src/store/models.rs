@@ -1,7 +1,9 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
-use super::states::{ContentOrigin, UpdateStatus, UpdateType};
-use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
+use crate::domain::{
+    CarouselRecord, ContentOrigin, Delivery, Lang, SlideHandle, SlideSize, Style, UpdateStatus,
+    UpdateType, UserSettings,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -32,7 +34,7 @@ pub struct User {
     Deserialize,
 )]
 #[diesel(table_name = user_settings)]
-pub struct UserSettings {
+pub struct SettingsRow {
     pub user_id: i64,
     pub style: Style,
     pub slides: i32,
@@ -101,7 +103,7 @@ pub struct StoredEvent {
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize, Deserialize,
 )]
 #[diesel(table_name = carousels)]
-pub struct NewCarousel {
+pub struct CarouselRow {
     pub id: String,
     pub user_id: Option<i64>,
     pub topic: String,
@@ -111,18 +113,98 @@ pub struct NewCarousel {
     pub created_at: NaiveDateTime,
 }
 
-impl UserSettings {
-    /// What a user gets before touching /settings.
-    pub fn defaults_for(user_id: i64, now: NaiveDateTime) -> UserSettings {
+impl From<SettingsRow> for UserSettings {
+    fn from(row: SettingsRow) -> UserSettings {
+        let SettingsRow {
+            user_id,
+            style,
+            slides,
+            size,
+            lang,
+            delivery,
+            updated_at,
+            handle,
+        } = row;
         UserSettings {
             user_id,
-            style: Style::default(),
-            slides: crate::domain::DEFAULT_SLIDES as i32,
-            size: SlideSize::default(),
-            lang: None,
-            delivery: Delivery::default(),
-            updated_at: now,
-            handle: SlideHandle::default(),
+            style,
+            slides,
+            size,
+            lang,
+            delivery,
+            updated_at,
+            handle,
+        }
+    }
+}
+
+impl From<&UserSettings> for SettingsRow {
+    fn from(settings: &UserSettings) -> SettingsRow {
+        let UserSettings {
+            user_id,
+            style,
+            slides,
+            size,
+            lang,
+            delivery,
+            updated_at,
+            handle,
+        } = settings.clone();
+        SettingsRow {
+            user_id,
+            style,
+            slides,
+            size,
+            lang,
+            delivery,
+            updated_at,
+            handle,
+        }
+    }
+}
+
+impl From<CarouselRow> for CarouselRecord {
+    fn from(row: CarouselRow) -> CarouselRecord {
+        let CarouselRow {
+            id,
+            user_id,
+            topic,
+            slides,
+            style,
+            content_source,
+            created_at,
+        } = row;
+        CarouselRecord {
+            id,
+            user_id,
+            topic,
+            slides,
+            style,
+            content_source,
+            created_at,
+        }
+    }
+}
+
+impl From<&CarouselRecord> for CarouselRow {
+    fn from(record: &CarouselRecord) -> CarouselRow {
+        let CarouselRecord {
+            id,
+            user_id,
+            topic,
+            slides,
+            style,
+            content_source,
+            created_at,
+        } = record.clone();
+        CarouselRow {
+            id,
+            user_id,
+            topic,
+            slides,
+            style,
+            content_source,
+            created_at,
         }
     }
 }

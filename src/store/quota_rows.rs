@@ -2,8 +2,25 @@
 //! and a restart forgives nothing.
 use super::leases::sqlite_dialect;
 use super::*;
-use crate::limits::{Quota, QuotaKind, QuotaVerdict};
+use crate::app::config::Quota;
+use crate::domain::QuotaKind;
 use diesel::sql_types::{BigInt, Integer};
+
+/// The store's answer to "may this user do this once more now?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaVerdict {
+    Granted,
+    /// This minute's uses are spent; the next minute brings new ones.
+    MinuteUsed,
+    /// Today's uses are spent (until midnight UTC).
+    DayUsed,
+}
+
+/// The minute and the day `now` falls in, as counts since the Unix epoch (UTC).
+pub fn windows_of(now: NaiveDateTime) -> (i64, i64) {
+    let seconds = now.and_utc().timestamp();
+    (seconds.div_euclid(60), seconds.div_euclid(86_400))
+}
 
 /// Counts one use when both the minute's and the day's count are under their limits, in one
 /// statement (a new minute or day starts its count again). No row back: over a limit, nothing
@@ -74,7 +91,7 @@ impl Store {
         quota: Quota,
         now: NaiveDateTime,
     ) -> AppResult<QuotaVerdict> {
-        let (minute, day) = crate::limits::windows_of(now);
+        let (minute, day) = crate::store::windows_of(now);
         let kind_name = kind.as_str();
         let counted: Vec<Counted> = with_conn!(
             self,
@@ -119,5 +136,20 @@ impl Store {
             // attempt will be counted normally.
             _ => QuotaVerdict::MinuteUsed,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_and_days_are_counted_from_the_epoch_in_utc() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .and_then(|d| d.and_hms_opt(0, 1, 59))
+            .expect("valid time");
+        let (minute, day) = windows_of(t);
+        assert_eq!(day, 20_788);
+        assert_eq!(minute, 20_788 * 1440 + 1);
     }
 }

@@ -1,60 +1,27 @@
-//! The states a stored row moves through, as enums stored as text: one spelling per state in the
-//! database (`as_str`), exhaustive matches in the code, and a value the code does not know read
-//! back as an error (never as a default). [`Store::explain_unknown_states`](super::Store) names the
-//! rows that hold such a value.
+//! The domain's spelled enums in text columns: written as their one spelling, read back as an
+//! error for anything else (never as a default); [`Store::name_unknown_values`] names the rows
+//! that hold such a value.
 use super::*;
-use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
+use crate::domain::{
+    ContentOrigin, Delivery, Lang, OutboxKind, OutboxStatus, SlideHandle, SlideSize, Spelling,
+    Style, UnknownValue, UpdateStatus, UpdateType, WorkflowState,
+};
 use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::expression::AsExpression;
+use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
-/// A column value no state spells.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {value:?} (known: {known})")]
-pub struct UnknownState {
-    pub what: &'static str,
-    pub value: String,
-    pub known: String,
-}
-
-/// An enum stored as one of a fixed set of texts.
-pub trait TextState: Sized + Copy + 'static {
-    /// What the column holds, for messages ("workflow state").
-    const WHAT: &'static str;
-    /// Every value, in the lifecycle's order.
-    const ALL: &'static [Self];
-    fn as_str(self) -> &'static str;
-
-    fn parse(value: &str) -> Result<Self, UnknownState> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|s| s.as_str() == value)
-            .ok_or_else(|| UnknownState {
-                what: Self::WHAT,
-                value: value.to_string(),
-                known: Self::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-    }
-}
-
-/// diesel's `ToSql`/`FromSql` for `Text` on every backend, for a type with [`TextState`]: written
-/// as its one spelling, read back as an error for anything else.
-macro_rules! text_sql {
-    ($name:ty) => {
+/// diesel's `ToSql`/`FromSql` for `Text` on every backend, for each spelled enum kept in a column.
+/// (A macro, not a blanket impl: Rust's orphan rule refuses `impl<T: Spelling> ToSql for T`.)
+macro_rules! text_columns {
+    ($($name:ty),+ $(,)?) => {$(
         impl<DB> ToSql<Text, DB> for $name
         where
             DB: Backend,
             str: ToSql<Text, DB>,
         {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                <str as ToSql<Text, DB>>::to_sql(self.as_str(), out)
+                <str as ToSql<Text, DB>>::to_sql(self.spelling(), out)
             }
         }
 
@@ -65,213 +32,25 @@ macro_rules! text_sql {
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
                 let text = <String as FromSql<Text, DB>>::from_sql(bytes)?;
-                Ok(<Self as TextState>::parse(&text)?)
+                Ok(<Self as Spelling>::parse_exact(&text)?)
             }
         }
-    };
+    )+};
 }
 
-/// A domain enum (settings, carousel styles) kept in a text column, with its domain spellings.
-macro_rules! domain_column {
-    ($name:ident) => {
-        impl TextState for $name {
-            const WHAT: &'static str = $name::WHAT;
-            const ALL: &'static [Self] = $name::ALL;
-            fn as_str(self) -> &'static str {
-                $name::as_str(self)
-            }
-        }
-        text_sql!($name);
-    };
-}
-
-domain_column!(Style);
-domain_column!(SlideSize);
-domain_column!(Lang);
-domain_column!(Delivery);
-domain_column!(SlideHandle);
-
-/// Defines a state enum with its text spellings, `Display`, `FromStr` and diesel's
-/// `ToSql`/`FromSql` for `Text` on every backend.
-macro_rules! text_state {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $what:literal {
-            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow,
-            serde::Serialize, serde::Deserialize,
-        )]
-        #[diesel(sql_type = Text)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl TextState for $name {
-            const WHAT: &'static str = $what;
-            const ALL: &'static [Self] = Self::ALL;
-            fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text,)+
-                }
-            }
-        }
-
-        impl $name {
-            /// Every value, in the lifecycle's order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// How the database spells it.
-            pub fn as_str(self) -> &'static str {
-                <Self as TextState>::as_str(self)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = UnknownState;
-            fn from_str(s: &str) -> Result<Self, UnknownState> {
-                <Self as TextState>::parse(s)
-            }
-        }
-
-        text_sql!($name);
-    };
-}
-
-text_state! {
-    /// Where a carousel workflow is. `AwaitingStyle` waits for the user's button; the four running
-    /// states are resumed after a restart (or by another replica when the lease expires); the last
-    /// three are final.
-    WorkflowState, "workflow state" {
-        AwaitingStyle => "awaiting_style",
-        Requested => "requested",
-        Writing => "writing",
-        Rendering => "rendering",
-        Sending => "sending",
-        Done => "done",
-        Failed => "failed",
-        Cancelled => "cancelled",
-    }
-}
-
-impl WorkflowState {
-    pub const RUNNING: [WorkflowState; 4] = [
-        WorkflowState::Requested,
-        WorkflowState::Writing,
-        WorkflowState::Rendering,
-        WorkflowState::Sending,
-    ];
-    pub const FINAL: [WorkflowState; 3] = [
-        WorkflowState::Done,
-        WorkflowState::Failed,
-        WorkflowState::Cancelled,
-    ];
-    pub fn is_final(self) -> bool {
-        match self {
-            WorkflowState::Done | WorkflowState::Failed | WorkflowState::Cancelled => true,
-            WorkflowState::AwaitingStyle
-            | WorkflowState::Requested
-            | WorkflowState::Writing
-            | WorkflowState::Rendering
-            | WorkflowState::Sending => false,
-        }
-    }
-}
-
-text_state! {
-    /// Lifecycle of a received update: recorded before the webhook answers 200 — `Claimed` (with
-    /// this replica's lease) when handed straight to the gateway, `Pending` when the gateway's
-    /// backlog was full — then marked once the gateway has handled (or deliberately ignored) it. A
-    /// pending update, or a claimed one whose lease expired, is claimed by whichever replica sweeps
-    /// first.
-    UpdateStatus, "update status" {
-        Pending => "pending",
-        Claimed => "claimed",
-        Done => "done",
-        Ignored => "ignored",
-        /// Past the user's update limit: recorded, not answered (one "slow down" per window).
-        Limited => "limited",
-        /// From a user outside `ALLOWED_USER_IDS`: recorded, answered with one refusal ever.
-        Refused => "refused",
-        Failed => "failed",
-    }
-}
-
-text_state! {
-    /// An outbox row: `Pending` (due at `next_attempt_at`) → `Sending` (claimed with a lease) →
-    /// `Sent` (with Telegram's message ids) or `Failed` (refused, or out of attempts).
-    OutboxStatus, "outbox status" {
-        Pending => "pending",
-        Sending => "sending",
-        Sent => "sent",
-        Failed => "failed",
-    }
-}
-
-text_state! {
-    /// What an outbox row sends: a message (text, keyboard, status), one part of a carousel's
-    /// album (up to ten photos or files), or a carousel's PDF.
-    OutboxKind, "outbox kind" {
-        Message => "message",
-        AlbumPart => "album_part",
-        Pdf => "pdf",
-    }
-}
-
-text_state! {
-    /// Who wrote a carousel or an answer: the model, or the offline writer and why it stood in
-    /// (the model's failure itself is in the logs).
-    ContentOrigin, "content origin" {
-        Model => "model",
-        #[serde(rename = "offline:no_api_key")]
-        OfflineNoApiKey => "offline:no_api_key",
-        #[serde(rename = "offline:model_failed")]
-        OfflineModelFailed => "offline:model_failed",
-        #[serde(rename = "offline:circuit_open")]
-        OfflineCircuitOpen => "offline:circuit_open",
-    }
-}
-
-text_state! {
-    /// Telegram's name for the kind of a received update (the field of `Update` that is set);
-    /// `Unknown` for one this build's Bot API types do not know.
-    UpdateType, "update type" {
-        Message => "message",
-        EditedMessage => "edited_message",
-        ChannelPost => "channel_post",
-        EditedChannelPost => "edited_channel_post",
-        BusinessConnection => "business_connection",
-        BusinessMessage => "business_message",
-        EditedBusinessMessage => "edited_business_message",
-        DeletedBusinessMessages => "deleted_business_messages",
-        MessageReaction => "message_reaction",
-        MessageReactionCount => "message_reaction_count",
-        InlineQuery => "inline_query",
-        ChosenInlineResult => "chosen_inline_result",
-        CallbackQuery => "callback_query",
-        ShippingQuery => "shipping_query",
-        PreCheckoutQuery => "pre_checkout_query",
-        PurchasedPaidMedia => "purchased_paid_media",
-        Poll => "poll",
-        PollAnswer => "poll_answer",
-        MyChatMember => "my_chat_member",
-        ChatMember => "chat_member",
-        ChatJoinRequest => "chat_join_request",
-        ChatBoost => "chat_boost",
-        RemovedChatBoost => "removed_chat_boost",
-        Unknown => "unknown",
-    }
-}
+text_columns!(
+    WorkflowState,
+    UpdateStatus,
+    OutboxStatus,
+    OutboxKind,
+    ContentOrigin,
+    UpdateType,
+    Style,
+    SlideSize,
+    Lang,
+    Delivery,
+    SlideHandle,
+);
 
 /// A row whose state column holds an unknown value.
 #[derive(Debug, diesel::QueryableByName)]
@@ -293,7 +72,7 @@ pub(super) struct TextColumn {
 
 impl TextColumn {
     /// Column `name`, holding `S`'s spellings.
-    pub(super) fn of<S: TextState>(name: &'static str) -> TextColumn {
+    pub(super) fn of<S: Spelling>(name: &'static str) -> TextColumn {
         TextColumn {
             name,
             what: S::WHAT,
@@ -302,8 +81,8 @@ impl TextColumn {
     }
 }
 
-fn spellings<S: TextState>() -> Vec<&'static str> {
-    S::ALL.iter().map(|s| s.as_str()).collect()
+fn spellings<S: Spelling>() -> Vec<&'static str> {
+    S::VARIANTS.iter().map(|s| s.spelling()).collect()
 }
 
 impl Store {
@@ -329,7 +108,7 @@ impl Store {
         let unknown_value = {
             let mut link: Option<&(dyn std::error::Error + 'static)> = Some(&**cause);
             while let Some(error) = link {
-                if error.is::<UnknownState>() {
+                if error.is::<UnknownValue>() {
                     break;
                 }
                 link = error.source();
@@ -415,10 +194,10 @@ pub(super) fn sql_literals(sql: &str, column: &str) -> Vec<Vec<String>> {
 
 /// Every value `sql` compares `column` with is a spelling of `S`; answers how many comparisons.
 #[cfg(test)]
-pub(super) fn assert_sql_spells<S: TextState + std::fmt::Debug>(sql: &str, column: &str) -> usize {
+pub(super) fn assert_sql_spells<S: Spelling + std::fmt::Debug>(sql: &str, column: &str) -> usize {
     let lists = sql_literals(sql, column);
     for value in lists.iter().flatten() {
-        if let Err(e) = S::parse(value) {
+        if let Err(e) = S::parse_exact(value) {
             panic!("{e} in SQL: {sql}");
         }
     }
@@ -444,19 +223,32 @@ mod tests {
         );
     }
 
-    fn round_trips<S: TextState + std::fmt::Debug + PartialEq>() {
-        for &state in S::ALL {
-            assert_eq!(S::parse(state.as_str()), Ok(state));
+    fn round_trips<S: Spelling + std::fmt::Debug + std::str::FromStr>()
+    where
+        S::Err: std::fmt::Debug,
+    {
+        for &state in S::VARIANTS {
+            assert_eq!(S::parse_exact(state.spelling()), Ok(state));
+            assert_eq!(
+                state.spelling().parse::<S>().ok(),
+                Some(state),
+                "FromStr agrees"
+            );
         }
     }
 
     fn serde_spells_like_the_database<S>()
     where
-        S: TextState + std::fmt::Debug + PartialEq + serde::Serialize + serde::de::DeserializeOwned,
+        S: Spelling
+            + std::fmt::Debug
+            + std::fmt::Display
+            + serde::Serialize
+            + serde::de::DeserializeOwned,
     {
-        for &state in S::ALL {
+        for &state in S::VARIANTS {
             let json = serde_json::to_string(&state).expect("serialises");
-            assert_eq!(json, format!("\"{}\"", state.as_str()));
+            assert_eq!(json, format!("\"{}\"", state.spelling()));
+            assert_eq!(state.to_string(), state.spelling(), "Display agrees");
             assert_eq!(serde_json::from_str::<S>(&json).expect("reads back"), state);
         }
     }
@@ -493,13 +285,13 @@ mod tests {
 
     #[test]
     fn an_unknown_spelling_is_an_error_that_says_what_it_was() {
-        let err = "finished".parse::<WorkflowState>().unwrap_err();
+        let err = WorkflowState::parse_exact("finished").unwrap_err();
         let text = err.to_string();
         assert!(text.contains("workflow state"), "{text}");
-        assert!(text.contains("\"finished\""), "{text}");
+        assert!(text.contains("'finished'"), "{text}");
         assert!(text.contains("awaiting_style"), "{text}");
         // Case matters: the database holds exactly one spelling.
-        assert!("Done".parse::<OutboxStatus>().is_err());
+        assert!(OutboxStatus::parse_exact("Done").is_err());
     }
 
     #[test]

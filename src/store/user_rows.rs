@@ -115,10 +115,10 @@ impl Store {
                     sync.transaction(|tx| {
                         let mut given = Vec::new();
                         for user in owned {
-                            let row = UserSettings {
+                            let row = SettingsRow::from(&UserSettings {
                                 user_id: user,
                                 ..defaults.clone()
-                            };
+                            });
                             let insert = diesel::insert_into(user_settings)
                                 .values(&row)
                                 .on_conflict_do_nothing();

@@ -396,15 +396,16 @@ impl Store {
     }
 
     /// One carousel of the history (its id is the workflow's).
-    pub async fn carousel(&self, carousel: &str) -> AppResult<Option<NewCarousel>> {
+    pub async fn carousel(&self, carousel: &str) -> AppResult<Option<CarouselRecord>> {
         use crate::store::schema::carousels::dsl::*;
         let result = with_conn!(self, "get_carousel", |conn| {
             carousels
                 .find(carousel)
-                .select(NewCarousel::as_select())
+                .select(CarouselRow::as_select())
                 .first(conn)
                 .await
                 .optional()
+                .map(|row: Option<CarouselRow>| row.map(CarouselRecord::from))
         });
         let columns = carousel_columns();
         self.name_unknown_values(result, "carousels", ("id", Some(carousel)), &columns)

@@ -9,8 +9,8 @@ pub trait ServiceActor: Actor<Context = Context<Self>> + Handler<Fault> {
     fn rebuild_state(&mut self);
 }
 
-/// Messages waiting in one service actor's mailbox at most.
-pub const SERVICE_MAILBOX_CAPACITY: usize = 8192;
+/// Messages waiting in one service actor's mailbox at most (set in the configuration module).
+pub use crate::app::config::SERVICE_MAILBOX_CAPACITY;
 
 /// Registers the actor's control address, then starts it as its stop told: at once, after the
 /// restart backoff (the mailbox waits), failed until the root revives it, or not at all.
@@ -118,7 +118,7 @@ fn handling_span(actor: &'static str, handling: &Handling) -> tracing::Span {
         message = handling.kind,
         correlation_id = %handling.correlation_id,
     );
-    crate::telemetry::continue_trace(&span, handling.trace.as_deref());
+    crate::observability::telemetry::continue_trace(&span, handling.trace.as_deref());
     span
 }
 

@@ -11,17 +11,18 @@
 //! process. The registry is also what `/health`, `/ready`, `/stats` and `/metrics` read.
 pub mod restart;
 
-use crate::error::AppError;
+pub use crate::app::config::SupervisionSpec;
+use crate::app::error::AppError;
 use crate::messages::analytics::{AlertSeverity, AlertTriggered};
 use crate::messages::Handling;
-use crate::metrics::Metrics;
+use crate::observability::metrics::Metrics;
 use crate::resilience::breaker::{self, BreakerSnapshot, CircuitBreaker};
-use crate::resilience::clock::{self, Clock, SystemClock};
+use crate::resilience::clock::{Clock, SystemClock};
 use actix::fut::{ActorFutureExt, WrapFuture};
 use actix::{Actor, AsyncContext, Context, Handler, Recipient, ResponseFuture};
 use futures::FutureExt;
 use restart::{Decision, Exit, RestartPolicy, RestartTracker, RestartType, Strategy};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
@@ -62,39 +63,6 @@ impl ServiceState {
     /// Serving (or about to serve again after a short backoff).
     pub fn is_available(self) -> bool {
         matches!(self, ServiceState::Running | ServiceState::Restarting)
-    }
-}
-
-/// How the tree restarts its children; `[supervision]` in the config.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct SupervisionSpec {
-    /// one_for_one: only the failed child restarts; rest_for_one: it and every child started
-    /// after it (for children that hold state derived from an earlier one).
-    pub strategy: Strategy,
-    /// Per child: at most `max_restarts` within `within`, with the backoff between restarts.
-    pub child: RestartPolicy,
-    /// The root's own intensity over escalations, and the cool-down before it revives a child
-    /// that exceeded its intensity. Past this the child stays failed.
-    pub root: RestartPolicy,
-    /// Per child, how long shutdown waits for in-flight work before stopping it anyway.
-    #[serde(with = "clock::duration_ms")]
-    pub shutdown_timeout: Duration,
-}
-
-impl Default for SupervisionSpec {
-    fn default() -> Self {
-        SupervisionSpec {
-            strategy: Strategy::OneForOne,
-            child: RestartPolicy::default(),
-            root: RestartPolicy {
-                max_restarts: 3,
-                within: Duration::from_secs(600),
-                backoff_base: Duration::from_secs(10),
-                backoff_max: Duration::from_secs(120),
-            },
-            shutdown_timeout: Duration::from_secs(5),
-        }
     }
 }
 
@@ -308,8 +276,9 @@ impl ServiceHandle {
 
     pub fn record_failure(&self, message: &str, reason: &str) {
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
-        *lock(&self.counters.last_failure) =
-            Some(crate::error::cut_reason(&format!("{message}: {reason}")));
+        *lock(&self.counters.last_failure) = Some(crate::app::error::cut_reason(&format!(
+            "{message}: {reason}"
+        )));
         if let Some(m) = &self.metrics {
             m.actor_messages
                 .with_label_values(&[self.name(), "failed"])

@@ -21,7 +21,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use crate::resilience::clock::{duration_ms, Clock};
+pub use crate::app::config::{RestartPolicy, Strategy};
+use crate::resilience::clock::Clock;
 
 /// When a child is restarted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -35,16 +36,6 @@ pub enum RestartType {
     Temporary,
 }
 
-/// Which children restart when one fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// Only the failed child.
-    OneForOne,
-    /// The failed child and every child started after it.
-    RestForOne,
-}
-
 /// How random the backoff is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,46 +47,6 @@ pub enum Jitter {
     /// Uniform in `[backoff / 2, backoff]`.
     #[default]
     Equal,
-}
-
-/// Restart intensity and backoff. Durations (de)serialize as integer
-/// milliseconds.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct RestartPolicy {
-    /// Restarts allowed within `within`; one more escalates.
-    pub max_restarts: u32,
-    /// Length of the sliding window restarts are counted over.
-    #[serde(with = "duration_ms")]
-    pub within: Duration,
-    /// Backoff before the first restart in the window.
-    #[serde(with = "duration_ms")]
-    pub backoff_base: Duration,
-    /// Upper bound of the backoff (before jitter).
-    #[serde(with = "duration_ms")]
-    pub backoff_max: Duration,
-}
-
-impl Default for RestartPolicy {
-    /// 3 restarts within 5 s; backoff 50 ms doubling up to 5 s.
-    fn default() -> Self {
-        Self {
-            max_restarts: 3,
-            within: Duration::from_secs(5),
-            backoff_base: Duration::from_millis(50),
-            backoff_max: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RestartPolicy {
-    /// Backoff before jitter for the `n`-th restart in the window (`n` ≥ 1):
-    /// `backoff_base × 2^(n−1)`, capped at `backoff_max`.
-    pub fn backoff(&self, n: u32) -> Duration {
-        let exponent = n.saturating_sub(1);
-        2u32.checked_pow(exponent)
-            .and_then(|factor| self.backoff_base.checked_mul(factor))
-            .map_or(self.backoff_max, |b| b.min(self.backoff_max))
-    }
 }
 
 /// How a child stopped.

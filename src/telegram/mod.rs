@@ -1,12 +1,9 @@
-//! Pure functions over Telegram updates: what kind it is, who sent it, where it should go.
-pub mod courier;
-pub mod outbox;
-pub mod poll;
-pub mod replies;
-pub mod sender;
-use crate::config::Settings;
+//! Pure functions over Telegram updates: what kind it is, who sent it, where it should go, and
+//! the bot's commands.
+pub mod commands;
+use crate::app::config::Settings;
+pub use crate::domain::UpdateType;
 use crate::messages::data::UserProfile;
-pub use crate::store::UpdateType;
 use secrecy::ExposeSecret;
 use teloxide::types::{AllowedUpdate, Update, UpdateKind, User};
 
@@ -68,7 +65,7 @@ impl BotName {
 /// Asks Telegram for the bot's username until it answers (backoff from half a second to a
 /// minute), unless `stop` ends it first.
 pub async fn learn_bot_name(
-    courier: courier::Courier,
+    courier: crate::delivery::courier::Courier,
     name: BotName,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -172,7 +169,7 @@ impl Inbound {
     pub fn interaction(&self) -> String {
         match &self.route {
             // Only the bot's own commands get a label of their own: users type anything.
-            Route::Command { name, .. } if replies::is_command(name) => format!("command:/{name}"),
+            Route::Command { name, .. } if commands::is_command(name) => format!("command:/{name}"),
             Route::Command { .. } => "command:unknown".to_string(),
             Route::PrivateText => "text".to_string(),
             Route::Callback { .. } => "callback".to_string(),

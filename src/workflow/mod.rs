@@ -2,8 +2,8 @@
 //! the progress throttle and step retries. The orchestrator does the I/O.
 pub mod texts;
 
+use crate::app::error::AppError;
 use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
-use crate::error::AppError;
 use std::future::Future;
 use std::ops::Range;
 use std::time::{Duration, Instant};

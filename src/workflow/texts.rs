@@ -1,7 +1,7 @@
 //! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
 //! escaped before it gets here or in here.
+use crate::domain::WorkflowState;
 use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
-use crate::store::WorkflowState;
 use crate::telegram::escape_html;
 
 fn pick(lang: Lang, en: &str, ru: &str) -> String {
@@ -307,8 +307,8 @@ pub fn slow_down(lang: Lang) -> String {
 }
 
 /// What a quota is called in user terms.
-fn quota_subject(lang: Lang, kind: crate::limits::QuotaKind) -> &'static str {
-    use crate::limits::QuotaKind;
+fn quota_subject(lang: Lang, kind: crate::domain::QuotaKind) -> &'static str {
+    use crate::domain::QuotaKind;
     match (lang, kind) {
         (Lang::En, QuotaKind::Ask) => "questions (/ask)",
         (Lang::En, QuotaKind::Wisdom) => "wisdoms (/wisdom)",
@@ -324,11 +324,11 @@ fn quota_subject(lang: Lang, kind: crate::limits::QuotaKind) -> &'static str {
 /// A per-user quota is used up, with when it comes back.
 pub fn quota_used(
     lang: Lang,
-    kind: crate::limits::QuotaKind,
-    verdict: crate::limits::QuotaVerdict,
-    quota: crate::limits::Quota,
+    kind: crate::domain::QuotaKind,
+    verdict: crate::store::QuotaVerdict,
+    quota: crate::app::config::Quota,
 ) -> String {
-    use crate::limits::QuotaVerdict;
+    use crate::store::QuotaVerdict;
     let subject = quota_subject(lang, kind);
     match (lang, verdict) {
         (Lang::En, QuotaVerdict::DayUsed) => format!(
@@ -369,7 +369,7 @@ pub fn not_allowed(lang: Lang) -> String {
 }
 
 /// The limits in `/help`, in terms users understand.
-pub fn limits_help(lang: Lang, limits: &crate::config::LimitSettings) -> String {
+pub fn limits_help(lang: Lang, limits: &crate::app::config::LimitSettings) -> String {
     let (c, a, w, p) = (limits.carousel, limits.ask, limits.wisdom, limits.pdf);
     match lang {
         Lang::En => format!(

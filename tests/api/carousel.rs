@@ -2,9 +2,9 @@
 //! loopback servers speaking the Bot API and the OpenAI protocol.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::config::Settings;
+use bible_vibecoder::app::config::Settings;
 use bible_vibecoder::domain::Style;
-use bible_vibecoder::store::{UpdateStatus, WorkflowState};
+use bible_vibecoder::domain::{UpdateStatus, WorkflowState};
 use serde_json::Value;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -204,7 +204,7 @@ on_both_backends! {
     }
 
     async fn carousels_and_pdfs_past_their_daily_quota_are_refused_without_asking_the_model(backend) {
-        let quota = bible_vibecoder::limits::Quota { per_minute: 10, per_day: 1 };
+        let quota = bible_vibecoder::app::config::Quota { per_minute: 10, per_day: 1 };
         let Some(bot) = bot_with(backend, FakeOpenAi::start(model_slides(10)), |s| {
             s.limits.carousel = quota;
             s.limits.pdf = quota;

@@ -1,7 +1,7 @@
 //! The real binary killed (SIGKILL) in the middle of a carousel, then started again over the
 //! same database: the carousel resumes from its last completed step and is delivered once.
 use crate::helpers::*;
-use bible_vibecoder::store::{OutboxStatus, WorkflowState};
+use bible_vibecoder::domain::{OutboxStatus, WorkflowState};
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -49,7 +49,7 @@ async fn twelve_slide_carousel_pressed(
     })
     .await;
     store
-        .save_settings(&bible_vibecoder::store::UserSettings { slides: 12, ..ada })
+        .save_settings(&bible_vibecoder::domain::UserSettings { slides: 12, ..ada })
         .await
         .expect("twelve slides");
     post(port, fixture("command_carousel_ru.json")).await;

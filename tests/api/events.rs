@@ -3,8 +3,8 @@
 //! which the row keeps), with its causal links; the trace reads those rows back as events.
 use crate::helpers::*;
 use crate::on_both_backends;
+use bible_vibecoder::domain::{OutboxStatus, UpdateStatus, WorkflowState};
 use bible_vibecoder::messages::correlation_for_update;
-use bible_vibecoder::store::{OutboxStatus, UpdateStatus, WorkflowState};
 use std::collections::HashSet;
 
 on_both_backends! {

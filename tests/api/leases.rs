@@ -3,10 +3,10 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::domain::{Delivery, Lang, SlideSize, Style, UserProfile};
+use bible_vibecoder::domain::{OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState};
 use bible_vibecoder::store::{
     now_utc, Lease, NewOutboxRow, NewReceivedUpdate, SentRow, Store, StyleClaim, Workflow,
 };
-use bible_vibecoder::store::{OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState};
 use chrono::NaiveDateTime;
 use std::collections::HashSet;
 use std::time::Duration;

@@ -3,8 +3,8 @@
 //! the allowlist.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::config::Settings;
-use bible_vibecoder::limits::Quota;
+use bible_vibecoder::app::config::Quota;
+use bible_vibecoder::app::config::Settings;
 use bible_vibecoder::store::Store;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -49,7 +49,9 @@ async fn wait_until_finished(app: &TestApp, ids: impl IntoIterator<Item = i64>) 
 
 on_both_backends! {
     async fn quotas_count_per_minute_and_per_day_and_say_which_ran_out(backend) {
-        use bible_vibecoder::limits::{Quota, QuotaKind, QuotaVerdict};
+        use bible_vibecoder::app::config::Quota;
+        use bible_vibecoder::domain::QuotaKind;
+        use bible_vibecoder::store::QuotaVerdict;
         let Some(db) = TestDb::create(backend).await else { return };
         let store = Store::connect(&settings_for(&db, &[]).database).expect("pool");
         store.migrate().await.expect("migrations");

@@ -316,7 +316,7 @@ fn every_metric_family_the_application_exports_is_documented_in_the_readme() {
         .split("### Metric families")
         .nth(1)
         .expect("a metric families section");
-    let metrics = bible_vibecoder::metrics::Metrics::new();
+    let metrics = bible_vibecoder::observability::metrics::Metrics::new();
     let families = metrics.family_names();
     assert!(families.len() > 20, "{families:?}");
     for family in families {

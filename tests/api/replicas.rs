@@ -3,7 +3,7 @@
 //! bot owes a user lives in the store, so every user is answered exactly once.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::store::WorkflowState;
+use bible_vibecoder::domain::WorkflowState;
 use std::collections::HashMap;
 use std::time::Duration;
 

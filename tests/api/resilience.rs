@@ -209,7 +209,7 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
         .await;
         assert_eq!(
             status,
-            bible_vibecoder::store::UpdateStatus::Done,
+            bible_vibecoder::domain::UpdateStatus::Done,
             "update {id}"
         );
     }
@@ -307,7 +307,7 @@ async fn alerts_survive_a_restart(backend: Backend) {
         return;
     };
     let db = Arc::new(db);
-    let tune = |s: &mut bible_vibecoder::config::Settings| {
+    let tune = |s: &mut bible_vibecoder::app::config::Settings| {
         s.supervision.child.max_restarts = 0;
         s.supervision.root.max_restarts = 0;
     };

@@ -2,11 +2,10 @@
 use crate::helpers::*;
 use crate::on_both_backends;
 use bible_vibecoder::domain::{Style, UpsertOutcome, UserProfile};
+use bible_vibecoder::domain::{UpdateType, UserSettings};
 use bible_vibecoder::messages::correlation_for_update;
-use bible_vibecoder::store::{
-    now_utc, NewEvent, NewReceivedUpdate, Store, UpdateType, UserSettings,
-};
-use bible_vibecoder::trace::trail_of;
+use bible_vibecoder::observability::trace::trail_of;
+use bible_vibecoder::store::{now_utc, NewEvent, NewReceivedUpdate, Store};
 
 async fn migrated_store(db: &TestDb) -> Store {
     let store = Store::connect(&settings_for(db, &[]).database).expect("pool");
@@ -19,7 +18,7 @@ fn update(update_id: i64) -> NewReceivedUpdate {
         update_id,
         kind: UpdateType::Message,
         payload: "{}".into(),
-        status: bible_vibecoder::store::UpdateStatus::Pending,
+        status: bible_vibecoder::domain::UpdateStatus::Pending,
         received_at: now_utc(),
         lease_owner: None,
         lease_until: None,

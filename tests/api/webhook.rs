@@ -1,7 +1,7 @@
 //! `POST /telegram/webhook`: durable before 200, idempotent, bounded, authenticated.
 use crate::helpers::*;
 use crate::on_both_backends;
-use bible_vibecoder::store::{UpdateStatus, UpdateType};
+use bible_vibecoder::domain::{UpdateStatus, UpdateType};
 use serde_json::Value;
 
 on_both_backends! {

@@ -37,7 +37,7 @@ fn inbound_of(json: serde_json::Value) -> Inbound {
 
 #[test]
 fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() {
-    let settings = crate::config::LimitSettings {
+    let settings = crate::app::config::LimitSettings {
         allowed_user_ids: Some("1, 2".into()),
         ..Default::default()
     };
@@ -62,7 +62,7 @@ fn admission_refuses_strangers_to_a_private_bot_with_one_refusal_key_per_user() 
 
 #[test]
 fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
-    let settings = crate::config::LimitSettings {
+    let settings = crate::app::config::LimitSettings {
         user_burst: 2,
         user_per_minute: 1,
         ..Default::default()

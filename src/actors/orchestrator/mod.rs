@@ -3,7 +3,9 @@
 mod workflows;
 pub use workflows::{WorkflowMaterials, Workflows};
 
-use crate::error::AppError;
+use crate::actors::Link;
+use crate::app::error::AppError;
+use crate::domain::WorkflowState;
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{CarouselOutput, GenerateCarousel, RenderSlides};
 use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
@@ -11,11 +13,10 @@ use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{
     Completed, EventRouted, ResumeWorkflows, Started, StepCompleted, WorkflowKind,
 };
-use crate::messages::{Ack, Envelope, Event, Handling, Outbox};
+use crate::messages::{Ack, Envelope, Event, Handling};
 use crate::service_actor;
-use crate::store::WorkflowState;
 use crate::supervisors::{supervised, ServiceHandle};
-use crate::telegram::replies::Command;
+use crate::telegram::commands::Command;
 use actix::{Handler, ResponseFuture};
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,24 +24,24 @@ use tracing::Instrument;
 
 #[derive(Clone)]
 pub struct OrchestratorLinks {
-    pub writer: Outbox<WriteContent>,
-    pub renderer: Outbox<RenderSlides>,
-    pub saved: Outbox<SaveCarousel>,
+    pub writer: Link<WriteContent>,
+    pub renderer: Link<RenderSlides>,
+    pub saved: Link<SaveCarousel>,
     pub user_data: UserData,
-    pub started: Outbox<Started>,
-    pub steps: Outbox<StepCompleted>,
-    pub completed: Outbox<Completed>,
-    pub routed: Outbox<EventRouted>,
+    pub started: Link<Started>,
+    pub steps: Link<StepCompleted>,
+    pub completed: Link<Completed>,
+    pub routed: Link<EventRouted>,
 }
 
 /// The data service's side of a user the workflows read and change: settings and history live
 /// there, and are reached only through it.
 #[derive(Clone)]
 pub struct UserData {
-    pub settings: Outbox<LoadSettings>,
-    pub save_settings: Outbox<SaveSettings>,
-    pub history: Outbox<LoadHistory>,
-    pub carousel: Outbox<LoadCarousel>,
+    pub settings: Link<LoadSettings>,
+    pub save_settings: Link<SaveSettings>,
+    pub history: Link<LoadHistory>,
+    pub carousel: Link<LoadCarousel>,
 }
 
 pub struct OrchestratorActor {
@@ -355,7 +356,7 @@ mod tests {
             };
             Ok(WrittenContent {
                 body: WrittenBody::Slides(slides(*n)),
-                source: crate::store::ContentOrigin::Model,
+                source: crate::domain::ContentOrigin::Model,
                 attempts: 1,
             })
         });
@@ -415,7 +416,7 @@ mod tests {
     /// A data service that knows nobody: default settings, no history.
     fn user_data_probes() -> (UserData, Box<dyn std::any::Any>) {
         let (settings, _s, a1) = probe::<LoadSettings>(|q| {
-            Ok(crate::store::UserSettings::defaults_for(
+            Ok(crate::domain::UserSettings::defaults_for(
                 q.user_id,
                 crate::store::now_utc(),
             ))
@@ -449,7 +450,7 @@ mod tests {
 
         assert_eq!(output.slides.len(), 4);
         assert_eq!(output.images.len(), 4);
-        assert_eq!(output.content_source, crate::store::ContentOrigin::Model);
+        assert_eq!(output.content_source, crate::domain::ContentOrigin::Model);
         let render = &p.renderer.all()[0];
         assert_eq!(
             (render.payload.style, render.payload.size),

@@ -1,6 +1,6 @@
 //! Tests of the `store` actor.
 use super::*;
-use crate::config::Settings;
+use crate::app::config::Settings;
 use crate::domain::Style;
 use crate::messages::data::UserProfile;
 use crate::testkit::ack_probe;
@@ -175,7 +175,7 @@ async fn the_carousel_history_is_read_through_the_data_service() {
         topic: "Вера".into(),
         slides: 7,
         style: Style::Vibrant,
-        content_source: crate::store::ContentOrigin::Model,
+        content_source: crate::domain::ContentOrigin::Model,
     };
     actor
         .send(Envelope::new("test", carousel))

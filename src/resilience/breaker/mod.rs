@@ -33,8 +33,31 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::Clock;
 
-mod config;
-pub use config::{BreakerConfig, InvalidBreakerConfig};
+pub use crate::app::config::{BreakerConfig, InvalidBreakerConfig};
+
+/// How a breaker reads its tuning.
+impl BreakerConfig {
+    /// Clamps structural values so the state machine always works.
+    pub(crate) fn sanitized(mut self) -> Self {
+        self.window_size = self.window_size.max(1);
+        self.minimum_calls = self.minimum_calls.clamp(1, self.window_size);
+        self.half_open_probes = self.half_open_probes.max(1);
+        self
+    }
+
+    /// Open wait after `trips` trips since the last recovery (`trips` ≥ 1).
+    pub(crate) fn open_wait(&self, trips: u32) -> Duration {
+        let exponent = trips.saturating_sub(1);
+        2u32.checked_pow(exponent)
+            .and_then(|factor| self.open_base.checked_mul(factor))
+            .map_or(self.open_max, |wait| wait.min(self.open_max))
+    }
+
+    /// `retry_in` reported when HalfOpen already has all its probes out.
+    pub(crate) fn half_open_retry(&self) -> Duration {
+        self.slow_call_threshold.min(self.open_base)
+    }
+}
 
 /// The state of a breaker. Serializes as `"closed"`, `"open"`, `"half_open"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]

@@ -1,10 +1,11 @@
 //! One helper module for every integration test: per-test databases, `spawn_app`, fixtures.
 #![allow(dead_code)]
-use bible_vibecoder::config::Settings;
-use bible_vibecoder::eventlog::EventLog;
-use bible_vibecoder::routes::AppState;
-use bible_vibecoder::startup::Application;
-use bible_vibecoder::store::{Store, UpdateStatus};
+use bible_vibecoder::app::config::Settings;
+use bible_vibecoder::app::startup::Application;
+use bible_vibecoder::domain::UpdateStatus;
+use bible_vibecoder::http::AppState;
+use bible_vibecoder::observability::eventlog::EventLog;
+use bible_vibecoder::store::Store;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -175,8 +176,9 @@ pub struct TestApp {
     pub orchestrator: actix::Addr<bible_vibecoder::actors::OrchestratorActor>,
     server: actix_web::dev::ServerHandle,
     /// The application's run (serving, then its shutdown), awaited by `stop`.
-    running:
-        std::sync::Mutex<Option<tokio::task::JoinHandle<bible_vibecoder::error::AppResult<()>>>>,
+    running: std::sync::Mutex<
+        Option<tokio::task::JoinHandle<bible_vibecoder::app::error::AppResult<()>>>,
+    >,
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -331,7 +333,7 @@ impl TestApp {
         loop {
             self.event_log.flush().await;
             // The log's rows, the sent outbox rows and, for an update, its row as the root.
-            let events = bible_vibecoder::trace::trail_of(&self.store, correlation)
+            let events = bible_vibecoder::observability::trace::trail_of(&self.store, correlation)
                 .await
                 .expect("events");
             if until(&events) || std::time::Instant::now() >= deadline {

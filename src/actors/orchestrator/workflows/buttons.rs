@@ -1,7 +1,7 @@
 //! Button presses: styles, cancel, PDF, make-again and settings. Data that does not parse, or
 //! names a request that is gone, finished or someone else's, is answered, never ignored.
 use super::*;
-use crate::limits::QuotaKind;
+use crate::domain::QuotaKind;
 
 impl Workflows {
     pub(super) async fn answer_press(
@@ -234,7 +234,7 @@ impl Workflows {
     /// Keeps the press's trace on the workflow row (when traces are exported); a failure to
     /// write it costs only the link from a resumed run.
     async fn note_trace(&self, workflow: &str) {
-        if let Some(press) = crate::telemetry::current_traceparent() {
+        if let Some(press) = crate::observability::telemetry::current_traceparent() {
             if let Err(e) = self.store.note_workflow_trace(workflow, &press).await {
                 tracing::warn!(error = %e, "workflow trace not recorded");
             }

@@ -1,7 +1,7 @@
 //! `/carousel`, `/cancel`, `/wisdom`, `/ask`, `/history` and `/settings`.
 use super::*;
-use crate::limits::QuotaKind;
-use crate::telegram::replies::Command;
+use crate::domain::QuotaKind;
+use crate::telegram::commands::Command;
 
 impl Workflows {
     pub(super) async fn answer_command(
@@ -19,7 +19,7 @@ impl Workflows {
         let key = |which: &str| reply_key(&env, which);
         let command = Command::from_parts(&c.command, &c.args);
         if let Some(mut html) =
-            replies::command_reply(command.as_ref(), lang, first_name, Some(user), Some(chat))
+            bot_commands::command_reply(command.as_ref(), lang, first_name, Some(user), Some(chat))
         {
             if let (Some(limits), Some(Command::Help | Command::Start)) = (&self.limits, &command) {
                 html = format!("{html}\n\n{}", texts::limits_help(lang, &limits.settings));

@@ -1,7 +1,8 @@
 //! Quotas and capacity before costly work: a model call (`/ask`, `/wisdom`, a carousel's
 //! slides) or a full render (a carousel, a PDF).
 use super::*;
-use crate::limits::{QuotaKind, QuotaVerdict};
+use crate::domain::QuotaKind;
+use crate::store::QuotaVerdict;
 
 /// Which process-wide cap the work goes through.
 #[derive(Debug, Clone, Copy)]

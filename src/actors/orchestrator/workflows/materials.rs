@@ -2,16 +2,16 @@
 //! dispatcher did not get them handed over (another replica rendered them, or the process
 //! restarted). Rendering is deterministic, so the images are the ones the workflow drew.
 use super::*;
-use crate::messages::Outbox;
+use crate::actors::Link;
 use futures::future::LocalBoxFuture;
 
 pub struct WorkflowMaterials {
     store: Store,
-    renderer: Outbox<RenderSlides>,
+    renderer: Link<RenderSlides>,
 }
 
 impl WorkflowMaterials {
-    pub fn new(store: Store, renderer: Outbox<RenderSlides>) -> WorkflowMaterials {
+    pub fn new(store: Store, renderer: Link<RenderSlides>) -> WorkflowMaterials {
         WorkflowMaterials { store, renderer }
     }
 }

@@ -16,23 +16,22 @@ mod limits;
 mod materials;
 mod runner;
 use super::OrchestratorLinks;
-use crate::config::WorkflowSettings;
+use crate::app::config::WorkflowSettings;
+use crate::app::error::{AppError, AppResult};
+use crate::delivery::courier::{is_refusal, Courier, OutgoingFile};
+use crate::delivery::outbox::{AlbumFiles, Letter, Materials, Outgoing, Postbox};
 use crate::domain::{
     Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
 };
-use crate::error::{AppError, AppResult};
+use crate::domain::{OutboxStatus, UserSettings, WorkflowState};
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{RenderSlides, RenderedCarousel, RenderedImage};
 use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::workflow::{Completed, Started, StepCompleted, WorkflowKind};
 use crate::messages::{Envelope, Event};
-use crate::store::{
-    now_utc, Lease, OutboxStatus, Store, StyleClaim, UserSettings, Workflow, WorkflowState,
-};
-use crate::telegram::courier::{is_refusal, Courier, OutgoingFile};
-use crate::telegram::outbox::{AlbumFiles, Letter, Materials, Outgoing, Postbox};
-use crate::telegram::{escape_html, replies};
+use crate::store::{now_utc, Lease, Store, StyleClaim, Workflow};
+use crate::telegram::{commands as bot_commands, escape_html};
 use crate::workflow::{
     self, retry_step, texts, Callback, RetryPolicy, SettingChoice, SettingField, TopicProblem,
 };
@@ -66,15 +65,15 @@ pub struct Workflows {
     /// Workflows with a runner in this process: a resume never starts a second one here (other
     /// replicas are kept out by the lease).
     running: Mutex<HashSet<String>>,
-    metrics: Option<crate::metrics::Metrics>,
+    metrics: Option<crate::observability::metrics::Metrics>,
     /// Per-user quotas and the process-wide caps on costly work; none: no limits (tests).
     limits: Option<Limits>,
 }
 
 /// What [`Workflows`] checks before costly work.
 struct Limits {
-    settings: crate::config::LimitSettings,
-    capacity: crate::limits::Capacity,
+    settings: crate::app::config::LimitSettings,
+    capacity: crate::resilience::capacity::Capacity,
 }
 
 /// A user's settings as a carousel uses them: the language follows Telegram's unless one was
@@ -341,8 +340,8 @@ impl Workflows {
     /// renders: new costly work is refused politely when either says no.
     pub fn with_limits(
         mut self,
-        settings: crate::config::LimitSettings,
-        capacity: crate::limits::Capacity,
+        settings: crate::app::config::LimitSettings,
+        capacity: crate::resilience::capacity::Capacity,
     ) -> Workflows {
         self.limits = Some(Limits { settings, capacity });
         self
@@ -362,7 +361,7 @@ impl Workflows {
     }
 
     /// Counts carousels by outcome and times their steps in `/metrics`.
-    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics) -> Workflows {
+    pub fn with_metrics(mut self, metrics: crate::observability::metrics::Metrics) -> Workflows {
         self.metrics = Some(metrics);
         self
     }

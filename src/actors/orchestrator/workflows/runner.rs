@@ -20,7 +20,7 @@ impl Workflows {
 
     /// Runs a workflow started now (by a press): its trace continues the press's.
     pub(super) fn spawn(self: Arc<Self>, id: String) {
-        let started_by = crate::telemetry::current_traceparent();
+        let started_by = crate::observability::telemetry::current_traceparent();
         self.run_detached(id, started_by);
     }
 
@@ -552,8 +552,10 @@ fn workflow_span(workflow: &Workflow, started_by: Option<&str>) -> tracing::Span
         resumed = started_by.is_none()
     );
     match started_by {
-        Some(press) => crate::telemetry::continue_trace(&span, Some(press)),
-        None => crate::telemetry::link_trace(&span, workflow.trace_parent.as_deref()),
+        Some(press) => crate::observability::telemetry::continue_trace(&span, Some(press)),
+        None => {
+            crate::observability::telemetry::link_trace(&span, workflow.trace_parent.as_deref())
+        }
     }
     span
 }

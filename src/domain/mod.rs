@@ -1,0 +1,324 @@
+//! Domain types shared by the AI writer, the renderer, the store and the messages: carousels,
+//! the users they are made for, the states stored rows move through, and typed ids. Plain data:
+//! nothing here depends on another module of ours.
+use serde::{Deserialize, Serialize};
+
+mod ids;
+mod spelling;
+mod states;
+mod users;
+pub use ids::{CorrelationId, IdError, UpdateId, WorkflowId};
+pub use spelling::{Spelling, UnknownValue};
+pub use states::{
+    ContentOrigin, OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState,
+};
+pub use users::{CarouselRecord, QuotaKind, UserSettings};
+
+/// Role of a slide in the carousel's arc.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum SlideKind {
+    Title,
+    Problem,
+    Idea,
+    Example,
+    Quote,
+    Cta,
+}
+
+/// One slide as written by the model or the offline writer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slide {
+    pub kind: SlideKind,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Lang {
+    Ru,
+    #[default]
+    En,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Style {
+    #[default]
+    Galaxy,
+    Vibrant,
+    Minimal,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum SlideSize {
+    /// 1080×1350 (4:5), Instagram's tallest feed format.
+    #[default]
+    #[serde(rename = "1080x1350")]
+    #[strum(serialize = "1080x1350")]
+    Portrait,
+    /// 1080×1080.
+    #[serde(rename = "1080x1080")]
+    #[strum(serialize = "1080x1080")]
+    Square,
+}
+
+impl SlideSize {
+    pub fn width(self) -> u32 {
+        1080
+    }
+    pub fn height(self) -> u32 {
+        match self {
+            SlideSize::Portrait => 1350,
+            SlideSize::Square => 1080,
+        }
+    }
+}
+
+/// How a user's carousels arrive: an album of photos (JPEG, what Telegram shows inline) or
+/// lossless PNG files.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Delivery {
+    #[default]
+    Photos,
+    Files,
+}
+
+/// Whose name a slide's footer shows: the requester's own, never the bot's. `Username` is their
+/// `@username`, or their first name when they have none.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum SlideHandle {
+    #[default]
+    Username,
+    Name,
+    #[serde(rename = "none")]
+    #[strum(serialize = "none")]
+    Nothing,
+}
+
+/// Longest handle drawn on a slide, in characters (Telegram's names go up to 64).
+pub const MAX_HANDLE_CHARS: usize = 64;
+
+impl SlideHandle {
+    /// The footer text for a user with this `username` and `first_name` (either may be unknown);
+    /// control and bidi characters dropped, at most [`MAX_HANDLE_CHARS`].
+    pub fn text_for(self, username: Option<&str>, first_name: Option<&str>) -> String {
+        let clean = |text: &str| -> String {
+            text.chars()
+                .filter(|c| !c.is_control() && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+                .take(MAX_HANDLE_CHARS)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        };
+        let name = || first_name.map(clean).unwrap_or_default();
+        match self {
+            SlideHandle::Username => match username.map(clean).filter(|u| !u.is_empty()) {
+                Some(username) => format!("@{}", username.trim_start_matches('@')),
+                None => name(),
+            },
+            SlideHandle::Name => name(),
+            SlideHandle::Nothing => String::new(),
+        }
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum ImageFormat {
+    #[default]
+    Png,
+    Jpeg,
+}
+
+crate::spelled!(SlideKind, "slide kind");
+crate::spelled!(Lang, "language");
+crate::spelled!(Style, "style");
+crate::spelled!(SlideSize, "size");
+crate::spelled!(ImageFormat, "image format");
+crate::spelled!(Delivery, "delivery");
+crate::spelled!(SlideHandle, "handle");
+
+impl Lang {
+    /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.
+    pub fn from_language_code(code: Option<&str>) -> Lang {
+        match code.map(|c| c.to_ascii_lowercase()) {
+            Some(c)
+                if c.starts_with("ru")
+                    || c.starts_with("uk")
+                    || c.starts_with("be")
+                    || c.starts_with("kk") =>
+            {
+                Lang::Ru
+            }
+            _ => Lang::En,
+        }
+    }
+}
+
+/// Slide-count bounds: Instagram allows at most 20 images per carousel.
+pub const MIN_SLIDES: usize = 3;
+pub const MAX_SLIDES: usize = 20;
+pub const DEFAULT_SLIDES: usize = 10;
+
+/// A Telegram user as we keep them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+}
+
+/// Whether an upsert created the user or refreshed an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpsertOutcome {
+    Created,
+    Updated,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slide_shows_the_requesters_username_else_their_first_name_never_the_bots() {
+        let handle = SlideHandle::Username;
+        assert_eq!(handle.text_for(Some("ada"), Some("Ada")), "@ada");
+        assert_eq!(handle.text_for(None, Some("Ada")), "Ada");
+        assert_eq!(handle.text_for(Some(""), Some("Ada")), "Ada");
+        assert_eq!(SlideHandle::Name.text_for(Some("ada"), Some("Ada")), "Ada");
+        assert_eq!(SlideHandle::Nothing.text_for(Some("ada"), Some("Ada")), "");
+        assert_eq!(handle.text_for(None, None), "");
+    }
+
+    #[test]
+    fn a_handle_loses_control_characters_and_is_bounded() {
+        let name = format!("Ev\u{202e}e\n{}", "x".repeat(200));
+        let text = SlideHandle::Name.text_for(None, Some(&name));
+        assert!(text.starts_with("Eve") && !text.contains('\n'));
+        assert!(text.chars().count() <= MAX_HANDLE_CHARS);
+    }
+}
