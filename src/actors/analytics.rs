@@ -241,7 +241,6 @@ counted_events!(
     crate::messages::telegram::BotResponseSent,
     workflow::StepCompleted,
     workflow::Completed,
-    workflow::EventRouted,
     carousel::ImagesRendered,
     ai::AnalysisCompleted,
     ai::WisdomGenerated,

@@ -3,7 +3,8 @@ use crate::actors::Link;
 use crate::app::error::AppError;
 use crate::delivery::outbox::{Letter, Postbox};
 use crate::domain::UpdateStatus;
-use crate::intake::admission::{FloodVerdict, UserFlood};
+use crate::intake::admission::{Admission, Verdict};
+use crate::intake::backlog::Backlog;
 use crate::messages::analytics::UserInteractionTracked;
 use crate::messages::data::{EnsureSettings, FinishUpdate, UpsertOutcome, UpsertUser, UserProfile};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand, UpdateReceived};
@@ -14,170 +15,10 @@ use crate::telegram::commands::immediate_reply;
 use crate::telegram::{classify, Inbound, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
-
-/// Updates handed to the gateway and not yet finished. Shared by whoever dispatches (webhook,
-/// sweeps of unowned updates) and the gateway, which releases each one when it is done with it.
-#[derive(Clone)]
-pub struct Backlog {
-    in_flight: Arc<std::sync::atomic::AtomicUsize>,
-    limit: usize,
-    /// Set when updates were left waiting in the store (the backlog was full); the sweeper is
-    /// then woken as soon as half the backlog is free, not at its next tick.
-    waiting: Arc<std::sync::atomic::AtomicBool>,
-    room: Arc<tokio::sync::Notify>,
-}
-
-impl Backlog {
-    pub fn new(limit: usize) -> Backlog {
-        Backlog {
-            in_flight: Arc::default(),
-            limit: limit.max(1),
-            waiting: Arc::default(),
-            room: Arc::default(),
-        }
-    }
-
-    /// Takes a place if one is free; when none is, notes that an update waits in the store.
-    pub fn try_reserve(&self) -> bool {
-        use std::sync::atomic::Ordering;
-        let reserved = self
-            .in_flight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < self.limit).then_some(n + 1)
-            })
-            .is_ok();
-        if !reserved {
-            self.note_waiting();
-        }
-        reserved
-    }
-
-    /// Takes a place regardless of the limit (for updates a sweep has already claimed).
-    pub fn reserve_anyway(&self) {
-        self.in_flight
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
-
-    pub fn release(&self) {
-        use std::sync::atomic::Ordering;
-        let before = self
-            .in_flight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                Some(n.saturating_sub(1))
-            })
-            .unwrap_or(0);
-        if before.saturating_sub(1) <= self.limit / 2 && self.waiting.load(Ordering::Acquire) {
-            self.room.notify_one();
-        }
-    }
-
-    pub fn free(&self) -> usize {
-        self.limit
-            .saturating_sub(self.in_flight.load(std::sync::atomic::Ordering::Acquire))
-    }
-
-    /// Notes that updates wait in the store for a place.
-    pub fn note_waiting(&self) {
-        self.waiting
-            .store(true, std::sync::atomic::Ordering::Release);
-    }
-
-    /// Waits until updates wait in the store and half the backlog is free. The caller then
-    /// claims what it can; whoever leaves an update waiting afterwards notes it again.
-    pub async fn room_for_waiting(&self) {
-        self.room.notified().await;
-        self.waiting
-            .store(false, std::sync::atomic::Ordering::Release);
-    }
-}
-
-/// Who may use the bot, and how fast (see [`crate::limits`]). Shared by the gateway's restarts.
-pub struct Admission {
-    pub flood: UserFlood,
-    /// `ALLOWED_USER_IDS`; none serves everyone.
-    pub allowed: Option<HashSet<i64>>,
-    pub metrics: Option<crate::observability::metrics::Metrics>,
-}
-
-/// What the gateway does with one update before any work.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Verdict {
-    Serve,
-    /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any. A button
-    /// press is answered with `refusal` every time (the client spins until it is answered).
-    Turn {
-        status: UpdateStatus,
-        reply: Option<(String, String)>,
-        refusal: String,
-    },
-}
-
-impl Admission {
-    pub fn new(settings: &crate::app::config::LimitSettings) -> Admission {
-        Admission {
-            flood: UserFlood::new(
-                settings.user_burst,
-                settings.user_per_minute,
-                std::time::Duration::from_secs(settings.notice_window_secs),
-            ),
-            allowed: settings.allowed_users(),
-            metrics: None,
-        }
-    }
-
-    pub fn with_metrics(mut self, metrics: crate::observability::metrics::Metrics) -> Admission {
-        self.metrics = Some(metrics);
-        self
-    }
-
-    /// Updates that would make the bot work (commands, presses, private text) from a user are
-    /// checked against the allowlist and the user's bucket; everything else costs nothing.
-    fn judge(&self, inbound: &Inbound) -> Verdict {
-        let (Some(user), false) = (&inbound.user, matches!(inbound.route, Route::Ignored(_)))
-        else {
-            return Verdict::Serve;
-        };
-        let lang = crate::telegram::commands::lang_of(inbound);
-        if self
-            .allowed
-            .as_ref()
-            .is_some_and(|ids| !ids.contains(&user.id))
-        {
-            self.count("not_allowed");
-            let refusal = crate::workflow::texts::not_allowed(lang);
-            return Verdict::Turn {
-                status: UpdateStatus::Refused,
-                // One refusal per user, ever: the key names only the user.
-                reply: Some((format!("not-allowed:{}", user.id), refusal.clone())),
-                refusal,
-            };
-        }
-        match self.flood.admit(user.id) {
-            FloodVerdict::Admitted => Verdict::Serve,
-            FloodVerdict::Limited { notice } => {
-                self.count("flood");
-                let refusal = crate::workflow::texts::slow_down(lang);
-                Verdict::Turn {
-                    status: UpdateStatus::Limited,
-                    // One notice per user per window, whichever replica gives it.
-                    reply: notice
-                        .map(|window| (format!("slow-down:{}:{window}", user.id), refusal.clone())),
-                    refusal,
-                }
-            }
-        }
-    }
-
-    fn count(&self, reason: &'static str) {
-        if let Some(metrics) = &self.metrics {
-            metrics.limited.with_label_values(&[reason]).inc();
-        }
-    }
-}
 
 type KnownUsers = Arc<std::sync::Mutex<HashMap<i64, UserProfile>>>;
 

@@ -3,12 +3,9 @@
 use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
-use crate::actors::gateway::{Admission, Backlog};
-use crate::actors::orchestrator::{WorkflowMaterials, Workflows};
 use crate::actors::Link;
 use crate::actors::{
-    AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, OrchestratorLinks, StoreActor,
-    StoreLinks, UserData,
+    AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, StoreActor, StoreLinks,
 };
 use crate::ai::{AiClient, AiSettings};
 use crate::app::config::Settings;
@@ -16,8 +13,9 @@ use crate::app::error::{AppError, AppResult};
 use crate::delivery::courier::Courier;
 use crate::delivery::outbox::{AlbumFiles, Dispatcher, Postbox};
 use crate::delivery::poster::TelegramSender;
-use crate::domain::UpdateStatus;
 use crate::http::{AppState, UpdateCounters};
+use crate::intake::admission::Admission;
+use crate::intake::backlog::Backlog;
 use crate::messages::analytics::{AlertTriggered, AlertsRestored};
 use crate::messages::telegram::UpdateReceived;
 use crate::messages::Envelope;
@@ -28,9 +26,11 @@ use crate::observability::metrics::Metrics;
 use crate::resilience::breaker::CircuitBreaker;
 use crate::resilience::clock::SystemClock;
 use crate::resilience::retry::RetryPolicy;
-use crate::store::group_commit::Batcher;
-use crate::store::{now_utc, ClaimedUpdate, Lease, NewReceivedUpdate, Store};
+use crate::store::{Lease, Store};
 use crate::supervisors::{ServiceHandle, ServiceRegistry};
+use crate::workflow::engine::Workflows;
+use crate::workflow::links::{UserData, WorkflowLinks};
+use crate::workflow::materials::WorkflowMaterials;
 use actix::{Actor, Addr, Supervised, Supervisor};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
@@ -129,98 +129,6 @@ pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<
     Ok(store)
 }
 
-/// Claims beyond this many mean the update itself makes handling fail: it is marked failed.
-const MAX_UPDATE_ATTEMPTS: i32 = 5;
-
-/// Hands one claimed update to the gateway (the caller has reserved its backlog place).
-/// A row that no longer parses, or that failed too often, is marked failed rather than retried
-/// forever.
-async fn dispatch_claimed(
-    row: ClaimedUpdate,
-    store: &Store,
-    gateway: &Link<UpdateReceived>,
-    backlog: &Backlog,
-) {
-    let failed = |reason: String| async move {
-        backlog.release();
-        tracing::error!(update_id = row.update_id, reason, "update marked failed");
-        if let Err(e) = store
-            .finish_update(row.update_id, UpdateStatus::Failed)
-            .await
-        {
-            tracing::warn!(error = %e, "could not mark the update failed; it is claimed again");
-        }
-    };
-    if row.attempts > MAX_UPDATE_ATTEMPTS {
-        return failed(format!("not handled after {MAX_UPDATE_ATTEMPTS} claims")).await;
-    }
-    match serde_json::from_str::<teloxide::types::Update>(&row.payload) {
-        Ok(update) => {
-            let env = Envelope::for_update(
-                "store",
-                row.update_id,
-                UpdateReceived {
-                    update_id: row.update_id,
-                    update: Box::new(update),
-                },
-            );
-            if let Err(e) = gateway.tell(env) {
-                backlog.release();
-                tracing::error!(update_id = row.update_id, error = %e, "gateway unavailable; the update is claimed again when its lease expires");
-            }
-        }
-        Err(e) => failed(format!("stored update no longer parses: {e}")).await,
-    }
-}
-
-/// Claims updates nobody owns — recorded while the gateway's backlog was full, or claimed by a
-/// replica that died or stalled (lease expired) — as places in the backlog free up. Every replica
-/// runs one; the store makes sure no two take the same update.
-async fn sweep_updates(
-    store: Store,
-    gateway: Link<UpdateReceived>,
-    backlog: Backlog,
-    lease: Lease,
-    every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    while !*stop.borrow() {
-        loop {
-            let room = backlog.free().min(500);
-            if room == 0 || *stop.borrow() {
-                // More may wait in the store: come back as soon as there is room.
-                backlog.note_waiting();
-                break;
-            }
-            let claimed = match store.claim_updates(&lease, now_utc(), room as i64).await {
-                Ok(claimed) => claimed,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not claim updates; will retry");
-                    break;
-                }
-            };
-            let full = claimed.len() == room;
-            for row in claimed {
-                tracing::debug!(
-                    update_id = row.update_id,
-                    attempts = row.attempts,
-                    "claimed update"
-                );
-                backlog.reserve_anyway();
-                dispatch_claimed(row, &store, &gateway, &backlog).await;
-            }
-            if !full {
-                break;
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = backlog.room_for_waiting() => {}
-            _ = stop.changed() => {}
-        }
-    }
-}
-
 /// With `[render] warm_up`, encodes every style's backdrops in the background (a default
 /// carousel: 10 slides, 1080×1350), so the first carousel after a deploy encodes only its own
 /// text. Readiness does not wait for it; a carousel meanwhile simply encodes what it needs.
@@ -303,10 +211,6 @@ async fn resume_workflows(
 /// How long start-up waits for `getMe` to name the bot.
 const BOT_NAME_WAIT: Duration = Duration::from_secs(2);
 
-/// Group commits of received updates in flight at once. SQLite serializes writers anyway; on
-/// PostgreSQL overlapping commits raise throughput.
-const INGEST_WRITERS: usize = 3;
-
 /// Time for the services to stop and the event log to flush once the HTTP server has stopped.
 const SHUTDOWN_AFTER_HTTP: Duration = Duration::from_secs(4);
 
@@ -321,36 +225,6 @@ pub struct Application {
     settings: Settings,
     /// Held while serving a SQLite database: a second process on the same file refuses to start.
     _single_process: Option<crate::store::SqliteLock>,
-}
-
-/// The webhook's group commit: updates recorded in batches on connections of their own, so
-/// background work never makes the webhook wait.
-fn start_ingest(
-    settings: &Settings,
-    metrics: &Metrics,
-    services: &Services,
-) -> AppResult<Batcher<NewReceivedUpdate, bool>> {
-    let ingest_settings = crate::app::config::DatabaseSettings {
-        max_connections: INGEST_WRITERS,
-        ..settings.database.clone()
-    };
-    let ingest_store = Store::connect(&ingest_settings)?
-        .with_metrics(metrics.store_query_seconds.clone())
-        .with_breaker(services.breakers.store.clone());
-    Ok(Batcher::spawn(
-        "ingest",
-        65_536,
-        settings.ingest.max_batch,
-        INGEST_WRITERS,
-        // No linger: the webhook's answer waits on this write, and Telegram sends the next
-        // update on a connection only after the last one's answer, so concurrent requests fill
-        // the batch and waiting would only slow the intake.
-        Duration::ZERO,
-        move |rows: Vec<NewReceivedUpdate>| {
-            let store = ingest_store.clone();
-            async move { store.record_updates(&rows).await }
-        },
-    ))
 }
 
 /// The HTTP front (webhook and operator routes) on `listener`.
@@ -397,7 +271,12 @@ impl Application {
         {
             tracing::warn!("the bot's username is not known yet; serving meanwhile");
         }
-        let ingest = start_ingest(&settings, &metrics, &services)?;
+        let ingest = crate::intake::start_ingest(
+            &settings.database,
+            settings.ingest.max_batch,
+            &metrics,
+            &services.breakers.store,
+        )?;
         let store = store.with_breaker(services.breakers.store.clone());
         let addr = settings.http_addr()?;
         let listener = TcpListener::bind(addr)
@@ -446,7 +325,7 @@ impl Application {
             every,
             services.stop.subscribe(),
         ));
-        actix_rt::spawn(sweep_updates(
+        actix_rt::spawn(crate::intake::sweep::sweep_updates(
             store,
             services.gateway_outbox(),
             services.backlog.clone(),

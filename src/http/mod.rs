@@ -45,7 +45,7 @@ pub struct AppState {
     pub registry: ServiceRegistry,
     pub ingest: Batcher<NewReceivedUpdate, bool>,
     pub gateway: Link<UpdateReceived>,
-    pub backlog: crate::actors::gateway::Backlog,
+    pub backlog: crate::intake::backlog::Backlog,
     /// This replica's lease, written on updates it dispatches straight from the webhook.
     pub lease: crate::store::Lease,
     pub analytics: Recipient<ReportRequested>,

@@ -2,7 +2,10 @@
 //! user over incoming updates (per replica; governor's keyed GCRA). Updates past it are recorded
 //! and finished as `limited`, answered at most once per window with a short "slow down" whose
 //! outbox id names the window, so replicas and redeliveries send it once.
+use crate::domain::UpdateStatus;
+use crate::telegram::{Inbound, Route};
 use governor::{DefaultKeyedRateLimiter, Quota as GovernorQuota, RateLimiter};
+use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -70,6 +73,90 @@ impl UserFlood {
         if self.notices.len() >= MAX_TRACKED_USERS {
             self.notices.retain_recent();
             self.notices.shrink_to_fit();
+        }
+    }
+}
+
+/// Who may use the bot, and how fast (see [`crate::limits`]). Shared by the gateway's restarts.
+pub struct Admission {
+    pub flood: UserFlood,
+    /// `ALLOWED_USER_IDS`; none serves everyone.
+    pub allowed: Option<HashSet<i64>>,
+    pub metrics: Option<crate::observability::metrics::Metrics>,
+}
+
+/// What the gateway does with one update before any work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Serve,
+    /// Recorded as `status`; `reply` (key, text) is recorded in the outbox if any. A button
+    /// press is answered with `refusal` every time (the client spins until it is answered).
+    Turn {
+        status: UpdateStatus,
+        reply: Option<(String, String)>,
+        refusal: String,
+    },
+}
+
+impl Admission {
+    pub fn new(settings: &crate::app::config::LimitSettings) -> Admission {
+        Admission {
+            flood: UserFlood::new(
+                settings.user_burst,
+                settings.user_per_minute,
+                std::time::Duration::from_secs(settings.notice_window_secs),
+            ),
+            allowed: settings.allowed_users(),
+            metrics: None,
+        }
+    }
+
+    pub fn with_metrics(mut self, metrics: crate::observability::metrics::Metrics) -> Admission {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Updates that would make the bot work (commands, presses, private text) from a user are
+    /// checked against the allowlist and the user's bucket; everything else costs nothing.
+    pub fn judge(&self, inbound: &Inbound) -> Verdict {
+        let (Some(user), false) = (&inbound.user, matches!(inbound.route, Route::Ignored(_)))
+        else {
+            return Verdict::Serve;
+        };
+        let lang = crate::telegram::commands::lang_of(inbound);
+        if self
+            .allowed
+            .as_ref()
+            .is_some_and(|ids| !ids.contains(&user.id))
+        {
+            self.count("not_allowed");
+            let refusal = crate::workflow::texts::not_allowed(lang);
+            return Verdict::Turn {
+                status: UpdateStatus::Refused,
+                // One refusal per user, ever: the key names only the user.
+                reply: Some((format!("not-allowed:{}", user.id), refusal.clone())),
+                refusal,
+            };
+        }
+        match self.flood.admit(user.id) {
+            FloodVerdict::Admitted => Verdict::Serve,
+            FloodVerdict::Limited { notice } => {
+                self.count("flood");
+                let refusal = crate::workflow::texts::slow_down(lang);
+                Verdict::Turn {
+                    status: UpdateStatus::Limited,
+                    // One notice per user per window, whichever replica gives it.
+                    reply: notice
+                        .map(|window| (format!("slow-down:{}:{window}", user.id), refusal.clone())),
+                    refusal,
+                }
+            }
+        }
+    }
+
+    fn count(&self, reason: &'static str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.limited.with_label_values(&[reason]).inc();
         }
     }
 }

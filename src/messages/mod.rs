@@ -261,7 +261,6 @@ pub fn all_kinds() -> Vec<&'static str> {
         workflow::Started::KIND,
         workflow::StepCompleted::KIND,
         workflow::Completed::KIND,
-        workflow::EventRouted::KIND,
     ]
 }
 
@@ -274,9 +273,9 @@ mod tests {
         let root = Envelope::new("gateway", telegram::ExecuteCommand::example());
         let child = root.caused(
             "orchestrator",
-            workflow::EventRouted {
-                event_type: "x".into(),
-                to: "y".into(),
+            workflow::Started {
+                workflow_id: Uuid::now_v7(),
+                kind: workflow::WorkflowKind::Carousel,
             },
         );
         assert_eq!(child.correlation_id, root.correlation_id);

@@ -1,4 +1,4 @@
-//! Orchestrator messages: the life of a workflow and the routing of events.
+//! Workflow messages: the life of a carousel workflow, told to analytics.
 use super::{Ack, Event};
 use crate::domain::WorkflowState;
 use serde::{Deserialize, Serialize};
@@ -44,19 +44,6 @@ pub struct Completed {
 impl Event for Completed {
     const KIND: &'static str = "workflow.completed";
     type Reply = Ack;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRouted {
-    pub event_type: String,
-    pub to: String,
-}
-impl Event for EventRouted {
-    const KIND: &'static str = "workflow.event.routed";
-    type Reply = Ack;
-    /// Counted, not recorded: where a command goes follows from the recorded
-    /// `telegram.command.execute` it is caused by.
-    const LOGGED: bool = false;
 }
 
 /// A timer's tick (at start-up, then every sweep interval on each replica): the orchestrator

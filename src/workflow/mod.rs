@@ -1,5 +1,14 @@
 //! The carousel workflow's pure parts: callback data, topic checks, album parts, captions,
 //! the progress throttle and step retries. The orchestrator does the I/O.
+pub mod at_once;
+mod buttons;
+mod commands;
+pub mod engine;
+pub mod links;
+pub mod materials;
+mod quotas;
+mod runner;
+pub mod steps;
 pub mod texts;
 
 use crate::app::error::AppError;

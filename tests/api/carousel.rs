@@ -503,4 +503,46 @@ on_both_backends! {
         let refused = bot.telegram.requests.lock().expect("requests").iter().filter(|r| r.outcome != "ok").count();
         assert_eq!(refused, 0);
     }
+
+    async fn the_carousel_command_draws_the_same_bytes_as_the_bot_for_the_same_slides(backend) {
+        let Some(bot) = bot(backend).await else { return };
+        bot.app.post_update(fixture("command_start.json")).await;
+        bot.app.post_update(ada_presses("set:delivery:files", 900_090)).await;
+        bot.press_answer(900_090).await;
+        bot.app.post_update(fixture("command_carousel_ru.json")).await;
+        let (_, workflow) = bot.style_offer(ADA, 0).await;
+        bot.app.post_update(ada_presses(&format!("style:minimal:{workflow}"), 900_091)).await;
+        let done = bot.state_of(&workflow, WorkflowState::Done).await;
+        let uploaded = eventually("every part uploaded", WAIT, || async {
+            let files = bot.telegram.uploads_to("sendMediaGroup");
+            (files.len() == done.slides as usize).then_some(files)
+        })
+        .await;
+
+        // The command line's path, asked for the same carousel: the model answers the same slides.
+        use bible_vibecoder::domain::{ImageFormat, Lang};
+        use bible_vibecoder::messages::carousel::{CarouselSpec, GenerateCarousel};
+        let request = bible_vibecoder::messages::Envelope::new(
+            "cli",
+            GenerateCarousel {
+                request_id: uuid::Uuid::now_v7(),
+                user_id: None,
+                spec: CarouselSpec {
+                    topic: done.topic.clone(),
+                    slides: done.slides as usize,
+                    lang: Lang::Ru,
+                    style: Style::Minimal,
+                    size: done.size,
+                    format: ImageFormat::Png,
+                    pdf: false,
+                    handle: done.handle.clone(),
+                },
+            },
+        );
+        let made = bot.app.orchestrator.send(request).await.expect("mailbox").expect("carousel");
+        assert_eq!(made.images.len(), uploaded.len());
+        for (i, (image, (_, bytes))) in made.images.iter().zip(&uploaded).enumerate() {
+            assert!(image.bytes == *bytes, "slide {} differs between the bot and the command", i + 1);
+        }
+    }
 }

@@ -36,7 +36,6 @@ on_both_backends! {
             "data.settings.load",
             "data.update.finish",
             "analytics.user.interaction.tracked",
-            "workflow.event.routed",
         ] {
             assert!(!kinds.contains(unrecorded), "{unrecorded} recorded: {kinds:?}");
         }

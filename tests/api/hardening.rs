@@ -336,7 +336,7 @@ async fn json_log_lines_inside_a_request_carry_its_trace_span_and_correlation_id
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .find(|l| {
-                l["message"] == "command routed" && l["correlation_id"] == correlation.as_str()
+                l["message"] == "command received" && l["correlation_id"] == correlation.as_str()
             })
     })
     .await;

@@ -93,51 +93,6 @@ fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
         }));
 }
 
-#[test]
-fn the_backlog_refuses_places_beyond_its_limit_until_released() {
-    let backlog = Backlog::new(2);
-    assert!(backlog.try_reserve() && backlog.try_reserve());
-    assert!(!backlog.try_reserve());
-    backlog.release();
-    assert_eq!(backlog.free(), 1);
-    assert!(backlog.try_reserve());
-}
-
-#[actix_rt::test]
-async fn the_sweeper_is_woken_once_half_the_backlog_is_free_after_updates_were_left_waiting() {
-    let backlog = Backlog::new(4);
-    let woken = |backlog: &Backlog| {
-        let backlog = backlog.clone();
-        async move {
-            tokio::time::timeout(
-                std::time::Duration::from_millis(50),
-                backlog.room_for_waiting(),
-            )
-            .await
-            .is_ok()
-        }
-    };
-    for _ in 0..4 {
-        assert!(backlog.try_reserve());
-    }
-    backlog.release();
-    assert!(!woken(&backlog).await, "nothing waits in the store yet");
-    assert!(backlog.try_reserve());
-    assert!(
-        !backlog.try_reserve(),
-        "full: this update waits in the store"
-    );
-    backlog.release();
-    assert!(!woken(&backlog).await, "three of four places still taken");
-    backlog.release();
-    assert!(woken(&backlog).await, "half free, with an update waiting");
-    backlog.release();
-    assert!(
-        !woken(&backlog).await,
-        "the wake-up was taken; nothing was left waiting since"
-    );
-}
-
 #[actix_rt::test]
 async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
     let (users, seen_users, _u) = probe::<UpsertUser>(|_| Ok(UpsertOutcome::Created));

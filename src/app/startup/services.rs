@@ -241,7 +241,7 @@ fn start_orchestration(
     settings: &Settings,
     store: &Store,
     metrics: &Metrics,
-    orchestrator_links: OrchestratorLinks,
+    orchestrator_links: WorkflowLinks,
     outlets: Outlets<'_>,
     capacity: crate::resilience::capacity::Capacity,
 ) -> Orchestration {
@@ -276,8 +276,11 @@ fn start_orchestration(
         .with_limits(settings.limits.clone(), capacity)
         .with_metrics(metrics.clone()),
     );
+    let policy = RetryPolicy::from_settings(&settings.workflow);
     let orchestrator = supervise(service, move |service| {
-        OrchestratorActor::new(service, orchestrator_links).with_workflows(workflows)
+        OrchestratorActor::new(service, orchestrator_links)
+            .with_workflows(workflows)
+            .with_policy(policy.clone())
     });
     Orchestration {
         orchestrator,
@@ -340,9 +343,9 @@ fn orchestrator_links(
     carousel: &Addr<CarouselActor>,
     store_actor: &Addr<StoreActor>,
     analytics: &Addr<AnalyticsActor>,
-) -> OrchestratorLinks {
+) -> WorkflowLinks {
     let to = |name: &'static str| Neighbour { to: name, log };
-    OrchestratorLinks {
+    WorkflowLinks {
         writer: to("ai").with(ai.clone().recipient()),
         renderer: to("carousel").with(carousel.clone().recipient()),
         saved: to("store").with(store_actor.clone().recipient()),
@@ -355,7 +358,6 @@ fn orchestrator_links(
         started: to("analytics").with(analytics.clone().recipient()),
         steps: to("analytics").with(analytics.clone().recipient()),
         completed: to("analytics").with(analytics.clone().recipient()),
-        routed: to("analytics").with(analytics.clone().recipient()),
     }
 }
 

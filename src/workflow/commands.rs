@@ -1,7 +1,31 @@
 //! `/carousel`, `/cancel`, `/wisdom`, `/ask`, `/history` and `/settings`.
-use super::*;
+use super::engine::{
+    new_workflow, reply_key, settings_view, style_keyboard, Prefs, Workflows, HISTORY_LENGTH,
+    MAX_MESSAGE_CHARS,
+};
+use crate::app::error::AppError;
+use crate::app::error::AppResult;
+use crate::domain::Lang;
 use crate::domain::QuotaKind;
+use crate::domain::WorkflowState;
+use crate::messages::ai::ContentKind;
+use crate::messages::ai::WriteContent;
+use crate::messages::ai::WrittenBody;
+use crate::messages::data::LoadHistory;
+use crate::messages::telegram::ExecuteCommand;
+use crate::messages::Envelope;
+use crate::store::Workflow;
+use crate::telegram::commands as bot_commands;
 use crate::telegram::commands::Command;
+use crate::telegram::escape_html;
+use crate::workflow;
+use crate::workflow::texts;
+use crate::workflow::Callback;
+use crate::workflow::TopicProblem;
+use std::sync::Arc;
+use teloxide::types::InlineKeyboardButton;
+use teloxide::types::InlineKeyboardMarkup;
+use uuid::Uuid;
 
 impl Workflows {
     pub(super) async fn answer_command(

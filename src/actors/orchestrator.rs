@@ -1,68 +1,49 @@
 //! `orchestrator`: routes commands and runs the carousel workflows: the durable one behind
 //! `/carousel` ([`Workflows`]) and the in-memory one behind the `carousel` CLI command.
-mod workflows;
-pub use workflows::{WorkflowMaterials, Workflows};
+pub use crate::workflow::engine::Workflows;
+pub use crate::workflow::links::{UserData, WorkflowLinks};
 
-use crate::actors::Link;
 use crate::app::error::AppError;
-use crate::domain::WorkflowState;
-use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
-use crate::messages::carousel::{CarouselOutput, GenerateCarousel, RenderSlides};
-use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
+use crate::messages::carousel::{CarouselOutput, GenerateCarousel};
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
-use crate::messages::workflow::{
-    Completed, EventRouted, ResumeWorkflows, Started, StepCompleted, WorkflowKind,
-};
-use crate::messages::{Ack, Envelope, Event, Handling};
+use crate::messages::workflow::ResumeWorkflows;
+use crate::messages::{Ack, Envelope, Handling};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
-use crate::telegram::commands::Command;
+use crate::workflow::steps::Steps;
+use crate::workflow::{at_once, RetryPolicy};
 use actix::{Handler, ResponseFuture};
 use std::sync::Arc;
-use std::time::Instant;
 use tracing::Instrument;
-
-#[derive(Clone)]
-pub struct OrchestratorLinks {
-    pub writer: Link<WriteContent>,
-    pub renderer: Link<RenderSlides>,
-    pub saved: Link<SaveCarousel>,
-    pub user_data: UserData,
-    pub started: Link<Started>,
-    pub steps: Link<StepCompleted>,
-    pub completed: Link<Completed>,
-    pub routed: Link<EventRouted>,
-}
-
-/// The data service's side of a user the workflows read and change: settings and history live
-/// there, and are reached only through it.
-#[derive(Clone)]
-pub struct UserData {
-    pub settings: Link<LoadSettings>,
-    pub save_settings: Link<SaveSettings>,
-    pub history: Link<LoadHistory>,
-    pub carousel: Link<LoadCarousel>,
-}
 
 pub struct OrchestratorActor {
     service: ServiceHandle,
-    links: OrchestratorLinks,
+    links: WorkflowLinks,
+    /// How the steps of a carousel made at once are retried (as a workflow's are).
+    policy: RetryPolicy,
     /// The durable workflows; their state lives in the store and their runners are tasks of
     /// their own, so a restart of this actor loses none of them.
     workflows: Option<Arc<Workflows>>,
 }
 
 impl OrchestratorActor {
-    pub fn new(service: ServiceHandle, links: OrchestratorLinks) -> Self {
+    pub fn new(service: ServiceHandle, links: WorkflowLinks) -> Self {
         OrchestratorActor {
             service,
             links,
+            policy: RetryPolicy::from_settings(&crate::app::config::WorkflowSettings::default()),
             workflows: None,
         }
     }
 
     pub fn with_workflows(mut self, workflows: Arc<Workflows>) -> Self {
         self.workflows = Some(workflows);
+        self
+    }
+
+    /// Retries of a carousel made at once (`[workflow]` in the config).
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
         self
     }
 
@@ -80,23 +61,10 @@ impl OrchestratorActor {
 
 service_actor!(OrchestratorActor);
 
-/// Which service does a command's work (the start, help and id answers, and the hint for an
-/// unknown one, come from the gateway).
-pub fn route_of(command: Option<&Command>) -> &'static str {
-    match command {
-        Some(Command::Carousel(_) | Command::Cancel) => "orchestrator",
-        Some(Command::Ask(_) | Command::Wisdom) => "ai",
-        // The orchestrator answers these, reading and saving through the data service.
-        Some(Command::History | Command::Settings) => "orchestrator",
-        Some(Command::Start | Command::Help | Command::Myid) | None => "gateway",
-    }
-}
-
 impl Handler<Envelope<ExecuteCommand>> for OrchestratorActor {
     type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<ExecuteCommand>, _: &mut Self::Context) -> Self::Result {
-        let routed = self.links.routed.clone();
         let workflows = self.workflows.clone();
         let handling = env.handling();
         supervised(self, handling, async move {
@@ -106,17 +74,8 @@ impl Handler<Envelope<ExecuteCommand>> for OrchestratorActor {
                 command = %env.payload.command
             );
             async move {
-                let command = Command::from_parts(&env.payload.command, &env.payload.args);
-                let to = route_of(command.as_ref());
-                tracing::info!(to, "command routed");
+                tracing::info!("command received");
                 tracing::debug!(args = %env.payload.args, "command arguments");
-                routed.tell(env.caused(
-                    "orchestrator",
-                    EventRouted {
-                        event_type: ExecuteCommand::KIND.to_string(),
-                        to: to.to_string(),
-                    },
-                ))?;
                 match workflows {
                     Some(workflows) => workflows.command(env).await,
                     None => Ok(()),
@@ -164,146 +123,34 @@ impl Handler<Envelope<GenerateCarousel>> for OrchestratorActor {
     type Result = ResponseFuture<Result<CarouselOutput, AppError>>;
 
     fn handle(&mut self, env: Envelope<GenerateCarousel>, _: &mut Self::Context) -> Self::Result {
-        let links = self.links.clone();
+        let (links, policy) = (self.links.clone(), self.policy.clone());
         let handling = env.handling();
         supervised(self, handling, async move {
             let span = tracing::info_span!("carousel", correlation_id = %env.correlation_id, request_id = %env.payload.request_id);
-            async move {
-                let workflow_id = env.payload.request_id;
-                let _ = links.started.tell(env.caused(
-                    "orchestrator",
-                    Started {
-                        workflow_id,
-                        kind: WorkflowKind::Carousel,
-                    },
-                ));
-                let result = run_carousel(&links, &env).await;
-                let (outcome, reason) = match &result {
-                    Ok(_) => (WorkflowState::Done, None),
-                    Err(e) => (WorkflowState::Failed, Some(e.to_string())),
-                };
-                let _ = links.completed.tell(env.caused(
-                    "orchestrator",
-                    Completed {
-                        workflow_id,
-                        outcome,
-                        reason,
-                    },
-                ));
-                result
-            }
-            .instrument(span)
-            .await
+            let steps = Steps {
+                links: &links,
+                policy: &policy,
+                metrics: None,
+            };
+            at_once::make(&steps, &env).instrument(span).await
         })
     }
-}
-
-async fn run_carousel(
-    links: &OrchestratorLinks,
-    env: &Envelope<GenerateCarousel>,
-) -> Result<CarouselOutput, AppError> {
-    let request = &env.payload;
-    let spec = &request.spec;
-    let writing = Instant::now();
-    let written = links
-        .writer
-        .ask(env.caused(
-            "orchestrator",
-            WriteContent {
-                request_id: request.request_id,
-                lang: spec.lang,
-                kind: ContentKind::Carousel {
-                    topic: spec.topic.clone(),
-                    slides: spec.slides,
-                },
-            },
-        ))
-        .await??;
-    let WrittenBody::Slides(slides) = written.body else {
-        return Err(AppError::internal(
-            "writing slides",
-            "the writer answered text instead of slides",
-        ));
-    };
-    let writing_ms = step_completed(links, env, WorkflowState::Writing, writing);
-
-    let rendering = Instant::now();
-    let rendered = links
-        .renderer
-        .ask(env.caused(
-            "orchestrator",
-            RenderSlides {
-                request_id: request.request_id,
-                slides: slides.clone(),
-                style: spec.style,
-                size: spec.size,
-                format: spec.format,
-                pdf: spec.pdf,
-                only: None,
-                handle: spec.handle.clone(),
-            },
-        ))
-        .await??;
-    let rendering_ms = step_completed(links, env, WorkflowState::Rendering, rendering);
-
-    let saved = links
-        .saved
-        .ask(env.caused(
-            "orchestrator",
-            SaveCarousel {
-                request_id: request.request_id,
-                user_id: request.user_id,
-                topic: spec.topic.clone(),
-                slides: slides.len(),
-                style: spec.style,
-                content_source: written.source,
-            },
-        ))
-        .await;
-    if let Err(e) = saved.and_then(|inner| inner) {
-        // The images exist; losing the history row must not lose the carousel.
-        tracing::warn!(error = %e, "carousel rendered but not recorded in history");
-    }
-    Ok(CarouselOutput {
-        request_id: request.request_id,
-        slides,
-        content_source: written.source,
-        images: rendered.images,
-        pdf: rendered.pdf,
-        writing_ms,
-        rendering_ms,
-    })
-}
-
-/// Tells analytics that `step` of the request finished; answers how long it took (ms).
-fn step_completed(
-    links: &OrchestratorLinks,
-    env: &Envelope<GenerateCarousel>,
-    step: WorkflowState,
-    started: Instant,
-) -> u64 {
-    let elapsed_ms = elapsed_ms(started);
-    let _ = links.steps.tell(env.caused(
-        "orchestrator",
-        StepCompleted {
-            workflow_id: env.payload.request_id,
-            step,
-            elapsed_ms,
-        },
-    ));
-    elapsed_ms
-}
-
-fn elapsed_ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::error::AppError;
+    use crate::domain::WorkflowState;
     use crate::domain::{ImageFormat, Lang, Slide, SlideKind, SlideSize, Style};
     use crate::messages::ai::WrittenContent;
+    use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
+    use crate::messages::carousel::RenderSlides;
     use crate::messages::carousel::{CarouselSpec, RenderedCarousel, RenderedImage};
+    use crate::messages::data::{
+        LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings,
+    };
+    use crate::messages::workflow::{Completed, Started, StepCompleted};
     use crate::testkit::{ack_probe, probe};
     use actix::Actor;
 
@@ -342,7 +189,7 @@ mod tests {
     }
 
     struct Probes {
-        links: OrchestratorLinks,
+        links: WorkflowLinks,
         saved: crate::testkit::Seen<SaveCarousel>,
         completed: crate::testkit::Seen<Completed>,
         renderer: crate::testkit::Seen<RenderSlides>,
@@ -384,10 +231,9 @@ mod tests {
         let (started, _s, a4) = ack_probe::<Started>();
         let (steps, _st, a5) = ack_probe::<StepCompleted>();
         let (completed, seen_completed, a6) = ack_probe::<Completed>();
-        let (routed, _r, a7) = ack_probe::<EventRouted>();
         let (user_data, a8) = user_data_probes();
         Probes {
-            links: OrchestratorLinks {
+            links: WorkflowLinks {
                 writer,
                 renderer,
                 saved,
@@ -395,7 +241,6 @@ mod tests {
                 started,
                 steps,
                 completed,
-                routed,
             },
             saved: seen_saved,
             completed: seen_completed,
@@ -407,7 +252,6 @@ mod tests {
                 Box::new(a4),
                 Box::new(a5),
                 Box::new(a6),
-                Box::new(a7),
                 a8,
             ],
         }
@@ -486,15 +330,5 @@ mod tests {
                 .is_some_and(|r| r.contains("out of ink")),
             "{completed:?}"
         );
-    }
-
-    #[test]
-    fn commands_are_routed_to_the_service_that_owns_them() {
-        let route = |name: &str| route_of(Command::from_parts(name, "").as_ref());
-        assert_eq!(route("carousel"), "orchestrator");
-        assert_eq!(route("ask"), "ai");
-        assert_eq!(route("history"), "orchestrator");
-        assert_eq!(route("start"), "gateway");
-        assert_eq!(route("frobnicate"), "gateway");
     }
 }

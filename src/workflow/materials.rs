@@ -1,9 +1,18 @@
 //! The files of album and PDF rows, drawn again from a workflow's stored slides when the outbox
 //! dispatcher did not get them handed over (another replica rendered them, or the process
 //! restarted). Rendering is deterministic, so the images are the ones the workflow drew.
-use super::*;
+use super::engine::{drawing_of, slides_of, uuid_of};
 use crate::actors::Link;
+use crate::app::error::AppError;
+use crate::app::error::AppResult;
+use crate::delivery::courier::OutgoingFile;
+use crate::delivery::outbox::Materials;
+use crate::delivery::outbox::Outgoing;
+use crate::messages::carousel::RenderSlides;
+use crate::messages::Envelope;
+use crate::store::Store;
 use futures::future::LocalBoxFuture;
+use futures::FutureExt;
 
 pub struct WorkflowMaterials {
     store: Store,
@@ -41,7 +50,7 @@ impl Materials for WorkflowMaterials {
                     format!("workflow {workflow_id} does not exist"),
                 )
             })?;
-            let request = render_request(&wf, slides_of(&wf)?, pdf, only);
+            let request = drawing_of(&wf).request(slides_of(&wf)?, pdf, only);
             let env = Envelope::correlated("outbox", uuid_of(&wf.correlation_id), request);
             let rendered = renderer.ask(env).await??;
             if pdf {

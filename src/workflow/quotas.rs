@@ -1,8 +1,12 @@
 //! Quotas and capacity before costly work: a model call (`/ask`, `/wisdom`, a carousel's
 //! slides) or a full render (a carousel, a PDF).
-use super::*;
+use super::engine::Workflows;
+use crate::app::error::AppResult;
+use crate::domain::Lang;
 use crate::domain::QuotaKind;
+use crate::store::now_utc;
 use crate::store::QuotaVerdict;
+use crate::workflow::texts;
 
 /// Which process-wide cap the work goes through.
 #[derive(Debug, Clone, Copy)]

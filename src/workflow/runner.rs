@@ -1,5 +1,40 @@
 //! Runs a workflow step by step, storing each step's output before the next one starts.
-use super::*;
+use super::engine::{
+    album_part_key, cancel_keyboard, deadline_after, drawing_of, lock, slides_of, uuid_of,
+    StatusMessage, StatusView, Workflows,
+};
+use crate::app::error::AppError;
+use crate::app::error::AppResult;
+use crate::delivery::courier::is_refusal;
+use crate::delivery::courier::OutgoingFile;
+use crate::delivery::outbox::Letter;
+use crate::delivery::outbox::Outgoing;
+use crate::delivery::outbox::Postbox;
+use crate::domain::Delivery;
+use crate::domain::Lang;
+use crate::domain::OutboxStatus;
+use crate::domain::Slide;
+use crate::domain::WorkflowState;
+use crate::domain::DEFAULT_SLIDES;
+use crate::messages::carousel::RenderedImage;
+use crate::messages::data::SaveCarousel;
+use crate::messages::workflow::Completed;
+use crate::messages::workflow::Started;
+use crate::messages::workflow::WorkflowKind;
+use crate::messages::Envelope;
+use crate::store::now_utc;
+use crate::store::Workflow;
+use crate::workflow;
+use crate::workflow::texts;
+use crate::workflow::Callback;
+use futures::FutureExt;
+use std::sync::Arc;
+use std::time::Duration;
+use std::time::Instant;
+use teloxide::types::InlineKeyboardButton;
+use teloxide::types::InlineKeyboardMarkup;
+use tokio::sync::watch;
+use tracing::Instrument;
 
 impl Workflows {
     /// Picks up running workflows nobody holds: never leased, released by a replica that shut
@@ -242,30 +277,15 @@ impl Workflows {
             texts::writing(lang, &wf.topic),
             cancel_keyboard(lang, workflow),
         );
-        let request = WriteContent {
-            request_id: workflow,
-            lang,
-            kind: ContentKind::Carousel {
-                topic: wf.topic.clone(),
-                slides: usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES),
-            },
-        };
-        let written = retry_step("writing", &self.policy, || {
-            let env = root.caused("orchestrator", request.clone());
-            let writer = self.links.writer.clone();
-            async move { writer.ask(env).await.and_then(|written| written) }
-        })
-        .await?;
-        let WrittenBody::Slides(slides) = written.body else {
-            return Err(AppError::internal(
-                "writing slides",
-                "the writer answered text instead of slides",
-            ));
-        };
-        let json = serde_json::to_string(&slides)
+        let count = usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES);
+        let written = self
+            .steps()
+            .write(root, workflow, lang, &wf.topic, count)
+            .await?;
+        let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
         self.store
-            .save_written(&wf.id, &json, written.source)
+            .save_written(&wf.id, &json, written.origin)
             .await?;
         self.step_done(root, WorkflowState::Writing, started);
         Ok(())
@@ -297,20 +317,19 @@ impl Workflows {
         status.show(texts::sending(lang, &wf.topic), None);
         let count = rendered.len();
         self.deliver(wf, rendered).await?;
-        let saved = root.caused(
-            "orchestrator",
-            SaveCarousel {
-                request_id: workflow,
-                user_id: Some(wf.user_id),
-                topic: wf.topic.clone(),
-                slides: count,
-                style: wf.style.unwrap_or_default(),
-                content_source: origin,
-            },
-        );
-        if let Err(e) = self.links.saved.ask(saved).await.and_then(|saved| saved) {
-            tracing::warn!(error = %e, "carousel delivered but not recorded in history");
-        }
+        self.steps()
+            .record(
+                root,
+                SaveCarousel {
+                    request_id: workflow,
+                    user_id: Some(wf.user_id),
+                    topic: wf.topic.clone(),
+                    slides: count,
+                    style: wf.style.unwrap_or_default(),
+                    content_source: origin,
+                },
+            )
+            .await;
         self.store
             .finish_workflow(&wf.id, WorkflowState::Done, None)
             .await?;
@@ -331,20 +350,8 @@ impl Workflows {
         step: WorkflowState,
         started: Instant,
     ) {
-        if let Some(metrics) = &self.metrics {
-            metrics
-                .workflow_step_seconds
-                .with_label_values(&[step.as_str()])
-                .observe(started.elapsed().as_secs_f64());
-        }
-        let _ = self.links.steps.tell(root.caused(
-            "orchestrator",
-            StepCompleted {
-                workflow_id: root.payload.workflow_id,
-                step,
-                elapsed_ms: elapsed_ms(started),
-            },
-        ));
+        self.steps()
+            .done(root, root.payload.workflow_id, step, started);
     }
 
     pub(super) fn completed(&self, root: &Envelope<Started>, outcome: WorkflowState) {
@@ -394,16 +401,6 @@ impl Workflows {
         Ok(())
     }
 
-    pub(super) fn render_call<T: crate::messages::Event>(
-        &self,
-        cause: &Envelope<T>,
-        request: RenderSlides,
-    ) -> impl std::future::Future<Output = AppResult<RenderedCarousel>> + 'static {
-        let env = cause.caused("orchestrator", request);
-        let renderer = self.links.renderer.clone();
-        async move { renderer.ask(env).await.and_then(|rendered| rendered) }
-    }
-
     /// Draws the slides a few at a time, showing the progress between batches.
     pub(super) async fn render(
         &self,
@@ -413,28 +410,20 @@ impl Workflows {
         lang: Lang,
         status: &StatusMessage,
     ) -> AppResult<Vec<RenderedImage>> {
-        let total = slides.len();
         let workflow = uuid_of(&wf.id);
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let mut images = Vec::with_capacity(total);
-        status.show(
-            texts::rendering(lang, &wf.topic, 0, total),
-            cancel_keyboard(lang, workflow),
-        );
-        for range in workflow::render_batches(total, cores.max(2)) {
-            let only = Some((range.start, range.end));
-            let request = render_request(wf, slides.to_vec(), false, only);
-            let rendered = retry_step("rendering", &self.policy, || {
-                self.render_call(root, request.clone())
-            })
-            .await?;
-            images.extend(rendered.images);
+        let shown = |drawn: usize, total: usize| {
             status.show(
-                texts::rendering(lang, &wf.topic, images.len(), total),
+                texts::rendering(lang, &wf.topic, drawn, total),
                 cancel_keyboard(lang, workflow),
-            );
-        }
-        Ok(images)
+            )
+        };
+        shown(0, slides.len());
+        let mut progress = shown;
+        let drawn = self
+            .steps()
+            .draw(root, &drawing_of(wf), slides, false, Some(&mut progress))
+            .await?;
+        Ok(drawn.images)
     }
 
     /// Sends the album part by part through the outbox, each part once its predecessor is sent

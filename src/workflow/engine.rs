@@ -9,84 +9,72 @@
 //! completed step without asking the model again. Button data names the persisted workflow, never
 //! process memory.
 //!
-//! `commands.rs` answers the commands, `buttons.rs` the presses, `runner.rs` runs the steps.
-mod buttons;
-mod commands;
-mod limits;
-mod materials;
-mod runner;
-use super::OrchestratorLinks;
+//! This file holds the engine and what its parts share; `commands.rs` answers the commands,
+//! `buttons.rs` the presses, `runner.rs` runs the steps, `quotas.rs` checks the limits.
+use super::links::WorkflowLinks;
+use super::steps::{Drawing, Steps};
 use crate::app::config::WorkflowSettings;
 use crate::app::error::{AppError, AppResult};
-use crate::delivery::courier::{is_refusal, Courier, OutgoingFile};
-use crate::delivery::outbox::{AlbumFiles, Letter, Materials, Outgoing, Postbox};
+use crate::delivery::courier::Courier;
+use crate::delivery::outbox::{AlbumFiles, Letter, Outgoing, Postbox};
 use crate::domain::{
     Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
 };
-use crate::domain::{OutboxStatus, UserSettings, WorkflowState};
-use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
-use crate::messages::carousel::{RenderSlides, RenderedCarousel, RenderedImage};
-use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};
+use crate::domain::{UserSettings, WorkflowState};
+use crate::messages::data::LoadSettings;
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
-use crate::messages::workflow::{Completed, Started, StepCompleted, WorkflowKind};
 use crate::messages::{Envelope, Event};
-use crate::store::{now_utc, Lease, Store, StyleClaim, Workflow};
-use crate::telegram::{commands as bot_commands, escape_html};
-use crate::workflow::{
-    self, retry_step, texts, Callback, RetryPolicy, SettingChoice, SettingField, TopicProblem,
-};
-use futures::FutureExt;
-pub use materials::WorkflowMaterials;
+use crate::store::{now_utc, Lease, Store, Workflow};
+use crate::workflow::{texts, Callback, RetryPolicy, SettingChoice, SettingField};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use tokio::sync::watch;
-use tracing::Instrument;
 use uuid::Uuid;
 
 /// Telegram's limit for one message, in characters.
-const MAX_MESSAGE_CHARS: usize = 4096;
+pub(super) const MAX_MESSAGE_CHARS: usize = 4096;
 /// Carousels listed by `/history`.
-const HISTORY_LENGTH: i64 = 5;
+pub(super) const HISTORY_LENGTH: i64 = 5;
 
 pub struct Workflows {
-    store: Store,
+    pub(super) store: Store,
     /// Direct calls only: button answers and progress edits.
-    courier: Option<Courier>,
+    pub(super) courier: Option<Courier>,
     /// Everything else the user is owed goes through the outbox; none without a bot token.
-    postbox: Option<Postbox>,
-    album_files: AlbumFiles,
+    pub(super) postbox: Option<Postbox>,
+    pub(super) album_files: AlbumFiles,
     /// This replica's claim on the workflows it runs.
-    lease: Lease,
-    links: OrchestratorLinks,
-    settings: WorkflowSettings,
-    policy: RetryPolicy,
+    pub(super) lease: Lease,
+    pub(super) links: WorkflowLinks,
+    pub(super) settings: WorkflowSettings,
+    pub(super) policy: RetryPolicy,
     /// Workflows with a runner in this process: a resume never starts a second one here (other
     /// replicas are kept out by the lease).
-    running: Mutex<HashSet<String>>,
-    metrics: Option<crate::observability::metrics::Metrics>,
+    pub(super) running: Mutex<HashSet<String>>,
+    pub(super) metrics: Option<crate::observability::metrics::Metrics>,
     /// Per-user quotas and the process-wide caps on costly work; none: no limits (tests).
-    limits: Option<Limits>,
+    pub(super) limits: Option<Limits>,
 }
 
 /// What [`Workflows`] checks before costly work.
-struct Limits {
-    settings: crate::app::config::LimitSettings,
-    capacity: crate::resilience::capacity::Capacity,
+pub(super) struct Limits {
+    pub(super) settings: crate::app::config::LimitSettings,
+    pub(super) capacity: crate::resilience::capacity::Capacity,
 }
 
 /// A user's settings as a carousel uses them: the language follows Telegram's unless one was
 /// chosen, and a slide count out of bounds (set by an operator, say) is brought back into them.
 #[derive(Debug, Clone)]
-struct Prefs {
-    lang: Lang,
-    slides: usize,
-    row: UserSettings,
+pub(super) struct Prefs {
+    pub(super) lang: Lang,
+    pub(super) slides: usize,
+    pub(super) row: UserSettings,
 }
 
 impl Prefs {
-    fn from_row(row: UserSettings, language_code: Option<&str>) -> Prefs {
+    pub(super) fn from_row(row: UserSettings, language_code: Option<&str>) -> Prefs {
         Prefs {
             lang: row
                 .lang
@@ -100,24 +88,24 @@ impl Prefs {
 }
 
 /// The text (HTML) and keyboard a status message should show.
-type StatusView = Option<(String, Option<InlineKeyboardMarkup>)>;
+pub(super) type StatusView = Option<(String, Option<InlineKeyboardMarkup>)>;
 
 /// A workflow's status message, edited in the background at most about once per interval:
 /// the workflow never waits for an edit, and only the latest text is shown.
-struct StatusMessage {
-    latest: Option<watch::Sender<StatusView>>,
-    editor: Option<tokio::task::JoinHandle<()>>,
+pub(super) struct StatusMessage {
+    pub(super) latest: Option<watch::Sender<StatusView>>,
+    pub(super) editor: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl StatusMessage {
-    fn show(&self, html: String, keyboard: Option<InlineKeyboardMarkup>) {
+    pub(super) fn show(&self, html: String, keyboard: Option<InlineKeyboardMarkup>) {
         if let Some(latest) = &self.latest {
             latest.send_replace(Some((html, keyboard)));
         }
     }
 
     /// Shows the last text set and waits for the editor to finish.
-    async fn close(mut self) {
+    pub(super) async fn close(mut self) {
         drop(self.latest.take());
         if let Some(editor) = self.editor.take() {
             let _ = editor.await;
@@ -125,12 +113,12 @@ impl StatusMessage {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The style buttons, the user's default style (from /settings) first and starred.
-fn style_keyboard(lang: Lang, workflow: Uuid, default: Style) -> InlineKeyboardMarkup {
+pub(super) fn style_keyboard(lang: Lang, workflow: Uuid, default: Style) -> InlineKeyboardMarkup {
     let mut order = Style::ALL.to_vec();
     order.sort_by_key(|style| *style != default);
     let styles = order
@@ -155,14 +143,14 @@ fn style_keyboard(lang: Lang, workflow: Uuid, default: Style) -> InlineKeyboardM
     InlineKeyboardMarkup::new(vec![styles, vec![cancel_button(lang, workflow)]])
 }
 
-fn cancel_button(lang: Lang, workflow: Uuid) -> InlineKeyboardButton {
+pub(super) fn cancel_button(lang: Lang, workflow: Uuid) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(
         texts::cancel_button(lang),
         Callback::Cancel { workflow }.data(),
     )
 }
 
-fn cancel_keyboard(lang: Lang, workflow: Uuid) -> Option<InlineKeyboardMarkup> {
+pub(super) fn cancel_keyboard(lang: Lang, workflow: Uuid) -> Option<InlineKeyboardMarkup> {
     Some(InlineKeyboardMarkup::new(vec![vec![cancel_button(
         lang, workflow,
     )]]))
@@ -170,7 +158,7 @@ fn cancel_keyboard(lang: Lang, workflow: Uuid) -> Option<InlineKeyboardMarkup> {
 
 /// The /settings message for `chat`. In a group its buttons name their owner (anyone there can
 /// press them); in the owner's private chat nobody else can, and they name nobody.
-fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboardMarkup) {
+pub(super) fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboardMarkup) {
     let row = &prefs.row;
     let lang = prefs.lang;
     let text = texts::settings(
@@ -213,7 +201,7 @@ fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboardMarkup) {
 
 /// A new workflow row. One started straight away (`requested`) gets its deadline now.
 #[allow(clippy::too_many_arguments)]
-fn new_workflow(
+pub(super) fn new_workflow(
     id: Uuid,
     user: i64,
     chat: i64,
@@ -255,11 +243,14 @@ fn new_workflow(
     }
 }
 
-fn deadline_after(now: chrono::NaiveDateTime, timeout: Duration) -> chrono::NaiveDateTime {
+pub(super) fn deadline_after(
+    now: chrono::NaiveDateTime,
+    timeout: Duration,
+) -> chrono::NaiveDateTime {
     now + chrono::Duration::from_std(timeout).unwrap_or(chrono::Duration::minutes(5))
 }
 
-fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
+pub(super) fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
     let json = wf
         .slides_json
         .as_deref()
@@ -267,58 +258,54 @@ fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
     serde_json::from_str(json).map_err(|e| AppError::internal("reading the written slides", e))
 }
 
-/// What the renderer is asked for a workflow's slides (all of them, or `only` a range).
-fn render_request(
-    wf: &Workflow,
-    slides: Vec<Slide>,
-    pdf: bool,
-    only: Option<(usize, usize)>,
-) -> RenderSlides {
-    RenderSlides {
+/// How a workflow's slides are drawn.
+pub(super) fn drawing_of(wf: &Workflow) -> Drawing {
+    Drawing {
         request_id: uuid_of(&wf.id),
-        slides,
         style: wf.style.unwrap_or_default(),
         size: wf.size,
-        format: slide_format(wf.delivery, pdf),
-        pdf,
-        only,
+        format: slide_format(wf.delivery),
         handle: wf.handle.clone(),
     }
 }
 
 /// Photos go as JPEG (Telegram recompresses photos to JPEG anyway: PNG bytes buy nothing but
 /// upload time); files and PDFs keep lossless PNG.
-fn slide_format(delivery: Delivery, pdf: bool) -> ImageFormat {
+pub(super) fn slide_format(delivery: Delivery) -> ImageFormat {
     match delivery {
-        _ if pdf => ImageFormat::Png,
         Delivery::Files => ImageFormat::Png,
         Delivery::Photos => ImageFormat::Jpeg,
     }
 }
 
 /// The outbox id of one part of a workflow's album.
-fn album_part_key(workflow: &str, part: usize) -> String {
+pub(super) fn album_part_key(workflow: &str, part: usize) -> String {
     format!("album:{workflow}:{part}")
 }
 
 /// The outbox id of a reply: what caused it (stable across redeliveries) and which reply it is.
-fn reply_key<T>(cause: &Envelope<T>, which: &str) -> String {
+pub(super) fn reply_key<T>(cause: &Envelope<T>, which: &str) -> String {
     format!("{}:{which}", cause.correlation_id)
 }
 
-fn uuid_of(id: &str) -> Uuid {
+pub(super) fn uuid_of(id: &str) -> Uuid {
     Uuid::parse_str(id).unwrap_or_default()
 }
 
-fn elapsed_ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
 impl Workflows {
+    /// The carousel's steps, as this engine runs them (its links, its retries, its metrics).
+    pub(super) fn steps(&self) -> Steps<'_> {
+        Steps {
+            links: &self.links,
+            policy: &self.policy,
+            metrics: self.metrics.as_ref(),
+        }
+    }
+
     pub fn new(
         store: Store,
         courier: Option<Courier>,
-        links: OrchestratorLinks,
+        links: WorkflowLinks,
         settings: WorkflowSettings,
     ) -> Workflows {
         Workflows {
@@ -400,7 +387,7 @@ impl Workflows {
         result
     }
 
-    fn count_outcome(&self, outcome: WorkflowState) {
+    pub(super) fn count_outcome(&self, outcome: WorkflowState) {
         if let Some(metrics) = &self.metrics {
             metrics
                 .carousels
@@ -409,12 +396,12 @@ impl Workflows {
         }
     }
 
-    fn timeout(&self) -> Duration {
+    pub(super) fn timeout(&self) -> Duration {
         Duration::from_secs(self.settings.timeout_secs.max(1))
     }
 
     /// The user's settings, from the data service, on behalf of `cause`.
-    async fn prefs<T: Event>(
+    pub(super) async fn prefs<T: Event>(
         &self,
         cause: &Envelope<T>,
         user: i64,
@@ -425,7 +412,7 @@ impl Workflows {
         Ok(Prefs::from_row(row, language_code))
     }
 
-    async fn at_limit(&self, user: i64) -> AppResult<bool> {
+    pub(super) async fn at_limit(&self, user: i64) -> AppResult<bool> {
         let running = self.store.running_workflows_of(user).await?;
         Ok(running >= i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1))
     }
@@ -433,7 +420,7 @@ impl Workflows {
     /// Records a message in the outbox (sent by the dispatcher). `key` names it, so a
     /// redelivered update or a resumed workflow records it once. An error means the store could
     /// not record it: the caller's work is then unfinished and is done again.
-    async fn say(
+    pub(super) async fn say(
         &self,
         key: String,
         chat: i64,
@@ -446,7 +433,7 @@ impl Workflows {
 
     /// [`Workflows::say`] for a workflow's status message: its id is recorded on the workflow
     /// once Telegram answers, for the progress edits.
-    async fn offer(
+    pub(super) async fn offer(
         &self,
         key: String,
         wf: &Workflow,
@@ -458,7 +445,7 @@ impl Workflows {
             .await
     }
 
-    async fn post(
+    pub(super) async fn post(
         &self,
         key: String,
         chat: i64,
@@ -484,13 +471,13 @@ impl Workflows {
     }
 
     /// A last word when the work itself failed: if even that cannot be recorded, it is logged.
-    async fn say_or_log(&self, key: String, chat: i64, reply: Option<i32>, html: &str) {
+    pub(super) async fn say_or_log(&self, key: String, chat: i64, reply: Option<i32>, html: &str) {
         if let Err(e) = self.say(key, chat, reply, html, None).await {
             tracing::warn!(chat, error = %e, "reply not recorded");
         }
     }
 
-    async fn answer(&self, query: &str, text: &str) {
+    pub(super) async fn answer(&self, query: &str, text: &str) {
         if let Some(courier) = &self.courier {
             if let Err(e) = courier.answer_callback(query, text).await {
                 tracing::warn!(error = %e, "button press not answered");
@@ -498,7 +485,7 @@ impl Workflows {
         }
     }
 
-    async fn edit(
+    pub(super) async fn edit(
         &self,
         chat: i64,
         message: i32,

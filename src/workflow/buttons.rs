@@ -1,7 +1,28 @@
 //! Button presses: styles, cancel, PDF, make-again and settings. Data that does not parse, or
 //! names a request that is gone, finished or someone else's, is answered, never ignored.
-use super::*;
+use super::engine::{
+    cancel_keyboard, deadline_after, new_workflow, reply_key, settings_view, Prefs, Workflows,
+};
+use crate::app::error::AppResult;
+use crate::delivery::outbox::Letter;
+use crate::delivery::outbox::Outgoing;
+use crate::domain::Lang;
 use crate::domain::QuotaKind;
+use crate::domain::Style;
+use crate::domain::WorkflowState;
+use crate::domain::DEFAULT_SLIDES;
+use crate::messages::data::LoadCarousel;
+use crate::messages::data::SaveSettings;
+use crate::messages::telegram::CallbackPressed;
+use crate::messages::Envelope;
+use crate::store::now_utc;
+use crate::store::StyleClaim;
+use crate::store::Workflow;
+use crate::workflow::texts;
+use crate::workflow::Callback;
+use crate::workflow::SettingChoice;
+use std::sync::Arc;
+use uuid::Uuid;
 
 impl Workflows {
     pub(super) async fn answer_press(
@@ -44,7 +65,7 @@ impl Workflows {
         &self,
         env: &Envelope<CallbackPressed>,
         chat: i64,
-        refusal: super::limits::Refusal,
+        refusal: super::quotas::Refusal,
     ) -> AppResult<()> {
         self.answer(&env.payload.query_id, &refusal.text).await;
         self.say(reply_key(env, "limit"), chat, None, &refusal.text, None)
