@@ -116,7 +116,7 @@ impl Steps<'_> {
                 let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
                 render_batches(total, cores.max(2))
             }
-            _ => vec![0..total],
+            _ => std::iter::once(0..total).collect(),
         };
         let mut drawn = RenderedCarousel {
             images: Vec::with_capacity(total),
