@@ -97,6 +97,7 @@ async fn press_to_album(app: &TestApp, telegram: &FakeBotApi, run: usize) -> Dur
     .await;
     eventually("the workflow done", Duration::from_secs(30), || async {
         app.store
+            .workflows
             .workflow(&workflow)
             .await
             .ok()

@@ -1,6 +1,6 @@
 //! Test helpers for the unit tests (built only with `cfg(test)`): a probe actor
 //! that stands in for any neighbour, records what it receives and answers as scripted.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::messages::{Envelope, Event};
 use crate::observability::eventlog::EventLog;
 use actix::{Actor, Addr, Context, Handler};

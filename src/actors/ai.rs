@@ -1,6 +1,6 @@
 //! `ai`: writes carousel slides, answers and the wisdom of the day. The writer behind it is a
 //! small trait, so tests can run the actor with a scripted writer.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::ai::{AiClient, CarouselBrief, ContentSource, OfflineReason, Written};
 use crate::app::error::AppError;
 use crate::domain::ContentOrigin;
@@ -95,9 +95,6 @@ impl AiActor {
         self.gate = Some(gate);
         self
     }
-
-    /// The client is stateless between calls; nothing to rebuild.
-    fn rebuild(&mut self) {}
 }
 
 service_actor!(AiActor);

@@ -1,6 +1,6 @@
 //! `analytics`: counts what happens, keeps recent alerts, answers reports for `/stats`.
 use crate::app::error::AppError;
-use crate::delivery::poster::TelegramSender;
+use crate::delivery::poster::Poster;
 use crate::messages::analytics::{
     AlertSeverity, AlertTriggered, AlertsRestored, AnalyticsReport, ReportRequested,
     UserInteractionTracked,
@@ -10,9 +10,9 @@ use crate::messages::health::{Dependency, HealthChecked, HealthStatus};
 use crate::messages::{ai, carousel, workflow, Ack, Envelope, Event};
 use crate::service_actor;
 use crate::supervisors::{supervised_sync, ServiceHandle};
-use crate::telegram::escape_html;
 use actix::Handler;
 use std::collections::{BTreeMap, VecDeque};
+use teloxide::utils::html::escape as escape_html;
 
 /// How many alerts `/stats` shows.
 pub const RECENT_ALERTS: usize = 50;
@@ -28,7 +28,7 @@ pub struct AnalyticsActor {
 
 /// Where warnings and critical alerts are also sent.
 pub struct AdminChat {
-    pub sender: TelegramSender,
+    pub poster: Poster,
     pub chat_id: i64,
 }
 
@@ -50,7 +50,7 @@ impl AnalyticsActor {
 
     /// Counters are process-lifetime figures (the durable history is the event log) and start
     /// again; recent alerts are kept, since a restart is exactly when operators need them.
-    fn rebuild(&mut self) {
+    fn empty_the_report(&mut self) {
         self.report = empty_report();
     }
 
@@ -65,7 +65,7 @@ impl AnalyticsActor {
             (&self.admin, alert.severity)
         {
             let html = admin_message(&alert);
-            if let Err(e) = admin.sender.send_html(key, admin.chat_id, html) {
+            if let Err(e) = admin.poster.post_html(key, admin.chat_id, html) {
                 tracing::warn!(error = %e, "alert not sent to the admin chat");
             }
         }
@@ -132,7 +132,7 @@ pub fn remember_alert(alerts: &mut VecDeque<AlertTriggered>, mut alert: AlertTri
     alerts.push_back(alert);
 }
 
-service_actor!(AnalyticsActor);
+service_actor!(AnalyticsActor, rebuild = empty_the_report);
 
 impl Handler<Envelope<UserInteractionTracked>> for AnalyticsActor {
     type Result = Ack;
@@ -237,7 +237,7 @@ macro_rules! counted_events {
 
 counted_events!(
     workflow::Started,
-    crate::messages::data::SessionCreated,
+    crate::messages::data::DefaultSettingsCreated,
     crate::messages::telegram::BotResponseSent,
     workflow::StepCompleted,
     workflow::Completed,

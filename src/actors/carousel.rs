@@ -1,6 +1,6 @@
 //! `carousel`: lays out and renders slides. Rendering is CPU-bound, so it runs on the blocking
 //! pool (slides in parallel on rayon) and never on the actor's arbiter.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::app::error::AppError;
 use crate::messages::carousel::{ImagesRendered, RenderSlides, RenderedCarousel, RenderedImage};
 use crate::messages::{Envelope, Event};
@@ -40,9 +40,6 @@ impl CarouselActor {
         self.gate = Some(gate);
         self
     }
-
-    /// Fonts are loaded once per process, not per actor; nothing to rebuild.
-    fn rebuild(&mut self) {}
 }
 
 service_actor!(CarouselActor);

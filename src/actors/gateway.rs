@@ -1,7 +1,7 @@
 //! `gateway`: takes durably recorded Telegram updates and routes them to the other services.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::app::error::AppError;
-use crate::delivery::outbox::{Letter, Postbox};
+use crate::delivery::outbox::{Outbox, OutboxMessage};
 use crate::domain::UpdateStatus;
 use crate::intake::admission::{Admission, Verdict};
 use crate::intake::backlog::Backlog;
@@ -12,26 +12,22 @@ use crate::messages::{Ack, Envelope};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use crate::telegram::commands::immediate_reply;
-use crate::telegram::{classify, Inbound, Route};
+use crate::telegram::{inbound_of, Inbound, Route};
 use actix::{Handler, ResponseFuture};
 use futures::FutureExt;
-use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-type KnownUsers = Arc<std::sync::Mutex<HashMap<i64, UserProfile>>>;
-
-fn lock_known(known: &KnownUsers) -> std::sync::MutexGuard<'_, HashMap<i64, UserProfile>> {
-    known.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// Profiles stored lately, by user id (cheap to clone: clones share one cache).
+type KnownUsers = moka::sync::Cache<i64, UserProfile>;
 
 /// The gateway's neighbours.
 #[derive(Clone)]
 pub struct GatewayLinks {
     pub users: Link<UpsertUser>,
-    pub sessions: Link<EnsureSettings>,
-    pub history: Link<FinishUpdate>,
+    pub default_settings: Link<EnsureSettings>,
+    pub finished: Link<FinishUpdate>,
     pub interactions: Link<UserInteractionTracked>,
     pub commands: Link<ExecuteCommand>,
     pub callbacks: Link<CallbackPressed>,
@@ -41,8 +37,9 @@ pub struct GatewayLinks {
 /// pool, where they would time out under a burst.
 pub const MAX_CONCURRENT_UPDATES: usize = 128;
 
-/// Profiles remembered to skip re-storing an unchanged user; cleared when full or on restart.
-const KNOWN_USERS_CAPACITY: usize = 10_000;
+/// Profiles remembered to skip re-storing an unchanged user; past this the least used are
+/// evicted (TinyLFU); forgotten on restart.
+const KNOWN_USERS_CAPACITY: u64 = 10_000;
 
 pub struct GatewayActor {
     service: ServiceHandle,
@@ -54,7 +51,7 @@ pub struct GatewayActor {
     backlog: Backlog,
     /// Records the hint for plain text in a private chat in the outbox (commands are answered
     /// by the orchestrator, which knows the user's language setting); none without a bot token.
-    replies: Option<Postbox>,
+    replies: Option<Outbox>,
     /// Answers the presses it turns away (a refused press must still stop the client's spinner);
     /// none without a bot token.
     presses: Option<crate::delivery::courier::Courier>,
@@ -73,7 +70,7 @@ impl GatewayActor {
             links,
             bot_name,
             in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_UPDATES)),
-            known_users: KnownUsers::default(),
+            known_users: KnownUsers::new(KNOWN_USERS_CAPACITY),
             backlog,
             replies: None,
             presses: None,
@@ -96,33 +93,29 @@ impl GatewayActor {
         self
     }
 
-    pub fn with_replies(mut self, replies: Option<Postbox>) -> Self {
+    pub fn with_replies(mut self, replies: Option<Outbox>) -> Self {
         self.replies = replies;
         self
     }
 
     /// Unfinished updates live in the store and are claimed again by a sweep; the profile cache is
     /// only an optimisation and starts empty.
-    fn rebuild(&mut self) {
-        lock_known(&self.known_users).clear();
+    fn forget_profiles(&mut self) {
+        self.known_users.invalidate_all();
     }
 
     /// True when this profile must be stored: new to us, or changed since we last stored it.
     /// Remembers it optimistically; a failed store call forgets it again.
     fn needs_storing(&mut self, user: &UserProfile) -> bool {
-        let mut known = lock_known(&self.known_users);
-        if known.get(&user.id) == Some(user) {
+        if self.known_users.get(&user.id).as_ref() == Some(user) {
             return false;
         }
-        if known.len() >= KNOWN_USERS_CAPACITY {
-            known.clear();
-        }
-        known.insert(user.id, user.clone());
+        self.known_users.insert(user.id, user.clone());
         true
     }
 }
 
-service_actor!(GatewayActor);
+service_actor!(GatewayActor, rebuild = forget_profiles);
 
 impl Handler<Envelope<UpdateReceived>> for GatewayActor {
     type Result = ResponseFuture<Ack>;
@@ -134,7 +127,7 @@ impl Handler<Envelope<UpdateReceived>> for GatewayActor {
         let in_flight = self.in_flight.clone();
         let inbound = self
             .bot_name
-            .with(|name| classify(&env.payload.update, name));
+            .with(|name| inbound_of(&env.payload.update, name));
         let verdict = self
             .admission
             .as_ref()
@@ -170,7 +163,7 @@ impl Handler<Envelope<UpdateReceived>> for GatewayActor {
                         .await??;
                     if let (UpsertOutcome::Created, Some(chat_id)) = (upsert, inbound.chat_id) {
                         let session = env.caused("gateway", EnsureSettings { user_id, chat_id });
-                        links.sessions.ask(session).await??;
+                        links.default_settings.ask(session).await??;
                     }
                 }
                 let tracked = env.caused(
@@ -182,9 +175,9 @@ impl Handler<Envelope<UpdateReceived>> for GatewayActor {
                     },
                 );
                 warn_unless_sent(links.interactions.tell(tracked));
-                if let Some(((postbox, chat_id), html)) = reply {
+                if let Some(((outbox, chat_id), html)) = reply {
                     let key = format!("{}:hint", env.correlation_id);
-                    postbox.post(Letter::html(key, chat_id, html)).await?;
+                    outbox.post(OutboxMessage::html(key, chat_id, html)).await?;
                 }
                 let outcome = route(&links, &env, &inbound).await?;
                 finish(&links, &env, outcome).await
@@ -195,7 +188,7 @@ impl Handler<Envelope<UpdateReceived>> for GatewayActor {
         .map(move |result| {
             backlog.release();
             if let (Err(_), Some(id)) = (&result, user_id) {
-                lock_known(&known_users).remove(&id);
+                known_users.invalidate(&id);
             }
             result
         })
@@ -220,12 +213,10 @@ impl GatewayActor {
         };
         let links = self.links.clone();
         let backlog = self.backlog.clone();
-        let letter = self
-            .replies
-            .clone()
-            .zip(inbound.chat_id)
-            .zip(reply)
-            .map(|((postbox, chat), (key, html))| (postbox, Letter::html(key, chat, html)));
+        let message =
+            self.replies.clone().zip(inbound.chat_id).zip(reply).map(
+                |((outbox, chat), (key, html))| (outbox, OutboxMessage::html(key, chat, html)),
+            );
         let handling = env.handling();
         supervised(self, handling, async move {
             let span = update_span(&env, &inbound, Some(status.as_str()));
@@ -236,8 +227,8 @@ impl GatewayActor {
                         tracing::warn!(error = %e, "refused button press not answered");
                     }
                 }
-                if let Some((postbox, letter)) = letter {
-                    postbox.post(letter).await?;
+                if let Some((outbox, message)) = message {
+                    outbox.post(message).await?;
                 }
                 finish(&links, &env, status).await
             }
@@ -280,7 +271,7 @@ async fn finish(
             outcome,
         },
     );
-    links.history.ask(done).await?
+    links.finished.ask(done).await?
 }
 
 /// Hands the update to whoever owns its route (commands and button presses to the orchestrator,

@@ -11,6 +11,5 @@ pub mod store;
 
 pub use analytics::AnalyticsActor;
 pub use gateway::{GatewayActor, GatewayLinks};
-pub use link::Link;
 pub use orchestrator::OrchestratorActor;
 pub use store::{StoreActor, StoreLinks};

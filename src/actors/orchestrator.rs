@@ -47,8 +47,6 @@ impl OrchestratorActor {
         self
     }
 
-    fn rebuild(&mut self) {}
-
     fn engine(&self) -> Result<Arc<Workflows>, AppError> {
         self.workflows
             .clone()

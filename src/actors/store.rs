@@ -1,18 +1,18 @@
 //! `store`: the data persistence service. It owns users, their settings and the carousel
 //! history: other actors write and read them only through its messages.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::app::error::{AppError, AppResult};
 use crate::domain::CarouselRecord;
 use crate::domain::UserProfile;
 use crate::domain::{UpdateStatus, UserSettings};
 use crate::messages::data::{
-    EnsureSettings, FinishUpdate, LoadCarousel, LoadHistory, LoadSettings, SaveCarousel,
-    SaveSettings, SessionCreated, UpsertOutcome, UpsertUser, UserCreated,
+    DefaultSettingsCreated, EnsureSettings, FinishUpdate, LoadCarousel, LoadHistory, LoadSettings,
+    SaveCarousel, SaveSettings, UpsertOutcome, UpsertUser, UserCreated,
 };
 use crate::messages::{Ack, Envelope};
 use crate::service_actor;
 use crate::store::group_commit::Batcher;
-use crate::store::{now_utc, Store};
+use crate::store::{now_utc, Updates, Users};
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
 
@@ -20,92 +20,94 @@ use actix::{Handler, ResponseFuture};
 #[derive(Clone)]
 pub struct StoreLinks {
     pub user_created: Link<UserCreated>,
-    pub session_created: Link<SessionCreated>,
+    pub default_settings_created: Link<DefaultSettingsCreated>,
 }
 
 pub struct StoreActor {
     service: ServiceHandle,
-    store: Store,
+    /// The users, settings and carousels tables: this actor's alone.
+    users: Users,
     links: StoreLinks,
     /// Group commit of "update finished" marks: one statement for many updates under load.
     finished: Batcher<(i64, UpdateStatus), ()>,
     /// Settings reads, batched the same way: every command reads its user's settings, and one
     /// round trip each was a large share of the store's work under load.
-    settings: Batcher<i64, crate::app::error::AppResult<Option<UserSettings>>>,
+    settings: Batcher<i64, AppResult<Option<UserSettings>>>,
     /// First contacts, batched too: a spike of new users (and every known user's first update
     /// after a deploy) is one statement per batch, not one or two per user.
-    users: Batcher<UserProfile, AppResult<UpsertOutcome>>,
+    upserts: Batcher<UserProfile, AppResult<UpsertOutcome>>,
     /// Default settings for new users, likewise.
-    sessions: Batcher<i64, AppResult<bool>>,
+    defaults: Batcher<i64, AppResult<bool>>,
 }
 
 impl StoreActor {
     /// Must be called inside a tokio runtime (it starts the batch writer).
-    pub fn new(service: ServiceHandle, store: Store, links: StoreLinks) -> Self {
-        let writer = store.clone();
+    /// `updates` only for marking updates finished: intake owns that table.
+    pub fn new(service: ServiceHandle, users: Users, updates: Updates, links: StoreLinks) -> Self {
+        let linger = users.batch_linger();
         let finished = Batcher::spawn(
             "finish_updates",
             65_536,
             512,
             1,
-            store.batch_linger(),
+            linger,
             move |batch: Vec<(i64, UpdateStatus)>| {
-                let store = writer.clone();
+                let updates = updates.clone();
                 async move {
                     let count = batch.len();
-                    store.finish_updates(&batch).await.map(|()| vec![(); count])
+                    updates
+                        .finish_updates(&batch)
+                        .await
+                        .map(|()| vec![(); count])
                 }
             },
         );
-        let reader = store.clone();
+        let reader = users.clone();
         let settings = Batcher::spawn(
             "load_settings",
             65_536,
             512,
             2,
-            store.batch_linger(),
-            move |users: Vec<i64>| {
-                let store = reader.clone();
-                async move { settings_of_each(&store, &users).await }
+            linger,
+            move |ids: Vec<i64>| {
+                let users = reader.clone();
+                async move { settings_of_each(&users, &ids).await }
             },
         );
-        let upserter = store.clone();
-        let users = Batcher::spawn(
+        let upserter = users.clone();
+        let upserts = Batcher::spawn(
             "upsert_users",
             65_536,
             512,
             1,
-            store.batch_linger(),
+            linger,
             move |profiles: Vec<UserProfile>| {
-                let store = upserter.clone();
-                async move { store.upsert_users_each(&profiles).await }
+                let users = upserter.clone();
+                async move { users.upsert_users_each(&profiles).await }
             },
         );
-        let giver = store.clone();
-        let sessions = Batcher::spawn(
+        let giver = users.clone();
+        let defaults = Batcher::spawn(
             "ensure_users_settings",
             65_536,
             512,
             1,
-            store.batch_linger(),
-            move |users: Vec<i64>| {
-                let store = giver.clone();
-                async move { store.ensure_default_settings_each(&users).await }
+            linger,
+            move |ids: Vec<i64>| {
+                let users = giver.clone();
+                async move { users.ensure_default_settings_each(&ids).await }
             },
         );
         StoreActor {
             service,
-            store,
+            users,
             links,
             finished,
             settings,
-            users,
-            sessions,
+            upserts,
+            defaults,
         }
     }
-
-    /// Holds no state of its own beyond the pool, which survives restarts.
-    fn rebuild(&mut self) {}
 }
 
 service_actor!(StoreActor);
@@ -114,7 +116,7 @@ impl Handler<Envelope<UpsertUser>> for StoreActor {
     type Result = ResponseFuture<Result<UpsertOutcome, AppError>>;
 
     fn handle(&mut self, env: Envelope<UpsertUser>, _: &mut Self::Context) -> Self::Result {
-        let users = self.users.clone();
+        let users = self.upserts.clone();
         let announce = self.links.user_created.clone();
         supervised(self, env.handling(), async move {
             let outcome = users.submit(env.payload.user.clone()).await??;
@@ -153,19 +155,19 @@ impl Handler<Envelope<EnsureSettings>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<EnsureSettings>, _: &mut Self::Context) -> Self::Result {
-        let sessions = self.sessions.clone();
-        let announce = self.links.session_created.clone();
+        let defaults = self.defaults.clone();
+        let announce = self.links.default_settings_created.clone();
         supervised(self, env.handling(), async move {
-            if sessions.submit(env.payload.user_id).await?? {
+            if defaults.submit(env.payload.user_id).await?? {
                 let created = env.caused(
                     "store",
-                    SessionCreated {
+                    DefaultSettingsCreated {
                         user_id: env.payload.user_id,
                         chat_id: env.payload.chat_id,
                     },
                 );
                 if let Err(e) = announce.tell(created) {
-                    tracing::warn!(error = %e, "could not announce a new session");
+                    tracing::warn!(error = %e, "could not announce default settings");
                 }
             }
             Ok(())
@@ -177,7 +179,7 @@ impl Handler<Envelope<SaveCarousel>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<SaveCarousel>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let store = self.users.clone();
         supervised(self, env.handling(), async move {
             let p = &env.payload;
             store
@@ -213,9 +215,9 @@ impl Handler<Envelope<LoadSettings>> for StoreActor {
 /// Reads a batch of users' settings in one query; when a row cannot be read, one by one, so
 /// only that user's read fails (with the row named) and the others are answered.
 async fn settings_of_each(
-    store: &Store,
+    store: &Users,
     users: &[i64],
-) -> crate::app::error::AppResult<Vec<crate::app::error::AppResult<Option<UserSettings>>>> {
+) -> AppResult<Vec<AppResult<Option<UserSettings>>>> {
     match store.settings_of_many(users).await {
         Ok(found) => Ok(found.into_iter().map(Ok).collect()),
         Err(e) if e.is_store_outage() => Err(e),
@@ -233,7 +235,7 @@ impl Handler<Envelope<SaveSettings>> for StoreActor {
     type Result = ResponseFuture<Ack>;
 
     fn handle(&mut self, env: Envelope<SaveSettings>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let store = self.users.clone();
         supervised(self, env.handling(), async move {
             store.save_settings(&env.payload.settings).await
         })
@@ -244,7 +246,7 @@ impl Handler<Envelope<LoadHistory>> for StoreActor {
     type Result = ResponseFuture<Result<Vec<CarouselRecord>, AppError>>;
 
     fn handle(&mut self, env: Envelope<LoadHistory>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let store = self.users.clone();
         supervised(self, env.handling(), async move {
             let p = &env.payload;
             store.carousels_of(p.user_id, p.limit).await
@@ -256,7 +258,7 @@ impl Handler<Envelope<LoadCarousel>> for StoreActor {
     type Result = ResponseFuture<Result<Option<CarouselRecord>, AppError>>;
 
     fn handle(&mut self, env: Envelope<LoadCarousel>, _: &mut Self::Context) -> Self::Result {
-        let store = self.store.clone();
+        let store = self.users.clone();
         supervised(self, env.handling(), async move {
             store.carousel(&env.payload.id).await
         })

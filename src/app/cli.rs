@@ -1,5 +1,5 @@
 //! Command line: `serve`, `migrate`, `carousel`, `set-webhook`, `poll`, `trace`.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::app::config::Settings;
 use crate::app::error::{AppError, AppResult};
 use crate::app::startup::{prepare_store, start_services, Application};
@@ -193,7 +193,10 @@ async fn trace(args: TraceArgs, settings: Settings) -> AppResult<()> {
             .await?
             .is_empty()
         {
-            store.correlations_of_user(number, args.last.max(1)).await?
+            store
+                .events
+                .correlations_of_user(number, args.last.max(1))
+                .await?
         } else {
             vec![update]
         }

@@ -3,7 +3,7 @@
 use crate::actors::ai::{AiActor, AiLinks};
 use crate::actors::analytics::AdminChat;
 use crate::actors::carousel::CarouselActor;
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::actors::{
     AnalyticsActor, GatewayActor, GatewayLinks, OrchestratorActor, StoreActor, StoreLinks,
 };
@@ -11,8 +11,8 @@ use crate::ai::{AiClient, AiSettings};
 use crate::app::config::Settings;
 use crate::app::error::{AppError, AppResult};
 use crate::delivery::courier::Courier;
-use crate::delivery::outbox::{AlbumFiles, Dispatcher, Postbox};
-use crate::delivery::poster::TelegramSender;
+use crate::delivery::outbox::{AlbumFiles, Dispatcher, Outbox};
+use crate::delivery::poster::Poster;
 use crate::http::{AppState, UpdateCounters};
 use crate::intake::admission::Admission;
 use crate::intake::backlog::Backlog;
@@ -73,7 +73,7 @@ pub struct Services {
     /// This replica's claim on the work it owns (updates, workflows, outbox rows).
     pub lease: Lease,
     /// Records what the bot owes Telegram; none without a bot token.
-    pub postbox: Option<Postbox>,
+    pub outbox: Option<Outbox>,
     /// Turned true at shutdown: the dispatcher and the sweepers claim nothing more.
     pub stop: tokio::sync::watch::Sender<bool>,
     /// The outbox dispatcher, which ends once it has drained after `stop`.
@@ -302,7 +302,7 @@ impl Application {
             started_at,
             webhook_secret: settings.telegram.webhook_secret.clone(),
             max_body_bytes: settings.http.max_body_bytes,
-            store: store.clone(),
+            db: store.db.clone(),
             metrics,
             registry: services.registry.clone(),
             ingest,
@@ -326,7 +326,7 @@ impl Application {
             services.stop.subscribe(),
         ));
         actix_rt::spawn(crate::intake::sweep::sweep_updates(
-            store,
+            store.updates,
             services.gateway_outbox(),
             services.backlog.clone(),
             services.lease.clone(),
@@ -334,7 +334,7 @@ impl Application {
             services.stop.subscribe(),
         ));
         stop_on_signal(server.handle());
-        tracing::info!(port, backend = state.store.backend().as_str(), "listening");
+        tracing::info!(port, backend = state.db.backend().as_str(), "listening");
         Ok(Application {
             port,
             server,

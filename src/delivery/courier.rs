@@ -67,7 +67,7 @@ const EDIT_DEADLINE: Duration = Duration::from_secs(30);
 
 /// How one failed call should be handled.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Failure {
+pub enum CallFailure {
     /// Flood control: Telegram is fine, we were too fast.
     FloodWait(Duration),
     /// Telegram or the network is unwell: retry, and tell the breaker.
@@ -76,11 +76,11 @@ pub enum Failure {
     Final,
 }
 
-pub fn classify(error: &RequestError) -> Failure {
+pub fn failure_of(error: &RequestError) -> CallFailure {
     match error {
-        RequestError::RetryAfter(seconds) => Failure::FloodWait(seconds.duration()),
+        RequestError::RetryAfter(seconds) => CallFailure::FloodWait(seconds.duration()),
         RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
-            Failure::Transient
+            CallFailure::Transient
         }
         // teloxide keeps only the description of errors it does not know; 5xx ones are these.
         RequestError::Api(ApiError::Unknown(description))
@@ -93,9 +93,9 @@ pub fn classify(error: &RequestError) -> Failure {
             .iter()
             .any(|s| description.contains(s)) =>
         {
-            Failure::Transient
+            CallFailure::Transient
         }
-        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Failure::Final,
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => CallFailure::Final,
     }
 }
 
@@ -450,18 +450,18 @@ impl Courier {
             reason: error.to_string(),
             retry_after,
         };
-        match classify(error) {
-            Failure::FloodWait(wait) => {
+        match failure_of(error) {
+            CallFailure::FloodWait(wait) => {
                 permit.success(started.elapsed());
                 self.observe(method, started, "flood_wait");
                 Failed::FloodWait(wait, unavailable(Some(wait)))
             }
-            Failure::Transient => {
+            CallFailure::Transient => {
                 permit.failure(started.elapsed());
                 self.observe(method, started, "transient");
                 Failed::Transient(unavailable(None))
             }
-            Failure::Final => {
+            CallFailure::Final => {
                 permit.success(started.elapsed());
                 self.observe(method, started, "refused");
                 tracing::error!(method, error = %error, "telegram refused the call");
@@ -650,22 +650,22 @@ mod tests {
     fn flood_control_waits_server_errors_retry_and_refusals_are_final() {
         use teloxide::types::Seconds;
         assert_eq!(
-            classify(&RequestError::RetryAfter(Seconds::from_seconds(3))),
-            Failure::FloodWait(Duration::from_secs(3))
+            failure_of(&RequestError::RetryAfter(Seconds::from_seconds(3))),
+            CallFailure::FloodWait(Duration::from_secs(3))
         );
         assert_eq!(
-            classify(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))),
-            Failure::Transient
+            failure_of(&RequestError::Api(ApiError::Unknown("Bad Gateway".into()))),
+            CallFailure::Transient
         );
         assert_eq!(
-            classify(&RequestError::Api(ApiError::BotBlocked)),
-            Failure::Final
+            failure_of(&RequestError::Api(ApiError::BotBlocked)),
+            CallFailure::Final
         );
         assert_eq!(
-            classify(&RequestError::Api(ApiError::Unknown(
+            failure_of(&RequestError::Api(ApiError::Unknown(
                 "Bad Request: wrong file identifier".into()
             ))),
-            Failure::Final
+            CallFailure::Final
         );
     }
 

@@ -1,6 +1,6 @@
 //! Everything the bot owes a user goes out through the durable outbox (the `outbox` table).
 //!
-//! Callers **post** a [`Letter`]: it is a row in the store before `post` returns, under an id
+//! Callers **post** a [`OutboxMessage`]: it is a row in the store before `post` returns, under an id
 //! derived from what caused it (so posting the same reply twice keeps one row). Each replica runs
 //! one [`Dispatcher`]: it claims due rows in batches with a lease (`FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL), paces them by Telegram's limits (per chat and per group here, overall in the
@@ -20,13 +20,14 @@ use crate::app::error::{AppError, AppResult};
 use crate::domain::{OutboxKind, OutboxStatus};
 use crate::observability::metrics::Metrics;
 use crate::store::group_commit::Batcher;
-use crate::store::{now_utc, Lease, NewOutboxRow, OutboxRow, Reschedule, SentRow, Store};
+use crate::store::{now_utc, Lease, NewOutboxRow, OutboxRow, OutboxRows, Reschedule, SentRow};
 use futures::future::LocalBoxFuture;
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use teloxide::types::InlineKeyboardMarkup;
 use tokio::sync::{watch, Notify, Semaphore};
@@ -86,15 +87,15 @@ impl Outgoing {
 
 /// A call to record: its id (derived from its cause), its chat and what to send.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Letter {
+pub struct OutboxMessage {
     pub id: String,
     pub chat_id: i64,
     pub outgoing: Outgoing,
 }
 
-impl Letter {
-    pub fn new(id: impl Into<String>, chat_id: i64, outgoing: Outgoing) -> Letter {
-        Letter {
+impl OutboxMessage {
+    pub fn new(id: impl Into<String>, chat_id: i64, outgoing: Outgoing) -> OutboxMessage {
+        OutboxMessage {
             id: id.into(),
             chat_id,
             outgoing,
@@ -102,8 +103,8 @@ impl Letter {
     }
 
     /// A plain HTML message.
-    pub fn html(id: impl Into<String>, chat_id: i64, html: impl Into<String>) -> Letter {
-        Letter::new(
+    pub fn html(id: impl Into<String>, chat_id: i64, html: impl Into<String>) -> OutboxMessage {
+        OutboxMessage::new(
             id,
             chat_id,
             Outgoing::Message {
@@ -170,26 +171,22 @@ impl Default for Handover {
     }
 }
 
-fn unpoisoned<T>(lock: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    lock.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl Handover {
     /// The dispatcher runs with a window of `max_held` rows under `lease`.
     pub(crate) fn open(&self, max_held: usize, lease: Lease) {
         self.0.refill_at.store(max_held / 2, Ordering::Release);
-        *unpoisoned(&self.0.open) = Some((max_held, lease));
+        *self.0.open.lock() = Some((max_held, lease));
     }
 
     /// The dispatcher stopped claiming: rows are recorded `pending` from now on.
     pub(crate) fn close(&self) {
-        *unpoisoned(&self.0.open) = None;
+        *self.0.open.lock() = None;
     }
 
     /// Takes a place in the window for `row` and makes it claimed by the dispatcher's lease;
     /// false (the row unchanged) when the dispatcher is not running or its window is full.
     fn reserve(&self, row: &mut NewOutboxRow) -> bool {
-        let open = unpoisoned(&self.0.open);
+        let open = self.0.open.lock();
         let Some((max_held, lease)) = open.as_ref() else {
             return false;
         };
@@ -210,7 +207,7 @@ impl Handover {
 
     /// Hands a row recorded claimed over to the dispatcher.
     fn hand_over(&self, row: OutboxRow) {
-        unpoisoned(&self.0.rows).push_back(row);
+        self.0.rows.lock().push_back(row);
         self.0.wake.notify_one();
     }
 
@@ -222,7 +219,7 @@ impl Handover {
 
     /// The rows handed over so far, oldest first.
     pub(crate) fn take_all(&self) -> Vec<OutboxRow> {
-        unpoisoned(&self.0.rows).drain(..).collect()
+        self.0.rows.lock().drain(..).collect()
     }
 
     /// Whether a row was recorded `pending` here since the last call.
@@ -265,11 +262,11 @@ impl Handover {
     }
 }
 
-/// Records letters (group commit: concurrent posts share one transaction) and wakes this
+/// Records messages (group commit: concurrent posts share one transaction) and wakes this
 /// replica's dispatcher.
 #[derive(Clone)]
-pub struct Postbox {
-    store: Store,
+pub struct Outbox {
+    rows: OutboxRows,
     recorder: Batcher<NewOutboxRow, bool>,
     handover: Handover,
 }
@@ -277,32 +274,32 @@ pub struct Postbox {
 /// Letters waiting to be written; beyond this `post` waits its turn (it never drops one).
 const RECORD_QUEUE: usize = 4_096;
 
-impl Postbox {
+impl Outbox {
     /// Starts the recorder on the current runtime.
-    pub fn start(store: Store) -> Postbox {
-        let writer = store.clone();
+    pub fn start(rows: OutboxRows) -> Outbox {
+        let writer = rows.clone();
         let recorder = Batcher::spawn(
             "outbox",
             RECORD_QUEUE,
             512,
             2,
-            store.batch_linger(),
-            move |rows: Vec<NewOutboxRow>| {
-                let store = writer.clone();
-                async move { store.enqueue(&rows).await }
+            rows.batch_linger(),
+            move |batch: Vec<NewOutboxRow>| {
+                let rows = writer.clone();
+                async move { rows.enqueue(&batch).await }
             },
         );
-        Postbox {
-            store,
+        Outbox {
+            rows,
             recorder,
             handover: Handover::default(),
         }
     }
 
-    /// Records a letter; true when it is new (false: this id was recorded before). While this
+    /// Records a message; true when it is new (false: this id was recorded before). While this
     /// replica's dispatcher has room, the row is recorded already claimed by it and handed over.
-    pub async fn post(&self, letter: Letter) -> AppResult<bool> {
-        let mut row = letter.row(now_utc())?;
+    pub async fn post(&self, message: OutboxMessage) -> AppResult<bool> {
+        let mut row = message.row(now_utc())?;
         let claimed = self.handover.reserve(&mut row);
         let held = claimed.then(|| row.as_recorded());
         let new = match self.recorder.submit(row).await {
@@ -324,9 +321,9 @@ impl Postbox {
         Ok(new)
     }
 
-    /// Where a letter stands (pending, sending, sent, failed), by its id; none if never posted.
-    pub async fn letter(&self, id: &str) -> AppResult<Option<OutboxRow>> {
-        self.store.outbox_row(id).await
+    /// Where a message stands (pending, sending, sent, failed), by its id; none if never posted.
+    pub async fn message(&self, id: &str) -> AppResult<Option<OutboxRow>> {
+        self.rows.outbox_row(id).await
     }
 
     /// Where the rows recorded here meet this replica's dispatcher.
@@ -346,7 +343,7 @@ const ALBUM_FILES_CAPACITY: usize = 32;
 
 impl AlbumFiles {
     pub fn put(&self, row: &str, files: Vec<OutgoingFile>) {
-        let mut map = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.files.lock();
         if map.len() >= ALBUM_FILES_CAPACITY {
             map.clear();
         }
@@ -354,10 +351,7 @@ impl AlbumFiles {
     }
 
     pub fn take(&self, row: &str) -> Option<Vec<OutgoingFile>> {
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(row)
+        self.files.lock().remove(row)
     }
 }
 

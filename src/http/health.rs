@@ -71,7 +71,7 @@ pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
 /// the health board beside the probe's; the model and the Bot API do not decide readiness (a
 /// replica without them still records updates, and what it owes waits in the outbox).
 pub async fn ready(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let store_check = check_once(&Target::Store(state.store.clone()), Duration::from_secs(2)).await;
+    let store_check = check_once(&Target::Store(state.db.clone()), Duration::from_secs(2)).await;
     let store = store_check.reason.clone();
     state.health.record(store_check);
     let not_running: Vec<&str> = state
@@ -118,7 +118,7 @@ pub async fn stats(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     let mut body = json!({
         "version": state.version,
         "uptime_seconds": state.started_at.elapsed().as_secs(),
-        "store_backend": state.store.backend(),
+        "store_backend": state.db.backend(),
         "actors": state.registry.snapshot(),
         "breakers": state.registry.breakers(),
         "supervision": {

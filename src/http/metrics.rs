@@ -16,7 +16,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     // were (the scrape itself never waits long on it).
     let depths = match tokio::time::timeout(
         std::time::Duration::from_secs(1),
-        state.store.queue_depths(),
+        state.db.queue_depths(),
     )
     .await
     {
@@ -29,7 +29,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     };
     state
         .metrics
-        .observe_store(state.store.pool_status(), depths.as_ref());
+        .observe_store(state.db.pool_status(), depths.as_ref());
     state
         .metrics
         .queue_depth

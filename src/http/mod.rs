@@ -1,10 +1,10 @@
 //! The actix-web front: the Telegram webhook and the operator endpoints.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::messages::analytics::ReportRequested;
 use crate::messages::telegram::UpdateReceived;
 use crate::observability::metrics::Metrics;
 use crate::store::group_commit::Batcher;
-use crate::store::{NewReceivedUpdate, Store};
+use crate::store::{Db, NewReceivedUpdate};
 use crate::supervisors::ServiceRegistry;
 use actix::Recipient;
 use secrecy::SecretString;
@@ -40,7 +40,8 @@ pub struct AppState {
     pub started_at: Instant,
     pub webhook_secret: Option<SecretString>,
     pub max_body_bytes: usize,
-    pub store: Store,
+    /// The database, for `/ready`'s check and `/metrics`' pool and queue figures.
+    pub db: Db,
     pub metrics: Metrics,
     pub registry: ServiceRegistry,
     pub ingest: Batcher<NewReceivedUpdate, bool>,

@@ -6,7 +6,6 @@ use crate::messages::Envelope;
 use crate::store::{now_utc, NewReceivedUpdate};
 use crate::telegram::SECRET_HEADER;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures::StreamExt;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -39,22 +38,6 @@ fn secret_matches(state: &AppState, req: &HttpRequest) -> bool {
             bool::from(given.ct_eq(expected.expose_secret().as_bytes()))
         }
     }
-}
-
-/// Reads the body up to the limit; `None` once it is exceeded (the rest is not read).
-async fn read_bounded(
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<Option<web::BytesMut>, actix_web::Error> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body))
 }
 
 /// The webhook's span is the root of the update's trace: the gateway's handling (and all that
@@ -103,7 +86,7 @@ async fn accept(
     req: &HttpRequest,
     payload: web::Payload,
     state: &AppState,
-) -> Result<(teloxide::types::Update, web::BytesMut), HttpResponse> {
+) -> Result<(teloxide::types::Update, web::Bytes), HttpResponse> {
     use actix_web::http::StatusCode;
     if !secret_matches(state, req) {
         return Err(refuse(
@@ -127,9 +110,10 @@ async fn accept(
             too_large(),
         ));
     }
-    let body = match read_bounded(payload, state.max_body_bytes).await {
-        Ok(Some(body)) => body,
-        Ok(None) => {
+    // actix-web stops reading at the limit: the rest of an oversized body is never buffered.
+    let body = match payload.to_bytes_limited(state.max_body_bytes).await {
+        Ok(Ok(body)) => body,
+        Err(_limit_exceeded) => {
             return Err(refuse(
                 state,
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -137,7 +121,7 @@ async fn accept(
                 too_large(),
             ))
         }
-        Err(e) => {
+        Ok(Err(e)) => {
             return Err(refuse(
                 state,
                 StatusCode::BAD_REQUEST,
@@ -164,7 +148,7 @@ async fn accept(
 /// otherwise), then answers Telegram and hands it to the gateway.
 async fn record_and_dispatch(
     update: teloxide::types::Update,
-    body: web::BytesMut,
+    body: web::Bytes,
     state: &web::Data<AppState>,
 ) -> HttpResponse {
     let update_id = i64::from(update.id.0);

@@ -10,7 +10,7 @@ use crate::app::error::AppResult;
 use crate::observability::metrics::Metrics;
 use crate::resilience::breaker::CircuitBreaker;
 use crate::store::group_commit::Batcher;
-use crate::store::{NewReceivedUpdate, Store};
+use crate::store::{Db, NewReceivedUpdate, Updates};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,9 +30,12 @@ pub fn start_ingest(
         max_connections: INGEST_WRITERS,
         ..database.clone()
     };
-    let ingest_store = Store::connect(&ingest_settings)?
-        .with_metrics(metrics.store_query_seconds.clone())
-        .with_breaker(breaker.clone());
+    // A pool of its own: background work never holds the connections the webhook waits on.
+    let updates = Updates::new(
+        Db::connect(&ingest_settings)?
+            .with_metrics(metrics.store_query_seconds.clone())
+            .with_breaker(breaker.clone()),
+    );
     Ok(Batcher::spawn(
         "ingest",
         65_536,
@@ -43,8 +46,8 @@ pub fn start_ingest(
         // the batch and waiting would only slow the intake.
         Duration::ZERO,
         move |rows: Vec<NewReceivedUpdate>| {
-            let store = ingest_store.clone();
-            async move { store.record_updates(&rows).await }
+            let updates = updates.clone();
+            async move { updates.record_updates(&rows).await }
         },
     ))
 }

@@ -1,11 +1,11 @@
 //! Updates nobody owns (recorded while the backlog was full, or claimed by a replica that died or
 //! stalled) claimed from the store and handed to the gateway as places in the backlog free up.
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::domain::UpdateStatus;
 use crate::intake::backlog::Backlog;
 use crate::messages::telegram::UpdateReceived;
 use crate::messages::Envelope;
-use crate::store::{now_utc, ClaimedUpdate, Lease, Store};
+use crate::store::{now_utc, ClaimedUpdate, Lease, Updates};
 use std::time::Duration;
 
 /// Claims beyond this many mean the update itself makes handling fail: it is marked failed.
@@ -16,14 +16,14 @@ const MAX_UPDATE_ATTEMPTS: i32 = 5;
 /// forever.
 async fn dispatch_claimed(
     row: ClaimedUpdate,
-    store: &Store,
+    updates: &Updates,
     gateway: &Link<UpdateReceived>,
     backlog: &Backlog,
 ) {
     let failed = |reason: String| async move {
         backlog.release();
         tracing::error!(update_id = row.update_id, reason, "update marked failed");
-        if let Err(e) = store
+        if let Err(e) = updates
             .finish_update(row.update_id, UpdateStatus::Failed)
             .await
         {
@@ -56,7 +56,7 @@ async fn dispatch_claimed(
 /// replica that died or stalled (lease expired) — as places in the backlog free up. Every replica
 /// runs one; the store makes sure no two take the same update.
 pub async fn sweep_updates(
-    store: Store,
+    updates: Updates,
     gateway: Link<UpdateReceived>,
     backlog: Backlog,
     lease: Lease,
@@ -71,7 +71,7 @@ pub async fn sweep_updates(
                 backlog.note_waiting();
                 break;
             }
-            let claimed = match store.claim_updates(&lease, now_utc(), room as i64).await {
+            let claimed = match updates.claim_updates(&lease, now_utc(), room as i64).await {
                 Ok(claimed) => claimed,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not claim updates; will retry");
@@ -86,7 +86,7 @@ pub async fn sweep_updates(
                     "claimed update"
                 );
                 backlog.reserve_anyway();
-                dispatch_claimed(row, &store, &gateway, &backlog).await;
+                dispatch_claimed(row, &updates, &gateway, &backlog).await;
             }
             if !full {
                 break;

@@ -39,13 +39,14 @@ impl Event for EnsureSettings {
     type Reply = Ack;
 }
 
-/// A user's session began: their default settings were created (first contact).
+/// A user's default settings were created (their first contact).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionCreated {
+pub struct DefaultSettingsCreated {
     pub user_id: i64,
     pub chat_id: i64,
 }
-impl Event for SessionCreated {
+impl Event for DefaultSettingsCreated {
+    // The kind keeps its first name: stored event logs and dashboards count it by this one.
     const KIND: &'static str = "data.session.created";
     type Reply = Ack;
 }

@@ -249,7 +249,7 @@ pub fn all_kinds() -> Vec<&'static str> {
         data::UserCreated::KIND,
         data::UpsertUser::KIND,
         data::EnsureSettings::KIND,
-        data::SessionCreated::KIND,
+        data::DefaultSettingsCreated::KIND,
         data::FinishUpdate::KIND,
         data::SaveCarousel::KIND,
         data::LoadSettings::KIND,

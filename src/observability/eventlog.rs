@@ -5,7 +5,7 @@ use crate::app::error::AppError;
 use crate::observability::metrics::Metrics;
 use crate::resilience::retry::{retry, RetryPolicy};
 use crate::store::group_commit::Batcher;
-use crate::store::{NewEvent, Store};
+use crate::store::{Events, NewEvent};
 use std::time::Duration;
 
 pub use crate::messages::EventRecord;
@@ -82,17 +82,17 @@ impl EventLog {
     }
 
     /// Starts the batch writer and the retention task on the current runtime.
-    pub fn start(store: Store, settings: &EventLogSettings, metrics: Metrics) -> EventLog {
-        let write_store = store.clone();
+    pub fn start(events: Events, settings: &EventLogSettings, metrics: Metrics) -> EventLog {
+        let writer_events = events.clone();
         let write_metrics = metrics.clone();
         let writer = Batcher::spawn(
             "event_log",
             settings.queue_capacity,
             settings.batch_size,
             1,
-            store.batch_linger(),
+            events.batch_linger(),
             move |records: Vec<EventRecord>| {
-                let store = write_store.clone();
+                let store = writer_events.clone();
                 let metrics = write_metrics.clone();
                 async move {
                     let count = records.len();
@@ -133,7 +133,7 @@ impl EventLog {
                 loop {
                     every_hour.tick().await;
                     let cutoff = chrono::Utc::now().naive_utc() - retention;
-                    match store.prune_events(cutoff).await {
+                    match events.prune_events(cutoff).await {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(pruned = n, "event log retention applied"),
                         Err(e) => {

@@ -1,13 +1,13 @@
 //! The periodic health probe. Every `[health] probe_interval_ms` it checks the store, the model
 //! endpoint and the Bot API at once, keeps each one's latest result on the [`HealthBoard`] that
 //! `/health` and `/ready` read, and tells analytics what it found ([`HealthChecked`]).
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::ai::AiClient;
 use crate::app::config::HealthSettings;
 use crate::delivery::courier::Courier;
 use crate::messages::health::{Dependency, HealthChecked, HealthStatus};
 use crate::messages::Envelope;
-use crate::store::Store;
+use crate::store::Db;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -80,7 +80,7 @@ impl HealthBoard {
 /// What the probe checks, each through the client the bot itself uses.
 #[derive(Clone)]
 pub enum Target {
-    Store(Store),
+    Store(Db),
     Model(AiClient),
     BotApi(Courier),
 }
@@ -96,7 +96,7 @@ impl Target {
 
     async fn check(&self) -> Result<(), String> {
         match self {
-            Target::Store(store) => store.ping().await.map_err(|e| e.to_string()),
+            Target::Store(db) => db.ping().await.map_err(|e| e.to_string()),
             Target::Model(ai) => ai.probe().await,
             Target::BotApi(courier) => courier.probe().await,
         }

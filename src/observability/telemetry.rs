@@ -10,6 +10,7 @@ use crate::app::config::LogFormat;
 use crate::app::error::AppError;
 use opentelemetry::trace::{SpanContext, TraceContextExt, TracerProvider as _};
 use opentelemetry::Context;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -207,30 +208,25 @@ pub fn current_traceparent() -> Option<String> {
 }
 
 fn traceparent_of(span: &SpanContext) -> Option<String> {
-    span.is_valid().then(|| {
-        format!(
-            "00-{}-{}-{:02x}",
-            span.trace_id(),
-            span.span_id(),
-            span.trace_flags().to_u8()
-        )
-    })
-}
-
-/// The remote span a `traceparent` names; `None` for anything malformed.
-pub fn span_context_of(traceparent: &str) -> Option<SpanContext> {
-    use opentelemetry::trace::{SpanId, TraceFlags, TraceId, TraceState};
-    let mut parts = traceparent.trim().split('-');
-    let (version, trace, span, flags) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if version != "00" || parts.next().is_some() || trace.len() != 32 || span.len() != 16 {
+    use opentelemetry::propagation::TextMapPropagator;
+    if !span.is_valid() {
         return None;
     }
-    let trace = TraceId::from_hex(trace).ok()?;
-    let span = SpanId::from_hex(span).ok()?;
-    let flags = u8::from_str_radix(flags, 16).ok()?;
-    let context = SpanContext::new(trace, span, TraceFlags::new(flags), true, TraceState::NONE);
-    context.is_valid().then_some(context)
+    let mut carrier = std::collections::HashMap::new();
+    let context = Context::new().with_remote_span_context(span.clone());
+    TraceContextPropagator::new().inject_context(&context, &mut carrier);
+    carrier.remove("traceparent")
+}
+
+/// The remote span a `traceparent` names (W3C Trace Context, read by OpenTelemetry's own
+/// propagator); `None` for anything malformed.
+pub fn span_context_of(traceparent: &str) -> Option<SpanContext> {
+    use opentelemetry::propagation::TextMapPropagator;
+    let carrier =
+        std::collections::HashMap::from([("traceparent".to_string(), traceparent.to_string())]);
+    let context = TraceContextPropagator::new().extract(&carrier);
+    let span = context.span().span_context().clone();
+    span.is_valid().then_some(span)
 }
 
 /// The trace id of a `traceparent` (32 hex digits), for the event log and `trace`.
@@ -357,7 +353,8 @@ mod tests {
         for bad in [
             "",
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
             "00-zzf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",

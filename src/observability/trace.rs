@@ -34,12 +34,12 @@ pub struct TraceNode {
 /// Requests recorded before these two kinds left the log keep their logged events; the rows are
 /// read only where the log has none of that kind, so nothing shows twice.
 pub async fn trail_of(store: &Store, correlation: &str) -> AppResult<Vec<StoredEvent>> {
-    let mut events = store.events_of(correlation).await?;
+    let mut events = store.events.events_of(correlation).await?;
     let logged = |kind: &str| events.iter().any(|e| e.event_type == kind);
     let (sent_logged, receipt_logged) =
         (logged(BotResponseSent::KIND), logged(UpdateReceived::KIND));
     if !sent_logged {
-        let sent = store.sent_outbox_of(correlation).await?;
+        let sent = store.outbox.sent_outbox_of(correlation).await?;
         events.extend(
             sent.iter()
                 .filter(|row| belongs_to(row, correlation))
@@ -51,7 +51,7 @@ pub async fn trail_of(store: &Store, correlation: &str) -> AppResult<Vec<StoredE
         .and_then(update_of_correlation)
         .filter(|_| !receipt_logged);
     if let Some(update_id) = update {
-        if let Some(row) = store.received_update(update_id).await? {
+        if let Some(row) = store.updates.received_update(update_id).await? {
             events.push(receipt_of(&row));
         }
     }

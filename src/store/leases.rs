@@ -6,7 +6,6 @@
 //! same row; SQLite is the one-process backend (a second process refuses to start), where one
 //! statement is atomic anyway. Every query takes `now` from the caller, so tests run leases on a
 //! manual clock.
-use super::schema::received_updates;
 use super::*;
 use diesel::sql_types::Text;
 
@@ -40,44 +39,35 @@ pub(super) fn sqlite_dialect(postgres_sql: &str) -> String {
         .replace('$', "?")
 }
 
-/// `sql` with a claim's parameters bound: `$1` the claimer, `$2` its lease's expiry, `$3` now,
-/// `$4` how many rows at most.
-macro_rules! claim_query {
-    ($sql:expr, $owner:expr, $until:expr, $now:expr, $limit:expr) => {
-        diesel::sql_query($sql)
-            .bind::<diesel::sql_types::Text, _>($owner)
-            .bind::<diesel::sql_types::Timestamp, _>($until)
-            .bind::<diesel::sql_types::Timestamp, _>($now)
-            .bind::<diesel::sql_types::BigInt, _>($limit)
+/// Claims rows of a leased table with `postgres_sql` (its SQLite dialect on SQLite), bound as
+/// every claim is: `$1` the claimer, `$2` its lease's expiry, `$3` now, `$4` how many rows at most.
+/// The statement answers the claimed rows, read by column name.
+pub(super) async fn claim<R>(
+    db: &Db,
+    op: &'static str,
+    postgres_sql: &'static str,
+    lease: &Lease,
+    now: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<R>>
+where
+    R: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    use diesel::sql_types::{BigInt, Timestamp};
+    let (owner, until) = (lease.owner.to_string(), lease.until(now));
+    let sql = match db.backend {
+        DatabaseBackend::Sqlite => sqlite_dialect(postgres_sql),
+        DatabaseBackend::Postgres => postgres_sql.to_string(),
     };
-}
-pub(super) use claim_query;
-
-/// An update claimed for handling.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-#[diesel(table_name = received_updates)]
-pub struct ClaimedUpdate {
-    pub update_id: i64,
-    pub payload: String,
-    /// Claims so far, this one included.
-    pub attempts: i32,
+    let query = diesel::sql_query(sql)
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit);
+    with_conn!(db, op, |conn| query.clone().load(conn).await)
 }
 
-/// Pending updates and lapsed claims, each read in order from its own index (`received_updates_due`,
-/// `received_updates_leased`) and stopped at the batch size: a claim costs the same with a
-/// backlog of millions as with none.
-const CLAIM_UPDATES: &str = "WITH due AS (SELECT update_id FROM received_updates \
-        WHERE status = 'pending' ORDER BY update_id LIMIT $4 FOR UPDATE SKIP LOCKED), \
-     lapsed AS (SELECT update_id FROM received_updates \
-        WHERE status = 'claimed' AND (lease_until IS NULL OR lease_until < $3) \
-        LIMIT $4 FOR UPDATE SKIP LOCKED) \
-     UPDATE received_updates \
-     SET status = 'claimed', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-     WHERE update_id IN (SELECT update_id FROM \
-        (SELECT update_id FROM due UNION ALL SELECT update_id FROM lapsed) AS candidates \
-        ORDER BY update_id LIMIT $4) \
-     RETURNING update_id, payload, attempts";
-
+// The three leased tables, each given back by its owner at shutdown.
 const RELEASE_UPDATES: &str = "UPDATE received_updates \
      SET status = 'pending', lease_owner = NULL, lease_until = NULL \
      WHERE status = 'claimed' AND lease_owner = $1";
@@ -89,34 +79,7 @@ const RELEASE_OUTBOX: &str = "UPDATE outbox \
      SET status = 'pending', lease_owner = NULL, lease_until = NULL \
      WHERE status = 'sending' AND lease_owner = $1";
 
-impl Store {
-    /// Claims up to `limit` updates nobody owns: pending ones, and claimed ones whose lease has
-    /// expired (their replica died or stalled). Oldest first.
-    pub async fn claim_updates(
-        &self,
-        lease: &Lease,
-        now: NaiveDateTime,
-        limit: i64,
-    ) -> AppResult<Vec<ClaimedUpdate>> {
-        let (owner, until) = (lease.owner.to_string(), lease.until(now));
-        let mut claimed: Vec<ClaimedUpdate> = with_conn!(
-            self,
-            "claim_updates",
-            sqlite | conn | {
-                claim_query!(sqlite_dialect(CLAIM_UPDATES), &owner, until, now, limit)
-                    .load(conn)
-                    .await
-            },
-            postgres | conn | {
-                claim_query!(CLAIM_UPDATES, &owner, until, now, limit)
-                    .load(conn)
-                    .await
-            }
-        )?;
-        claimed.sort_by_key(|u| u.update_id);
-        Ok(claimed)
-    }
-
+impl Db {
     /// Gives back everything `owner` holds (a graceful shutdown): its unfinished updates become
     /// pending, its workflows unowned and its unsent outbox rows due, so another replica (or the
     /// next start) takes them at once instead of waiting for the leases to expire.
@@ -144,18 +107,6 @@ impl Store {
             )?;
         }
         Ok((released[0], released[1], released[2]))
-    }
-
-    /// Updates recorded but not finished (pending or claimed), for operators and tests.
-    pub async fn count_open_updates(&self) -> AppResult<i64> {
-        use schema::received_updates::dsl::*;
-        with_conn!(self, "count_open_updates", |conn| {
-            received_updates
-                .filter(status.eq_any([UpdateStatus::Pending, UpdateStatus::Claimed]))
-                .count()
-                .get_result(conn)
-                .await
-        })
     }
 }
 
@@ -185,7 +136,7 @@ mod tests {
     fn the_lease_statements_spell_only_known_states() {
         use crate::store::states::assert_sql_spells;
         assert_eq!(
-            assert_sql_spells::<UpdateStatus>(CLAIM_UPDATES, "status"),
+            assert_sql_spells::<UpdateStatus>(super::super::updates::CLAIM_UPDATES, "status"),
             3
         );
         assert_eq!(

@@ -44,9 +44,10 @@ enum DbPool {
     Postgres(Pool<AsyncPgConnection>),
 }
 
-/// Cheap to clone; pass it explicitly to whoever needs the store.
+/// The one handle on the database: its pool, backend, breaker and query timing. Each table owner
+/// holds a repository over it (below); cheap to clone.
 #[derive(Clone)]
-pub struct Store {
+pub struct Db {
     pool: Arc<DbPool>,
     backend: DatabaseBackend,
     url: Arc<secrecy::SecretString>,
@@ -118,6 +119,30 @@ macro_rules! with_conn {
     }};
 }
 
+/// On SQLite, inserts each of `$rows` unless its key exists, in one transaction on a blocking
+/// thread; per row, whether it was new. diesel has no multi-row upsert for SQLite, and in-process
+/// single-row inserts inside one transaction (one fsync) cost microseconds each.
+macro_rules! sqlite_insert_or_ignore {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let owned = $rows.to_vec();
+        $conn
+            .spawn_blocking(move |sync| {
+                sync.transaction(|tx| {
+                    owned
+                        .iter()
+                        .map(|row| {
+                            let insert = diesel::insert_into($table)
+                                .values(row)
+                                .on_conflict_do_nothing();
+                            diesel::RunQueryDsl::execute(insert, tx).map(|n| n == 1)
+                        })
+                        .collect::<QueryResult<Vec<bool>>>()
+                })
+            })
+            .await
+    }};
+}
+
 /// Whether a call got a pooled connection, and when.
 enum Checkout {
     At(Instant),
@@ -127,20 +152,24 @@ enum Checkout {
     Failed,
 }
 
-mod event_rows;
-mod sqlite_lock;
-pub use sqlite_lock::{sqlite_path, SqliteLock};
+mod events;
 mod leases;
-mod outbox_rows;
-mod quota_rows;
-pub use quota_rows::{windows_of, QuotaVerdict};
-mod user_rows;
-mod workflow_rows;
-pub use leases::{ClaimedUpdate, Lease};
-pub use outbox_rows::{NewOutboxRow, OutboxRow, Reschedule, SentRow};
+mod outbox;
+mod quotas;
+mod sqlite_lock;
+mod updates;
+mod users;
+mod workflows;
+pub use events::Events;
+pub use leases::Lease;
+pub use outbox::{NewOutboxRow, OutboxRow, OutboxRows, Reschedule, SentRow};
+pub use quotas::{windows_of, QuotaVerdict, Quotas};
+pub use sqlite_lock::{sqlite_path, SqliteLock};
+pub use updates::{ClaimedUpdate, Updates};
+pub use users::Users;
 mod states;
 use states::TextColumn;
-pub use workflow_rows::{StyleClaim, Workflow};
+pub use workflows::{StyleClaim, Workflow, WorkflowRows};
 
 fn pool_error<T, E: std::fmt::Display>(
     op: &str,
@@ -158,9 +187,62 @@ fn pool_error<T, E: std::fmt::Display>(
     (Err(error), checkout)
 }
 
+/// Every table's repository over one [`Db`]. Start-up builds it and hands each owner its own
+/// repository; tests and operator tools (`trace`, `/metrics`' queue depths) read across them.
+#[derive(Clone)]
+pub struct Store {
+    pub db: Db,
+    pub updates: Updates,
+    pub users: Users,
+    pub workflows: WorkflowRows,
+    pub outbox: OutboxRows,
+    pub quotas: Quotas,
+    pub events: Events,
+}
+
 impl Store {
-    /// Builds the pool. Connections are made lazily; call [`Store::ping`] to check reachability.
+    /// The pool (connections are made lazily) and every repository over it.
     pub fn connect(settings: &DatabaseSettings) -> AppResult<Store> {
+        Ok(Store::over(Db::connect(settings)?))
+    }
+
+    pub fn over(db: Db) -> Store {
+        Store {
+            updates: Updates::new(db.clone()),
+            users: Users::new(db.clone()),
+            workflows: WorkflowRows::new(db.clone()),
+            outbox: OutboxRows::new(db.clone()),
+            quotas: Quotas::new(db.clone()),
+            events: Events::new(db.clone()),
+            db,
+        }
+    }
+
+    pub fn with_metrics(self, query_seconds: HistogramVec) -> Store {
+        Store::over(self.db.with_metrics(query_seconds))
+    }
+
+    pub fn with_breaker(self, breaker: Arc<CircuitBreaker>) -> Store {
+        Store::over(self.db.with_breaker(breaker))
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.backend()
+    }
+
+    pub async fn migrate(&self) -> AppResult<usize> {
+        self.db.migrate().await
+    }
+
+    /// Gives back every lease `owner` holds, in the three leased tables (see [`Db::release_leases`]).
+    pub async fn release_leases(&self, owner: &str) -> AppResult<(usize, usize, usize)> {
+        self.db.release_leases(owner).await
+    }
+}
+
+impl Db {
+    /// Builds the pool. Connections are made lazily; call [`Store::ping`] to check reachability.
+    pub fn connect(settings: &DatabaseSettings) -> AppResult<Db> {
         let url = settings.url.expose_secret().to_string();
         let backend = DatabaseBackend::from_url(&url)?;
         let timeouts = deadpool::managed::Timeouts {
@@ -227,7 +309,7 @@ impl Store {
                 DbPool::Postgres(pool)
             }
         };
-        Ok(Store {
+        Ok(Db {
             pool: Arc::new(pool),
             backend,
             url: Arc::new(settings.url.clone()),
@@ -237,7 +319,7 @@ impl Store {
         })
     }
 
-    pub fn with_metrics(mut self, query_seconds: HistogramVec) -> Store {
+    pub fn with_metrics(mut self, query_seconds: HistogramVec) -> Db {
         self.query_seconds = Some(query_seconds);
         self
     }
@@ -251,7 +333,7 @@ impl Store {
         self.backend
     }
 
-    pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Store {
+    pub fn with_breaker(mut self, breaker: Arc<CircuitBreaker>) -> Db {
         self.breaker = Some(breaker);
         self
     }
@@ -325,280 +407,6 @@ impl Store {
 
     // ---- received updates -------------------------------------------------------------------
 
-    /// Records a batch of updates in one statement; answers, per input row, whether it was new.
-    /// This is the group commit behind the webhook: many requests, one transaction.
-    pub async fn record_updates(&self, rows: &[NewReceivedUpdate]) -> AppResult<Vec<bool>> {
-        use schema::received_updates::dsl::*;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        with_conn!(
-            self,
-            "record_updates",
-            sqlite | conn | {
-                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
-                let owned = rows.to_vec();
-                // SQLite has no multi-row upsert in diesel; in-process single-row inserts inside
-                // one transaction (one fsync) cost microseconds each.
-                conn.spawn_blocking(move |sync| {
-                    sync.transaction(|tx| {
-                        owned
-                            .iter()
-                            .map(|row| {
-                                let insert = diesel::insert_into(received_updates)
-                                    .values(row)
-                                    .on_conflict_do_nothing();
-                                diesel::RunQueryDsl::execute(insert, tx).map(|n| n == 1)
-                            })
-                            .collect::<QueryResult<Vec<bool>>>()
-                    })
-                })
-                .await
-            },
-            postgres | conn | {
-                pg_bulk::InsertReceivedUpdates::new(rows)
-                    .get_results::<i64>(conn)
-                    .await
-                    .map(|inserted| first_occurrences_inserted(rows, |r| r.update_id, inserted))
-            }
-        )
-    }
-
-    pub async fn count_pending(&self) -> AppResult<i64> {
-        use schema::received_updates::dsl::*;
-        with_conn!(self, "count_pending", |conn| {
-            received_updates
-                .filter(status.eq(UpdateStatus::Pending))
-                .count()
-                .get_result(conn)
-                .await
-        })
-    }
-
-    /// The update's row as recorded (its payload verbatim): the trace's root of its conversation.
-    pub async fn received_update(&self, id: i64) -> AppResult<Option<ReceivedUpdate>> {
-        use schema::received_updates::dsl::*;
-        let result = with_conn!(self, "received_update", |conn| {
-            received_updates
-                .find(id)
-                .select(ReceivedUpdate::as_select())
-                .first(conn)
-                .await
-                .optional()
-        });
-        self.name_unknown_values(
-            result,
-            "received_updates",
-            ("update_id", Some(&id.to_string())),
-            &[
-                TextColumn::of::<UpdateStatus>("status"),
-                TextColumn::of::<UpdateType>("kind"),
-            ],
-        )
-        .await
-    }
-
-    pub async fn update_status_of(&self, id: i64) -> AppResult<Option<UpdateStatus>> {
-        use schema::received_updates::dsl::*;
-        let result = with_conn!(self, "update_status", |conn| {
-            received_updates
-                .find(id)
-                .select(status)
-                .first::<UpdateStatus>(conn)
-                .await
-                .optional()
-        });
-        self.name_unknown_values(
-            result,
-            "received_updates",
-            ("update_id", Some(&id.to_string())),
-            &[TextColumn::of::<UpdateStatus>("status")],
-        )
-        .await
-    }
-
-    pub async fn finish_update(&self, id: i64, outcome: UpdateStatus) -> AppResult<()> {
-        use schema::received_updates::dsl::*;
-        let now = now_utc();
-        with_conn!(self, "finish_update", |conn| {
-            diesel::update(received_updates.find(id))
-                .set((status.eq(outcome), processed_at.eq(Some(now))))
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
-    }
-
-    /// Marks many updates finished at once: one statement per distinct outcome.
-    pub async fn finish_updates(&self, finished: &[(i64, UpdateStatus)]) -> AppResult<()> {
-        use schema::received_updates::dsl::*;
-        let now = now_utc();
-        let mut by_outcome: std::collections::BTreeMap<&str, Vec<i64>> =
-            std::collections::BTreeMap::new();
-        for (id, outcome) in finished {
-            by_outcome.entry(outcome.as_str()).or_default().push(*id);
-        }
-        for (outcome, ids) in by_outcome {
-            with_conn!(self, "finish_updates", |conn| {
-                diesel::update(received_updates.filter(update_id.eq_any(&ids)))
-                    .set((status.eq(outcome), processed_at.eq(Some(now))))
-                    .execute(conn)
-                    .await
-            })?;
-        }
-        Ok(())
-    }
-
-    pub async fn count_updates(&self) -> AppResult<i64> {
-        use schema::received_updates::dsl::*;
-        with_conn!(self, "count_updates", |conn| received_updates
-            .count()
-            .get_result(conn)
-            .await)
-    }
-
-    // ---- users ------------------------------------------------------------------------------
-
-    /// Creates the user or refreshes their names: [`Store::upsert_users`] for one.
-    pub async fn upsert_user(&self, profile: &UserProfile) -> AppResult<UpsertOutcome> {
-        let outcomes = self.upsert_users(std::slice::from_ref(profile)).await?;
-        Ok(outcomes
-            .into_iter()
-            .next()
-            .unwrap_or(UpsertOutcome::Updated))
-    }
-
-    pub async fn user(&self, user_id: i64) -> AppResult<Option<User>> {
-        use schema::users::dsl::*;
-        with_conn!(self, "get_user", |conn| {
-            users
-                .find(user_id)
-                .select(User::as_select())
-                .first(conn)
-                .await
-                .optional()
-        })
-    }
-
-    pub async fn settings_of(&self, user: i64) -> AppResult<Option<UserSettings>> {
-        use schema::user_settings::dsl::*;
-        let result = with_conn!(self, "get_user_settings", |conn| {
-            user_settings
-                .find(user)
-                .select(SettingsRow::as_select())
-                .first(conn)
-                .await
-                .optional()
-        })
-        .map(|row| row.map(UserSettings::from));
-        let columns = [
-            TextColumn::of::<Style>("style"),
-            TextColumn::of::<SlideSize>("size"),
-            TextColumn::of::<Lang>("lang"),
-            TextColumn::of::<Delivery>("delivery"),
-            TextColumn::of::<crate::domain::SlideHandle>("handle"),
-        ];
-        self.name_unknown_values(
-            result,
-            "user_settings",
-            ("user_id", Some(&user.to_string())),
-            &columns,
-        )
-        .await
-    }
-
-    /// The settings of several users in one query, in the order asked (none where a user has
-    /// none). A row the code cannot read fails the whole read: the caller then reads one by one
-    /// ([`Store::settings_of`]), and only that user's read fails, naming the row.
-    pub async fn settings_of_many(&self, users: &[i64]) -> AppResult<Vec<Option<UserSettings>>> {
-        use schema::user_settings::dsl::*;
-        let rows: Vec<SettingsRow> = with_conn!(
-            self,
-            "get_users_settings",
-            sqlite | conn | {
-                user_settings
-                    .filter(user_id.eq_any(users))
-                    .select(SettingsRow::as_select())
-                    .load(conn)
-                    .await
-            },
-            // Not a cached prepared statement: PostgreSQL would keep the plan it chose for the
-            // first few batches, and on a young table that is a scan of the whole table (seen:
-            // 2.7 ms a batch once it held 10k users). Planned each time, it uses the key.
-            postgres | conn | {
-                diesel::sql_query(
-                    "SELECT user_id, style, slides, size, lang, delivery, updated_at, handle \
-                     FROM user_settings WHERE user_id = ANY($1)",
-                )
-                .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(users)
-                .load(conn)
-                .await
-            }
-        )?;
-        let by_user: std::collections::HashMap<i64, UserSettings> = rows
-            .into_iter()
-            .map(|row| (row.user_id, row.into()))
-            .collect();
-        Ok(users
-            .iter()
-            .map(|user| by_user.get(user).cloned())
-            .collect())
-    }
-
-    pub async fn save_settings(&self, settings: &UserSettings) -> AppResult<()> {
-        use schema::user_settings::dsl::*;
-        let row = SettingsRow::from(settings);
-        with_conn!(self, "save_user_settings", |conn| {
-            diesel::insert_into(user_settings)
-                .values(&row)
-                .on_conflict(user_id)
-                .do_update()
-                .set(&row)
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
-    }
-
-    /// Gives a user default settings unless they have some; answers whether it did.
-    pub async fn ensure_default_settings(&self, user: i64) -> AppResult<bool> {
-        let given = self.ensure_default_settings_of(&[user]).await?;
-        Ok(given.into_iter().next().unwrap_or(false))
-    }
-
-    // ---- carousels --------------------------------------------------------------------------
-
-    pub async fn save_carousel(&self, record: &CarouselRecord) -> AppResult<()> {
-        use schema::carousels::dsl::*;
-        let row = CarouselRow::from(record);
-        with_conn!(self, "save_carousel", |conn| {
-            diesel::insert_into(carousels)
-                .values(&row)
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
-    }
-
-    /// A user's most recent carousels, newest first.
-    pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<CarouselRecord>> {
-        use schema::carousels::dsl::*;
-        let result = with_conn!(self, "carousels_of", |conn| {
-            carousels
-                .filter(user_id.eq(user))
-                .order(created_at.desc())
-                .limit(limit)
-                .select(CarouselRow::as_select())
-                .load(conn)
-                .await
-                .map(|rows: Vec<CarouselRow>| rows.into_iter().map(CarouselRecord::from).collect())
-        });
-        let columns = workflow_rows::carousel_columns();
-        self.name_unknown_values(result, "carousels", ("id", None), &columns)
-            .await
-    }
-
     /// Connections of the pool: open in total, idle, and callers waiting for one.
     pub fn pool_status(&self) -> PoolStatus {
         let status = match &*self.pool {
@@ -616,7 +424,7 @@ impl Store {
     /// state (for `/metrics`; a few counts, read per scrape).
     pub async fn queue_depths(&self) -> AppResult<QueueDepths> {
         use diesel::dsl::count_star;
-        let open_updates = self.count_open_updates().await?;
+        let open_updates = Updates::new(self.clone()).count_open_updates().await?;
         let outbox: Vec<(String, i64)> = with_conn!(self, "outbox_by_status", |conn| {
             schema::outbox::table
                 .group_by(schema::outbox::status)

@@ -11,189 +11,94 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use diesel::QueryResult;
 
-/// `INSERT INTO received_updates .. ON CONFLICT DO NOTHING RETURNING update_id` for many rows.
-#[derive(Debug, Clone, QueryId)]
-pub struct InsertReceivedUpdates {
-    update_ids: Vec<i64>,
-    kinds: Vec<String>,
-    payloads: Vec<String>,
-    statuses: Vec<String>,
-    received_at: Vec<NaiveDateTime>,
-    lease_owners: Vec<Option<String>>,
-    lease_until: Vec<Option<NaiveDateTime>>,
-    attempts: Vec<i32>,
-}
-
-impl InsertReceivedUpdates {
-    pub fn new(rows: &[NewReceivedUpdate]) -> Self {
-        InsertReceivedUpdates {
-            update_ids: rows.iter().map(|r| r.update_id).collect(),
-            kinds: rows.iter().map(|r| r.kind.to_string()).collect(),
-            payloads: rows.iter().map(|r| r.payload.clone()).collect(),
-            statuses: rows.iter().map(|r| r.status.to_string()).collect(),
-            received_at: rows.iter().map(|r| r.received_at).collect(),
-            lease_owners: rows.iter().map(|r| r.lease_owner.clone()).collect(),
-            lease_until: rows.iter().map(|r| r.lease_until).collect(),
-            attempts: rows.iter().map(|r| r.attempts).collect(),
+/// One bulk insert: a struct of one array per column (named as the column), filled from rows,
+/// and its fixed `INSERT INTO <table> (<columns>) SELECT * FROM unnest(<arrays>) ON CONFLICT DO
+/// NOTHING [RETURNING <key>]`.
+macro_rules! unnest_insert {
+    (
+        $(#[$doc:meta])*
+        $name:ident($row:ty) into $table:literal $(returning $key:literal as $key_sql:ty)? {
+            $($column:ident: $rust:ty as $sql:ty = |$r:ident| $value:expr),+ $(,)?
         }
-    }
-}
-
-impl QueryFragment<Pg> for InsertReceivedUpdates {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO received_updates \
-             (update_id, kind, payload, status, received_at, lease_owner, lease_until, attempts) \
-             SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<BigInt>, _>(&self.update_ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.kinds)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.payloads)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.statuses)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.received_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.lease_owners)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.lease_until)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.attempts)?;
-        out.push_sql(") ON CONFLICT DO NOTHING RETURNING update_id");
-        Ok(())
-    }
-}
-
-impl Query for InsertReceivedUpdates {
-    type SqlType = BigInt;
-}
-
-/// `INSERT INTO event_log .. ON CONFLICT DO NOTHING` for many rows.
-#[derive(Debug, Clone, QueryId)]
-pub struct InsertEvents {
-    ids: Vec<String>,
-    event_types: Vec<String>,
-    correlation_ids: Vec<String>,
-    causation_ids: Vec<Option<String>>,
-    sources: Vec<String>,
-    payloads: Vec<String>,
-    occurred_at: Vec<NaiveDateTime>,
-    trace_ids: Vec<Option<String>>,
-}
-
-impl InsertEvents {
-    pub fn new(rows: &[NewEvent]) -> Self {
-        InsertEvents {
-            ids: rows.iter().map(|r| r.id.clone()).collect(),
-            event_types: rows.iter().map(|r| r.event_type.clone()).collect(),
-            correlation_ids: rows.iter().map(|r| r.correlation_id.clone()).collect(),
-            causation_ids: rows.iter().map(|r| r.causation_id.clone()).collect(),
-            sources: rows.iter().map(|r| r.source.clone()).collect(),
-            payloads: rows.iter().map(|r| r.payload.clone()).collect(),
-            occurred_at: rows.iter().map(|r| r.occurred_at).collect(),
-            trace_ids: rows.iter().map(|r| r.trace_id.clone()).collect(),
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, QueryId)]
+        pub struct $name {
+            $($column: Vec<$rust>,)+
         }
-    }
-}
 
-impl QueryFragment<Pg> for InsertEvents {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO event_log \
-             (id, event_type, correlation_id, causation_id, source, payload, occurred_at, \
-              trace_id) \
-             SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<Text>, _>(&self.ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.event_types)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.correlation_ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.causation_ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.sources)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.payloads)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.occurred_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.trace_ids)?;
-        out.push_sql(") ON CONFLICT DO NOTHING");
-        Ok(())
-    }
-}
-
-/// `INSERT INTO outbox .. ON CONFLICT DO NOTHING RETURNING id` for many rows.
-#[derive(Debug, Clone, QueryId)]
-pub struct InsertOutbox {
-    ids: Vec<String>,
-    chat_ids: Vec<i64>,
-    methods: Vec<String>,
-    payloads: Vec<String>,
-    workflow_ids: Vec<Option<String>>,
-    statuses: Vec<String>,
-    next_attempt_at: Vec<NaiveDateTime>,
-    created_at: Vec<NaiveDateTime>,
-    trace_parents: Vec<Option<String>>,
-    lease_owners: Vec<Option<String>>,
-    lease_until: Vec<Option<NaiveDateTime>>,
-}
-
-impl InsertOutbox {
-    pub fn new(rows: &[NewOutboxRow]) -> Self {
-        InsertOutbox {
-            ids: rows.iter().map(|r| r.id.clone()).collect(),
-            chat_ids: rows.iter().map(|r| r.chat_id).collect(),
-            methods: rows.iter().map(|r| r.method.to_string()).collect(),
-            payloads: rows.iter().map(|r| r.payload.clone()).collect(),
-            workflow_ids: rows.iter().map(|r| r.workflow_id.clone()).collect(),
-            statuses: rows.iter().map(|r| r.status.to_string()).collect(),
-            next_attempt_at: rows.iter().map(|r| r.next_attempt_at).collect(),
-            created_at: rows.iter().map(|r| r.created_at).collect(),
-            trace_parents: rows.iter().map(|r| r.trace_parent.clone()).collect(),
-            lease_owners: rows.iter().map(|r| r.lease_owner.clone()).collect(),
-            lease_until: rows.iter().map(|r| r.lease_until).collect(),
+        impl $name {
+            pub fn new(rows: &[$row]) -> Self {
+                $name {
+                    $($column: rows.iter().map(|$r| $value).collect(),)+
+                }
+            }
         }
+
+        impl QueryFragment<Pg> for $name {
+            fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+                let columns = [$(stringify!($column)),+].join(", ");
+                out.push_sql(&format!("INSERT INTO {} ({columns}) SELECT * FROM unnest(", $table));
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    out.push_bind_param::<Array<$sql>, _>(&self.$column)?;
+                )+
+                out.push_sql(") ON CONFLICT DO NOTHING");
+                $(out.push_sql(concat!(" RETURNING ", $key));)?
+                Ok(())
+            }
+        }
+
+        $(impl Query for $name {
+            type SqlType = $key_sql;
+        })?
+    };
+}
+
+unnest_insert! {
+    /// The webhook's updates; answers the ids that were new.
+    InsertReceivedUpdates(NewReceivedUpdate) into "received_updates" returning "update_id" as BigInt {
+        update_id: i64 as BigInt = |r| r.update_id,
+        kind: String as Text = |r| r.kind.to_string(),
+        payload: String as Text = |r| r.payload.clone(),
+        status: String as Text = |r| r.status.to_string(),
+        received_at: NaiveDateTime as Timestamp = |r| r.received_at,
+        lease_owner: Option<String> as Nullable<Text> = |r| r.lease_owner.clone(),
+        lease_until: Option<NaiveDateTime> as Nullable<Timestamp> = |r| r.lease_until,
+        attempts: i32 as Integer = |r| r.attempts,
     }
 }
 
-impl QueryFragment<Pg> for InsertOutbox {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO outbox \
-             (id, chat_id, method, payload, workflow_id, status, next_attempt_at, created_at, \
-              trace_parent, lease_owner, lease_until) \
-             SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<Text>, _>(&self.ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.chat_ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.methods)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.payloads)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.workflow_ids)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.statuses)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.next_attempt_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.created_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.trace_parents)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.lease_owners)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.lease_until)?;
-        out.push_sql(") ON CONFLICT DO NOTHING RETURNING id");
-        Ok(())
+unnest_insert! {
+    /// The audit trail's records.
+    InsertEvents(NewEvent) into "event_log" {
+        id: String as Text = |r| r.id.clone(),
+        event_type: String as Text = |r| r.event_type.clone(),
+        correlation_id: String as Text = |r| r.correlation_id.clone(),
+        causation_id: Option<String> as Nullable<Text> = |r| r.causation_id.clone(),
+        source: String as Text = |r| r.source.clone(),
+        payload: String as Text = |r| r.payload.clone(),
+        occurred_at: NaiveDateTime as Timestamp = |r| r.occurred_at,
+        trace_id: Option<String> as Nullable<Text> = |r| r.trace_id.clone(),
     }
 }
 
-impl Query for InsertOutbox {
-    type SqlType = Text;
+unnest_insert! {
+    /// Messages owed; answers the ids that were new.
+    InsertOutbox(NewOutboxRow) into "outbox" returning "id" as Text {
+        id: String as Text = |r| r.id.clone(),
+        chat_id: i64 as BigInt = |r| r.chat_id,
+        method: String as Text = |r| r.method.to_string(),
+        payload: String as Text = |r| r.payload.clone(),
+        workflow_id: Option<String> as Nullable<Text> = |r| r.workflow_id.clone(),
+        status: String as Text = |r| r.status.to_string(),
+        next_attempt_at: NaiveDateTime as Timestamp = |r| r.next_attempt_at,
+        created_at: NaiveDateTime as Timestamp = |r| r.created_at,
+        trace_parent: Option<String> as Nullable<Text> = |r| r.trace_parent.clone(),
+        lease_owner: Option<String> as Nullable<Text> = |r| r.lease_owner.clone(),
+        lease_until: Option<NaiveDateTime> as Nullable<Timestamp> = |r| r.lease_until,
+    }
 }

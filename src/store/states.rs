@@ -85,7 +85,7 @@ fn spellings<S: Spelling>() -> Vec<&'static str> {
     S::VARIANTS.iter().map(|s| s.spelling()).collect()
 }
 
-impl Store {
+impl Db {
     /// Passes `result` through, unless reading it met a value of one of `columns` that the code
     /// does not spell: then the error names the rows of `table` (by `id`; only `row` when the
     /// read was of one row) that hold one.

@@ -19,8 +19,8 @@ pub fn on_started<A: ServiceActor>(actor: &A, ctx: &mut Context<A>) {
     // for the gateway's whole backlog (`ingest.max_backlog` is validated against it).
     ctx.set_mailbox_capacity(SERVICE_MAILBOX_CAPACITY);
     let service = actor.service().clone();
-    *lock(&service.counters.control) = Some(ctx.address().recipient());
-    let plan = std::mem::replace(&mut *lock(&service.counters.plan), StartPlan::Fresh);
+    *service.counters.control.lock() = Some(ctx.address().recipient());
+    let plan = std::mem::replace(&mut *service.counters.plan.lock(), StartPlan::Fresh);
     match plan {
         StartPlan::Fresh => service.set_state(ServiceState::Running),
         StartPlan::After(delay) => {

@@ -21,12 +21,13 @@ use crate::resilience::clock::{Clock, SystemClock};
 use actix::fut::{ActorFutureExt, WrapFuture};
 use actix::{Actor, AsyncContext, Context, Handler, Recipient, ResponseFuture};
 use futures::FutureExt;
+use parking_lot::Mutex;
 use restart::{Decision, Exit, RestartPolicy, RestartTracker, RestartType, Strategy};
 use serde::Serialize;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
@@ -76,7 +77,7 @@ type AlertSink = Arc<dyn Fn(AlertTriggered) + Send + Sync>;
 
 impl Alerts {
     pub fn connect(&self, sink: impl Fn(AlertTriggered) + Send + Sync + 'static) {
-        *lock(&self.sink) = Some(Arc::new(sink));
+        *self.sink.lock() = Some(Arc::new(sink));
     }
 
     pub fn raise(&self, severity: AlertSeverity, service: &str, message: String) {
@@ -85,7 +86,7 @@ impl Alerts {
             AlertSeverity::Warning => tracing::warn!(service, %message, "alert"),
             AlertSeverity::Info => tracing::info!(service, %message, "alert"),
         }
-        let sink = lock(&self.sink).clone();
+        let sink = self.sink.lock().clone();
         if let Some(sink) = sink {
             sink(AlertTriggered {
                 severity,
@@ -94,11 +95,6 @@ impl Alerts {
             });
         }
     }
-}
-
-/// A poisoned lock only means another thread panicked mid-update of plain counters; go on.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What the next start of a child should do, decided when it stopped.
@@ -262,7 +258,7 @@ impl ServiceHandle {
 
     /// The arbiter the service runs on, stopped at shutdown (only for arbiters made for it).
     pub fn own_arbiter(&self, arbiter: actix::ArbiterHandle) {
-        *lock(&self.counters.arbiter) = Some(arbiter);
+        *self.counters.arbiter.lock() = Some(arbiter);
     }
 
     pub fn record_handled(&self) {
@@ -276,7 +272,7 @@ impl ServiceHandle {
 
     pub fn record_failure(&self, message: &str, reason: &str) {
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
-        *lock(&self.counters.last_failure) = Some(crate::app::error::cut_reason(&format!(
+        *self.counters.last_failure.lock() = Some(crate::app::error::cut_reason(&format!(
             "{message}: {reason}"
         )));
         if let Some(m) = &self.metrics {
@@ -321,7 +317,7 @@ impl ServiceHandle {
         if fault.incarnation != self.incarnation() {
             return false;
         }
-        *lock(&self.counters.pending_exit) = Some((fault.exit, fault.with_sibling));
+        *self.counters.pending_exit.lock() = Some((fault.exit, fault.with_sibling));
         true
     }
 
@@ -329,7 +325,10 @@ impl ServiceHandle {
     /// new incarnation starts.
     pub fn record_restart(&self) {
         self.counters.incarnation.fetch_add(1, Ordering::SeqCst);
-        let (exit, with_sibling) = lock(&self.counters.pending_exit)
+        let (exit, with_sibling) = self
+            .counters
+            .pending_exit
+            .lock()
             .take()
             .unwrap_or_else(|| (Exit::Failed("stopped unexpectedly".into()), None));
         let tree = self.tree.upgrade();
@@ -343,7 +342,7 @@ impl ServiceHandle {
             StartPlan::After(Duration::ZERO)
         } else {
             let (decision, policy) = {
-                let mut tracker = lock(&self.counters.tracker);
+                let mut tracker = self.counters.tracker.lock();
                 (tracker.on_exit(&exit), tracker.policy().clone())
             };
             match decision {
@@ -387,7 +386,7 @@ impl ServiceHandle {
             }
             StartPlan::Stopped => self.set_state(ServiceState::Stopped),
         }
-        *lock(&self.counters.plan) = plan;
+        *self.counters.plan.lock() = plan;
     }
 
     /// The root revived the service after a cool-down: a fresh intensity window.
@@ -395,7 +394,7 @@ impl ServiceHandle {
         if !self.resume() {
             return;
         }
-        lock(&self.counters.tracker).reset();
+        self.counters.tracker.lock().reset();
         self.counters.restarts.fetch_add(1, Ordering::SeqCst);
         if let Some(m) = &self.metrics {
             m.actor_restarts.with_label_values(&[self.name()]).inc();
@@ -431,7 +430,7 @@ impl ServiceHandle {
     /// Reports a fault of the incarnation that started the failed work: one that has been
     /// replaced meanwhile is stale, and the supervisor ignores it instead of restarting the new one.
     fn report_fault_of(&self, incarnation: u64, exit: Exit) {
-        let control = lock(&self.counters.control).clone();
+        let control = self.counters.control.lock().clone();
         if let Some(control) = control {
             control.do_send(Fault {
                 exit,
@@ -442,7 +441,7 @@ impl ServiceHandle {
     }
 
     pub fn status(&self) -> ServiceStatus {
-        let tracker = lock(&self.counters.tracker);
+        let tracker = self.counters.tracker.lock();
         ServiceStatus {
             name: self.counters.name,
             state: self.state(),
@@ -452,7 +451,7 @@ impl ServiceHandle {
             restarts: self.counters.restarts.load(Ordering::Relaxed),
             restarts_in_window: tracker.restarts_in_window(),
             in_flight: self.in_flight(),
-            last_failure: lock(&self.counters.last_failure).clone(),
+            last_failure: self.counters.last_failure.lock().clone(),
         }
     }
 }
@@ -482,7 +481,7 @@ impl Tree {
         if self.spec.strategy != Strategy::RestForOne {
             return;
         }
-        let services = lock(&self.services).clone();
+        let services = self.services.lock().clone();
         let names: Vec<&'static str> = services.iter().map(ServiceHandle::name).collect();
         // Stop the later ones newest first, as OTP does; each restarts under its own supervisor.
         for name in restart::restart_set(self.spec.strategy, &names, failed)
@@ -491,7 +490,7 @@ impl Tree {
             .rev()
         {
             if let Some(sibling) = services.iter().find(|s| s.name() == name) {
-                let control = lock(&sibling.counters.control).clone();
+                let control = sibling.counters.control.lock().clone();
                 if let Some(control) = control {
                     control.do_send(Fault {
                         exit: Exit::Failed(format!("{failed} restarted")),
@@ -506,7 +505,7 @@ impl Tree {
     /// The root's policy for a child that exceeded its intensity: the cool-down before reviving
     /// it, or `None` when the root's own intensity is spent and the child stays failed.
     fn on_escalation(&self, child: &ServiceHandle) -> Option<Duration> {
-        let decision = lock(&self.root).on_exit(&Exit::Failed(format!(
+        let decision = self.root.lock().on_exit(&Exit::Failed(format!(
             "{} exceeded its restart intensity",
             child.name()
         )));
@@ -548,11 +547,18 @@ pub use handling::{
 };
 
 /// Implements `Actor`, `Supervised` and [`ServiceActor`] for a service actor with a
-/// `service: ServiceHandle` field and a `rebuild(&mut self)` method: it reports its state to the
-/// tree, restarts through it, and rebuilds its state on restart.
+/// `service: ServiceHandle` field: it reports its state to the tree and restarts through it.
+/// `rebuild = method` names what rebuilds its state on restart; without it the actor keeps none
+/// (everything it owns lives in the store or in a client that survives the restart).
 #[macro_export]
 macro_rules! service_actor {
     ($ty:ty) => {
+        $crate::service_actor!(@impl $ty, |_actor: &mut $ty| {});
+    };
+    ($ty:ty, rebuild = $method:ident) => {
+        $crate::service_actor!(@impl $ty, |actor: &mut $ty| actor.$method());
+    };
+    (@impl $ty:ty, $rebuild:expr) => {
         impl actix::Actor for $ty {
             type Context = actix::Context<Self>;
             fn started(&mut self, ctx: &mut Self::Context) {
@@ -562,7 +568,7 @@ macro_rules! service_actor {
         impl actix::Supervised for $ty {
             fn restarting(&mut self, _ctx: &mut Self::Context) {
                 self.service.record_restart();
-                self.rebuild();
+                ($rebuild)(self);
             }
         }
         impl actix::Handler<$crate::supervisors::Fault> for $ty {
@@ -576,7 +582,7 @@ macro_rules! service_actor {
                 &self.service
             }
             fn rebuild_state(&mut self) {
-                self.rebuild();
+                ($rebuild)(self);
             }
         }
     };

@@ -76,7 +76,7 @@ impl ServiceRegistry {
             Arc::downgrade(&self.tree),
         );
         handle.set_state(ServiceState::Starting);
-        lock(&self.tree.services).push(handle.clone());
+        self.tree.services.lock().push(handle.clone());
         handle
     }
 
@@ -97,18 +97,22 @@ impl ServiceRegistry {
                 ),
             );
         });
-        lock(&self.tree.breakers).push(breaker);
+        self.tree.breakers.lock().push(breaker);
     }
 
     pub fn breakers(&self) -> Vec<BreakerSnapshot> {
-        lock(&self.tree.breakers)
+        self.tree
+            .breakers
+            .lock()
             .iter()
             .map(|b| b.snapshot())
             .collect()
     }
 
     pub fn snapshot(&self) -> Vec<ServiceStatus> {
-        lock(&self.tree.services)
+        self.tree
+            .services
+            .lock()
             .iter()
             .map(ServiceHandle::status)
             .collect()
@@ -122,7 +126,9 @@ impl ServiceRegistry {
 
     /// The services the root gave up on (failed until the process is replaced).
     pub fn abandoned(&self) -> Vec<&'static str> {
-        lock(&self.tree.services)
+        self.tree
+            .services
+            .lock()
             .iter()
             .filter(|s| s.abandoned())
             .map(ServiceHandle::name)
@@ -131,7 +137,9 @@ impl ServiceRegistry {
 
     /// A registered service's handle, by name.
     pub fn handle(&self, name: &str) -> Option<ServiceHandle> {
-        lock(&self.tree.services)
+        self.tree
+            .services
+            .lock()
             .iter()
             .find(|h| h.name() == name)
             .cloned()
@@ -146,7 +154,7 @@ impl ServiceRegistry {
     /// [`shutdown`](Self::shutdown), with no child waiting past `deadline`: the process as a whole
     /// has a limit (the platform kills it after a grace period).
     pub async fn shutdown_by(&self, deadline: Option<Instant>) -> Vec<StopReport> {
-        let services = lock(&self.tree.services).clone();
+        let services = self.tree.services.lock().clone();
         let mut reports = Vec::with_capacity(services.len());
         for service in services.iter().rev() {
             let started = Instant::now();
@@ -165,7 +173,7 @@ impl ServiceRegistry {
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             };
-            if let Some(arbiter) = lock(&service.counters.arbiter).take() {
+            if let Some(arbiter) = service.counters.arbiter.lock().take() {
                 arbiter.stop();
             }
             let took = started.elapsed();

@@ -23,7 +23,7 @@ impl Flaky {
         self.rebuilt = true;
     }
 }
-crate::service_actor!(Flaky);
+crate::service_actor!(Flaky, rebuild = rebuild);
 
 enum Do {
     Ok,
@@ -118,7 +118,7 @@ fn alerts_into(registry: &ServiceRegistry) -> Arc<Mutex<Vec<AlertTriggered>>> {
     let sink = seen.clone();
     registry
         .alerts()
-        .connect(move |alert| lock(&sink).push(alert));
+        .connect(move |alert| sink.lock().push(alert));
     seen
 }
 
@@ -237,7 +237,7 @@ async fn exceeding_the_intensity_escalates_marks_the_service_failed_and_alerts()
             .contains("failed"),
         "refusal names the state"
     );
-    let alerts = lock(&alerts).clone();
+    let alerts = alerts.lock().clone();
     assert!(alerts
         .iter()
         .any(|a| a.severity == AlertSeverity::Critical && a.message.contains("restart intensity")));
@@ -276,7 +276,7 @@ async fn the_root_revives_an_escalated_service_after_its_cool_down() {
         .await;
     }
     until("revived", || {
-        lock(&alerts).iter().any(|a| a.message.contains("revived"))
+        alerts.lock().iter().any(|a| a.message.contains("revived"))
     })
     .await;
 
@@ -399,7 +399,7 @@ fn breaker_transitions_become_alerts() {
 
     assert_eq!(breaker.state(), BreakerState::Open);
     assert_eq!(registry.breakers()[0].state, BreakerState::Open);
-    let alerts = lock(&alerts).clone();
+    let alerts = alerts.lock().clone();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].severity, AlertSeverity::Warning);
     assert!(

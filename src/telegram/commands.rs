@@ -1,9 +1,10 @@
 //! The bot's commands and the replies that need nothing but the update itself: `/start`, `/help`,
 //! `/myid`, and the hint for plain text in a private chat. Pure functions; the gateway sends.
-use super::{escape_html, Inbound, Route};
+use super::{Inbound, Route};
 use crate::domain::Lang;
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
+use teloxide::utils::html::escape as escape_html;
 
 /// Every command the bot understands. The doc comments are the English `/help` and menu.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -31,22 +32,14 @@ pub enum Command {
 
 impl Command {
     /// The command a user typed: `name` as after the slash (lower case), `args` the rest of
-    /// the text; `None` for a name the bot does not know. (teloxide's own `parse` refuses
-    /// arguments after commands that take none, e.g. a `/start` deep-link payload.) A test
-    /// checks that every name of the menu parses to its command.
+    /// the text; `None` for a name the bot does not know. teloxide's derived parser knows the
+    /// names; a command that takes no argument is parsed without them, since teloxide refuses
+    /// arguments there and a `/start` deep-link payload must still start.
     pub fn from_parts(name: &str, args: &str) -> Option<Command> {
-        Some(match name {
-            "start" => Command::Start,
-            "help" => Command::Help,
-            "carousel" => Command::Carousel(args.to_string()),
-            "wisdom" => Command::Wisdom,
-            "myid" => Command::Myid,
-            "ask" => Command::Ask(args.to_string()),
-            "history" => Command::History,
-            "settings" => Command::Settings,
-            "cancel" => Command::Cancel,
-            _ => return None,
-        })
+        let bare = format!("/{name}");
+        Command::parse(&format!("{bare} {args}"), "")
+            .or_else(|_| Command::parse(&bare, ""))
+            .ok()
     }
 }
 
@@ -204,6 +197,16 @@ mod tests {
             Command::from_parts("carousel", "Вера"),
             Some(Command::Carousel("Вера".into()))
         );
+        assert_eq!(
+            Command::from_parts("carousel", ""),
+            Some(Command::Carousel(String::new()))
+        );
+        assert_eq!(
+            Command::from_parts("start", "ref-42"),
+            Some(Command::Start),
+            "a deep-link payload still starts"
+        );
+        assert_eq!(Command::from_parts("start@other_bot", ""), None);
     }
     use crate::messages::data::UserProfile;
 

@@ -1,5 +1,5 @@
-//! Pure functions over Telegram updates: what kind it is, who sent it, where it should go, and
-//! the bot's commands.
+//! Telegram itself: what kind an update is, who sent it and what it asks for (`inbound_of`), the
+//! updates the bot asks for, the Bot API client, the bot's name (from `getMe`), its commands.
 pub mod commands;
 use crate::app::config::Settings;
 pub use crate::domain::UpdateType;
@@ -98,13 +98,6 @@ pub async fn learn_bot_name(
         }
         delay = (delay * 2).min(Duration::from_secs(60));
     }
-}
-
-/// Escapes text for Telegram's HTML parse mode.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Telegram's own name for an update kind, as recorded and counted.
@@ -215,7 +208,7 @@ pub fn parse_command(
     Ok(Some((name.to_ascii_lowercase(), args.to_string())))
 }
 
-pub fn classify(update: &Update, bot_username: &str) -> Inbound {
+pub fn inbound_of(update: &Update, bot_username: &str) -> Inbound {
     let kind = update_type(&update.kind);
     let user = update.from().filter(|u| !u.is_bot).map(profile_of);
     let chat_id = update.chat().map(|c| c.id.0);

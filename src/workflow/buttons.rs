@@ -4,7 +4,7 @@ use super::engine::{
     cancel_keyboard, deadline_after, new_workflow, reply_key, settings_view, Prefs, Workflows,
 };
 use crate::app::error::AppResult;
-use crate::delivery::outbox::Letter;
+use crate::delivery::outbox::OutboxMessage;
 use crate::delivery::outbox::Outgoing;
 use crate::domain::Lang;
 use crate::domain::QuotaKind;
@@ -91,7 +91,7 @@ impl Workflows {
         workflow: Uuid,
     ) -> AppResult<Option<Workflow>> {
         let q = &env.payload;
-        let Some(wf) = self.store.workflow(&workflow.to_string()).await? else {
+        let Some(wf) = self.rows.workflow(&workflow.to_string()).await? else {
             self.stale(env, lang).await?;
             return Ok(None);
         };
@@ -130,7 +130,7 @@ impl Workflows {
         if let (None, Some(message)) = (wf.status_message_id, q.message_id) {
             // The press came from the offer's message: progress is shown there even if the
             // dispatcher has not recorded the offer's id yet.
-            self.store.set_status_message_once(&wf.id, message).await?;
+            self.rows.set_status_message_once(&wf.id, message).await?;
         }
         match self.claim(&wf, style).await? {
             StyleClaim::Claimed => {
@@ -159,7 +159,7 @@ impl Workflows {
     async fn claim(&self, wf: &Workflow, style: Style) -> AppResult<StyleClaim> {
         let deadline = deadline_after(now_utc(), self.timeout());
         let limit = i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1);
-        self.store
+        self.rows
             .claim_style(&wf.id, wf.user_id, style, deadline, &self.lease, limit)
             .await
     }
@@ -188,7 +188,7 @@ impl Workflows {
             return Ok(());
         }
         let id = env.correlation_id;
-        if self.store.workflow(&id.to_string()).await?.is_some() {
+        if self.rows.workflow(&id.to_string()).await?.is_some() {
             self.answer(&q.query_id, &texts::already_started(lang))
                 .await;
             return Ok(());
@@ -217,13 +217,13 @@ impl Workflows {
                 .handle
                 .text_for(q.username.as_deref(), q.first_name.as_deref()),
         );
-        if !self.store.create_workflow(&wf).await? {
+        if !self.rows.create_workflow(&wf).await? {
             return Ok(());
         }
         match self.claim(&wf, row.style).await? {
             StyleClaim::Claimed => {}
             StyleClaim::AtLimit => {
-                self.store
+                self.rows
                     .finish_workflow(
                         &wf.id,
                         WorkflowState::Cancelled,
@@ -256,7 +256,7 @@ impl Workflows {
     /// write it costs only the link from a resumed run.
     async fn note_trace(&self, workflow: &str) {
         if let Some(press) = crate::observability::telemetry::current_traceparent() {
-            if let Err(e) = self.store.note_workflow_trace(workflow, &press).await {
+            if let Err(e) = self.rows.note_workflow_trace(workflow, &press).await {
                 tracing::warn!(error = %e, "workflow trace not recorded");
             }
         }
@@ -269,7 +269,7 @@ impl Workflows {
         workflow: Uuid,
     ) -> AppResult<()> {
         let q = &env.payload;
-        let wf = match self.store.workflow(&workflow.to_string()).await? {
+        let wf = match self.rows.workflow(&workflow.to_string()).await? {
             Some(wf) if wf.state == WorkflowState::Done && wf.user_id == q.user_id => wf,
             Some(wf) if wf.user_id != q.user_id => {
                 self.answer(&q.query_id, &texts::not_your_request(lang))
@@ -282,7 +282,7 @@ impl Workflows {
             return self.refuse(env, wf.chat_id, refusal).await;
         }
         self.answer(&q.query_id, "PDF…").await;
-        let Some(postbox) = &self.postbox else {
+        let Some(outbox) = &self.outbox else {
             return Ok(());
         };
         // The dispatcher draws the PDF from the stored slides when it sends it.
@@ -291,8 +291,8 @@ impl Workflows {
             caption: texts::caption(&wf.topic),
             reply_to: wf.status_message_id,
         };
-        postbox
-            .post(Letter::new(reply_key(env, "pdf"), wf.chat_id, pdf))
+        outbox
+            .post(OutboxMessage::new(reply_key(env, "pdf"), wf.chat_id, pdf))
             .await
             .map(|_| ())
     }

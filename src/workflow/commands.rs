@@ -17,7 +17,6 @@ use crate::messages::Envelope;
 use crate::store::Workflow;
 use crate::telegram::commands as bot_commands;
 use crate::telegram::commands::Command;
-use crate::telegram::escape_html;
 use crate::workflow;
 use crate::workflow::texts;
 use crate::workflow::Callback;
@@ -25,6 +24,7 @@ use crate::workflow::TopicProblem;
 use std::sync::Arc;
 use teloxide::types::InlineKeyboardButton;
 use teloxide::types::InlineKeyboardMarkup;
+use teloxide::utils::html::escape as escape_html;
 use uuid::Uuid;
 
 impl Workflows {
@@ -118,7 +118,7 @@ impl Workflows {
         };
         // The update's correlation id is stable across redeliveries: one request, one row.
         let id = env.correlation_id;
-        let wf = match self.store.workflow(&id.to_string()).await? {
+        let wf = match self.rows.workflow(&id.to_string()).await? {
             Some(existing) => existing,
             None => {
                 if self.at_limit(user).await? {
@@ -143,7 +143,7 @@ impl Workflows {
                         .handle
                         .text_for(c.username.as_deref(), c.first_name.as_deref()),
                 );
-                self.store.create_workflow(&wf).await?;
+                self.rows.create_workflow(&wf).await?;
                 wf
             }
         };
@@ -252,7 +252,7 @@ impl Workflows {
     ) -> AppResult<()> {
         let (chat, reply) = (env.payload.chat_id, env.payload.message_id);
         let key = reply_key(env, "reply");
-        let mine = self.store.cancellable_workflows_of(user).await?;
+        let mine = self.rows.cancellable_workflows_of(user).await?;
         if mine.is_empty() {
             let text = texts::nothing_to_cancel(lang);
             return self.say(key, chat, reply, &text, None).await;
@@ -268,7 +268,7 @@ impl Workflows {
     pub(super) async fn cancel_one(&self, wf: &Workflow, lang: Lang) -> AppResult<()> {
         if wf.state == WorkflowState::AwaitingStyle {
             if self
-                .store
+                .rows
                 .finish_workflow(&wf.id, WorkflowState::Cancelled, None)
                 .await?
             {
@@ -285,6 +285,6 @@ impl Workflows {
             }
             return Ok(());
         }
-        self.store.request_cancel(&wf.id).await
+        self.rows.request_cancel(&wf.id).await
     }
 }

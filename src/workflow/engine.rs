@@ -16,7 +16,7 @@ use super::steps::{Drawing, Steps};
 use crate::app::config::WorkflowSettings;
 use crate::app::error::{AppError, AppResult};
 use crate::delivery::courier::Courier;
-use crate::delivery::outbox::{AlbumFiles, Letter, Outgoing, Postbox};
+use crate::delivery::outbox::{AlbumFiles, Outbox, OutboxMessage, Outgoing};
 use crate::domain::{
     Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
 };
@@ -24,10 +24,11 @@ use crate::domain::{UserSettings, WorkflowState};
 use crate::messages::data::LoadSettings;
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::{Envelope, Event};
-use crate::store::{now_utc, Lease, Store, Workflow};
+use crate::store::{now_utc, Lease, Quotas, Workflow, WorkflowRows};
 use crate::workflow::{texts, Callback, RetryPolicy, SettingChoice, SettingField};
+use parking_lot::Mutex;
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use tokio::sync::watch;
@@ -39,11 +40,14 @@ pub(super) const MAX_MESSAGE_CHARS: usize = 4096;
 pub(super) const HISTORY_LENGTH: i64 = 5;
 
 pub struct Workflows {
-    pub(super) store: Store,
+    /// The workflows table: this engine's alone.
+    pub(super) rows: WorkflowRows,
+    /// The per-user quota counters it takes before costly work.
+    pub(super) quotas: Quotas,
     /// Direct calls only: button answers and progress edits.
     pub(super) courier: Option<Courier>,
     /// Everything else the user is owed goes through the outbox; none without a bot token.
-    pub(super) postbox: Option<Postbox>,
+    pub(super) outbox: Option<Outbox>,
     pub(super) album_files: AlbumFiles,
     /// This replica's claim on the workflows it runs.
     pub(super) lease: Lease,
@@ -111,10 +115,6 @@ impl StatusMessage {
             let _ = editor.await;
         }
     }
-}
-
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The style buttons, the user's default style (from /settings) first and starred.
@@ -259,14 +259,14 @@ pub(super) fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
 }
 
 /// How a workflow's slides are drawn.
-pub(super) fn drawing_of(wf: &Workflow) -> Drawing {
-    Drawing {
-        request_id: uuid_of(&wf.id),
+pub(super) fn drawing_of(wf: &Workflow) -> AppResult<Drawing> {
+    Ok(Drawing {
+        request_id: wf.workflow_id()?.0,
         style: wf.style.unwrap_or_default(),
         size: wf.size,
         format: slide_format(wf.delivery),
         handle: wf.handle.clone(),
-    }
+    })
 }
 
 /// Photos go as JPEG (Telegram recompresses photos to JPEG anyway: PNG bytes buy nothing but
@@ -288,10 +288,6 @@ pub(super) fn reply_key<T>(cause: &Envelope<T>, which: &str) -> String {
     format!("{}:{which}", cause.correlation_id)
 }
 
-pub(super) fn uuid_of(id: &str) -> Uuid {
-    Uuid::parse_str(id).unwrap_or_default()
-}
-
 impl Workflows {
     /// The carousel's steps, as this engine runs them (its links, its retries, its metrics).
     pub(super) fn steps(&self) -> Steps<'_> {
@@ -303,16 +299,18 @@ impl Workflows {
     }
 
     pub fn new(
-        store: Store,
+        rows: WorkflowRows,
+        quotas: Quotas,
         courier: Option<Courier>,
         links: WorkflowLinks,
         settings: WorkflowSettings,
     ) -> Workflows {
         Workflows {
             policy: RetryPolicy::from_settings(&settings),
-            store,
+            rows,
+            quotas,
             courier,
-            postbox: None,
+            outbox: None,
             album_files: AlbumFiles::default(),
             lease: Lease::new_replica(Duration::from_secs(30)),
             links,
@@ -337,11 +335,11 @@ impl Workflows {
     /// Where replies go (the outbox), the files handed to its dispatcher, and this replica's lease.
     pub fn with_delivery(
         mut self,
-        postbox: Option<Postbox>,
+        outbox: Option<Outbox>,
         album_files: AlbumFiles,
         lease: Lease,
     ) -> Workflows {
-        self.postbox = postbox;
+        self.outbox = outbox;
         self.album_files = album_files;
         self.lease = lease;
         self
@@ -413,7 +411,7 @@ impl Workflows {
     }
 
     pub(super) async fn at_limit(&self, user: i64) -> AppResult<bool> {
-        let running = self.store.running_workflows_of(user).await?;
+        let running = self.rows.running_workflows_of(user).await?;
         Ok(running >= i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1))
     }
 
@@ -454,7 +452,7 @@ impl Workflows {
         keyboard: Option<InlineKeyboardMarkup>,
         status_of: Option<String>,
     ) -> AppResult<()> {
-        let Some(postbox) = &self.postbox else {
+        let Some(outbox) = &self.outbox else {
             tracing::warn!(chat, "no TELEGRAM_BOT_TOKEN: a reply was not sent");
             return Ok(());
         };
@@ -464,8 +462,8 @@ impl Workflows {
             keyboard,
             status_of,
         };
-        postbox
-            .post(Letter::new(key, chat, outgoing))
+        outbox
+            .post(OutboxMessage::new(key, chat, outgoing))
             .await
             .map(|_| ())
     }

@@ -1,6 +1,6 @@
 //! The neighbours a workflow talks to, each through a [`Link`]: the writer, the renderer, the
 //! data service (settings, history) and analytics (what happened, for the counters and the log).
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::messages::ai::WriteContent;
 use crate::messages::carousel::RenderSlides;
 use crate::messages::data::{LoadCarousel, LoadHistory, LoadSettings, SaveCarousel, SaveSettings};

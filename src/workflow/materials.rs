@@ -1,8 +1,8 @@
 //! The files of album and PDF rows, drawn again from a workflow's stored slides when the outbox
 //! dispatcher did not get them handed over (another replica rendered them, or the process
 //! restarted). Rendering is deterministic, so the images are the ones the workflow drew.
-use super::engine::{drawing_of, slides_of, uuid_of};
-use crate::actors::Link;
+use super::engine::{drawing_of, slides_of};
+use crate::actors::link::Link;
 use crate::app::error::AppError;
 use crate::app::error::AppResult;
 use crate::delivery::courier::OutgoingFile;
@@ -10,18 +10,21 @@ use crate::delivery::outbox::Materials;
 use crate::delivery::outbox::Outgoing;
 use crate::messages::carousel::RenderSlides;
 use crate::messages::Envelope;
-use crate::store::Store;
+use crate::store::WorkflowRows;
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 
 pub struct WorkflowMaterials {
-    store: Store,
+    workflows: WorkflowRows,
     renderer: Link<RenderSlides>,
 }
 
 impl WorkflowMaterials {
-    pub fn new(store: Store, renderer: Link<RenderSlides>) -> WorkflowMaterials {
-        WorkflowMaterials { store, renderer }
+    pub fn new(workflows: WorkflowRows, renderer: Link<RenderSlides>) -> WorkflowMaterials {
+        WorkflowMaterials {
+            workflows,
+            renderer,
+        }
     }
 }
 
@@ -31,7 +34,7 @@ impl Materials for WorkflowMaterials {
         row_id: &str,
         outgoing: &Outgoing,
     ) -> LocalBoxFuture<'static, AppResult<Vec<OutgoingFile>>> {
-        let (store, renderer) = (self.store.clone(), self.renderer.clone());
+        let (workflows, renderer) = (self.workflows.clone(), self.renderer.clone());
         let (row_id, outgoing) = (row_id.to_string(), outgoing.clone());
         async move {
             let (workflow_id, only, pdf) = match &outgoing {
@@ -44,14 +47,14 @@ impl Materials for WorkflowMaterials {
                 Outgoing::Pdf { workflow_id, .. } => (workflow_id, None, true),
                 Outgoing::Message { .. } => return Ok(Vec::new()),
             };
-            let wf = store.workflow(workflow_id).await?.ok_or_else(|| {
+            let wf = workflows.workflow(workflow_id).await?.ok_or_else(|| {
                 AppError::internal(
                     format!("drawing the files of outbox row {row_id}"),
                     format!("workflow {workflow_id} does not exist"),
                 )
             })?;
-            let request = drawing_of(&wf).request(slides_of(&wf)?, pdf, only);
-            let env = Envelope::correlated("outbox", uuid_of(&wf.correlation_id), request);
+            let request = drawing_of(&wf)?.request(slides_of(&wf)?, pdf, only);
+            let env = Envelope::correlated("outbox", wf.correlation()?, request);
             let rendered = renderer.ask(env).await??;
             if pdf {
                 let pdf = rendered.pdf.ok_or_else(|| {

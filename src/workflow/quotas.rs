@@ -57,7 +57,7 @@ impl Workflows {
             }));
         }
         let quota = limits.settings.quota(kind);
-        let verdict = self.store.take_quota(user, kind, quota, now_utc()).await?;
+        let verdict = self.quotas.take_quota(user, kind, quota, now_utc()).await?;
         if verdict == QuotaVerdict::Granted {
             return Ok(Ok(()));
         }

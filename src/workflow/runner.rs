@@ -1,15 +1,15 @@
 //! Runs a workflow step by step, storing each step's output before the next one starts.
 use super::engine::{
-    album_part_key, cancel_keyboard, deadline_after, drawing_of, lock, slides_of, uuid_of,
-    StatusMessage, StatusView, Workflows,
+    album_part_key, cancel_keyboard, deadline_after, drawing_of, slides_of, StatusMessage,
+    StatusView, Workflows,
 };
 use crate::app::error::AppError;
 use crate::app::error::AppResult;
 use crate::delivery::courier::is_refusal;
 use crate::delivery::courier::OutgoingFile;
-use crate::delivery::outbox::Letter;
+use crate::delivery::outbox::Outbox;
+use crate::delivery::outbox::OutboxMessage;
 use crate::delivery::outbox::Outgoing;
-use crate::delivery::outbox::Postbox;
 use crate::domain::Delivery;
 use crate::domain::Lang;
 use crate::domain::OutboxStatus;
@@ -40,10 +40,10 @@ impl Workflows {
     /// Picks up running workflows nobody holds: never leased, released by a replica that shut
     /// down, or whose replica died (its lease expired). Called at start-up and then periodically.
     pub async fn resume(self: Arc<Self>) -> AppResult<usize> {
-        let orphans = self.store.claimable_workflows(now_utc(), 100).await?;
+        let orphans = self.rows.claimable_workflows(now_utc(), 100).await?;
         let mut resumed = 0;
         for id in orphans {
-            if lock(&self.running).contains(&id) {
+            if self.running.lock().contains(&id) {
                 continue;
             }
             tracing::info!(workflow_id = %id, "resuming workflow");
@@ -69,11 +69,11 @@ impl Workflows {
     /// `started_by` is the press's span when it runs right away; a resumed run (no such span)
     /// starts a trace of its own, linked to the press's.
     pub(super) async fn run(self: Arc<Self>, id: String, started_by: Option<String>) {
-        if !lock(&self.running).insert(id.clone()) {
+        if !self.running.lock().insert(id.clone()) {
             return;
         }
         match self
-            .store
+            .rows
             .acquire_workflow(&id, &self.lease, now_utc())
             .await
         {
@@ -91,19 +91,19 @@ impl Workflows {
                 tracing::warn!(workflow_id = %id, error = %e, "workflow not claimed; it is resumed later")
             }
         }
-        lock(&self.running).remove(&id);
+        self.running.lock().remove(&id);
     }
 
     /// Renews the workflow's lease every third of its duration; resolves when it was lost. A
     /// renewal the store cannot answer is tried again until the lease has run out.
     fn keep_lease(&self, id: &str) -> impl std::future::Future<Output = ()> + 'static {
-        let (store, lease, id) = (self.store.clone(), self.lease.clone(), id.to_string());
+        let (rows, lease, id) = (self.rows.clone(), self.lease.clone(), id.to_string());
         async move {
             let every = lease.duration / 3;
             let mut held_until = std::time::Instant::now() + lease.duration;
             loop {
                 tokio::time::sleep(every).await;
-                match store.renew_workflow(&id, &lease, now_utc()).await {
+                match rows.renew_workflow(&id, &lease, now_utc()).await {
                     Ok(true) => held_until = std::time::Instant::now() + lease.duration,
                     Ok(false) => return,
                     Err(e) => {
@@ -138,7 +138,7 @@ impl Workflows {
                 Err(_) => "the workflow panicked".to_string(),
             };
             tracing::error!(workflow_id = %id, reason, "workflow stopped by an internal error");
-            if let Ok(Some(wf)) = self.store.workflow(&id).await {
+            if let Ok(Some(wf)) = self.rows.workflow(&id).await {
                 let lang = wf.lang;
                 let status = StatusMessage {
                     latest: None,
@@ -153,16 +153,16 @@ impl Workflows {
     }
 
     pub(super) async fn drive(&self, id: &str, started_by: Option<&str>) -> AppResult<()> {
-        let Some(first) = self.store.workflow(id).await? else {
+        let Some(first) = self.rows.workflow(id).await? else {
             return Ok(());
         };
         let span = workflow_span(&first, started_by);
         async move {
             let lang = first.lang;
-            let workflow_id = uuid_of(&first.id);
+            let workflow_id = first.workflow_id()?.0;
             let root = Envelope::correlated(
                 "orchestrator",
-                uuid_of(&first.correlation_id),
+                first.correlation()?,
                 Started {
                     workflow_id,
                     kind: WorkflowKind::Carousel,
@@ -175,7 +175,7 @@ impl Workflows {
             let result = loop {
                 let wf = match current.take() {
                     Some(wf) => wf,
-                    None => match self.store.workflow(id).await? {
+                    None => match self.rows.workflow(id).await? {
                         Some(wf) => wf,
                         None => break Ok(()),
                     },
@@ -185,7 +185,7 @@ impl Workflows {
                 }
                 if wf.cancel_requested {
                     let cancelled = WorkflowState::Cancelled;
-                    if self.store.finish_workflow(id, cancelled, None).await? {
+                    if self.rows.finish_workflow(id, cancelled, None).await? {
                         status.show(texts::cancelled(lang, &wf.topic), None);
                         self.completed(&root, WorkflowState::Cancelled);
                         tracing::info!("workflow cancelled");
@@ -237,7 +237,7 @@ impl Workflows {
         match wf.state {
             WorkflowState::Requested => {
                 let _ = self.links.started.tell(root.clone());
-                self.store
+                self.rows
                     .advance_workflow(&wf.id, WorkflowState::Requested, WorkflowState::Writing)
                     .await?;
             }
@@ -245,7 +245,7 @@ impl Workflows {
             WorkflowState::Rendering => {
                 let slides = slides_of(wf)?;
                 *images = Some(self.render(root, wf, &slides, lang, status).await?);
-                self.store
+                self.rows
                     .advance_workflow(&wf.id, WorkflowState::Rendering, WorkflowState::Sending)
                     .await?;
                 self.step_done(root, WorkflowState::Rendering, started);
@@ -272,7 +272,7 @@ impl Workflows {
         status: &StatusMessage,
         started: Instant,
     ) -> AppResult<()> {
-        let workflow = uuid_of(&wf.id);
+        let workflow = wf.workflow_id()?.0;
         status.show(
             texts::writing(lang, &wf.topic),
             cancel_keyboard(lang, workflow),
@@ -284,7 +284,7 @@ impl Workflows {
             .await?;
         let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
-        self.store
+        self.rows
             .save_written(&wf.id, &json, written.origin)
             .await?;
         self.step_done(root, WorkflowState::Writing, started);
@@ -302,7 +302,7 @@ impl Workflows {
         images: Option<Vec<RenderedImage>>,
         started: Instant,
     ) -> AppResult<()> {
-        let workflow = uuid_of(&wf.id);
+        let workflow = wf.workflow_id()?.0;
         // Written before rendering, with the slides: a row without it was not made by this code.
         let origin = wf.content_source.ok_or_else(|| AppError::CorruptRow {
             table: "workflows",
@@ -330,7 +330,7 @@ impl Workflows {
                 },
             )
             .await;
-        self.store
+        self.rows
             .finish_workflow(&wf.id, WorkflowState::Done, None)
             .await?;
         let pdf = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
@@ -377,7 +377,7 @@ impl Workflows {
     ) -> AppResult<()> {
         tracing::error!(reason, "workflow failed");
         if !self
-            .store
+            .rows
             .finish_workflow(&wf.id, WorkflowState::Failed, Some(reason))
             .await?
         {
@@ -391,9 +391,9 @@ impl Workflows {
             .await?;
         let _ = self.links.completed.tell(Envelope::correlated(
             "orchestrator",
-            uuid_of(&wf.correlation_id),
+            wf.correlation()?,
             Completed {
-                workflow_id: uuid_of(&wf.id),
+                workflow_id: wf.workflow_id()?.0,
                 outcome: WorkflowState::Failed,
                 reason: Some(reason.to_string()),
             },
@@ -410,7 +410,7 @@ impl Workflows {
         lang: Lang,
         status: &StatusMessage,
     ) -> AppResult<Vec<RenderedImage>> {
-        let workflow = uuid_of(&wf.id);
+        let workflow = wf.workflow_id()?.0;
         let shown = |drawn: usize, total: usize| {
             status.show(
                 texts::rendering(lang, &wf.topic, drawn, total),
@@ -421,7 +421,7 @@ impl Workflows {
         let mut progress = shown;
         let drawn = self
             .steps()
-            .draw(root, &drawing_of(wf), slides, false, Some(&mut progress))
+            .draw(root, &drawing_of(wf)?, slides, false, Some(&mut progress))
             .await?;
         Ok(drawn.images)
     }
@@ -430,7 +430,7 @@ impl Workflows {
     /// (so they arrive in order). A part's row id is fixed by the workflow and the part, so a
     /// resumed workflow finds the parts already sent and records nothing twice.
     pub(super) async fn deliver(&self, wf: &Workflow, images: Vec<RenderedImage>) -> AppResult<()> {
-        let postbox = self.postbox.as_ref().ok_or_else(|| {
+        let outbox = self.outbox.as_ref().ok_or_else(|| {
             AppError::config("TELEGRAM_BOT_TOKEN", "is needed to deliver carousels")
         })?;
         let mut files: Vec<OutgoingFile> = images
@@ -453,7 +453,7 @@ impl Workflows {
         {
             // Split from the end: each part's files move out without a copy.
             let part_files = files.split_off(range.start);
-            let letter = Letter::new(
+            let message = OutboxMessage::new(
                 album_part_key(&wf.id, part),
                 wf.chat_id,
                 Outgoing::AlbumPart {
@@ -466,16 +466,16 @@ impl Workflows {
                     as_documents,
                 },
             );
-            parts.push((letter, part_files));
+            parts.push((message, part_files));
         }
-        for (letter, part_files) in parts.into_iter().rev() {
-            let key = letter.id.clone();
+        for (message, part_files) in parts.into_iter().rev() {
+            let key = message.id.clone();
             // Handed over before the row exists, so the dispatcher never renders them again.
             self.album_files.put(&key, part_files);
-            if !postbox.post(letter).await? {
+            if !outbox.post(message).await? {
                 self.album_files.take(&key);
             }
-            sent(postbox, &key).await?;
+            sent(outbox, &key).await?;
         }
         Ok(())
     }
@@ -551,9 +551,9 @@ fn workflow_span(workflow: &Workflow, started_by: Option<&str>) -> tracing::Span
 
 /// Waits until the dispatcher (of any replica) has sent an outbox row; a row it had to give up
 /// on fails the step. The workflow's deadline bounds the wait.
-async fn sent(postbox: &Postbox, key: &str) -> AppResult<()> {
+async fn sent(outbox: &Outbox, key: &str) -> AppResult<()> {
     loop {
-        match postbox.letter(key).await? {
+        match outbox.message(key).await? {
             Some(row) if row.status == OutboxStatus::Sent => return Ok(()),
             Some(row) if row.status == OutboxStatus::Failed => {
                 return Err(AppError::TelegramRefused {

@@ -2,7 +2,7 @@
 //! escaped before it gets here or in here.
 use crate::domain::WorkflowState;
 use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
-use crate::telegram::escape_html;
+use teloxide::utils::html::escape as escape_html;
 
 fn pick(lang: Lang, en: &str, ru: &str) -> String {
     match lang {

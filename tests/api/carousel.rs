@@ -109,6 +109,7 @@ impl Bot {
         eventually(&format!("workflow {wanted}"), WAIT, || async {
             self.app
                 .store
+                .workflows
                 .workflow(workflow)
                 .await
                 .expect("store")
@@ -193,7 +194,7 @@ on_both_backends! {
         let metrics = bot.app.get("/metrics").await.text().await.expect("metrics");
         assert!(metrics.contains("bvc_carousels_total{outcome=\"done\"} 1"), "{metrics}");
         assert!(metrics.contains("bvc_workflow_step_duration_seconds_count{step=\"writing\"} 1"));
-        let history = bot.app.store.carousels_of(ADA, 5).await.expect("history");
+        let history = bot.app.store.users.carousels_of(ADA, 5).await.expect("history");
         assert_eq!(history[0].topic, "Квантовая физика для котов 🐈");
 
         // The PDF, on request from the finished message.
@@ -251,7 +252,7 @@ on_both_backends! {
         assert_eq!(bot.albums().await.len(), 1);
         let offers = bot.telegram.calls_to("sendMessage").into_iter().filter(|m| !button_data(m).is_empty()).count();
         assert_eq!(offers, 1, "one keyboard for one request");
-        assert_eq!(bot.app.store.workflow(&workflow).await.expect("store").expect("row").style, Some(Style::Galaxy));
+        assert_eq!(bot.app.store.workflows.workflow(&workflow).await.expect("store").expect("row").style, Some(Style::Galaxy));
     }
 
     async fn flood_control_on_the_album_is_waited_out_and_the_album_goes_once(backend) {
@@ -375,7 +376,7 @@ on_both_backends! {
         let answer = bot.press_answer(900_062).await;
         assert!(answer["text"].as_str().is_some_and(|t| t.contains("по одной")), "{answer}");
         bot.state_of(&first, WorkflowState::Done).await;
-        assert_eq!(bot.app.store.workflow(&second).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
+        assert_eq!(bot.app.store.workflows.workflow(&second).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
         assert_eq!(bot.albums().await.len(), 1);
     }
 
@@ -396,7 +397,7 @@ on_both_backends! {
         bot.app.post_update(ada_presses(&format!("style:galaxy:{graces}"), 900_070)).await;
         let foreign = bot.press_answer(900_070).await;
         assert!(foreign["text"].as_str().is_some_and(|t| t.contains("чужой")), "{foreign}");
-        assert_eq!(bot.app.store.workflow(&graces).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
+        assert_eq!(bot.app.store.workflows.workflow(&graces).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
     }
 
     async fn empty_long_and_hostile_topics_are_answered_clearly(backend) {
@@ -411,7 +412,7 @@ on_both_backends! {
         let text = offer["text"].as_str().expect("text");
         assert!(text.contains("&lt;b&gt;bold&lt;/b&gt; *md* _x_"), "{text}");
         assert!(!text.contains('\u{0}') && !text.contains('\u{202E}'), "{text:?}");
-        let row = bot.app.store.workflow(&workflow).await.expect("store").expect("row");
+        let row = bot.app.store.workflows.workflow(&workflow).await.expect("store").expect("row");
         assert!(row.topic.contains("DROP TABLE users") && !row.topic.contains('\u{0}'));
     }
 
@@ -456,7 +457,7 @@ on_both_backends! {
         eventually("a second album", WAIT, || async { (bot.albums().await.len() == 2).then_some(()) }).await;
         // The history row is written once the album is out.
         let again = eventually("a second carousel in the history", WAIT, || async {
-            Some(bot.app.store.carousels_of(ADA, 5).await.expect("history")).filter(|h| h.len() == 2)
+            Some(bot.app.store.users.carousels_of(ADA, 5).await.expect("history")).filter(|h| h.len() == 2)
         })
         .await;
         assert!(again.iter().all(|c| c.style == Style::Minimal));

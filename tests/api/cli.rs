@@ -105,7 +105,7 @@ fn sigterm_stops_serve_within_ten_seconds_with_exit_zero_and_a_flushed_event_log
         let mut settings = settings_for(&db, &[]);
         settings.database.url = url.clone().into();
         let store = bible_vibecoder::store::Store::connect(&settings.database).expect("pool");
-        store.count_events().await.expect("count")
+        store.events.count_events().await.expect("count")
     });
     assert!(events > 0, "the event log was flushed before exit");
 }

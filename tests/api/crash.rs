@@ -45,10 +45,11 @@ async fn twelve_slide_carousel_pressed(
 ) -> String {
     post(port, fixture("command_start.json")).await;
     let ada = eventually("Ada registered", Duration::from_secs(20), || async {
-        store.settings_of(ADA).await.expect("store")
+        store.users.settings_of(ADA).await.expect("store")
     })
     .await;
     store
+        .users
         .save_settings(&bible_vibecoder::domain::UserSettings { slides: 12, ..ada })
         .await
         .expect("twelve slides");
@@ -104,6 +105,7 @@ async fn assert_each_part_sent_once(
     );
     for part in 0..2 {
         let row = store
+            .outbox
             .outbox_row(&format!("album:{workflow}:{part}"))
             .await
             .expect("outbox")
@@ -140,6 +142,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
     first.wait().expect("reaped");
 
     let row = store
+        .workflows
         .workflow(&workflow)
         .await
         .expect("store")
@@ -154,6 +157,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         Duration::from_secs(30),
         || async {
             store
+                .workflows
                 .workflow(&workflow)
                 .await
                 .expect("store")

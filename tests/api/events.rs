@@ -53,7 +53,7 @@ on_both_backends! {
         assert_eq!(received["status"], "done");
         // That root is the update's row, not a log row restating it; what the update caused
         // points at it by the update's correlation id.
-        let logged = app.store.events_of(&correlation).await.expect("log");
+        let logged = app.store.events.events_of(&correlation).await.expect("log");
         assert!(logged.iter().all(|e| e.event_type != "telegram.update.received"), "{logged:?}");
         let command = logged.iter().find(|e| e.event_type == "telegram.command.execute").expect("command");
         assert_eq!(command.causation_id.as_deref(), Some(correlation.as_str()));
@@ -74,7 +74,7 @@ on_both_backends! {
         app.post_update(press_update(820_002, user, &data)).await;
         let workflow = data.rsplit(':').next().expect("id").to_string();
         eventually("the carousel done", std::time::Duration::from_secs(30), || async {
-            app.store.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
+            app.store.workflows.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
         }).await;
         let correlation = correlation_for_update(820_001).to_string();
         let sent = |events: &[bible_vibecoder::store::StoredEvent]| {
@@ -136,9 +136,9 @@ on_both_backends! {
             .collect();
         assert!(album.iter().all(|p| p["chat_id"] == user && !p["message_ids"].as_array().expect("ids").is_empty()), "{album:?}");
         // Those are the outbox's rows, marked sent with Telegram's ids; the log does not restate them.
-        let logged = app.store.events_of(&correlation).await.expect("log");
+        let logged = app.store.events.events_of(&correlation).await.expect("log");
         assert!(logged.iter().all(|e| e.event_type != "telegram.bot.response.sent"), "{logged:?}");
-        let rows = app.store.outbox_of_chat(user).await.expect("rows");
+        let rows = app.store.outbox.outbox_of_chat(user).await.expect("rows");
         assert_eq!(album.len(), rows.iter().filter(|r| r.status == OutboxStatus::Sent).count(), "one per sent row: {rows:?}");
     }
 
@@ -159,7 +159,7 @@ on_both_backends! {
         app.post_update(press_update(810_002, user, &data)).await;
         let workflow = data.rsplit(':').next().expect("id").to_string();
         eventually("the carousel done", std::time::Duration::from_secs(30), || async {
-            app.store.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
+            app.store.workflows.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
         }).await;
         app.stop().await;
 

@@ -105,7 +105,7 @@ on_both_backends! {
         assert_eq!(five, format!("set:slides:5:{GRACE}"), "the keyboard names its owner");
         app.post_update(group_message(70_002, MALLORY, None, "/start")).await;
         app.finished_status(70_002).await;
-        let before = app.store.settings_of(MALLORY).await.expect("store").expect("Mallory's defaults");
+        let before = app.store.users.settings_of(MALLORY).await.expect("store").expect("Mallory's defaults");
 
         app.post_update(press_in(70_003, MALLORY, group_chat(), 40, &five)).await;
         let answers = press_answers(&telegram, "press-70003", 1).await;
@@ -115,14 +115,14 @@ on_both_backends! {
         let answers = press_answers(&telegram, "press-70004", 1).await;
         assert!(answers[0].contains("someone else"), "{answers:?}");
         app.finished_status(70_004).await;
-        assert_eq!(app.store.settings_of(MALLORY).await.expect("store"), Some(before), "the presser's settings unchanged");
-        assert_eq!(app.store.settings_of(GRACE).await.expect("store").expect("Grace's").slides, 10, "the owner's unchanged");
+        assert_eq!(app.store.users.settings_of(MALLORY).await.expect("store"), Some(before), "the presser's settings unchanged");
+        assert_eq!(app.store.users.settings_of(GRACE).await.expect("store").expect("Grace's").slides, 10, "the owner's unchanged");
         assert!(telegram.calls_to("editMessageText").is_empty(), "the owner's keyboard not rewritten");
 
         app.post_update(press_in(70_005, GRACE, group_chat(), 40, &five)).await;
         press_answers(&telegram, "press-70005", 1).await;
         eventually("Grace's own press saved", Duration::from_secs(30), || async {
-            let slides = app.store.settings_of(GRACE).await.ok().flatten().map(|s| s.slides);
+            let slides = app.store.users.settings_of(GRACE).await.ok().flatten().map(|s| s.slides);
             (slides == Some(5)).then_some(())
         }).await;
     }
@@ -154,7 +154,7 @@ on_both_backends! {
         app.post_update(carousel(72_001)).await;
         let offer = telegram.style_offer_in(GROUP).await;
         let workflow = offer.rsplit(':').next().expect("workflow id").to_string();
-        let row = app.store.workflow(&workflow).await.expect("store").expect("workflow row");
+        let row = app.store.workflows.workflow(&workflow).await.expect("store").expect("workflow row");
         assert_eq!(row.handle.as_deref(), Some("@ghopper"), "the requester's @username, not the bot's");
 
         app.post_update(group_message(72_002, GRACE, Some("ghopper"), "/settings@vibe_test_bot")).await;
@@ -162,7 +162,7 @@ on_both_backends! {
         let name = buttons.iter().find(|d| d.starts_with("set:handle:name:")).expect("a handle row").clone();
         app.post_update(press_in(72_003, GRACE, group_chat(), 41, &name)).await;
         eventually("the handle setting saved", Duration::from_secs(30), || async {
-            let handle = app.store.settings_of(GRACE).await.ok().flatten().map(|s| s.handle);
+            let handle = app.store.users.settings_of(GRACE).await.ok().flatten().map(|s| s.handle);
             (handle == Some(bible_vibecoder::domain::SlideHandle::Name)).then_some(())
         }).await;
         app.post_update(group_message(72_004, GRACE, Some("ghopper"), "/cancel@vibe_test_bot")).await;
@@ -170,7 +170,7 @@ on_both_backends! {
         app.post_update(carousel(72_005)).await;
         let id = correlation_for_update(72_005).to_string();
         let row = eventually("the second request", Duration::from_secs(30), || async {
-            app.store.workflow(&id).await.ok().flatten()
+            app.store.workflows.workflow(&id).await.ok().flatten()
         }).await;
         assert_eq!(row.handle.as_deref(), Some("User515151"), "their first name, as chosen");
     }

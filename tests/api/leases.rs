@@ -91,42 +91,41 @@ on_both_backends! {
     async fn an_update_claimed_by_a_replica_is_claimed_again_only_after_its_lease_expires(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.record_updates(&[pending_update(1), pending_update(2)]).await.expect("recorded");
+        store.updates.record_updates(&[pending_update(1), pending_update(2)]).await.expect("recorded");
         let (a, b) = (replica("a"), replica("b"));
 
-        let first = store.claim_updates(&a, at(0), 10).await.expect("claim");
+        let first = store.updates.claim_updates(&a, at(0), 10).await.expect("claim");
         assert_eq!(first.iter().map(|u| u.update_id).collect::<Vec<_>>(), [1, 2]);
         assert!(first.iter().all(|u| u.attempts == 1));
-        assert!(store.claim_updates(&b, at(29), 10).await.expect("claim").is_empty(), "held by a");
-        store.finish_update(1, UpdateStatus::Done).await.expect("finish");
+        assert!(store.updates.claim_updates(&b, at(29), 10).await.expect("claim").is_empty(), "held by a");
+        store.updates.finish_update(1, UpdateStatus::Done).await.expect("finish");
 
-        let taken_over = store.claim_updates(&b, at(31), 10).await.expect("claim");
+        let taken_over = store.updates.claim_updates(&b, at(31), 10).await.expect("claim");
 
         assert_eq!(taken_over.iter().map(|u| (u.update_id, u.attempts)).collect::<Vec<_>>(), [(2, 2)]);
-        assert_eq!(store.update_status_of(1).await.expect("status"), Some(UpdateStatus::Done));
+        assert_eq!(store.updates.update_status_of(1).await.expect("status"), Some(UpdateStatus::Done));
     }
 
     async fn outbox_rows_are_claimed_once_and_sent_rows_never_again(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        let new = store.enqueue(&[letter("r1", 1), letter("r2", 2), letter("r1", 1)]).await.expect("enqueue");
+        let new = store.outbox.enqueue(&[letter("r1", 1), letter("r2", 2), letter("r1", 1)]).await.expect("enqueue");
         assert_eq!(new, [true, true, false], "the same reply recorded twice is one row");
         let (a, b) = (replica("a"), replica("b"));
 
-        let claimed = store.claim_outbox(&a, at(1), 10).await.expect("claim");
+        let claimed = store.outbox.claim_outbox(&a, at(1), 10).await.expect("claim");
         assert_eq!(claimed.len(), 2);
         assert!(claimed.iter().all(|r| r.lease_owner.as_deref() == Some("a")));
-        assert!(store.claim_outbox(&b, at(2), 10).await.expect("claim").is_empty());
-        store
-            .mark_outbox_sent(&[SentRow { id: "r1".into(), message_ids: vec![7] }], at(3))
+        assert!(store.outbox.claim_outbox(&b, at(2), 10).await.expect("claim").is_empty());
+        store.outbox.mark_outbox_sent(&[SentRow { id: "r1".into(), message_ids: vec![7] }], at(3))
             .await
             .expect("sent");
 
         // a died before writing r2's outcome: once its lease expires, b sends r2 (and only r2).
-        let again = store.claim_outbox(&b, at(32), 10).await.expect("claim");
+        let again = store.outbox.claim_outbox(&b, at(32), 10).await.expect("claim");
 
         assert_eq!(again.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r2"]);
-        let sent = store.outbox_row("r1").await.expect("row").expect("r1");
+        let sent = store.outbox.outbox_row("r1").await.expect("row").expect("r1");
         assert_eq!((sent.status.as_str(), sent.message_ids.as_deref(), sent.attempts), ("sent", Some("7"), 1));
     }
 
@@ -138,15 +137,15 @@ on_both_backends! {
         owned.status = OutboxStatus::Sending;
         owned.lease_owner = Some("a".into());
         owned.lease_until = Some(a.until(at(0)));
-        store.enqueue(&[owned.clone(), letter("free", 2)]).await.expect("enqueue");
-        let stored = store.outbox_row("owned").await.expect("row").expect("owned");
+        store.outbox.enqueue(&[owned.clone(), letter("free", 2)]).await.expect("enqueue");
+        let stored = store.outbox.outbox_row("owned").await.expect("row").expect("owned");
         assert_eq!(stored, owned.as_recorded(), "stored as the recording replica holds it");
 
-        let claimed = store.claim_outbox(&b, at(1), 10).await.expect("claim");
+        let claimed = store.outbox.claim_outbox(&b, at(1), 10).await.expect("claim");
         assert_eq!(claimed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["free"], "a's row stays a's");
 
         // a died before sending it: once the lease lapses, b takes it.
-        let again = store.claim_outbox(&b, at(31), 10).await.expect("claim");
+        let again = store.outbox.claim_outbox(&b, at(31), 10).await.expect("claim");
         assert_eq!(again.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["owned"]);
         assert_eq!(again[0].lease_owner.as_deref(), Some("b"));
     }
@@ -161,13 +160,13 @@ on_both_backends! {
                 row
             })
             .collect();
-        store.enqueue(&rows).await.expect("enqueue");
+        store.outbox.enqueue(&rows).await.expect("enqueue");
         let (a, b) = (replica("a"), replica("b"));
-        let first = store.claim_outbox(&a, at(10), 2).await.expect("claim");
+        let first = store.outbox.claim_outbox(&a, at(10), 2).await.expect("claim");
         assert_eq!(first.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["row-5", "row-4"], "earliest due first");
 
         // a's lease lapses at 40: b's claim takes a's two rows back, ahead of the later ones.
-        let next = store.claim_outbox(&b, at(41), 3).await.expect("claim");
+        let next = store.outbox.claim_outbox(&b, at(41), 3).await.expect("claim");
 
         assert_eq!(next.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["row-5", "row-4", "row-3"]);
         assert!(next.iter().all(|r| r.lease_owner.as_deref() == Some("b")));
@@ -177,14 +176,14 @@ on_both_backends! {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
         let rows: Vec<NewOutboxRow> = (0..400).map(|i| letter(&format!("row-{i:03}"), i)).collect();
-        store.enqueue(&rows).await.expect("enqueue");
+        store.outbox.enqueue(&rows).await.expect("enqueue");
 
         let claimers = (0..4).map(|n| {
             let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
             async move {
                 let mut mine = Vec::new();
                 loop {
-                    let batch = store.claim_outbox(&lease, at(1), 15).await.expect("claim");
+                    let batch = store.outbox.claim_outbox(&lease, at(1), 15).await.expect("claim");
                     if batch.is_empty() {
                         return mine;
                     }
@@ -206,15 +205,15 @@ on_both_backends! {
     async fn a_deferred_row_waits_for_its_time_and_counts_no_attempt(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.enqueue(&[letter("later", 1)]).await.expect("enqueue");
+        store.outbox.enqueue(&[letter("later", 1)]).await.expect("enqueue");
         let a = replica("a");
-        assert_eq!(store.claim_outbox(&a, at(1), 10).await.expect("claim").len(), 1);
+        assert_eq!(store.outbox.claim_outbox(&a, at(1), 10).await.expect("claim").len(), 1);
 
         let deferral = bible_vibecoder::store::Reschedule { id: "later".into(), at: at(5), attempted: false, error: None };
-        store.reschedule_outbox("a", &[deferral]).await.expect("defer");
+        store.outbox.reschedule_outbox("a", &[deferral]).await.expect("defer");
 
-        assert!(store.claim_outbox(&a, at(4), 10).await.expect("claim").is_empty(), "not due yet");
-        let due = store.claim_outbox(&a, at(5), 10).await.expect("claim");
+        assert!(store.outbox.claim_outbox(&a, at(4), 10).await.expect("claim").is_empty(), "not due yet");
+        let due = store.outbox.claim_outbox(&a, at(5), 10).await.expect("claim");
         assert_eq!(due.iter().map(|r| r.attempts).collect::<Vec<_>>(), [0]);
     }
 
@@ -222,19 +221,19 @@ on_both_backends! {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
         let wf = waiting_workflow("00000000-0000-7000-8000-000000000001", 7);
-        store.create_workflow(&wf).await.expect("create");
+        store.workflows.create_workflow(&wf).await.expect("create");
         let (a, b) = (replica("a"), replica("b"));
-        let started = store.claim_style(&wf.id, 7, Style::Galaxy, now_utc(), &a, 1).await.expect("claim");
+        let started = store.workflows.claim_style(&wf.id, 7, Style::Galaxy, now_utc(), &a, 1).await.expect("claim");
         assert_eq!(started, StyleClaim::Claimed);
         let now = now_utc();
 
-        assert!(!store.acquire_workflow(&wf.id, &b, now).await.expect("acquire"), "a holds it");
-        assert!(store.claimable_workflows(now, 10).await.expect("list").is_empty());
-        assert!(store.renew_workflow(&wf.id, &a, now).await.expect("renew"));
+        assert!(!store.workflows.acquire_workflow(&wf.id, &b, now).await.expect("acquire"), "a holds it");
+        assert!(store.workflows.claimable_workflows(now, 10).await.expect("list").is_empty());
+        assert!(store.workflows.renew_workflow(&wf.id, &a, now).await.expect("renew"));
         let expired = now + chrono::Duration::seconds(31);
-        assert_eq!(store.claimable_workflows(expired, 10).await.expect("list"), std::slice::from_ref(&wf.id));
-        assert!(store.acquire_workflow(&wf.id, &b, expired).await.expect("take over"));
-        assert!(!store.renew_workflow(&wf.id, &a, expired).await.expect("renew"), "a lost it");
+        assert_eq!(store.workflows.claimable_workflows(expired, 10).await.expect("list"), std::slice::from_ref(&wf.id));
+        assert!(store.workflows.acquire_workflow(&wf.id, &b, expired).await.expect("take over"));
+        assert!(!store.workflows.renew_workflow(&wf.id, &a, expired).await.expect("renew"), "a lost it");
     }
 
     async fn two_presses_at_once_start_one_carousel_when_the_limit_is_one(backend) {
@@ -242,58 +241,58 @@ on_both_backends! {
         let store = migrated_store(&db).await;
         let ids = ["00000000-0000-7000-8000-00000000000a", "00000000-0000-7000-8000-00000000000b"];
         for id in ids {
-            store.create_workflow(&waiting_workflow(id, 9)).await.expect("create");
+            store.workflows.create_workflow(&waiting_workflow(id, 9)).await.expect("create");
         }
 
         let presses = ids.iter().enumerate().map(|(n, id)| {
             let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
-            async move { store.claim_style(id, 9, Style::Vibrant, now_utc(), &lease, 1).await.expect("claim") }
+            async move { store.workflows.claim_style(id, 9, Style::Vibrant, now_utc(), &lease, 1).await.expect("claim") }
         });
         let outcomes = futures::future::join_all(presses).await;
 
         assert_eq!(outcomes.iter().filter(|o| **o == StyleClaim::Claimed).count(), 1, "{outcomes:?}");
         assert_eq!(outcomes.iter().filter(|o| **o == StyleClaim::AtLimit).count(), 1, "{outcomes:?}");
-        assert_eq!(store.running_workflows_of(9).await.expect("count"), 1);
+        assert_eq!(store.workflows.running_workflows_of(9).await.expect("count"), 1);
     }
 
     async fn a_released_replica_leaves_its_work_claimable_at_once(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.record_updates(&[pending_update(5)]).await.expect("recorded");
-        store.enqueue(&[letter("owed", 3)]).await.expect("enqueue");
+        store.updates.record_updates(&[pending_update(5)]).await.expect("recorded");
+        store.outbox.enqueue(&[letter("owed", 3)]).await.expect("enqueue");
         let (a, b) = (replica("a"), replica("b"));
-        assert_eq!(store.claim_updates(&a, at(0), 10).await.expect("claim").len(), 1);
-        assert_eq!(store.claim_outbox(&a, at(0), 10).await.expect("claim").len(), 1);
+        assert_eq!(store.updates.claim_updates(&a, at(0), 10).await.expect("claim").len(), 1);
+        assert_eq!(store.outbox.claim_outbox(&a, at(0), 10).await.expect("claim").len(), 1);
 
-        let (updates, _workflows, outbox) = store.release_leases("a").await.expect("release");
+        let (updates, _workflows, outbox) = store.db.release_leases("a").await.expect("release");
 
         assert_eq!((updates, outbox), (1, 1));
-        assert_eq!(store.claim_updates(&b, at(1), 10).await.expect("claim").len(), 1, "no wait for expiry");
-        assert_eq!(store.claim_outbox(&b, at(1), 10).await.expect("claim").len(), 1);
+        assert_eq!(store.updates.claim_updates(&b, at(1), 10).await.expect("claim").len(), 1, "no wait for expiry");
+        assert_eq!(store.outbox.claim_outbox(&b, at(1), 10).await.expect("claim").len(), 1);
     }
 
     async fn a_state_the_code_does_not_know_is_an_error_naming_the_row_not_a_default(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
         let (good, bad) = ("00000000-0000-7000-8000-00000000000a", "00000000-0000-7000-8000-00000000000b");
-        store.create_workflow(&waiting_workflow(good, 7)).await.expect("create");
-        store.create_workflow(&waiting_workflow(bad, 7)).await.expect("create");
-        store.enqueue(&[letter("fine", 1), letter("odd", 1)]).await.expect("enqueue");
-        store.record_updates(&[pending_update(41)]).await.expect("recorded");
+        store.workflows.create_workflow(&waiting_workflow(good, 7)).await.expect("create");
+        store.workflows.create_workflow(&waiting_workflow(bad, 7)).await.expect("create");
+        store.outbox.enqueue(&[letter("fine", 1), letter("odd", 1)]).await.expect("enqueue");
+        store.updates.record_updates(&[pending_update(41)]).await.expect("recorded");
         // As a newer version (or a hand-made fix) might leave them.
         db.execute(&format!("UPDATE workflows SET state = 'paused' WHERE id = '{bad}'")).await;
         db.execute("UPDATE outbox SET status = 'Sent' WHERE id = 'odd'").await;
         db.execute("UPDATE received_updates SET status = 'archived' WHERE update_id = 41").await;
 
-        assert_eq!(store.workflow(good).await.expect("readable").expect("row").state, WorkflowState::AwaitingStyle);
-        let error = store.workflow(bad).await.expect_err("unknown state").to_string();
+        assert_eq!(store.workflows.workflow(good).await.expect("readable").expect("row").state, WorkflowState::AwaitingStyle);
+        let error = store.workflows.workflow(bad).await.expect_err("unknown state").to_string();
         assert!(error.contains(bad) && error.contains("paused") && error.contains("workflow state"), "{error}");
         // Queries that select by state never pick an unknown one up.
-        let cancellable = store.cancellable_workflows_of(7).await.expect("the known row reads");
+        let cancellable = store.workflows.cancellable_workflows_of(7).await.expect("the known row reads");
         assert_eq!(cancellable.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), [good]);
-        let error = store.outbox_of_chat(1).await.expect_err("unknown status").to_string();
+        let error = store.outbox.outbox_of_chat(1).await.expect_err("unknown status").to_string();
         assert!(error.contains("outbox row odd") && error.contains("\"Sent\""), "{error}");
-        let error = store.update_status_of(41).await.expect_err("unknown status").to_string();
+        let error = store.updates.update_status_of(41).await.expect_err("unknown status").to_string();
         assert!(error.contains("received_updates row 41") && error.contains("archived"), "{error}");
     }
 
@@ -301,24 +300,24 @@ on_both_backends! {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
         let (kept, odd) = ("00000000-0000-7000-8000-00000000000c", "00000000-0000-7000-8000-00000000000d");
-        store.create_workflow(&waiting_workflow(kept, 8)).await.expect("create");
-        store.create_workflow(&waiting_workflow(odd, 8)).await.expect("create");
+        store.workflows.create_workflow(&waiting_workflow(kept, 8)).await.expect("create");
+        store.workflows.create_workflow(&waiting_workflow(odd, 8)).await.expect("create");
         for user in [8, 9] {
             let profile = UserProfile { id: user, first_name: "Ada".into(), last_name: None, username: None, language_code: None };
-            store.upsert_user(&profile).await.expect("user");
-            store.ensure_default_settings(user).await.expect("defaults");
+            store.users.upsert_user(&profile).await.expect("user");
+            store.users.ensure_default_settings(user).await.expect("defaults");
         }
         // As an operator's hand edit, or a newer version with a fourth style, might leave them.
         db.execute(&format!("UPDATE workflows SET size = '1080x1920' WHERE id = '{odd}'")).await;
         db.execute("UPDATE user_settings SET delivery = 'stories' WHERE user_id = 9").await;
         db.execute("UPDATE user_settings SET lang = 'de' WHERE user_id = 8").await;
 
-        let error = store.workflow(odd).await.expect_err("unknown size").to_string();
+        let error = store.workflows.workflow(odd).await.expect_err("unknown size").to_string();
         assert!(error.contains(odd) && error.contains("1080x1920") && error.contains("column size"), "{error}");
-        assert_eq!(store.workflow(kept).await.expect("readable").expect("row").size, SlideSize::Portrait);
-        let error = store.settings_of(9).await.expect_err("unknown delivery").to_string();
+        assert_eq!(store.workflows.workflow(kept).await.expect("readable").expect("row").size, SlideSize::Portrait);
+        let error = store.users.settings_of(9).await.expect_err("unknown delivery").to_string();
         assert!(error.contains("user_settings row 9") && error.contains("\"stories\"") && error.contains("delivery"), "{error}");
-        let error = store.settings_of(8).await.expect_err("unknown language").to_string();
+        let error = store.users.settings_of(8).await.expect_err("unknown language").to_string();
         assert!(error.contains("user_settings row 8") && error.contains("\"de\"") && error.contains("language"), "{error}");
     }
 }

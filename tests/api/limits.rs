@@ -59,7 +59,7 @@ on_both_backends! {
         let at = |h: u32, m: u32, s: u32| {
             chrono::NaiveDate::from_ymd_opt(2026, 12, 1).and_then(|d| d.and_hms_opt(h, m, s)).expect("time")
         };
-        let take = |kind, t| store.take_quota(7, kind, quota, t);
+        let take = |kind, t| store.quotas.take_quota(7, kind, quota, t);
 
         assert_eq!(take(QuotaKind::Ask, at(10, 0, 1)).await.expect("take"), QuotaVerdict::Granted);
         assert_eq!(take(QuotaKind::Ask, at(10, 0, 30)).await.expect("take"), QuotaVerdict::Granted);
@@ -70,7 +70,7 @@ on_both_backends! {
         assert_eq!(take(QuotaKind::Ask, at(23, 59, 59)).await.expect("take"), QuotaVerdict::DayUsed, "refusals count nothing");
         let next_day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("time");
         assert_eq!(take(QuotaKind::Ask, next_day).await.expect("take"), QuotaVerdict::Granted, "a new day");
-        assert_eq!(store.take_quota(8, QuotaKind::Ask, quota, at(10, 0, 1)).await.expect("take"), QuotaVerdict::Granted, "each user counts alone");
+        assert_eq!(store.quotas.take_quota(8, QuotaKind::Ask, quota, at(10, 0, 1)).await.expect("take"), QuotaVerdict::Granted, "each user counts alone");
     }
 
     async fn a_flood_from_one_user_is_recorded_answered_once_with_slow_down_and_never_delays_another_user(backend) {

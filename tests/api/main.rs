@@ -1,6 +1,7 @@
 //! Integration tests: the real application on a real port, over SQLite and PostgreSQL.
 mod helpers;
 
+mod architecture;
 mod carousel;
 mod cli;
 mod crash;

@@ -73,7 +73,7 @@ on_both_backends! {
 
         let recorded = eventually("probe results in the event log", Duration::from_secs(15), || async {
             app.event_log.flush().await;
-            let rows = app.store.latest_events("health.checked", 50).await.expect("events");
+            let rows = app.store.events.latest_events("health.checked", 50).await.expect("events");
             let checked: Vec<serde_json::Value> = rows.iter().filter_map(|r| serde_json::from_str(&r.payload).ok()).collect();
             checked.iter().any(|c| c["dependency"] == "model" && c["status"] == "unhealthy").then_some(checked)
         }).await;
@@ -309,20 +309,20 @@ where
 }
 
 #[test]
-fn every_metric_family_the_application_exports_is_documented_in_the_readme() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
-    let table = readme
+fn every_metric_family_the_application_exports_is_documented_in_the_operations_guide() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/operations.md"))
+        .expect("docs/operations.md");
+    let table = guide
         .split("### Metric families")
         .nth(1)
-        .expect("a metric families section");
+        .expect("a metric families section in docs/operations.md");
     let metrics = bible_vibecoder::observability::metrics::Metrics::new();
     let families = metrics.family_names();
     assert!(families.len() > 20, "{families:?}");
     for family in families {
         assert!(
             table.contains(&format!("`{family}`")) || table.contains(&format!("`{family}{{")),
-            "{family} is not documented in the README's metric families"
+            "{family} is not documented in docs/operations.md's metric families"
         );
     }
 }

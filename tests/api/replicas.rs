@@ -55,8 +55,8 @@ on_both_backends! {
         let store = bible_vibecoder::store::Store::connect(&settings_for(&db, &[]).database).expect("pool");
         // Every update finished before the exit executed its command first, and the command's
         // record was appended before it ran: none of those records may be missing.
-        let finished = USERS - store.count_open_updates().await.expect("open updates");
-        let commands = store.latest_events("telegram.command.execute", 1_000).await.expect("events");
+        let finished = USERS - store.updates.count_open_updates().await.expect("open updates");
+        let commands = store.events.latest_events("telegram.command.execute", 1_000).await.expect("events");
         assert!(finished > 0, "the first process finished some updates");
         assert!(commands.len() as i64 >= finished, "every finished update's command flushed before the exit: {} < {finished}", commands.len());
 
@@ -151,7 +151,12 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
         || async {
             let mut started = 0;
             for id in &workflows {
-                let wf = store.workflow(id).await.expect("store").expect("row");
+                let wf = store
+                    .workflows
+                    .workflow(id)
+                    .await
+                    .expect("store")
+                    .expect("row");
                 started += usize::from(wf.state != WorkflowState::AwaitingStyle);
             }
             (started == workflows.len()).then_some(())
@@ -183,7 +188,12 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
         "one album per user: {albums:?}"
     );
     for id in &workflows {
-        let wf = store.workflow(id).await.expect("store").expect("row");
+        let wf = store
+            .workflows
+            .workflow(id)
+            .await
+            .expect("store")
+            .expect("row");
         assert_eq!(wf.state, WorkflowState::Done, "{id}");
     }
 }

@@ -325,6 +325,7 @@ async fn alerts_survive_a_restart(backend: Backend) {
             first.event_log.flush().await;
             let alerts = first
                 .store
+                .events
                 .latest_events("analytics.alert.triggered", 10)
                 .await
                 .ok()?;

@@ -45,36 +45,36 @@ on_both_backends! {
         let store = Store::connect(&settings_for(&db, &[]).database).expect("pool");
         assert!(store.migrate().await.expect("first run") >= 1);
         assert_eq!(store.migrate().await.expect("second run"), 0);
-        store.ping().await.expect("store answers");
+        store.db.ping().await.expect("store answers");
     }
 
     async fn a_batch_reports_per_row_which_updates_were_new(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        assert_eq!(store.record_updates(&[update(1), update(2)]).await.expect("first"), vec![true, true]);
+        assert_eq!(store.updates.record_updates(&[update(1), update(2)]).await.expect("first"), vec![true, true]);
 
-        let answer = store.record_updates(&[update(2), update(3), update(3), update(4)]).await.expect("second");
+        let answer = store.updates.record_updates(&[update(2), update(3), update(3), update(4)]).await.expect("second");
 
         assert_eq!(answer, vec![false, true, false, true]);
-        assert_eq!(store.count_updates().await.expect("count"), 4);
+        assert_eq!(store.updates.count_updates().await.expect("count"), 4);
     }
 
     async fn retention_prunes_only_events_older_than_the_cutoff(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.append_events(&[event("old", 40), event("recent", 1), event("now", 0)]).await.expect("append");
+        store.events.append_events(&[event("old", 40), event("recent", 1), event("now", 0)]).await.expect("append");
 
-        let pruned = store.prune_events(now_utc() - chrono::Duration::days(30)).await.expect("prune");
+        let pruned = store.events.prune_events(now_utc() - chrono::Duration::days(30)).await.expect("prune");
 
         assert_eq!(pruned, 1);
-        let kept: Vec<String> = store.events_of("c").await.expect("events").into_iter().map(|e| e.id).collect();
+        let kept: Vec<String> = store.events.events_of("c").await.expect("events").into_iter().map(|e| e.id).collect();
         assert_eq!(kept, vec!["recent", "now"]);
     }
 
     async fn the_trail_reads_an_updates_row_as_its_root_unless_the_log_already_has_one(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.record_updates(&[update(61), update(62)]).await.expect("updates");
+        store.updates.record_updates(&[update(61), update(62)]).await.expect("updates");
         let kinds = |events: &[bible_vibecoder::store::StoredEvent]| {
             events.iter().map(|e| e.event_type.clone()).collect::<Vec<_>>()
         };
@@ -87,7 +87,7 @@ on_both_backends! {
             correlation_id: old.clone(),
             ..event("logged-receipt", 0)
         };
-        store.append_events(&[logged]).await.expect("append");
+        store.events.append_events(&[logged]).await.expect("append");
         let trail = trail_of(&store, &old).await.expect("trail");
         assert_eq!(kinds(&trail), ["telegram.update.received"]);
         assert_eq!(trail[0].id, "logged-receipt");
@@ -97,39 +97,39 @@ on_both_backends! {
     async fn a_batch_of_first_contacts_creates_new_users_once_and_refreshes_known_ones(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
-        store.upsert_user(&profile(1, "Ada")).await.expect("known user");
+        store.users.upsert_user(&profile(1, "Ada")).await.expect("known user");
 
         let batch = [profile(1, "Ada L."), profile(2, "Bob"), profile(3, "Cy"), profile(2, "Bobby")];
-        let outcomes = store.upsert_users(&batch).await.expect("batch");
+        let outcomes = store.users.upsert_users(&batch).await.expect("batch");
 
         use UpsertOutcome::{Created, Updated};
         assert_eq!(outcomes, [Updated, Created, Created, Updated]);
         let name_of = |user| {
             let store = store.clone();
-            async move { store.user(user).await.expect("read").expect("stored").first_name }
+            async move { store.users.user(user).await.expect("read").expect("stored").first_name }
         };
         assert_eq!(name_of(1).await, "Ada L.");
         assert_eq!(name_of(2).await, "Bobby", "the latest profile in the batch wins");
-        assert_eq!(store.upsert_users(&[profile(3, "Cy")]).await.expect("again"), [Updated]);
-        assert!(store.upsert_users(&[]).await.expect("empty").is_empty());
+        assert_eq!(store.users.upsert_users(&[profile(3, "Cy")]).await.expect("again"), [Updated]);
+        assert!(store.users.upsert_users(&[]).await.expect("empty").is_empty());
     }
 
     async fn default_settings_in_a_batch_go_only_to_users_without_settings(backend) {
         let Some(db) = TestDb::create(backend).await else { return };
         let store = migrated_store(&db).await;
         for user in [1, 2, 3] {
-            store.upsert_user(&profile(user, "User")).await.expect("user");
+            store.users.upsert_user(&profile(user, "User")).await.expect("user");
         }
-        store.ensure_default_settings(1).await.expect("defaults");
-        let mut chosen = store.settings_of(1).await.expect("read").expect("stored");
+        store.users.ensure_default_settings(1).await.expect("defaults");
+        let mut chosen = store.users.settings_of(1).await.expect("read").expect("stored");
         chosen.style = Style::Minimal;
-        store.save_settings(&chosen).await.expect("chosen");
+        store.users.save_settings(&chosen).await.expect("chosen");
 
-        let given = store.ensure_default_settings_of(&[1, 2, 3, 2]).await.expect("batch");
+        let given = store.users.ensure_default_settings_of(&[1, 2, 3, 2]).await.expect("batch");
 
         assert_eq!(given, [false, true, true, false]);
-        assert_eq!(store.settings_of(1).await.expect("read").map(|s| s.style), Some(Style::Minimal));
-        let defaults = store.settings_of(2).await.expect("read").expect("given");
+        assert_eq!(store.users.settings_of(1).await.expect("read").map(|s| s.style), Some(Style::Minimal));
+        let defaults = store.users.settings_of(2).await.expect("read").expect("given");
         assert_eq!(defaults, UserSettings::defaults_for(2, defaults.updated_at));
     }
 }
@@ -144,10 +144,11 @@ async fn a_name_postgres_refuses_fails_only_its_own_first_contact_in_a_batch() {
     let batch = [profile(1, "Ada"), profile(2, "Bad\0Name"), profile(3, "Cy")];
 
     assert!(
-        store.upsert_users(&batch).await.is_err(),
+        store.users.upsert_users(&batch).await.is_err(),
         "the batch as one statement is refused"
     );
     let outcomes = store
+        .users
         .upsert_users_each(&batch)
         .await
         .expect("not an outage");
@@ -155,8 +156,9 @@ async fn a_name_postgres_refuses_fails_only_its_own_first_contact_in_a_batch() {
     assert!(matches!(outcomes[0], Ok(UpsertOutcome::Created)));
     assert!(outcomes[1].is_err());
     assert!(matches!(outcomes[2], Ok(UpsertOutcome::Created)));
-    assert!(store.user(2).await.expect("read").is_none());
+    assert!(store.users.user(2).await.expect("read").is_none());
     let given = store
+        .users
         .ensure_default_settings_each(&[1, 3])
         .await
         .expect("settings");

@@ -40,7 +40,7 @@ async fn carousel_to_album(
 ) -> i64 {
     post(port, fixture("command_start.json")).await;
     eventually("Ada registered", Duration::from_secs(20), || async {
-        store.settings_of(ADA).await.expect("store")
+        store.users.settings_of(ADA).await.expect("store")
     })
     .await;
     post(port, fixture("command_carousel_ru.json")).await;
@@ -202,7 +202,7 @@ on_both_backends! {
 
         // From an event to its trace: the press's audit records carry the trace id.
         let correlation = bible_vibecoder::messages::correlation_for_update(press_update);
-        let events = store.events_of(&correlation.to_string()).await.expect("events");
+        let events = store.events.events_of(&correlation.to_string()).await.expect("events");
         assert!(!events.is_empty());
         let traced: Vec<_> = events.iter().filter_map(|e| e.trace_id.as_deref()).collect();
         assert!(traced.contains(&trace.as_str()), "events: {events:?}");

@@ -39,7 +39,7 @@ on_both_backends! {
         let second: Value = second.json().await.expect("json");
         assert_eq!(first.get("duplicate"), None);
         assert_eq!(second["duplicate"], true);
-        assert_eq!(app.store.count_updates().await.expect("count"), 1);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 1);
         assert_eq!(app.finished_status(update_id_of(&body)).await, Some(UpdateStatus::Done));
         let stats = app.get_json("/stats").await;
         assert_eq!(stats["updates"]["duplicate"], 1);
@@ -53,10 +53,10 @@ on_both_backends! {
         assert_eq!(app.post_update(body.clone()).await.status(), 401);
         assert_eq!(app.post_update_with_secret(body.clone(), Some("s3cret_token-2")).await.status(), 401);
         assert_eq!(app.post_update_with_secret(body.clone(), Some("s3cret_token-1x")).await.status(), 401);
-        assert_eq!(app.store.count_updates().await.expect("count"), 0);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 0);
 
         assert_eq!(app.post_update_with_secret(body, Some("s3cret_token-1")).await.status(), 200);
-        assert_eq!(app.store.count_updates().await.expect("count"), 1);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 1);
         assert_eq!(app.get_json("/stats").await["updates"]["rejected"], 3);
     }
 
@@ -68,7 +68,7 @@ on_both_backends! {
         let response = app.post_update(body).await;
 
         assert_eq!(response.status(), 413);
-        assert_eq!(app.store.count_updates().await.expect("count"), 0);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 0);
     }
 
     async fn bodies_that_are_not_telegram_updates_get_400_with_a_reason(backend) {
@@ -79,7 +79,7 @@ on_both_backends! {
             let reason: Value = response.json().await.expect("json error");
             assert!(reason["error"].as_str().is_some_and(|e| e.contains("not a Telegram Update")), "{reason}");
         }
-        assert_eq!(app.store.count_updates().await.expect("count"), 0);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 0);
     }
 
     async fn a_store_failure_answers_503_and_the_retried_update_is_then_accepted(backend) {
@@ -101,7 +101,7 @@ on_both_backends! {
         let statuses = futures::future::join_all(bodies.iter().map(|b| app.post_update(b.clone()))).await;
 
         assert!(statuses.iter().all(|r| r.status() == 200));
-        assert_eq!(app.store.count_updates().await.expect("count"), 300);
+        assert_eq!(app.store.updates.count_updates().await.expect("count"), 300);
         assert_eq!(app.get_json("/stats").await["updates"]["received"], 300);
     }
 
@@ -126,14 +126,14 @@ on_both_backends! {
                 attempts: 1,
             };
             let rows = [row(&dispatched, "claimed"), row(&deferred, "pending")];
-            assert_eq!(store.record_updates(&rows).await.expect("recorded"), vec![true, true]);
+            assert_eq!(store.updates.record_updates(&rows).await.expect("recorded"), vec![true, true]);
         }
 
         let app = spawn_app_on(db, &[]).await;
 
         assert_eq!(app.finished_status(update_id_of(&dispatched)).await, Some(UpdateStatus::Done));
         assert_eq!(app.finished_status(update_id_of(&deferred)).await, Some(UpdateStatus::Done));
-        assert_eq!(app.store.user(424242).await.expect("query").map(|u| u.first_name), Some("Ада".to_string()));
+        assert_eq!(app.store.users.user(424242).await.expect("query").map(|u| u.first_name), Some("Ада".to_string()));
         let stats = app.get_json("/stats").await;
         assert_eq!(stats["analytics"]["interactions"]["command:/start"], 1, "handled once: {stats}");
         assert_eq!(stats["analytics"]["interactions"]["command:/carousel"], 1, "handled once: {stats}");
@@ -150,7 +150,7 @@ on_both_backends! {
         for body in &bodies {
             assert_eq!(app.finished_status(update_id_of(body)).await, Some(UpdateStatus::Done), "{body}");
         }
-        assert_eq!(app.store.count_pending().await.expect("count"), 0);
+        assert_eq!(app.store.updates.count_pending().await.expect("count"), 0);
         assert_eq!(app.get_json("/stats").await["analytics"]["interactions"]["text"], 60, "each handled once");
     }
 }

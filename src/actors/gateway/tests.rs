@@ -32,7 +32,7 @@ fn message(update_id: u32, chat: serde_json::Value, text: &str) -> serde_json::V
 }
 
 fn inbound_of(json: serde_json::Value) -> Inbound {
-    classify(&update(json).payload.update, "vibe_bot")
+    crate::telegram::inbound_of(&update(json).payload.update, "vibe_bot")
 }
 
 #[test]
@@ -96,15 +96,15 @@ fn admission_limits_a_flood_and_names_the_notice_by_user_and_window() {
 #[actix_rt::test]
 async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator() {
     let (users, seen_users, _u) = probe::<UpsertUser>(|_| Ok(UpsertOutcome::Created));
-    let (sessions, seen_sessions, _s) = ack_probe::<EnsureSettings>();
-    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
+    let (default_settings, seen_default_settings, _s) = ack_probe::<EnsureSettings>();
+    let (finished, seen_finished, _h) = ack_probe::<FinishUpdate>();
     let (interactions, seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
     let (commands, seen_commands, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let links = GatewayLinks {
         users,
-        sessions,
-        history,
+        default_settings,
+        finished,
         interactions,
         commands,
         callbacks,
@@ -127,7 +127,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
 
     assert_eq!(seen_users.payloads()[0].user.first_name, "Ада");
     assert_eq!(
-        seen_sessions.payloads(),
+        seen_default_settings.payloads(),
         vec![EnsureSettings {
             user_id: 7,
             chat_id: 7
@@ -145,7 +145,7 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
         "command:/start"
     );
     assert_eq!(
-        seen_history.payloads(),
+        seen_finished.payloads(),
         vec![FinishUpdate {
             update_id: 5,
             outcome: UpdateStatus::Done
@@ -156,15 +156,15 @@ async fn a_new_users_start_command_registers_them_and_reaches_the_orchestrator()
 #[actix_rt::test]
 async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command() {
     let (users, _seen_users, _u) = probe::<UpsertUser>(|_| Ok(UpsertOutcome::Updated));
-    let (sessions, seen_sessions, _s) = ack_probe::<EnsureSettings>();
-    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
+    let (default_settings, seen_default_settings, _s) = ack_probe::<EnsureSettings>();
+    let (finished, seen_finished, _h) = ack_probe::<FinishUpdate>();
     let (interactions, _seen_interactions, _i) = ack_probe::<UserInteractionTracked>();
     let (commands, seen_commands, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let links = GatewayLinks {
         users,
-        sessions,
-        history,
+        default_settings,
+        finished,
         interactions,
         commands,
         callbacks,
@@ -190,8 +190,12 @@ async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command
         .expect("ok");
 
     assert_eq!(seen_commands.count(), 0);
-    assert_eq!(seen_sessions.count(), 0, "known users get no new session");
-    let outcomes: Vec<UpdateStatus> = seen_history
+    assert_eq!(
+        seen_default_settings.count(),
+        0,
+        "known users get no default settings again"
+    );
+    let outcomes: Vec<UpdateStatus> = seen_finished
         .payloads()
         .into_iter()
         .map(|h| h.outcome)
@@ -203,16 +207,16 @@ async fn group_chatter_and_commands_for_other_bots_are_ignored_without_a_command
 async fn a_store_failure_is_returned_to_the_caller_and_counted() {
     let (users, _seen, _u) =
         probe::<UpsertUser>(|_| Err(AppError::internal("upsert", "store down")));
-    let (sessions, _s1, _s) = ack_probe::<EnsureSettings>();
-    let (history, seen_history, _h) = ack_probe::<FinishUpdate>();
+    let (default_settings, _s1, _s) = ack_probe::<EnsureSettings>();
+    let (finished, seen_finished, _h) = ack_probe::<FinishUpdate>();
     let (interactions, _s3, _i) = ack_probe::<UserInteractionTracked>();
     let (commands, _s4, _c) = ack_probe::<ExecuteCommand>();
     let (callbacks, _callbacks_seen, _cb) = ack_probe::<CallbackPressed>();
     let service = ServiceHandle::detached("gateway");
     let links = GatewayLinks {
         users,
-        sessions,
-        history,
+        default_settings,
+        finished,
         interactions,
         commands,
         callbacks,
@@ -239,7 +243,7 @@ async fn a_store_failure_is_returned_to_the_caller_and_counted() {
         .to_string()
         .contains("store down"));
     assert_eq!(
-        seen_history.count(),
+        seen_finished.count(),
         0,
         "an unfinished update stays claimed, to be claimed again once its lease expires"
     );

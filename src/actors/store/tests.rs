@@ -3,6 +3,7 @@ use super::*;
 use crate::app::config::Settings;
 use crate::domain::Style;
 use crate::messages::data::UserProfile;
+use crate::store::Store;
 use crate::testkit::ack_probe;
 use actix::{Actor, Addr};
 
@@ -30,12 +31,19 @@ async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = temp_store(&dir).await;
     let (user_created, created, _probe) = ack_probe::<UserCreated>();
-    let (session_created, _sessions, _session_probe) = ack_probe::<SessionCreated>();
+    let (default_settings_created, _sessions, _session_probe) =
+        ack_probe::<DefaultSettingsCreated>();
     let links = StoreLinks {
         user_created,
-        session_created,
+        default_settings_created,
     };
-    let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), links).start();
+    let actor = StoreActor::new(
+        ServiceHandle::detached("store"),
+        store.users.clone(),
+        store.updates.clone(),
+        links,
+    )
+    .start();
 
     let first = actor
         .send(Envelope::new(
@@ -59,7 +67,12 @@ async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
     assert_eq!(first.expect("stored"), UpsertOutcome::Created);
     assert_eq!(second.expect("stored"), UpsertOutcome::Updated);
     assert_eq!(created.count(), 1);
-    let kept = store.user(42).await.expect("query").expect("user exists");
+    let kept = store
+        .users
+        .user(42)
+        .await
+        .expect("query")
+        .expect("user exists");
     assert_eq!(kept.first_name, "Ада Л.");
 }
 
@@ -68,12 +81,19 @@ async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = temp_store(&dir).await;
     let (user_created, _created, _probe) = ack_probe::<UserCreated>();
-    let (session_created, sessions, _session_probe) = ack_probe::<SessionCreated>();
+    let (default_settings_created, sessions, _session_probe) =
+        ack_probe::<DefaultSettingsCreated>();
     let links = StoreLinks {
         user_created,
-        session_created,
+        default_settings_created,
     };
-    let actor = StoreActor::new(ServiceHandle::detached("store"), store.clone(), links).start();
+    let actor = StoreActor::new(
+        ServiceHandle::detached("store"),
+        store.users.clone(),
+        store.updates.clone(),
+        links,
+    )
+    .start();
     actor
         .send(Envelope::new(
             "test",
@@ -97,13 +117,14 @@ async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
         .expect("mailbox")
         .expect("ok");
     let mut chosen = store
+        .users
         .settings_of(42)
         .await
         .expect("query")
         .expect("defaults exist");
     assert_eq!((chosen.style, chosen.slides), (Style::Galaxy, 10));
     chosen.style = Style::Minimal;
-    store.save_settings(&chosen).await.expect("saved");
+    store.users.save_settings(&chosen).await.expect("saved");
     actor
         .send(Envelope::new(
             "test",
@@ -117,7 +138,12 @@ async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
         .expect("ok");
 
     assert_eq!(
-        store.settings_of(42).await.expect("query").map(|s| s.style),
+        store
+            .users
+            .settings_of(42)
+            .await
+            .expect("query")
+            .map(|s| s.style),
         Some(Style::Minimal)
     );
     assert_eq!(sessions.count(), 1, "announced when created, not when kept");
@@ -127,13 +153,19 @@ async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
 async fn data_service(dir: &tempfile::TempDir) -> (Addr<StoreActor>, Box<dyn std::any::Any>) {
     let store = temp_store(dir).await;
     let (user_created, _created, p1) = ack_probe::<UserCreated>();
-    let (session_created, _sessions, p2) = ack_probe::<SessionCreated>();
+    let (default_settings_created, _sessions, p2) = ack_probe::<DefaultSettingsCreated>();
     let links = StoreLinks {
         user_created,
-        session_created,
+        default_settings_created,
     };
-    store.upsert_user(&ada("Ada")).await.expect("user");
-    let actor = StoreActor::new(ServiceHandle::detached("store"), store, links).start();
+    store.users.upsert_user(&ada("Ada")).await.expect("user");
+    let actor = StoreActor::new(
+        ServiceHandle::detached("store"),
+        store.users.clone(),
+        store.updates.clone(),
+        links,
+    )
+    .start();
     (actor, Box::new((p1, p2)))
 }
 

@@ -45,7 +45,7 @@ struct Outbound<'a> {
     /// Where each accepted row is announced.
     responses: Link<crate::messages::telegram::BotResponseSent>,
     courier: Courier,
-    postbox: &'a Postbox,
+    outbox: &'a Outbox,
     lease: &'a Lease,
     album_files: &'a AlbumFiles,
 }
@@ -62,7 +62,7 @@ fn start_dispatcher(
     let courier = outbound.courier;
     let delivery = settings.delivery.clone();
     let lease = outbound.lease.clone();
-    let handover = outbound.postbox.handover();
+    let handover = outbound.outbox.handover();
     let album_files = outbound.album_files.clone();
     let responses = outbound.responses;
     let history_days = settings.event_log.retention_days;
@@ -73,7 +73,8 @@ fn start_dispatcher(
     let (done, finished) = tokio::sync::oneshot::channel::<()>();
     let started = arbiter.spawn_fn(move || {
         let dispatcher = Dispatcher::new(
-            store,
+            store.outbox,
+            store.workflows,
             courier,
             Arc::new(materials),
             delivery,
@@ -82,7 +83,7 @@ fn start_dispatcher(
         )
         .with_album_files(album_files)
         .with_responses(responses)
-        .with_history_days(history_days)
+        .with_retention_days(history_days)
         .with_metrics(metrics);
         actix_rt::spawn(async move {
             dispatcher.run(stopped, DISPATCHER_DRAIN).await;
@@ -122,7 +123,7 @@ impl DispatcherThread {
 /// The gateway: every update's first stop, admitting it (limits) and routing it.
 /// What the gateway answers through: the outbox, and the courier for presses it turns away.
 struct GatewayOutlets {
-    replies: Option<Postbox>,
+    replies: Option<Outbox>,
     presses: Option<Courier>,
 }
 
@@ -149,15 +150,15 @@ fn start_gateway(
 fn start_analytics(
     registry: &ServiceRegistry,
     settings: &Settings,
-    postbox: Option<&Postbox>,
+    outbox: Option<&Outbox>,
     store: &Store,
     log: &EventLog,
 ) -> Addr<AnalyticsActor> {
-    let admin = postbox
+    let admin = outbox
         .cloned()
-        .map(TelegramSender::new)
+        .map(Poster::new)
         .zip(settings.telegram.admin_chat_id)
-        .map(|(sender, chat_id)| AdminChat { sender, chat_id });
+        .map(|(poster, chat_id)| AdminChat { poster, chat_id });
     let analytics = supervise(&registry.register("analytics"), move |service| {
         AnalyticsActor::new(service).with_admin(admin)
     });
@@ -210,7 +211,7 @@ fn health_probe(
 
 /// What the health probe checks: the store always, the model and the Bot API when configured.
 fn health_targets(store: &Store, ai: &AiClient, courier: Option<&Courier>) -> Vec<Target> {
-    let mut targets = vec![Target::Store(store.clone())];
+    let mut targets = vec![Target::Store(store.db.clone())];
     if !ai.is_offline() {
         targets.push(Target::Model(ai.clone()));
     }
@@ -222,7 +223,7 @@ fn health_targets(store: &Store, ai: &AiClient, courier: Option<&Courier>) -> Ve
 struct Outlets<'a> {
     courier: Option<Courier>,
     responses: Link<crate::messages::telegram::BotResponseSent>,
-    postbox: Option<&'a Postbox>,
+    outbox: Option<&'a Outbox>,
     lease: &'a Lease,
 }
 
@@ -248,18 +249,19 @@ fn start_orchestration(
     let Outlets {
         courier,
         responses,
-        postbox,
+        outbox,
         lease,
     } = outlets;
     let album_files = AlbumFiles::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let dispatcher = courier.clone().zip(postbox).map(|(courier, postbox)| {
-        let materials = WorkflowMaterials::new(store.clone(), orchestrator_links.renderer.clone());
+    let dispatcher = courier.clone().zip(outbox).map(|(courier, outbox)| {
+        let materials =
+            WorkflowMaterials::new(store.workflows.clone(), orchestrator_links.renderer.clone());
         let outbound = Outbound {
             store: store.clone(),
             responses: responses.clone(),
             courier,
-            postbox,
+            outbox,
             lease,
             album_files: &album_files,
         };
@@ -267,12 +269,13 @@ fn start_orchestration(
     });
     let workflows = Arc::new(
         Workflows::new(
-            store.clone(),
+            store.workflows.clone(),
+            store.quotas.clone(),
             courier,
             orchestrator_links.clone(),
             settings.workflow.clone(),
         )
-        .with_delivery(postbox.cloned(), album_files, lease.clone())
+        .with_delivery(outbox.cloned(), album_files, lease.clone())
         .with_limits(settings.limits.clone(), capacity)
         .with_metrics(metrics.clone()),
     );
@@ -299,11 +302,11 @@ fn start_store(
     let to = |name: &'static str| Neighbour { to: name, log };
     let links = StoreLinks {
         user_created: to("analytics").with(analytics.clone().recipient()),
-        session_created: to("analytics").with(analytics.clone().recipient()),
+        default_settings_created: to("analytics").with(analytics.clone().recipient()),
     };
-    let store = store.clone();
+    let (users, updates) = (store.users.clone(), store.updates.clone());
     supervise(&registry.register("store"), move |service| {
-        StoreActor::new(service, store, links)
+        StoreActor::new(service, users, updates, links)
     })
 }
 
@@ -380,8 +383,8 @@ fn gateway_links(
     let to = |name: &'static str| Neighbour { to: name, log };
     GatewayLinks {
         users: to("store").with(store_actor.clone().recipient()),
-        sessions: to("store").with(store_actor.clone().recipient()),
-        history: to("store").with(store_actor.clone().recipient()),
+        default_settings: to("store").with(store_actor.clone().recipient()),
+        finished: to("store").with(store_actor.clone().recipient()),
         interactions: to("analytics").with(analytics.clone().recipient()),
         commands: to("orchestrator").with(orchestrator.clone().recipient()),
         callbacks: to("orchestrator").with(orchestrator.clone().recipient()),
@@ -395,7 +398,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     tracing::info!(replica = %lease.owner, "this replica's id for leases");
     let (registry, breakers) = registry_with_breakers(settings, &metrics);
     let store = store.with_breaker(breakers.store.clone());
-    let log = EventLog::start(store.clone(), &settings.event_log, metrics.clone());
+    let log = EventLog::start(store.events.clone(), &settings.event_log, metrics.clone());
     let to = |name: &'static str| Neighbour {
         to: name,
         log: &log,
@@ -404,8 +407,10 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
     let courier = courier_for(settings, &breakers, &metrics);
     let bot_name = crate::telegram::BotName::new(settings.telegram.bot_username.clone());
     // Everything the bot owes a user is recorded in the outbox before it is sent.
-    let postbox = courier.as_ref().map(|_| Postbox::start(store.clone()));
-    let analytics = start_analytics(&registry, settings, postbox.as_ref(), &store, &log);
+    let outbox = courier
+        .as_ref()
+        .map(|_| Outbox::start(store.outbox.clone()));
+    let analytics = start_analytics(&registry, settings, outbox.as_ref(), &store, &log);
     let store_actor = start_store(&registry, &store, &log, &analytics);
     // Process-wide caps on model calls and renders in flight, shared with the orchestrator,
     // which refuses new costly work up front while one is full.
@@ -437,7 +442,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         Outlets {
             courier: courier.clone(),
             responses: to("analytics").with(analytics.clone().recipient()),
-            postbox: postbox.as_ref(),
+            outbox: outbox.as_ref(),
             lease: &lease,
         },
         capacity,
@@ -460,7 +465,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         ),
         &backlog,
         GatewayOutlets {
-            replies: postbox.clone(),
+            replies: outbox.clone(),
             presses: courier,
         },
         &metrics,
@@ -473,7 +478,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         backlog,
         event_log: log,
         lease,
-        postbox,
+        outbox,
         stop,
         dispatcher,
         analytics,
@@ -489,6 +494,7 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
 /// a restart of the process.
 async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored>) {
     let rows = match store
+        .events
         .latest_events(
             AlertTriggered::KIND,
             crate::actors::analytics::RECENT_ALERTS as i64,

@@ -1,9 +1,10 @@
 //! The dispatcher: claims due outbox rows with a lease, paces them by Telegram's limits, makes
 //! each call once and writes the outcome back.
 use super::*;
-use crate::actors::Link;
+use crate::actors::link::Link;
 use crate::messages::telegram::BotResponseSent;
 use crate::messages::Envelope;
+use crate::store::WorkflowRows;
 use uuid::Uuid;
 
 /// What became of one claimed row.
@@ -73,7 +74,9 @@ pub fn correlation_of_row(id: &str, workflow_id: Option<&str>) -> Option<Uuid> {
 
 /// Sends what the outbox holds; one per replica.
 pub struct Dispatcher {
-    store: Store,
+    rows: OutboxRows,
+    /// Only to note a status message's id on its workflow, once sent.
+    workflows: WorkflowRows,
     courier: Courier,
     materials: Arc<dyn Materials>,
     album_files: AlbumFiles,
@@ -82,7 +85,7 @@ pub struct Dispatcher {
     unrecorded: Mutex<HashMap<String, Vec<i32>>>,
     settings: DeliverySettings,
     lease: Lease,
-    /// Rows this replica's postbox recorded already claimed for this dispatcher, its wake-up,
+    /// Rows this replica's outbox recorded already claimed for this dispatcher, its wake-up,
     /// and the count of rows held (the window).
     handover: Handover,
     metrics: Option<Metrics>,
@@ -92,7 +95,7 @@ pub struct Dispatcher {
     responses: Option<Link<BotResponseSent>>,
     /// How long sent and failed rows are kept: they are the record of what was delivered, kept
     /// as long as the event log (`EVENT_LOG_RETENTION_DAYS`); none keeps them all.
-    history: Option<chrono::Duration>,
+    retention: Option<chrono::Duration>,
 }
 
 /// Rows held (claimed or handed over, not yet written back), the sends in flight, and the stop
@@ -123,26 +126,26 @@ impl Window {
 
 impl Dispatcher {
     pub fn new(
-        store: Store,
+        rows: OutboxRows,
+        workflows: WorkflowRows,
         courier: Courier,
         materials: Arc<dyn Materials>,
         settings: DeliverySettings,
         lease: Lease,
         handover: Handover,
     ) -> Dispatcher {
-        let marker = store.clone();
+        let marker = rows.clone();
         let sent = Batcher::spawn(
             "outbox_sent",
             RECORD_QUEUE,
             512,
             1,
-            store.batch_linger(),
-            move |rows: Vec<SentRow>| {
-                let store = marker.clone();
+            rows.batch_linger(),
+            move |sent: Vec<SentRow>| {
+                let rows = marker.clone();
                 async move {
-                    let count = rows.len();
-                    store
-                        .mark_outbox_sent(&rows, now_utc())
+                    let count = sent.len();
+                    rows.mark_outbox_sent(&sent, now_utc())
                         .await
                         .map(|()| vec![(); count])
                 }
@@ -150,7 +153,8 @@ impl Dispatcher {
         );
         Dispatcher {
             sent,
-            store,
+            rows,
+            workflows,
             courier: courier.once(),
             materials,
             album_files: AlbumFiles::default(),
@@ -160,7 +164,7 @@ impl Dispatcher {
             handover,
             metrics: None,
             responses: None,
-            history: Some(chrono::Duration::days(30)),
+            retention: Some(chrono::Duration::days(30)),
         }
     }
 
@@ -191,8 +195,8 @@ impl Dispatcher {
     }
 
     /// Keeps sent and failed rows `days` days (0: all of them).
-    pub fn with_history_days(mut self, days: u32) -> Dispatcher {
-        self.history = (days > 0).then(|| chrono::Duration::days(i64::from(days)));
+    pub fn with_retention_days(mut self, days: u32) -> Dispatcher {
+        self.retention = (days > 0).then(|| chrono::Duration::days(i64::from(days)));
         self
     }
 
@@ -254,7 +258,7 @@ impl Dispatcher {
                     // push the window past its size.
                     window.handover.hold(limit);
                     let claimed = this
-                        .store
+                        .rows
                         .claim_outbox(&this.lease, now_utc(), limit as i64)
                         .await;
                     match claimed {
@@ -320,11 +324,11 @@ impl Dispatcher {
     }
 
     async fn prune(&self) {
-        let Some(history) = self.history else {
+        let Some(retention) = self.retention else {
             return;
         };
-        let before = now_utc() - history;
-        if let Err(e) = self.store.prune_outbox(before).await {
+        let before = now_utc() - retention;
+        if let Err(e) = self.rows.prune_outbox(before).await {
             tracing::warn!(error = %e, "could not prune old outbox rows");
         }
     }
@@ -378,7 +382,7 @@ impl Dispatcher {
     /// Writes held rows back to the store, due at their new times, and gives their places in
     /// the window up. Should the write fail, their leases expire and they are claimed again.
     async fn write_back_held(&self, rows: &[Reschedule], window: &Window) {
-        if let Err(e) = self.store.reschedule_outbox(&self.lease.owner, rows).await {
+        if let Err(e) = self.rows.reschedule_outbox(&self.lease.owner, rows).await {
             tracing::warn!(error = %e, rows = rows.len(), "held outbox rows not written back; their leases expire");
         }
         window.release(rows.len());
@@ -454,11 +458,7 @@ impl Dispatcher {
     /// Makes the row's call (unless it was sent and only its mark is owed); `None` when the
     /// claim was lost meanwhile.
     async fn outcome_of(&self, row: &OutboxRow) -> Option<Outcome> {
-        let already_sent = self
-            .unrecorded
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&row.id);
+        let already_sent = self.unrecorded.lock().remove(&row.id);
         let outcome = if let Some(message_ids) = already_sent {
             Outcome::Sent(message_ids)
         } else {
@@ -564,7 +564,7 @@ impl Dispatcher {
                 .await
         };
         if let (Err(_), Write::Sent(sent)) = (&written, &write) {
-            let mut unrecorded = self.unrecorded.lock().unwrap_or_else(|e| e.into_inner());
+            let mut unrecorded = self.unrecorded.lock();
             if unrecorded.len() >= UNRECORDED_CAPACITY {
                 unrecorded.clear();
             }
@@ -580,10 +580,10 @@ impl Dispatcher {
     async fn write(&self, row_id: &str, write: &Write) -> AppResult<()> {
         match write {
             Write::Sent(sent) => self.sent.submit(sent.clone()).await,
-            Write::Failed(reason) => self.store.fail_outbox(row_id, reason).await,
+            Write::Failed(reason) => self.rows.fail_outbox(row_id, reason).await,
             Write::Again(again) => {
                 let again = std::slice::from_ref(again);
-                self.store.reschedule_outbox(&self.lease.owner, again).await
+                self.rows.reschedule_outbox(&self.lease.owner, again).await
             }
         }
     }
@@ -619,7 +619,7 @@ impl Dispatcher {
         token: chrono::NaiveDateTime,
     ) -> Option<chrono::NaiveDateTime> {
         match self
-            .store
+            .rows
             .renew_outbox(&row.id, &self.lease, token, now_utc())
             .await
         {
@@ -645,7 +645,11 @@ impl Dispatcher {
                     .send_html(chat, html, *reply_to, keyboard.clone())
                     .await;
                 if let (Ok(message), Some(workflow)) = (&sent, status_of) {
-                    if let Err(e) = self.store.set_status_message_once(workflow, *message).await {
+                    if let Err(e) = self
+                        .workflows
+                        .set_status_message_once(workflow, *message)
+                        .await
+                    {
                         tracing::warn!(error = %e, "status message not recorded");
                     }
                 }

@@ -18,7 +18,7 @@ fn a_row_belongs_to_the_correlation_its_id_starts_with_or_else_to_its_workflow()
 
 #[test]
 fn letters_keep_their_call_in_a_readable_payload() {
-    let letter = Letter::new(
+    let message = OutboxMessage::new(
         "c:reply",
         42,
         Outgoing::AlbumPart {
@@ -31,7 +31,7 @@ fn letters_keep_their_call_in_a_readable_payload() {
             as_documents: false,
         },
     );
-    let row = letter.row(now_utc()).expect("row");
+    let row = message.row(now_utc()).expect("row");
     assert_eq!(row.method, OutboxKind::AlbumPart);
     assert_eq!(row.workflow_id.as_deref(), Some("w"));
     assert!(
@@ -40,7 +40,7 @@ fn letters_keep_their_call_in_a_readable_payload() {
         row.payload
     );
     let back: Outgoing = serde_json::from_str(&row.payload).expect("parses back");
-    assert_eq!(back, letter.outgoing);
+    assert_eq!(back, message.outgoing);
 }
 
 #[test]
@@ -73,11 +73,13 @@ fn album_files_are_handed_over_once_and_bounded() {
     for i in 0..(ALBUM_FILES_CAPACITY + 5) {
         files.put(&i.to_string(), Vec::new());
     }
-    assert!(files.files.lock().expect("lock").len() <= ALBUM_FILES_CAPACITY);
+    assert!(files.files.lock().len() <= ALBUM_FILES_CAPACITY);
 }
 
 fn new_row(id: &str) -> NewOutboxRow {
-    Letter::html(id, 42, "hi").row(now_utc()).expect("row")
+    OutboxMessage::html(id, 42, "hi")
+        .row(now_utc())
+        .expect("row")
 }
 
 #[test]

@@ -216,7 +216,7 @@ pub async fn spawn_app_tuned(
         running,
         address,
         client: reqwest::Client::new(),
-        store: state.store.clone(),
+        store: Store::over(state.db.clone()),
         state,
         event_log,
         db,
@@ -313,7 +313,13 @@ impl TestApp {
     pub async fn finished_status(&self, update_id: i64) -> Option<UpdateStatus> {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
-            let status = self.store.update_status_of(update_id).await.ok().flatten();
+            let status = self
+                .store
+                .updates
+                .update_status_of(update_id)
+                .await
+                .ok()
+                .flatten();
             if status.is_some_and(|s| !matches!(s, UpdateStatus::Pending | UpdateStatus::Claimed))
                 || std::time::Instant::now() >= deadline
             {

@@ -1,37 +1,43 @@
 //! The event log's rows: appended in batches, read back by correlation, user or kind, pruned.
 use super::*;
 
-impl Store {
+/// `event_log`: the audit trail; owned by the event log's writer (and read by the `trace` command).
+#[derive(Clone)]
+pub struct Events {
+    db: Db,
+}
+
+impl Events {
+    pub fn new(db: Db) -> Events {
+        Events { db }
+    }
+
+    /// How long a group commit over this table waits to fill a batch.
+    pub fn batch_linger(&self) -> std::time::Duration {
+        self.db.batch_linger()
+    }
+}
+
+impl Events {
     pub async fn append_events(&self, rows: &[NewEvent]) -> AppResult<usize> {
         use schema::event_log::dsl::*;
         if rows.is_empty() {
             return Ok(0);
         }
         with_conn!(
-            self,
+            self.db,
             "append_events",
-            sqlite | conn | {
-                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
-                let owned = rows.to_vec();
-                conn.spawn_blocking(move |sync| {
-                    sync.transaction(|tx| {
-                        owned.iter().try_fold(0, |written, row| {
-                            let insert = diesel::insert_into(event_log)
-                                .values(row)
-                                .on_conflict_do_nothing();
-                            diesel::RunQueryDsl::execute(insert, tx).map(|n| written + n)
-                        })
-                    })
-                })
-                .await
-            },
+            sqlite
+                | conn
+                | sqlite_insert_or_ignore!(conn, event_log, rows)
+                    .map(|new| new.into_iter().filter(|&was_new| was_new).count()),
             postgres | conn | pg_bulk::InsertEvents::new(rows).execute(conn).await
         )
     }
 
     pub async fn prune_events(&self, older_than: NaiveDateTime) -> AppResult<usize> {
         use schema::event_log::dsl::*;
-        with_conn!(self, "prune_events", |conn| {
+        with_conn!(self.db, "prune_events", |conn| {
             diesel::delete(event_log.filter(occurred_at.lt(older_than)))
                 .execute(conn)
                 .await
@@ -40,7 +46,7 @@ impl Store {
 
     pub async fn events_of(&self, correlation: &str) -> AppResult<Vec<StoredEvent>> {
         use schema::event_log::dsl::*;
-        with_conn!(self, "events_of", |conn| {
+        with_conn!(self.db, "events_of", |conn| {
             event_log
                 .filter(correlation_id.eq(correlation))
                 .order((occurred_at.asc(), id.asc()))
@@ -59,7 +65,7 @@ impl Store {
             format!("%\"user_id\":{user}}}%"),
         );
         let rows: Vec<(String, NaiveDateTime)> =
-            with_conn!(self, "correlations_of_user", |conn| {
+            with_conn!(self.db, "correlations_of_user", |conn| {
                 event_log
                     .filter(payload.like(&followed).or(payload.like(&last)))
                     .order(occurred_at.desc())
@@ -80,7 +86,7 @@ impl Store {
     /// index by kind (read once at start-up); other kinds are found walking back through time.
     pub async fn latest_events(&self, kind: &str, limit: i64) -> AppResult<Vec<StoredEvent>> {
         use schema::event_log::dsl::*;
-        with_conn!(self, "latest_events", |conn| {
+        with_conn!(self.db, "latest_events", |conn| {
             event_log
                 .filter(event_type.eq(kind))
                 .order((occurred_at.desc(), id.desc()))
@@ -93,7 +99,7 @@ impl Store {
 
     pub async fn count_events(&self) -> AppResult<i64> {
         use schema::event_log::dsl::*;
-        with_conn!(self, "count_events", |conn| event_log
+        with_conn!(self.db, "count_events", |conn| event_log
             .count()
             .get_result(conn)
             .await)

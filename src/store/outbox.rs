@@ -6,10 +6,27 @@
 //! after Telegram took the message and before `sent` was written — the one window in which a
 //! message can go twice. Row ids are derived from what caused them, so recording the same reply
 //! twice (a redelivered update, a resumed workflow) keeps one row.
-use super::leases::{claim_query, sqlite_dialect};
+use super::leases;
 use super::schema::outbox;
 use super::*;
 use diesel::sql_types::{Text, Timestamp};
+
+/// `outbox`: one row per Bot API call owed; owned by the durable outbox and its dispatcher.
+#[derive(Clone)]
+pub struct OutboxRows {
+    db: Db,
+}
+
+impl OutboxRows {
+    pub fn new(db: Db) -> OutboxRows {
+        OutboxRows { db }
+    }
+
+    /// How long a group commit over this table waits to fill a batch.
+    pub fn batch_linger(&self) -> std::time::Duration {
+        self.db.batch_linger()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = outbox)]
@@ -119,7 +136,25 @@ fn ids_text(ids: &[i32]) -> String {
     ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
-impl Store {
+impl OutboxRows {
+    /// A read of outbox rows, with a status the code does not know named in the error.
+    async fn outbox_rows_read<T>(
+        &self,
+        result: AppResult<T>,
+        row_id: Option<&str>,
+    ) -> AppResult<T> {
+        self.db
+            .name_unknown_values(
+                result,
+                "outbox",
+                ("id", row_id),
+                &[TextColumn::of::<OutboxStatus>("status")],
+            )
+            .await
+    }
+}
+
+impl OutboxRows {
     /// Records rows to send; answers, per row, whether it was new (false: already recorded).
     pub async fn enqueue(&self, rows: &[NewOutboxRow]) -> AppResult<Vec<bool>> {
         use schema::outbox::dsl::*;
@@ -127,26 +162,9 @@ impl Store {
             return Ok(Vec::new());
         }
         with_conn!(
-            self,
+            self.db,
             "enqueue",
-            sqlite | conn | {
-                // The rows go to a blocking thread; PostgreSQL's arrays copy them once, below.
-                let owned = rows.to_vec();
-                conn.spawn_blocking(move |sync| {
-                    sync.transaction(|tx| {
-                        owned
-                            .iter()
-                            .map(|row| {
-                                let insert = diesel::insert_into(outbox)
-                                    .values(row)
-                                    .on_conflict_do_nothing();
-                                diesel::RunQueryDsl::execute(insert, tx).map(|n| n == 1)
-                            })
-                            .collect::<QueryResult<Vec<bool>>>()
-                    })
-                })
-                .await
-            },
+            sqlite | conn | sqlite_insert_or_ignore!(conn, outbox, rows),
             postgres | conn | {
                 pg_bulk::InsertOutbox::new(rows)
                     .get_results::<String>(conn)
@@ -164,21 +182,8 @@ impl Store {
         now: NaiveDateTime,
         limit: i64,
     ) -> AppResult<Vec<OutboxRow>> {
-        let (owner, until) = (lease.owner.to_string(), lease.until(now));
-        let mut rows: Vec<OutboxRow> = with_conn!(
-            self,
-            "claim_outbox",
-            sqlite | conn | {
-                claim_query!(sqlite_dialect(CLAIM_OUTBOX), &owner, until, now, limit)
-                    .load(conn)
-                    .await
-            },
-            postgres | conn | {
-                claim_query!(CLAIM_OUTBOX, &owner, until, now, limit)
-                    .load(conn)
-                    .await
-            }
-        )?;
+        let mut rows: Vec<OutboxRow> =
+            leases::claim(&self.db, "claim_outbox", CLAIM_OUTBOX, lease, now, limit).await?;
         rows.sort_by(|a, b| {
             (a.next_attempt_at, a.created_at, &a.id).cmp(&(b.next_attempt_at, b.created_at, &b.id))
         });
@@ -195,7 +200,7 @@ impl Store {
             .map(|r| (r.id.clone(), ids_text(&r.message_ids)))
             .collect();
         with_conn!(
-            self,
+            self.db,
             "mark_outbox_sent",
             sqlite | conn | {
                 conn.spawn_blocking(move |sync| {
@@ -243,7 +248,7 @@ impl Store {
         }
         let owned = rows.to_vec();
         let holder = owner.to_string();
-        with_conn!(self, "reschedule_outbox", |conn| {
+        with_conn!(self.db, "reschedule_outbox", |conn| {
             use diesel_async::AsyncConnection;
             let (owned, holder) = (&owned, &holder);
             conn.transaction::<(), diesel::result::Error, _>(async |tx| {
@@ -284,7 +289,7 @@ impl Store {
         let until = chrono::DateTime::from_timestamp_micros(until)
             .map(|t| t.naive_utc())
             .unwrap_or(now);
-        let renewed = with_conn!(self, "renew_outbox", |conn| {
+        let renewed = with_conn!(self.db, "renew_outbox", |conn| {
             diesel::update(
                 outbox
                     .find(row_id)
@@ -302,7 +307,7 @@ impl Store {
     /// Ends a row that can never be sent (Telegram refused it, or it ran out of attempts).
     pub async fn fail_outbox(&self, row_id: &str, reason: &str) -> AppResult<()> {
         use schema::outbox::dsl::*;
-        with_conn!(self, "fail_outbox", |conn| {
+        with_conn!(self.db, "fail_outbox", |conn| {
             diesel::update(outbox.find(row_id))
                 .set((
                     status.eq(OutboxStatus::Failed),
@@ -317,24 +322,9 @@ impl Store {
         .map(|_| ())
     }
 
-    /// A read of outbox rows, with a status the code does not know named in the error.
-    async fn outbox_rows_read<T>(
-        &self,
-        result: AppResult<T>,
-        row_id: Option<&str>,
-    ) -> AppResult<T> {
-        self.name_unknown_values(
-            result,
-            "outbox",
-            ("id", row_id),
-            &[TextColumn::of::<OutboxStatus>("status")],
-        )
-        .await
-    }
-
     pub async fn outbox_row(&self, row_id: &str) -> AppResult<Option<OutboxRow>> {
         use schema::outbox::dsl::*;
-        let result = with_conn!(self, "outbox_row", |conn| {
+        let result = with_conn!(self.db, "outbox_row", |conn| {
             outbox
                 .find(row_id)
                 .select(OutboxRow::as_select())
@@ -355,7 +345,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let keyed = format!("{correlation}:%");
-        let result = with_conn!(self, "sent_outbox_of", |conn| {
+        let result = with_conn!(self.db, "sent_outbox_of", |conn| {
             outbox
                 .filter(status.eq(OutboxStatus::Sent))
                 .filter(id.like(&keyed).or(workflow_id.eq(&correlation)))
@@ -370,7 +360,7 @@ impl Store {
     /// Every row sent to one chat, oldest first (tests and operators).
     pub async fn outbox_of_chat(&self, chat: i64) -> AppResult<Vec<OutboxRow>> {
         use schema::outbox::dsl::*;
-        let result = with_conn!(self, "outbox_of_chat", |conn| {
+        let result = with_conn!(self.db, "outbox_of_chat", |conn| {
             outbox
                 .filter(chat_id.eq(chat))
                 .order((created_at.asc(), id.asc()))
@@ -384,7 +374,7 @@ impl Store {
     /// Rows in one state.
     pub async fn count_outbox(&self, in_state: OutboxStatus) -> AppResult<i64> {
         use schema::outbox::dsl::*;
-        with_conn!(self, "count_outbox", |conn| {
+        with_conn!(self.db, "count_outbox", |conn| {
             outbox
                 .filter(status.eq(in_state))
                 .count()
@@ -397,7 +387,7 @@ impl Store {
     /// operators).
     pub async fn prune_outbox(&self, before: NaiveDateTime) -> AppResult<usize> {
         use schema::outbox::dsl::*;
-        with_conn!(self, "prune_outbox", |conn| {
+        with_conn!(self.db, "prune_outbox", |conn| {
             diesel::delete(
                 outbox
                     .filter(status.eq_any([OutboxStatus::Sent, OutboxStatus::Failed]))
@@ -406,17 +396,5 @@ impl Store {
             .execute(conn)
             .await
         })
-    }
-
-    /// Records the message a workflow's status is shown in, unless one is recorded already.
-    pub async fn set_status_message_once(&self, workflow: &str, message: i32) -> AppResult<()> {
-        use schema::workflows::dsl::*;
-        with_conn!(self, "set_status_message_once", |conn| {
-            diesel::update(workflows.find(workflow).filter(status_message_id.is_null()))
-                .set(status_message_id.eq(Some(message)))
-                .execute(conn)
-                .await
-        })
-        .map(|_| ())
     }
 }

@@ -4,6 +4,23 @@
 use super::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
 
+/// users, their /settings and their carousels (the history): owned by the data service (the `store` actor).
+#[derive(Clone)]
+pub struct Users {
+    db: Db,
+}
+
+impl Users {
+    pub fn new(db: Db) -> Users {
+        Users { db }
+    }
+
+    /// How long a group commit over this table waits to fill a batch.
+    pub fn batch_linger(&self) -> std::time::Duration {
+        self.db.batch_linger()
+    }
+}
+
 /// Creates the users that are new and refreshes the names of those already known, answering
 /// which of the two each row was (`xmax` is 0 only in a row version this statement inserted).
 const UPSERT_USERS: &str = "INSERT INTO users \
@@ -35,7 +52,76 @@ struct Given {
     user_id: i64,
 }
 
-impl Store {
+/// The last profile given for each user, in the order users first appear: PostgreSQL refuses
+/// an upsert that touches one row twice, and the latest names are the ones to keep.
+fn latest_profile_of_each(profiles: &[UserProfile]) -> Vec<&UserProfile> {
+    let mut position = std::collections::HashMap::new();
+    let mut latest: Vec<&UserProfile> = Vec::new();
+    for profile in profiles {
+        match position.get(&profile.id) {
+            Some(&at) => latest[at] = profile,
+            None => {
+                position.insert(profile.id, latest.len());
+                latest.push(profile);
+            }
+        }
+    }
+    latest
+}
+
+/// Per profile, in order: created for the first mention of a user the statement created,
+/// updated for every other.
+fn outcomes_in_order(profiles: &[UserProfile], created: &[(i64, bool)]) -> Vec<UpsertOutcome> {
+    let mut new_users: std::collections::HashSet<i64> = created
+        .iter()
+        .filter(|(_, was_created)| *was_created)
+        .map(|(id, _)| *id)
+        .collect();
+    profiles
+        .iter()
+        .map(|p| {
+            if new_users.remove(&p.id) {
+                UpsertOutcome::Created
+            } else {
+                UpsertOutcome::Updated
+            }
+        })
+        .collect()
+}
+
+/// SQLite: insert if new, else refresh the names; answers whether it inserted.
+fn upsert_one_sqlite(
+    tx: &mut diesel::SqliteConnection,
+    profile: &UserProfile,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    use schema::users::dsl::*;
+    let row = User {
+        id: profile.id,
+        first_name: profile.first_name.clone(),
+        last_name: profile.last_name.clone(),
+        username: profile.username.clone(),
+        language_code: profile.language_code.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    let insert = diesel::insert_into(users)
+        .values(&row)
+        .on_conflict_do_nothing();
+    if diesel::RunQueryDsl::execute(insert, tx)? == 1 {
+        return Ok(true);
+    }
+    let refresh = diesel::update(users.find(row.id)).set((
+        first_name.eq(&row.first_name),
+        last_name.eq(&row.last_name),
+        username.eq(&row.username),
+        language_code.eq(&row.language_code),
+        updated_at.eq(now),
+    ));
+    diesel::RunQueryDsl::execute(refresh, tx).map(|_| false)
+}
+
+impl Users {
     /// Creates or refreshes many users at once; answers, per profile, whether it created the
     /// user. A user named twice is created (or refreshed) by the first and refreshed by the
     /// rest, and keeps the last profile's names.
@@ -46,7 +132,7 @@ impl Store {
         let now = now_utc();
         let latest = latest_profile_of_each(profiles);
         let created: Vec<(i64, bool)> = with_conn!(
-            self,
+            self.db,
             "upsert_users",
             sqlite | conn | {
                 let owned: Vec<UserProfile> = latest.iter().map(|p| (*p).clone()).collect();
@@ -107,7 +193,7 @@ impl Store {
         }
         let defaults = UserSettings::defaults_for(0, now_utc());
         let given: Vec<i64> = with_conn!(
-            self,
+            self.db,
             "ensure_users_settings",
             sqlite | conn | {
                 let owned = users.to_vec();
@@ -186,73 +272,168 @@ impl Store {
     }
 }
 
-/// The last profile given for each user, in the order users first appear: PostgreSQL refuses
-/// an upsert that touches one row twice, and the latest names are the ones to keep.
-fn latest_profile_of_each(profiles: &[UserProfile]) -> Vec<&UserProfile> {
-    let mut position = std::collections::HashMap::new();
-    let mut latest: Vec<&UserProfile> = Vec::new();
-    for profile in profiles {
-        match position.get(&profile.id) {
-            Some(&at) => latest[at] = profile,
-            None => {
-                position.insert(profile.id, latest.len());
-                latest.push(profile);
-            }
-        }
+impl Users {
+    /// Creates the user or refreshes their names: [`Store::upsert_users`] for one.
+    pub async fn upsert_user(&self, profile: &UserProfile) -> AppResult<UpsertOutcome> {
+        let outcomes = self.upsert_users(std::slice::from_ref(profile)).await?;
+        Ok(outcomes
+            .into_iter()
+            .next()
+            .unwrap_or(UpsertOutcome::Updated))
     }
-    latest
-}
 
-/// Per profile, in order: created for the first mention of a user the statement created,
-/// updated for every other.
-fn outcomes_in_order(profiles: &[UserProfile], created: &[(i64, bool)]) -> Vec<UpsertOutcome> {
-    let mut new_users: std::collections::HashSet<i64> = created
-        .iter()
-        .filter(|(_, was_created)| *was_created)
-        .map(|(id, _)| *id)
-        .collect();
-    profiles
-        .iter()
-        .map(|p| {
-            if new_users.remove(&p.id) {
-                UpsertOutcome::Created
-            } else {
-                UpsertOutcome::Updated
-            }
+    pub async fn user(&self, user_id: i64) -> AppResult<Option<User>> {
+        use schema::users::dsl::*;
+        with_conn!(self.db, "get_user", |conn| {
+            users
+                .find(user_id)
+                .select(User::as_select())
+                .first(conn)
+                .await
+                .optional()
         })
-        .collect()
+    }
+
+    pub async fn settings_of(&self, user: i64) -> AppResult<Option<UserSettings>> {
+        use schema::user_settings::dsl::*;
+        let result = with_conn!(self.db, "get_user_settings", |conn| {
+            user_settings
+                .find(user)
+                .select(SettingsRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+        })
+        .map(|row| row.map(UserSettings::from));
+        let columns = [
+            TextColumn::of::<Style>("style"),
+            TextColumn::of::<SlideSize>("size"),
+            TextColumn::of::<Lang>("lang"),
+            TextColumn::of::<Delivery>("delivery"),
+            TextColumn::of::<crate::domain::SlideHandle>("handle"),
+        ];
+        self.db
+            .name_unknown_values(
+                result,
+                "user_settings",
+                ("user_id", Some(&user.to_string())),
+                &columns,
+            )
+            .await
+    }
+
+    /// The settings of several users in one query, in the order asked (none where a user has
+    /// none). A row the code cannot read fails the whole read: the caller then reads one by one
+    /// ([`Store::settings_of`]), and only that user's read fails, naming the row.
+    pub async fn settings_of_many(&self, users: &[i64]) -> AppResult<Vec<Option<UserSettings>>> {
+        use schema::user_settings::dsl::*;
+        let rows: Vec<SettingsRow> = with_conn!(
+            self.db,
+            "get_users_settings",
+            sqlite | conn | {
+                user_settings
+                    .filter(user_id.eq_any(users))
+                    .select(SettingsRow::as_select())
+                    .load(conn)
+                    .await
+            },
+            // Not a cached prepared statement: PostgreSQL would keep the plan it chose for the
+            // first few batches, and on a young table that is a scan of the whole table (seen:
+            // 2.7 ms a batch once it held 10k users). Planned each time, it uses the key.
+            postgres | conn | {
+                diesel::sql_query(
+                    "SELECT user_id, style, slides, size, lang, delivery, updated_at, handle \
+                     FROM user_settings WHERE user_id = ANY($1)",
+                )
+                .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(users)
+                .load(conn)
+                .await
+            }
+        )?;
+        let by_user: std::collections::HashMap<i64, UserSettings> = rows
+            .into_iter()
+            .map(|row| (row.user_id, row.into()))
+            .collect();
+        Ok(users
+            .iter()
+            .map(|user| by_user.get(user).cloned())
+            .collect())
+    }
+
+    pub async fn save_settings(&self, settings: &UserSettings) -> AppResult<()> {
+        use schema::user_settings::dsl::*;
+        let row = SettingsRow::from(settings);
+        with_conn!(self.db, "save_user_settings", |conn| {
+            diesel::insert_into(user_settings)
+                .values(&row)
+                .on_conflict(user_id)
+                .do_update()
+                .set(&row)
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    /// Gives a user default settings unless they have some; answers whether it did.
+    pub async fn ensure_default_settings(&self, user: i64) -> AppResult<bool> {
+        let given = self.ensure_default_settings_of(&[user]).await?;
+        Ok(given.into_iter().next().unwrap_or(false))
+    }
+
+    // ---- carousels --------------------------------------------------------------------------
+
+    pub async fn save_carousel(&self, record: &CarouselRecord) -> AppResult<()> {
+        use schema::carousels::dsl::*;
+        let row = CarouselRow::from(record);
+        with_conn!(self.db, "save_carousel", |conn| {
+            diesel::insert_into(carousels)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+        })
+        .map(|_| ())
+    }
+
+    /// A user's most recent carousels, newest first.
+    pub async fn carousels_of(&self, user: i64, limit: i64) -> AppResult<Vec<CarouselRecord>> {
+        use schema::carousels::dsl::*;
+        let result = with_conn!(self.db, "carousels_of", |conn| {
+            carousels
+                .filter(user_id.eq(user))
+                .order(created_at.desc())
+                .limit(limit)
+                .select(CarouselRow::as_select())
+                .load(conn)
+                .await
+                .map(|rows: Vec<CarouselRow>| rows.into_iter().map(CarouselRecord::from).collect())
+        });
+        let columns = super::workflows::carousel_columns();
+        self.db
+            .name_unknown_values(result, "carousels", ("id", None), &columns)
+            .await
+    }
 }
 
-/// SQLite: insert if new, else refresh the names; answers whether it inserted.
-fn upsert_one_sqlite(
-    tx: &mut diesel::SqliteConnection,
-    profile: &UserProfile,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    use schema::users::dsl::*;
-    let row = User {
-        id: profile.id,
-        first_name: profile.first_name.clone(),
-        last_name: profile.last_name.clone(),
-        username: profile.username.clone(),
-        language_code: profile.language_code.clone(),
-        created_at: now,
-        updated_at: now,
-    };
-    let insert = diesel::insert_into(users)
-        .values(&row)
-        .on_conflict_do_nothing();
-    if diesel::RunQueryDsl::execute(insert, tx)? == 1 {
-        return Ok(true);
+impl Users {
+    /// One carousel of the history (its id is the workflow's).
+    pub async fn carousel(&self, carousel: &str) -> AppResult<Option<CarouselRecord>> {
+        use crate::store::schema::carousels::dsl::*;
+        let result = with_conn!(self.db, "get_carousel", |conn| {
+            carousels
+                .find(carousel)
+                .select(CarouselRow::as_select())
+                .first(conn)
+                .await
+                .optional()
+                .map(|row: Option<CarouselRow>| row.map(CarouselRecord::from))
+        });
+        let columns = super::workflows::carousel_columns();
+        self.db
+            .name_unknown_values(result, "carousels", ("id", Some(carousel)), &columns)
+            .await
     }
-    let refresh = diesel::update(users.find(row.id)).set((
-        first_name.eq(&row.first_name),
-        last_name.eq(&row.last_name),
-        username.eq(&row.username),
-        language_code.eq(&row.language_code),
-        updated_at.eq(now),
-    ));
-    diesel::RunQueryDsl::execute(refresh, tx).map(|_| false)
 }
 
 #[cfg(test)]

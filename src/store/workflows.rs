@@ -6,6 +6,43 @@ use super::*;
 use crate::domain::{Delivery, Lang, SlideSize, Style};
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
+impl Workflow {
+    /// The row's id, typed: a malformed one is a corrupt row, never the all-zero id.
+    pub fn workflow_id(&self) -> AppResult<crate::domain::WorkflowId> {
+        crate::domain::WorkflowId::parse(&self.id).map_err(|e| self.corrupt(e))
+    }
+
+    /// The correlation id of the request that made it (every message it causes carries it).
+    pub fn correlation(&self) -> AppResult<uuid::Uuid> {
+        uuid::Uuid::parse_str(&self.correlation_id).map_err(|e| self.corrupt(e))
+    }
+
+    fn corrupt(&self, reason: impl std::fmt::Display) -> AppError {
+        AppError::CorruptRow {
+            table: "workflows",
+            id: self.id.chars().take(64).collect(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// `workflows`: one row per carousel request, leased to the replica that runs it; owned by the workflow engine.
+#[derive(Clone)]
+pub struct WorkflowRows {
+    db: Db,
+}
+
+impl WorkflowRows {
+    pub fn new(db: Db) -> WorkflowRows {
+        WorkflowRows { db }
+    }
+
+    /// How long a group commit over this table waits to fill a batch.
+    pub fn batch_linger(&self) -> std::time::Duration {
+        self.db.batch_linger()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = workflows)]
 pub struct Workflow {
@@ -100,11 +137,41 @@ struct WorkflowId {
     id: String,
 }
 
-impl Store {
+impl WorkflowRows {
+    async fn lease_workflow(
+        &self,
+        op: &'static str,
+        sql: &'static str,
+        workflow: &str,
+        lease: &Lease,
+        now: NaiveDateTime,
+    ) -> AppResult<bool> {
+        let (owner, until) = (lease.owner.to_string(), lease.until(now));
+        // $1 the workflow, $2 the claimer, $3 its lease's expiry, $4 now.
+        macro_rules! lease_query {
+            ($sql:expr) => {
+                diesel::sql_query($sql)
+                    .bind::<Text, _>(workflow)
+                    .bind::<Text, _>(&owner)
+                    .bind::<Timestamp, _>(until)
+                    .bind::<Timestamp, _>(now)
+            };
+        }
+        with_conn!(
+            self.db,
+            op,
+            sqlite | conn | lease_query!(sqlite_dialect(sql)).execute(conn).await,
+            postgres | conn | lease_query!(sql).execute(conn).await
+        )
+        .map(|n| n == 1)
+    }
+}
+
+impl WorkflowRows {
     /// Inserts a new workflow; false when one with this id exists already (a redelivered update).
     pub async fn create_workflow(&self, row: &Workflow) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
-        with_conn!(self, "create_workflow", |conn| {
+        with_conn!(self.db, "create_workflow", |conn| {
             diesel::insert_into(workflows)
                 .values(row)
                 .on_conflict_do_nothing()
@@ -116,7 +183,7 @@ impl Store {
 
     pub async fn workflow(&self, workflow: &str) -> AppResult<Option<Workflow>> {
         use crate::store::schema::workflows::dsl::*;
-        let result = with_conn!(self, "get_workflow", |conn| {
+        let result = with_conn!(self.db, "get_workflow", |conn| {
             workflows
                 .find(workflow)
                 .select(Workflow::as_select())
@@ -124,13 +191,14 @@ impl Store {
                 .await
                 .optional()
         });
-        self.name_unknown_values(
-            result,
-            "workflows",
-            ("id", Some(workflow)),
-            &workflow_columns(),
-        )
-        .await
+        self.db
+            .name_unknown_values(
+                result,
+                "workflows",
+                ("id", Some(workflow)),
+                &workflow_columns(),
+            )
+            .await
     }
 
     /// Starts a workflow waiting for its style, leased to `lease.owner`, unless its user already
@@ -160,7 +228,7 @@ impl Store {
             };
         }
         let moved = with_conn!(
-            self,
+            self.db,
             "claim_style",
             sqlite | conn | {
                 style_claim!(sqlite_dialect(CLAIM_STYLE))
@@ -193,7 +261,7 @@ impl Store {
     /// Notes the span that started a workflow, so a run resumed elsewhere links back to it.
     pub async fn note_workflow_trace(&self, workflow: &str, traceparent: &str) -> AppResult<()> {
         use schema::workflows::dsl::*;
-        with_conn!(self, "note_workflow_trace", |conn| {
+        with_conn!(self.db, "note_workflow_trace", |conn| {
             diesel::update(workflows.find(workflow))
                 .set(trace_parent.eq(Some(traceparent)))
                 .execute(conn)
@@ -225,34 +293,6 @@ impl Store {
             .await
     }
 
-    async fn lease_workflow(
-        &self,
-        op: &'static str,
-        sql: &'static str,
-        workflow: &str,
-        lease: &Lease,
-        now: NaiveDateTime,
-    ) -> AppResult<bool> {
-        let (owner, until) = (lease.owner.to_string(), lease.until(now));
-        // $1 the workflow, $2 the claimer, $3 its lease's expiry, $4 now.
-        macro_rules! lease_query {
-            ($sql:expr) => {
-                diesel::sql_query($sql)
-                    .bind::<Text, _>(workflow)
-                    .bind::<Text, _>(&owner)
-                    .bind::<Timestamp, _>(until)
-                    .bind::<Timestamp, _>(now)
-            };
-        }
-        with_conn!(
-            self,
-            op,
-            sqlite | conn | lease_query!(sqlite_dialect(sql)).execute(conn).await,
-            postgres | conn | lease_query!(sql).execute(conn).await
-        )
-        .map(|n| n == 1)
-    }
-
     /// Running workflows nobody holds (never leased, released, or their lease expired).
     pub async fn claimable_workflows(
         &self,
@@ -260,7 +300,7 @@ impl Store {
         limit: i64,
     ) -> AppResult<Vec<String>> {
         let rows: Vec<WorkflowId> = with_conn!(
-            self,
+            self.db,
             "claimable_workflows",
             sqlite | conn | {
                 diesel::sql_query(sqlite_dialect(CLAIMABLE_WORKFLOWS))
@@ -289,7 +329,7 @@ impl Store {
     ) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
-        with_conn!(self, "advance_workflow", |conn| {
+        with_conn!(self.db, "advance_workflow", |conn| {
             diesel::update(workflows.find(workflow).filter(state.eq(from)))
                 .set((state.eq(to), updated_at.eq(now)))
                 .execute(conn)
@@ -307,7 +347,7 @@ impl Store {
     ) -> AppResult<()> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
-        with_conn!(self, "save_written", |conn| {
+        with_conn!(self.db, "save_written", |conn| {
             diesel::update(
                 workflows
                     .find(workflow)
@@ -334,7 +374,7 @@ impl Store {
     ) -> AppResult<bool> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
-        with_conn!(self, "finish_workflow", |conn| {
+        with_conn!(self.db, "finish_workflow", |conn| {
             diesel::update(
                 workflows
                     .find(workflow)
@@ -350,7 +390,7 @@ impl Store {
     /// Workflows of this user that are running (not waiting for a style, not finished).
     pub async fn running_workflows_of(&self, user: i64) -> AppResult<i64> {
         use crate::store::schema::workflows::dsl::*;
-        with_conn!(self, "running_workflows_of", |conn| {
+        with_conn!(self.db, "running_workflows_of", |conn| {
             workflows
                 .filter(user_id.eq(user))
                 .filter(state.eq_any(WorkflowState::RUNNING))
@@ -365,7 +405,7 @@ impl Store {
         use crate::store::schema::workflows::dsl::*;
         let mut states = WorkflowState::RUNNING.to_vec();
         states.push(WorkflowState::AwaitingStyle);
-        let result = with_conn!(self, "cancellable_workflows_of", |conn| {
+        let result = with_conn!(self.db, "cancellable_workflows_of", |conn| {
             workflows
                 .filter(user_id.eq(user))
                 .filter(state.eq_any(&states))
@@ -374,7 +414,8 @@ impl Store {
                 .load(conn)
                 .await
         });
-        self.name_unknown_values(result, "workflows", ("id", None), &workflow_columns())
+        self.db
+            .name_unknown_values(result, "workflows", ("id", None), &workflow_columns())
             .await
     }
 
@@ -382,7 +423,7 @@ impl Store {
     pub async fn request_cancel(&self, workflow: &str) -> AppResult<()> {
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
-        with_conn!(self, "request_cancel", |conn| {
+        with_conn!(self.db, "request_cancel", |conn| {
             diesel::update(
                 workflows
                     .find(workflow)
@@ -394,22 +435,19 @@ impl Store {
         })
         .map(|_| ())
     }
+}
 
-    /// One carousel of the history (its id is the workflow's).
-    pub async fn carousel(&self, carousel: &str) -> AppResult<Option<CarouselRecord>> {
-        use crate::store::schema::carousels::dsl::*;
-        let result = with_conn!(self, "get_carousel", |conn| {
-            carousels
-                .find(carousel)
-                .select(CarouselRow::as_select())
-                .first(conn)
+impl WorkflowRows {
+    /// Records the message a workflow's status is shown in, unless one is recorded already.
+    pub async fn set_status_message_once(&self, workflow: &str, message: i32) -> AppResult<()> {
+        use schema::workflows::dsl::*;
+        with_conn!(self.db, "set_status_message_once", |conn| {
+            diesel::update(workflows.find(workflow).filter(status_message_id.is_null()))
+                .set(status_message_id.eq(Some(message)))
+                .execute(conn)
                 .await
-                .optional()
-                .map(|row: Option<CarouselRow>| row.map(CarouselRecord::from))
-        });
-        let columns = carousel_columns();
-        self.name_unknown_values(result, "carousels", ("id", Some(carousel)), &columns)
-            .await
+        })
+        .map(|_| ())
     }
 }
 

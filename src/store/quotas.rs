@@ -6,6 +6,23 @@ use crate::app::config::Quota;
 use crate::domain::QuotaKind;
 use diesel::sql_types::{BigInt, Integer};
 
+/// `usage_quotas`: per-user counts of costly work; owned by the workflow engine.
+#[derive(Clone)]
+pub struct Quotas {
+    db: Db,
+}
+
+impl Quotas {
+    pub fn new(db: Db) -> Quotas {
+        Quotas { db }
+    }
+
+    /// How long a group commit over this table waits to fill a batch.
+    pub fn batch_linger(&self) -> std::time::Duration {
+        self.db.batch_linger()
+    }
+}
+
 /// The store's answer to "may this user do this once more now?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuotaVerdict {
@@ -81,7 +98,7 @@ macro_rules! usage_query {
     };
 }
 
-impl Store {
+impl Quotas {
     /// Takes one use of `kind` for `user` at `now` if the quota allows it; otherwise says which
     /// limit was reached (nothing is counted then).
     pub async fn take_quota(
@@ -94,7 +111,7 @@ impl Store {
         let (minute, day) = crate::store::windows_of(now);
         let kind_name = kind.as_str();
         let counted: Vec<Counted> = with_conn!(
-            self,
+            self.db,
             "take_quota",
             sqlite | conn | {
                 take_query!(
@@ -118,7 +135,7 @@ impl Store {
             return Ok(QuotaVerdict::Granted);
         }
         let usage: Vec<Usage> = with_conn!(
-            self,
+            self.db,
             "quota_usage",
             sqlite | conn | {
                 usage_query!(sqlite_dialect(USAGE), user, kind_name)
