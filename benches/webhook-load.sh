@@ -2,14 +2,15 @@
 # Load benchmark of the webhook on SQLite and PostgreSQL: durably accepted updates/s and latency
 # at 64 connections (wrk, 2 threads, on this same machine), idle RSS, and time from start to /ready.
 # Usage: benches/webhook-load.sh [seconds]   (needs wrk; PostgreSQL at 127.0.0.1:5432 for that half)
-# BENCH_BACKENDS="sqlite postgres" (the default) picks the backends.
+# BENCH_BACKENDS="sqlite postgres" (the default) picks the backends; BVC_BIN runs another build's
+# binary (side-by-side comparisons of two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
 port=18090
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bible-vibecoder/target}"
-cargo build --release --bin bible-vibecoder >/dev/null
-bin="$CARGO_TARGET_DIR/release/bible-vibecoder"
+if [ -z "${BVC_BIN:-}" ]; then cargo build --release --bin bible-vibecoder >/dev/null; fi
+bin="${BVC_BIN:-$CARGO_TARGET_DIR/release/bible-vibecoder}"
 work=$(mktemp -d)
 
 run_one() {

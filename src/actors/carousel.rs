@@ -119,7 +119,7 @@ impl Handler<Envelope<RenderSlides>> for CarouselActor {
                     request_id: env.payload.request_id,
                     count: images.len(),
                     bytes_total: images.iter().map(|i| i.bytes.len()).sum(),
-                    elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    elapsed_ms: crate::observability::metrics::elapsed_ms(started),
                 },
             ));
             Ok(RenderedCarousel { images, pdf })

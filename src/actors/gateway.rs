@@ -19,8 +19,9 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-/// Profiles stored lately, by user id (cheap to clone: clones share one cache).
-type KnownUsers = moka::sync::Cache<i64, UserProfile>;
+/// Profiles stored lately, by user id (cheap to clone: clones share one cache). Kept behind an
+/// `Arc` because a read hands out a clone of the value: one per update.
+type KnownUsers = moka::sync::Cache<i64, Arc<UserProfile>>;
 
 /// The gateway's neighbours.
 #[derive(Clone)]
@@ -107,10 +108,14 @@ impl GatewayActor {
     /// True when this profile must be stored: new to us, or changed since we last stored it.
     /// Remembers it optimistically; a failed store call forgets it again.
     fn needs_storing(&mut self, user: &UserProfile) -> bool {
-        if self.known_users.get(&user.id).as_ref() == Some(user) {
+        if self
+            .known_users
+            .get(&user.id)
+            .is_some_and(|known| *known == *user)
+        {
             return false;
         }
-        self.known_users.insert(user.id, user.clone());
+        self.known_users.insert(user.id, Arc::new(user.clone()));
         true
     }
 }

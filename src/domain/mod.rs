@@ -14,30 +14,18 @@ pub use states::{
 };
 pub use users::{CarouselRecord, QuotaKind, UserSettings};
 
-/// Role of a slide in the carousel's arc.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum SlideKind {
-    Title,
-    Problem,
-    Idea,
-    Example,
-    Quote,
-    Cta,
+crate::spelled_enum! {
+    /// Role of a slide in the carousel's arc.
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum SlideKind as "slide kind" {
+        Title,
+        Problem,
+        Idea,
+        Example,
+        Quote,
+        Cta,
+    }
 }
 
 /// One slide as written by the model or the offline writer.
@@ -48,87 +36,45 @@ pub struct Slide {
     pub body: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Lang {
-    Ru,
-    #[default]
-    En,
+crate::spelled_enum! {
+    #[derive(Default, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum Lang as "language" {
+        Ru,
+        #[default]
+        En,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Style {
-    #[default]
-    Galaxy,
-    Vibrant,
-    Minimal,
+crate::spelled_enum! {
+    #[derive(Default, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum Style as "style" {
+        #[default]
+        Galaxy,
+        Vibrant,
+        Minimal,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum SlideSize {
-    /// 1080×1350 (4:5), Instagram's tallest feed format.
-    #[default]
-    #[serde(rename = "1080x1350")]
-    #[strum(serialize = "1080x1350")]
-    Portrait,
-    /// 1080×1080.
-    #[serde(rename = "1080x1080")]
-    #[strum(serialize = "1080x1080")]
-    Square,
+crate::spelled_enum! {
+    #[derive(Default, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum SlideSize as "size" {
+        /// 1080×1350 (4:5), Instagram's tallest feed format.
+        #[default]
+        #[serde(rename = "1080x1350")]
+        #[strum(serialize = "1080x1350")]
+        Portrait,
+        /// 1080×1080.
+        #[serde(rename = "1080x1080")]
+        #[strum(serialize = "1080x1080")]
+        Square,
+    }
 }
 
 impl SlideSize {
@@ -143,63 +89,35 @@ impl SlideSize {
     }
 }
 
-/// How a user's carousels arrive: an album of photos (JPEG, what Telegram shows inline) or
-/// lossless PNG files.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Delivery {
-    #[default]
-    Photos,
-    Files,
+crate::spelled_enum! {
+    /// How a user's carousels arrive: an album of photos (JPEG, what Telegram shows inline) or
+    /// lossless PNG files.
+    #[derive(Default, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum Delivery as "delivery" {
+        #[default]
+        Photos,
+        Files,
+    }
 }
 
-/// Whose name a slide's footer shows: the requester's own, never the bot's. `Username` is their
-/// `@username`, or their first name when they have none.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum SlideHandle {
-    #[default]
-    Username,
-    Name,
-    #[serde(rename = "none")]
-    #[strum(serialize = "none")]
-    Nothing,
+crate::spelled_enum! {
+    /// Whose name a slide's footer shows: the requester's own, never the bot's. `Username` is their
+    /// `@username`, or their first name when they have none.
+    #[derive(Default, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum SlideHandle as "handle" {
+        #[default]
+        Username,
+        Name,
+        #[serde(rename = "none")]
+        #[strum(serialize = "none")]
+        Nothing,
+    }
 }
 
 /// Longest handle drawn on a slide, in characters (Telegram's names go up to 64).
@@ -229,36 +147,16 @@ impl SlideHandle {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Default,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum ImageFormat {
-    #[default]
-    Png,
-    Jpeg,
+crate::spelled_enum! {
+    #[derive(Default)]
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum ImageFormat as "image format" {
+        #[default]
+        Png,
+        Jpeg,
+    }
 }
-
-crate::spelled!(SlideKind, "slide kind");
-crate::spelled!(Lang, "language");
-crate::spelled!(Style, "style");
-crate::spelled!(SlideSize, "size");
-crate::spelled!(ImageFormat, "image format");
-crate::spelled!(Delivery, "delivery");
-crate::spelled!(SlideHandle, "handle");
 
 impl Lang {
     /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.

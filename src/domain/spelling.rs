@@ -47,6 +47,32 @@ pub trait Spelling: Copy + Eq + VariantArray + Into<&'static str> + 'static {
     }
 }
 
+/// A spelled enum: the derives every one has (comparison, serde, strum's spellings) and
+/// [`spelled!`] with what a value is called. Attributes given (docs, more derives, the case of
+/// the spellings, diesel's mapping) follow the derives, so their helper attributes resolve.
+#[macro_export]
+macro_rules! spelled_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident as $what:literal { $($variants:tt)* }) => {
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            strum::Display,
+            strum::EnumString,
+            strum::IntoStaticStr,
+            strum::VariantArray,
+        )]
+        $(#[$meta])*
+        $vis enum $name { $($variants)* }
+        $crate::spelled!($name, $what);
+    };
+}
+
 /// Names a spelled enum (`WHAT`) and gives it `ALL` and `as_str` as inherent items, so callers
 /// need not import the trait.
 #[macro_export]

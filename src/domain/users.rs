@@ -48,27 +48,14 @@ pub struct CarouselRecord {
     pub created_at: NaiveDateTime,
 }
 
-/// Work a user pays for in model calls or renders, each with its own quota.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum QuotaKind {
-    Ask,
-    Wisdom,
-    Carousel,
-    Pdf,
+crate::spelled_enum! {
+    /// Work a user pays for in model calls or renders, each with its own quota.
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum QuotaKind as "quota kind" {
+        Ask,
+        Wisdom,
+        Carousel,
+        Pdf,
+    }
 }
-crate::spelled!(QuotaKind, "quota kind");

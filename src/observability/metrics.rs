@@ -366,6 +366,11 @@ impl Default for Metrics {
     }
 }
 
+/// Milliseconds since `since`, as the timings in events and logs are given.
+pub fn elapsed_ms(since: std::time::Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,98 +113,42 @@ pub struct CarouselRow {
     pub created_at: NaiveDateTime,
 }
 
-impl From<SettingsRow> for UserSettings {
-    fn from(row: SettingsRow) -> UserSettings {
-        let SettingsRow {
-            user_id,
-            style,
-            slides,
-            size,
-            lang,
-            delivery,
-            updated_at,
-            handle,
-        } = row;
-        UserSettings {
-            user_id,
-            style,
-            slides,
-            size,
-            lang,
-            delivery,
-            updated_at,
-            handle,
+/// A row type and its domain type with the same fields: each converts into the other (the domain
+/// stays free of diesel's derives).
+macro_rules! same_fields {
+    ($row:ident <=> $domain:ident { $($field:ident),+ $(,)? }) => {
+        impl From<$row> for $domain {
+            fn from(row: $row) -> $domain {
+                let $row { $($field),+ } = row;
+                $domain { $($field),+ }
+            }
         }
-    }
+        impl From<&$domain> for $row {
+            fn from(value: &$domain) -> $row {
+                let $domain { $($field),+ } = value.clone();
+                $row { $($field),+ }
+            }
+        }
+    };
 }
 
-impl From<&UserSettings> for SettingsRow {
-    fn from(settings: &UserSettings) -> SettingsRow {
-        let UserSettings {
-            user_id,
-            style,
-            slides,
-            size,
-            lang,
-            delivery,
-            updated_at,
-            handle,
-        } = settings.clone();
-        SettingsRow {
-            user_id,
-            style,
-            slides,
-            size,
-            lang,
-            delivery,
-            updated_at,
-            handle,
-        }
-    }
-}
+same_fields!(SettingsRow <=> UserSettings {
+    user_id,
+    style,
+    slides,
+    size,
+    lang,
+    delivery,
+    updated_at,
+    handle,
+});
 
-impl From<CarouselRow> for CarouselRecord {
-    fn from(row: CarouselRow) -> CarouselRecord {
-        let CarouselRow {
-            id,
-            user_id,
-            topic,
-            slides,
-            style,
-            content_source,
-            created_at,
-        } = row;
-        CarouselRecord {
-            id,
-            user_id,
-            topic,
-            slides,
-            style,
-            content_source,
-            created_at,
-        }
-    }
-}
-
-impl From<&CarouselRecord> for CarouselRow {
-    fn from(record: &CarouselRecord) -> CarouselRow {
-        let CarouselRecord {
-            id,
-            user_id,
-            topic,
-            slides,
-            style,
-            content_source,
-            created_at,
-        } = record.clone();
-        CarouselRow {
-            id,
-            user_id,
-            topic,
-            slides,
-            style,
-            content_source,
-            created_at,
-        }
-    }
-}
+same_fields!(CarouselRow <=> CarouselRecord {
+    id,
+    user_id,
+    topic,
+    slides,
+    style,
+    content_source,
+    created_at,
+});

@@ -163,7 +163,7 @@ impl Steps<'_> {
                 .with_label_values(&[step.as_str()])
                 .observe(started.elapsed().as_secs_f64());
         }
-        let elapsed_ms = elapsed_ms(started);
+        let elapsed_ms = crate::observability::metrics::elapsed_ms(started);
         let _ = self.links.steps.tell(cause.caused(
             "orchestrator",
             StepCompleted {
@@ -174,9 +174,4 @@ impl Steps<'_> {
         ));
         elapsed_ms
     }
-}
-
-/// Milliseconds since `since`, for step timings.
-pub fn elapsed_ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -26,13 +26,17 @@ fn ada(first_name: &str) -> UserProfile {
     }
 }
 
-#[actix_rt::test]
-async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = temp_store(&dir).await;
-    let (user_created, created, _probe) = ack_probe::<UserCreated>();
-    let (default_settings_created, _sessions, _session_probe) =
-        ack_probe::<DefaultSettingsCreated>();
+/// A store actor over `store`, with probes standing in for analytics.
+struct Started {
+    actor: Addr<StoreActor>,
+    created: crate::testkit::Seen<UserCreated>,
+    defaults: crate::testkit::Seen<DefaultSettingsCreated>,
+    _probes: Box<dyn std::any::Any>,
+}
+
+fn start_over(store: &Store) -> Started {
+    let (user_created, created, p1) = ack_probe::<UserCreated>();
+    let (default_settings_created, defaults, p2) = ack_probe::<DefaultSettingsCreated>();
     let links = StoreLinks {
         user_created,
         default_settings_created,
@@ -44,6 +48,20 @@ async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
         links,
     )
     .start();
+    Started {
+        actor,
+        created,
+        defaults,
+        _probes: Box::new((p1, p2)),
+    }
+}
+
+#[actix_rt::test]
+async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = temp_store(&dir).await;
+    let started = start_over(&store);
+    let (actor, created) = (&started.actor, &started.created);
 
     let first = actor
         .send(Envelope::new(
@@ -80,20 +98,8 @@ async fn the_store_actor_creates_a_user_once_and_announces_only_the_creation() {
 async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = temp_store(&dir).await;
-    let (user_created, _created, _probe) = ack_probe::<UserCreated>();
-    let (default_settings_created, sessions, _session_probe) =
-        ack_probe::<DefaultSettingsCreated>();
-    let links = StoreLinks {
-        user_created,
-        default_settings_created,
-    };
-    let actor = StoreActor::new(
-        ServiceHandle::detached("store"),
-        store.users.clone(),
-        store.updates.clone(),
-        links,
-    )
-    .start();
+    let started = start_over(&store);
+    let (actor, sessions) = (&started.actor, &started.defaults);
     actor
         .send(Envelope::new(
             "test",
@@ -152,21 +158,9 @@ async fn a_new_session_gets_default_settings_without_overwriting_chosen_ones() {
 /// A store actor on a fresh database that knows Ada (id 42).
 async fn data_service(dir: &tempfile::TempDir) -> (Addr<StoreActor>, Box<dyn std::any::Any>) {
     let store = temp_store(dir).await;
-    let (user_created, _created, p1) = ack_probe::<UserCreated>();
-    let (default_settings_created, _sessions, p2) = ack_probe::<DefaultSettingsCreated>();
-    let links = StoreLinks {
-        user_created,
-        default_settings_created,
-    };
     store.users.upsert_user(&ada("Ada")).await.expect("user");
-    let actor = StoreActor::new(
-        ServiceHandle::detached("store"),
-        store.users.clone(),
-        store.updates.clone(),
-        links,
-    )
-    .start();
-    (actor, Box::new((p1, p2)))
+    let started = start_over(&store);
+    (started.actor.clone(), Box::new(started))
 }
 
 #[actix_rt::test]
