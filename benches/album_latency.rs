@@ -98,7 +98,7 @@ async fn press_to_album(app: &TestApp, telegram: &FakeBotApi, run: usize) -> Dur
     eventually("the workflow done", Duration::from_secs(30), || async {
         app.store
             .workflows
-            .workflow(&workflow)
+            .workflow(bible_vibecoder::domain::WorkflowId::parse(&workflow).expect("a workflow id"))
             .await
             .ok()
             .flatten()

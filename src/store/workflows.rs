@@ -3,7 +3,7 @@ use super::leases::sqlite_dialect;
 use super::schema::workflows;
 use super::states::TextColumn;
 use super::*;
-use crate::domain::{Delivery, Lang, SlideSize, Style};
+use crate::domain::{Delivery, Lang, SlideSize, Style, WorkflowId};
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 impl Workflow {
@@ -133,7 +133,7 @@ const CLAIMABLE_WORKFLOWS: &str = "SELECT id FROM workflows \
 
 #[derive(QueryableByName)]
 #[diesel(table_name = workflows)]
-struct WorkflowId {
+struct IdRow {
     id: String,
 }
 
@@ -181,7 +181,9 @@ impl WorkflowRows {
         .map(|n| n == 1)
     }
 
-    pub async fn workflow(&self, workflow: &str) -> AppResult<Option<Workflow>> {
+    pub async fn workflow(&self, workflow: WorkflowId) -> AppResult<Option<Workflow>> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use crate::store::schema::workflows::dsl::*;
         let result = with_conn!(self.db, "get_workflow", |conn| {
             workflows
@@ -205,13 +207,16 @@ impl WorkflowRows {
     /// runs `max_running` carousels.
     pub async fn claim_style(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         user: i64,
         chosen: Style,
         deadline: NaiveDateTime,
         lease: &Lease,
         max_running: i64,
     ) -> AppResult<StyleClaim> {
+        let typed = workflow;
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         let now = now_utc();
         let (owner, until) = (lease.owner.to_string(), lease.until(now));
         // The statement's parameters, the same on both backends.
@@ -250,7 +255,7 @@ impl WorkflowRows {
         if moved == 1 {
             return Ok(StyleClaim::Claimed);
         }
-        Ok(match self.workflow(workflow).await? {
+        Ok(match self.workflow(typed).await? {
             Some(wf) if wf.state == WorkflowState::AwaitingStyle && !wf.cancel_requested => {
                 StyleClaim::AtLimit
             }
@@ -259,7 +264,13 @@ impl WorkflowRows {
     }
 
     /// Notes the span that started a workflow, so a run resumed elsewhere links back to it.
-    pub async fn note_workflow_trace(&self, workflow: &str, traceparent: &str) -> AppResult<()> {
+    pub async fn note_workflow_trace(
+        &self,
+        workflow: WorkflowId,
+        traceparent: &str,
+    ) -> AppResult<()> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use schema::workflows::dsl::*;
         with_conn!(self.db, "note_workflow_trace", |conn| {
             diesel::update(workflows.find(workflow))
@@ -273,10 +284,12 @@ impl WorkflowRows {
     /// Takes the lease of a running workflow when nobody holds it; true when `lease.owner` now does.
     pub async fn acquire_workflow(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         lease: &Lease,
         now: NaiveDateTime,
     ) -> AppResult<bool> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         self.lease_workflow("acquire_workflow", ACQUIRE_WORKFLOW, workflow, lease, now)
             .await
     }
@@ -285,10 +298,12 @@ impl WorkflowRows {
     /// the workflow has ended.
     pub async fn renew_workflow(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         lease: &Lease,
         now: NaiveDateTime,
     ) -> AppResult<bool> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         self.lease_workflow("renew_workflow", RENEW_WORKFLOW, workflow, lease, now)
             .await
     }
@@ -298,8 +313,8 @@ impl WorkflowRows {
         &self,
         now: NaiveDateTime,
         limit: i64,
-    ) -> AppResult<Vec<String>> {
-        let rows: Vec<WorkflowId> = with_conn!(
+    ) -> AppResult<Vec<WorkflowId>> {
+        let rows: Vec<IdRow> = with_conn!(
             self.db,
             "claimable_workflows",
             sqlite | conn | {
@@ -317,16 +332,26 @@ impl WorkflowRows {
                     .await
             }
         )?;
-        Ok(rows.into_iter().map(|row| row.id).collect())
+        rows.into_iter()
+            .map(|row| {
+                WorkflowId::parse(&row.id).map_err(|e| AppError::CorruptRow {
+                    table: "workflows",
+                    id: e.given.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Moves a workflow from one state to the next; false when it was no longer in `from`.
     pub async fn advance_workflow(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         from: WorkflowState,
         to: WorkflowState,
     ) -> AppResult<bool> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self.db, "advance_workflow", |conn| {
@@ -341,10 +366,12 @@ impl WorkflowRows {
     /// Memoizes the writing step: the slides are kept and the workflow moves on to rendering.
     pub async fn save_written(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         json: &str,
         source: ContentOrigin,
     ) -> AppResult<()> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self.db, "save_written", |conn| {
@@ -368,10 +395,12 @@ impl WorkflowRows {
     /// Ends a workflow (done, failed or cancelled) unless it has ended already.
     pub async fn finish_workflow(
         &self,
-        workflow: &str,
+        workflow: WorkflowId,
         outcome: WorkflowState,
         reason: Option<&str>,
     ) -> AppResult<bool> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self.db, "finish_workflow", |conn| {
@@ -420,7 +449,9 @@ impl WorkflowRows {
     }
 
     /// Asks a running workflow to stop at its next step boundary.
-    pub async fn request_cancel(&self, workflow: &str) -> AppResult<()> {
+    pub async fn request_cancel(&self, workflow: WorkflowId) -> AppResult<()> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use crate::store::schema::workflows::dsl::*;
         let now = now_utc();
         with_conn!(self.db, "request_cancel", |conn| {
@@ -439,7 +470,13 @@ impl WorkflowRows {
 
 impl WorkflowRows {
     /// Records the message a workflow's status is shown in, unless one is recorded already.
-    pub async fn set_status_message_once(&self, workflow: &str, message: i32) -> AppResult<()> {
+    pub async fn set_status_message_once(
+        &self,
+        workflow: WorkflowId,
+        message: i32,
+    ) -> AppResult<()> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
         use schema::workflows::dsl::*;
         with_conn!(self.db, "set_status_message_once", |conn| {
             diesel::update(workflows.find(workflow).filter(status_message_id.is_null()))

@@ -91,7 +91,11 @@ impl Workflows {
         workflow: Uuid,
     ) -> AppResult<Option<Workflow>> {
         let q = &env.payload;
-        let Some(wf) = self.rows.workflow(&workflow.to_string()).await? else {
+        let Some(wf) = self
+            .rows
+            .workflow(crate::domain::WorkflowId(workflow))
+            .await?
+        else {
             self.stale(env, lang).await?;
             return Ok(None);
         };
@@ -130,12 +134,14 @@ impl Workflows {
         if let (None, Some(message)) = (wf.status_message_id, q.message_id) {
             // The press came from the offer's message: progress is shown there even if the
             // dispatcher has not recorded the offer's id yet.
-            self.rows.set_status_message_once(&wf.id, message).await?;
+            self.rows
+                .set_status_message_once(wf.workflow_id()?, message)
+                .await?;
         }
         match self.claim(&wf, style).await? {
             StyleClaim::Claimed => {
-                self.note_trace(&wf.id).await;
-                self.clone().spawn(wf.id);
+                self.note_trace(wf.workflow_id()?).await;
+                self.clone().spawn(wf.workflow_id()?);
                 self.answer(&q.query_id, &texts::starting(lang)).await;
                 Ok(())
             }
@@ -160,7 +166,14 @@ impl Workflows {
         let deadline = deadline_after(now_utc(), self.timeout());
         let limit = i64::try_from(self.settings.max_running_per_user.max(1)).unwrap_or(1);
         self.rows
-            .claim_style(&wf.id, wf.user_id, style, deadline, &self.lease, limit)
+            .claim_style(
+                wf.workflow_id()?,
+                wf.user_id,
+                style,
+                deadline,
+                &self.lease,
+                limit,
+            )
             .await
     }
 
@@ -188,7 +201,12 @@ impl Workflows {
             return Ok(());
         }
         let id = env.correlation_id;
-        if self.rows.workflow(&id.to_string()).await?.is_some() {
+        if self
+            .rows
+            .workflow(crate::domain::WorkflowId(id))
+            .await?
+            .is_some()
+        {
             self.answer(&q.query_id, &texts::already_started(lang))
                 .await;
             return Ok(());
@@ -225,7 +243,7 @@ impl Workflows {
             StyleClaim::AtLimit => {
                 self.rows
                     .finish_workflow(
-                        &wf.id,
+                        wf.workflow_id()?,
                         WorkflowState::Cancelled,
                         Some("at the running limit"),
                     )
@@ -246,15 +264,15 @@ impl Workflows {
             cancel_keyboard(lang, id),
         )
         .await?;
-        self.note_trace(&wf.id).await;
-        self.clone().spawn(wf.id);
+        self.note_trace(wf.workflow_id()?).await;
+        self.clone().spawn(wf.workflow_id()?);
         self.answer(&q.query_id, &texts::starting(lang)).await;
         Ok(())
     }
 
     /// Keeps the press's trace on the workflow row (when traces are exported); a failure to
     /// write it costs only the link from a resumed run.
-    async fn note_trace(&self, workflow: &str) {
+    async fn note_trace(&self, workflow: crate::domain::WorkflowId) {
         if let Some(press) = crate::observability::telemetry::current_traceparent() {
             if let Err(e) = self.rows.note_workflow_trace(workflow, &press).await {
                 tracing::warn!(error = %e, "workflow trace not recorded");
@@ -269,7 +287,11 @@ impl Workflows {
         workflow: Uuid,
     ) -> AppResult<()> {
         let q = &env.payload;
-        let wf = match self.rows.workflow(&workflow.to_string()).await? {
+        let wf = match self
+            .rows
+            .workflow(crate::domain::WorkflowId(workflow))
+            .await?
+        {
             Some(wf) if wf.state == WorkflowState::Done && wf.user_id == q.user_id => wf,
             Some(wf) if wf.user_id != q.user_id => {
                 self.answer(&q.query_id, &texts::not_your_request(lang))

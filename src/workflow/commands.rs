@@ -118,7 +118,7 @@ impl Workflows {
         };
         // The update's correlation id is stable across redeliveries: one request, one row.
         let id = env.correlation_id;
-        let wf = match self.rows.workflow(&id.to_string()).await? {
+        let wf = match self.rows.workflow(crate::domain::WorkflowId(id)).await? {
             Some(existing) => existing,
             None => {
                 if self.at_limit(user).await? {
@@ -269,7 +269,7 @@ impl Workflows {
         if wf.state == WorkflowState::AwaitingStyle {
             if self
                 .rows
-                .finish_workflow(&wf.id, WorkflowState::Cancelled, None)
+                .finish_workflow(wf.workflow_id()?, WorkflowState::Cancelled, None)
                 .await?
             {
                 self.count_outcome(WorkflowState::Cancelled);
@@ -285,6 +285,6 @@ impl Workflows {
             }
             return Ok(());
         }
-        self.rows.request_cancel(&wf.id).await
+        self.rows.request_cancel(wf.workflow_id()?).await
     }
 }

@@ -56,7 +56,7 @@ pub struct Workflows {
     pub(super) policy: RetryPolicy,
     /// Workflows with a runner in this process: a resume never starts a second one here (other
     /// replicas are kept out by the lease).
-    pub(super) running: Mutex<HashSet<String>>,
+    pub(super) running: Mutex<HashSet<crate::domain::WorkflowId>>,
     pub(super) metrics: Option<crate::observability::metrics::Metrics>,
     /// Per-user quotas and the process-wide caps on costly work; none: no limits (tests).
     pub(super) limits: Option<Limits>,

@@ -47,7 +47,14 @@ impl Materials for WorkflowMaterials {
                 Outgoing::Pdf { workflow_id, .. } => (workflow_id, None, true),
                 Outgoing::Message { .. } => return Ok(Vec::new()),
             };
-            let wf = workflows.workflow(workflow_id).await?.ok_or_else(|| {
+            let id = crate::domain::WorkflowId::parse(workflow_id).map_err(|e| {
+                AppError::CorruptRow {
+                    table: "outbox",
+                    id: row_id.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+            let wf = workflows.workflow(id).await?.ok_or_else(|| {
                 AppError::internal(
                     format!("drawing the files of outbox row {row_id}"),
                     format!("workflow {workflow_id} does not exist"),

@@ -14,6 +14,7 @@ use crate::domain::Delivery;
 use crate::domain::Lang;
 use crate::domain::OutboxStatus;
 use crate::domain::Slide;
+use crate::domain::WorkflowId;
 use crate::domain::WorkflowState;
 use crate::domain::DEFAULT_SLIDES;
 use crate::messages::carousel::RenderedImage;
@@ -54,12 +55,12 @@ impl Workflows {
     }
 
     /// Runs a workflow started now (by a press): its trace continues the press's.
-    pub(super) fn spawn(self: Arc<Self>, id: String) {
+    pub(super) fn spawn(self: Arc<Self>, id: WorkflowId) {
         let started_by = crate::observability::telemetry::current_traceparent();
         self.run_detached(id, started_by);
     }
 
-    fn run_detached(self: Arc<Self>, id: String, started_by: Option<String>) {
+    fn run_detached(self: Arc<Self>, id: WorkflowId, started_by: Option<String>) {
         actix_rt::spawn(self.run(id, started_by));
     }
 
@@ -68,19 +69,15 @@ impl Workflows {
     /// outage pauses it; a panic ends it as failed, so the user is not left waiting.
     /// `started_by` is the press's span when it runs right away; a resumed run (no such span)
     /// starts a trace of its own, linked to the press's.
-    pub(super) async fn run(self: Arc<Self>, id: String, started_by: Option<String>) {
-        if !self.running.lock().insert(id.clone()) {
+    pub(super) async fn run(self: Arc<Self>, id: WorkflowId, started_by: Option<String>) {
+        if !self.running.lock().insert(id) {
             return;
         }
-        match self
-            .rows
-            .acquire_workflow(&id, &self.lease, now_utc())
-            .await
-        {
+        match self.rows.acquire_workflow(id, &self.lease, now_utc()).await {
             Ok(true) => {
-                let lost = self.keep_lease(&id);
+                let lost = self.keep_lease(id);
                 tokio::select! {
-                    _ = self.clone().run_leased(&id, started_by.as_deref()) => {}
+                    _ = self.clone().run_leased(id, started_by.as_deref()) => {}
                     _ = lost => {
                         tracing::warn!(workflow_id = %id, "workflow lease lost; another replica carries on");
                     }
@@ -96,14 +93,14 @@ impl Workflows {
 
     /// Renews the workflow's lease every third of its duration; resolves when it was lost. A
     /// renewal the store cannot answer is tried again until the lease has run out.
-    fn keep_lease(&self, id: &str) -> impl std::future::Future<Output = ()> + 'static {
-        let (rows, lease, id) = (self.rows.clone(), self.lease.clone(), id.to_string());
+    fn keep_lease(&self, id: WorkflowId) -> impl std::future::Future<Output = ()> + 'static {
+        let (rows, lease) = (self.rows.clone(), self.lease.clone());
         async move {
             let every = lease.duration / 3;
             let mut held_until = std::time::Instant::now() + lease.duration;
             loop {
                 tokio::time::sleep(every).await;
-                match rows.renew_workflow(&id, &lease, now_utc()).await {
+                match rows.renew_workflow(id, &lease, now_utc()).await {
                     Ok(true) => held_until = std::time::Instant::now() + lease.duration,
                     Ok(false) => return,
                     Err(e) => {
@@ -117,10 +114,9 @@ impl Workflows {
         }
     }
 
-    async fn run_leased(self: Arc<Self>, id: &str, started_by: Option<&str>) {
-        let id = id.to_string();
+    async fn run_leased(self: Arc<Self>, id: WorkflowId, started_by: Option<&str>) {
         loop {
-            let outcome = std::panic::AssertUnwindSafe(self.drive(&id, started_by))
+            let outcome = std::panic::AssertUnwindSafe(self.drive(id, started_by))
                 .catch_unwind()
                 .await;
             let reason = match outcome {
@@ -138,7 +134,7 @@ impl Workflows {
                 Err(_) => "the workflow panicked".to_string(),
             };
             tracing::error!(workflow_id = %id, reason, "workflow stopped by an internal error");
-            if let Ok(Some(wf)) = self.rows.workflow(&id).await {
+            if let Ok(Some(wf)) = self.rows.workflow(id).await {
                 let lang = wf.lang;
                 let status = StatusMessage {
                     latest: None,
@@ -152,7 +148,7 @@ impl Workflows {
         }
     }
 
-    pub(super) async fn drive(&self, id: &str, started_by: Option<&str>) -> AppResult<()> {
+    pub(super) async fn drive(&self, id: WorkflowId, started_by: Option<&str>) -> AppResult<()> {
         let Some(first) = self.rows.workflow(id).await? else {
             return Ok(());
         };
@@ -238,7 +234,11 @@ impl Workflows {
             WorkflowState::Requested => {
                 let _ = self.links.started.tell(root.clone());
                 self.rows
-                    .advance_workflow(&wf.id, WorkflowState::Requested, WorkflowState::Writing)
+                    .advance_workflow(
+                        wf.workflow_id()?,
+                        WorkflowState::Requested,
+                        WorkflowState::Writing,
+                    )
                     .await?;
             }
             WorkflowState::Writing => self.write(root, wf, lang, status, started).await?,
@@ -246,7 +246,11 @@ impl Workflows {
                 let slides = slides_of(wf)?;
                 *images = Some(self.render(root, wf, &slides, lang, status).await?);
                 self.rows
-                    .advance_workflow(&wf.id, WorkflowState::Rendering, WorkflowState::Sending)
+                    .advance_workflow(
+                        wf.workflow_id()?,
+                        WorkflowState::Rendering,
+                        WorkflowState::Sending,
+                    )
                     .await?;
                 self.step_done(root, WorkflowState::Rendering, started);
             }
@@ -285,7 +289,7 @@ impl Workflows {
         let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
         self.rows
-            .save_written(&wf.id, &json, written.origin)
+            .save_written(wf.workflow_id()?, &json, written.origin)
             .await?;
         self.step_done(root, WorkflowState::Writing, started);
         Ok(())
@@ -331,7 +335,7 @@ impl Workflows {
             )
             .await;
         self.rows
-            .finish_workflow(&wf.id, WorkflowState::Done, None)
+            .finish_workflow(wf.workflow_id()?, WorkflowState::Done, None)
             .await?;
         let pdf = InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
             texts::pdf_button(lang),
@@ -378,7 +382,7 @@ impl Workflows {
         tracing::error!(reason, "workflow failed");
         if !self
             .rows
-            .finish_workflow(&wf.id, WorkflowState::Failed, Some(reason))
+            .finish_workflow(wf.workflow_id()?, WorkflowState::Failed, Some(reason))
             .await?
         {
             return Ok(());

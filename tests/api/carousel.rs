@@ -110,7 +110,7 @@ impl Bot {
             self.app
                 .store
                 .workflows
-                .workflow(workflow)
+                .workflow(workflow_id(workflow))
                 .await
                 .expect("store")
                 .filter(|w| w.state == wanted)
@@ -252,7 +252,7 @@ on_both_backends! {
         assert_eq!(bot.albums().await.len(), 1);
         let offers = bot.telegram.calls_to("sendMessage").into_iter().filter(|m| !button_data(m).is_empty()).count();
         assert_eq!(offers, 1, "one keyboard for one request");
-        assert_eq!(bot.app.store.workflows.workflow(&workflow).await.expect("store").expect("row").style, Some(Style::Galaxy));
+        assert_eq!(bot.app.store.workflows.workflow(workflow_id(&workflow)).await.expect("store").expect("row").style, Some(Style::Galaxy));
     }
 
     async fn flood_control_on_the_album_is_waited_out_and_the_album_goes_once(backend) {
@@ -376,7 +376,7 @@ on_both_backends! {
         let answer = bot.press_answer(900_062).await;
         assert!(answer["text"].as_str().is_some_and(|t| t.contains("по одной")), "{answer}");
         bot.state_of(&first, WorkflowState::Done).await;
-        assert_eq!(bot.app.store.workflows.workflow(&second).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
+        assert_eq!(bot.app.store.workflows.workflow(workflow_id(&second)).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
         assert_eq!(bot.albums().await.len(), 1);
     }
 
@@ -397,7 +397,7 @@ on_both_backends! {
         bot.app.post_update(ada_presses(&format!("style:galaxy:{graces}"), 900_070)).await;
         let foreign = bot.press_answer(900_070).await;
         assert!(foreign["text"].as_str().is_some_and(|t| t.contains("чужой")), "{foreign}");
-        assert_eq!(bot.app.store.workflows.workflow(&graces).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
+        assert_eq!(bot.app.store.workflows.workflow(workflow_id(&graces)).await.expect("store").expect("row").state, WorkflowState::AwaitingStyle);
     }
 
     async fn empty_long_and_hostile_topics_are_answered_clearly(backend) {
@@ -412,7 +412,7 @@ on_both_backends! {
         let text = offer["text"].as_str().expect("text");
         assert!(text.contains("&lt;b&gt;bold&lt;/b&gt; *md* _x_"), "{text}");
         assert!(!text.contains('\u{0}') && !text.contains('\u{202E}'), "{text:?}");
-        let row = bot.app.store.workflows.workflow(&workflow).await.expect("store").expect("row");
+        let row = bot.app.store.workflows.workflow(workflow_id(&workflow)).await.expect("store").expect("row");
         assert!(row.topic.contains("DROP TABLE users") && !row.topic.contains('\u{0}'));
     }
 

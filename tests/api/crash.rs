@@ -143,7 +143,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
 
     let row = store
         .workflows
-        .workflow(&workflow)
+        .workflow(workflow_id(&workflow))
         .await
         .expect("store")
         .expect("row");
@@ -158,7 +158,7 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         || async {
             store
                 .workflows
-                .workflow(&workflow)
+                .workflow(workflow_id(&workflow))
                 .await
                 .expect("store")
                 .filter(|w| w.state == WorkflowState::Done)

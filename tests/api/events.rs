@@ -74,7 +74,7 @@ on_both_backends! {
         app.post_update(press_update(820_002, user, &data)).await;
         let workflow = data.rsplit(':').next().expect("id").to_string();
         eventually("the carousel done", std::time::Duration::from_secs(30), || async {
-            app.store.workflows.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
+            app.store.workflows.workflow(workflow_id(&workflow)).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
         }).await;
         let correlation = correlation_for_update(820_001).to_string();
         let sent = |events: &[bible_vibecoder::store::StoredEvent]| {
@@ -159,7 +159,7 @@ on_both_backends! {
         app.post_update(press_update(810_002, user, &data)).await;
         let workflow = data.rsplit(':').next().expect("id").to_string();
         eventually("the carousel done", std::time::Duration::from_secs(30), || async {
-            app.store.workflows.workflow(&workflow).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
+            app.store.workflows.workflow(workflow_id(&workflow)).await.ok().flatten().filter(|w| w.state == WorkflowState::Done)
         }).await;
         app.stop().await;
 

@@ -154,7 +154,7 @@ on_both_backends! {
         app.post_update(carousel(72_001)).await;
         let offer = telegram.style_offer_in(GROUP).await;
         let workflow = offer.rsplit(':').next().expect("workflow id").to_string();
-        let row = app.store.workflows.workflow(&workflow).await.expect("store").expect("workflow row");
+        let row = app.store.workflows.workflow(workflow_id(&workflow)).await.expect("store").expect("workflow row");
         assert_eq!(row.handle.as_deref(), Some("@ghopper"), "the requester's @username, not the bot's");
 
         app.post_update(group_message(72_002, GRACE, Some("ghopper"), "/settings@vibe_test_bot")).await;
@@ -170,7 +170,7 @@ on_both_backends! {
         app.post_update(carousel(72_005)).await;
         let id = correlation_for_update(72_005).to_string();
         let row = eventually("the second request", Duration::from_secs(30), || async {
-            app.store.workflows.workflow(&id).await.ok().flatten()
+            app.store.workflows.workflow(workflow_id(&id)).await.ok().flatten()
         }).await;
         assert_eq!(row.handle.as_deref(), Some("User515151"), "their first name, as chosen");
     }

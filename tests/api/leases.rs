@@ -223,17 +223,17 @@ on_both_backends! {
         let wf = waiting_workflow("00000000-0000-7000-8000-000000000001", 7);
         store.workflows.create_workflow(&wf).await.expect("create");
         let (a, b) = (replica("a"), replica("b"));
-        let started = store.workflows.claim_style(&wf.id, 7, Style::Galaxy, now_utc(), &a, 1).await.expect("claim");
+        let started = store.workflows.claim_style(workflow_id(&wf.id), 7, Style::Galaxy, now_utc(), &a, 1).await.expect("claim");
         assert_eq!(started, StyleClaim::Claimed);
         let now = now_utc();
 
-        assert!(!store.workflows.acquire_workflow(&wf.id, &b, now).await.expect("acquire"), "a holds it");
+        assert!(!store.workflows.acquire_workflow(workflow_id(&wf.id), &b, now).await.expect("acquire"), "a holds it");
         assert!(store.workflows.claimable_workflows(now, 10).await.expect("list").is_empty());
-        assert!(store.workflows.renew_workflow(&wf.id, &a, now).await.expect("renew"));
+        assert!(store.workflows.renew_workflow(workflow_id(&wf.id), &a, now).await.expect("renew"));
         let expired = now + chrono::Duration::seconds(31);
-        assert_eq!(store.workflows.claimable_workflows(expired, 10).await.expect("list"), std::slice::from_ref(&wf.id));
-        assert!(store.workflows.acquire_workflow(&wf.id, &b, expired).await.expect("take over"));
-        assert!(!store.workflows.renew_workflow(&wf.id, &a, expired).await.expect("renew"), "a lost it");
+        assert_eq!(store.workflows.claimable_workflows(expired, 10).await.expect("list"), [workflow_id(&wf.id)]);
+        assert!(store.workflows.acquire_workflow(workflow_id(&wf.id), &b, expired).await.expect("take over"));
+        assert!(!store.workflows.renew_workflow(workflow_id(&wf.id), &a, expired).await.expect("renew"), "a lost it");
     }
 
     async fn two_presses_at_once_start_one_carousel_when_the_limit_is_one(backend) {
@@ -246,7 +246,7 @@ on_both_backends! {
 
         let presses = ids.iter().enumerate().map(|(n, id)| {
             let (store, lease) = (store.clone(), replica(&format!("replica-{n}")));
-            async move { store.workflows.claim_style(id, 9, Style::Vibrant, now_utc(), &lease, 1).await.expect("claim") }
+            async move { store.workflows.claim_style(workflow_id(id), 9, Style::Vibrant, now_utc(), &lease, 1).await.expect("claim") }
         });
         let outcomes = futures::future::join_all(presses).await;
 
@@ -284,8 +284,8 @@ on_both_backends! {
         db.execute("UPDATE outbox SET status = 'Sent' WHERE id = 'odd'").await;
         db.execute("UPDATE received_updates SET status = 'archived' WHERE update_id = 41").await;
 
-        assert_eq!(store.workflows.workflow(good).await.expect("readable").expect("row").state, WorkflowState::AwaitingStyle);
-        let error = store.workflows.workflow(bad).await.expect_err("unknown state").to_string();
+        assert_eq!(store.workflows.workflow(workflow_id(good)).await.expect("readable").expect("row").state, WorkflowState::AwaitingStyle);
+        let error = store.workflows.workflow(workflow_id(bad)).await.expect_err("unknown state").to_string();
         assert!(error.contains(bad) && error.contains("paused") && error.contains("workflow state"), "{error}");
         // Queries that select by state never pick an unknown one up.
         let cancellable = store.workflows.cancellable_workflows_of(7).await.expect("the known row reads");
@@ -312,9 +312,9 @@ on_both_backends! {
         db.execute("UPDATE user_settings SET delivery = 'stories' WHERE user_id = 9").await;
         db.execute("UPDATE user_settings SET lang = 'de' WHERE user_id = 8").await;
 
-        let error = store.workflows.workflow(odd).await.expect_err("unknown size").to_string();
+        let error = store.workflows.workflow(workflow_id(odd)).await.expect_err("unknown size").to_string();
         assert!(error.contains(odd) && error.contains("1080x1920") && error.contains("column size"), "{error}");
-        assert_eq!(store.workflows.workflow(kept).await.expect("readable").expect("row").size, SlideSize::Portrait);
+        assert_eq!(store.workflows.workflow(workflow_id(kept)).await.expect("readable").expect("row").size, SlideSize::Portrait);
         let error = store.users.settings_of(9).await.expect_err("unknown delivery").to_string();
         assert!(error.contains("user_settings row 9") && error.contains("\"stories\"") && error.contains("delivery"), "{error}");
         let error = store.users.settings_of(8).await.expect_err("unknown language").to_string();

@@ -153,7 +153,7 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
             for id in &workflows {
                 let wf = store
                     .workflows
-                    .workflow(id)
+                    .workflow(workflow_id(id))
                     .await
                     .expect("store")
                     .expect("row");
@@ -190,7 +190,7 @@ async fn two_replicas_on_postgres_share_work_and_the_survivor_finishes_a_killed_
     for id in &workflows {
         let wf = store
             .workflows
-            .workflow(id)
+            .workflow(workflow_id(id))
             .await
             .expect("store")
             .expect("row");

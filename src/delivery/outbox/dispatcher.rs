@@ -645,11 +645,15 @@ impl Dispatcher {
                     .send_html(chat, html, *reply_to, keyboard.clone())
                     .await;
                 if let (Ok(message), Some(workflow)) = (&sent, status_of) {
-                    if let Err(e) = self
-                        .workflows
-                        .set_status_message_once(workflow, *message)
-                        .await
-                    {
+                    let noted = match crate::domain::WorkflowId::parse(workflow) {
+                        Ok(id) => self.workflows.set_status_message_once(id, *message).await,
+                        Err(e) => Err(AppError::CorruptRow {
+                            table: "outbox",
+                            id: row.id.clone(),
+                            reason: e.to_string(),
+                        }),
+                    };
+                    if let Err(e) = noted {
                         tracing::warn!(error = %e, "status message not recorded");
                     }
                 }

@@ -30,6 +30,11 @@ pub enum Backend {
 }
 
 /// Where the PostgreSQL tests create their databases.
+/// A workflow id as the tests write it (the canonical UUID text).
+pub fn workflow_id(text: &str) -> bible_vibecoder::domain::WorkflowId {
+    bible_vibecoder::domain::WorkflowId::parse(text).expect("a workflow id")
+}
+
 pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
