@@ -31,16 +31,6 @@ pub struct IdError {
 #[serde(transparent)]
 pub struct WorkflowId(pub Uuid);
 
-/// The id every message caused by one request carries (one Telegram update → one correlation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CorrelationId(pub Uuid);
-
-/// Telegram's `update_id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct UpdateId(pub i64);
-
 impl WorkflowId {
     /// The id as written in button data and text columns: only the canonical hyphenated form,
     /// so one workflow has exactly one spelling.
@@ -66,25 +56,6 @@ impl std::str::FromStr for WorkflowId {
     type Err = IdError;
     fn from_str(text: &str) -> Result<WorkflowId, IdError> {
         WorkflowId::parse(text)
-    }
-}
-
-impl From<CorrelationId> for WorkflowId {
-    /// A workflow's id is the correlation id of the request that made it.
-    fn from(id: CorrelationId) -> WorkflowId {
-        WorkflowId(id.0)
-    }
-}
-
-impl std::fmt::Display for CorrelationId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::fmt::Display for UpdateId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
     }
 }
 

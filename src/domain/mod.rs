@@ -7,7 +7,7 @@ mod ids;
 mod spelling;
 mod states;
 mod users;
-pub use ids::{CorrelationId, IdError, UpdateId, WorkflowId};
+pub use ids::{IdError, WorkflowId};
 pub use spelling::{Spelling, UnknownValue};
 pub use states::{
     ContentOrigin, OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState,

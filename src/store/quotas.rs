@@ -16,11 +16,6 @@ impl Quotas {
     pub fn new(db: Db) -> Quotas {
         Quotas { db }
     }
-
-    /// How long a group commit over this table waits to fill a batch.
-    pub fn batch_linger(&self) -> std::time::Duration {
-        self.db.batch_linger()
-    }
 }
 
 /// The store's answer to "may this user do this once more now?".

@@ -15,11 +15,6 @@ impl Updates {
     pub fn new(db: Db) -> Updates {
         Updates { db }
     }
-
-    /// How long a group commit over this table waits to fill a batch.
-    pub fn batch_linger(&self) -> std::time::Duration {
-        self.db.batch_linger()
-    }
 }
 
 /// An update claimed for handling.

@@ -36,11 +36,6 @@ impl WorkflowRows {
     pub fn new(db: Db) -> WorkflowRows {
         WorkflowRows { db }
     }
-
-    /// How long a group commit over this table waits to fill a batch.
-    pub fn batch_linger(&self) -> std::time::Duration {
-        self.db.batch_linger()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
