@@ -1,11 +1,12 @@
 //! Rendering benchmarks: a 10-slide PNG carousel per style and size and a 10-slide JPEG
-//! carousel per style (rayon, all cores), and PNG vs JPEG encoding of one already-drawn slide.
+//! carousel per style (rayon, all cores), the same in Arabic, Hindi and Chinese, and PNG vs JPEG
+//! encoding of one already-drawn slide.
 //!
 //! `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`
 use std::hint::black_box;
 
 use bible_vibecoder::domain::{ImageFormat, SlideSize, Style};
-use bible_vibecoder::render::samples::demo_slides;
+use bible_vibecoder::render::samples::{demo_slides, demo_slides_in, DemoScript};
 use bible_vibecoder::render::{encode, render_carousel, render_image, RenderOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -81,6 +82,37 @@ fn carousel_jpeg(c: &mut Criterion) {
     group.finish();
 }
 
+/// Shaped scripts (joining, conjuncts, bidi, CJK line breaks), 1080×1350, PNG and later JPEG
+/// carousels, beside the Cyrillic demo in the same run.
+fn carousel_scripts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("carousel_10_scripts");
+    group.sample_size(10);
+    let sets: Vec<(&str, Vec<bible_vibecoder::domain::Slide>)> =
+        std::iter::once(("cyrillic", demo_slides()))
+            .chain(
+                DemoScript::ALL
+                    .iter()
+                    .map(|&s| (s.name(), demo_slides_in(s))),
+            )
+            .collect();
+    for (name, slides) in &sets {
+        for format in [ImageFormat::Png, ImageFormat::Jpeg] {
+            let opts = RenderOptions {
+                style: Style::Galaxy,
+                format,
+                ..RenderOptions::default()
+            };
+            group.bench_function(format!("{name}/galaxy/{format}"), |b| {
+                b.iter(|| match render_carousel(black_box(slides), &opts) {
+                    Ok(r) => r,
+                    Err(e) => panic!("{e}"),
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 fn one_slide(c: &mut Criterion) {
     let slides = demo_slides();
     let mut group = c.benchmark_group("one_slide_portrait");
@@ -109,5 +141,11 @@ fn one_slide(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, carousel, carousel_jpeg, one_slide);
+criterion_group!(
+    benches,
+    carousel,
+    carousel_jpeg,
+    carousel_scripts,
+    one_slide
+);
 criterion_main!(benches);

@@ -136,6 +136,9 @@ pub fn main() -> ExitCode {
     let outcome = actix_rt::System::new().block_on(async move {
         // Inside the runtime: a gRPC span exporter keeps a task on it until the flush at the end.
         let telemetry = crate::observability::telemetry::init(settings.log.format)?;
+        if matches!(cli.command, Command::Carousel(_)) {
+            crate::app::startup::configure_fonts(&settings);
+        }
         let outcome = run(cli.command, settings).await;
         telemetry.shutdown().await;
         outcome

@@ -263,6 +263,10 @@ pub struct RenderSettings {
     /// the first carousel after a deploy encodes only its own text (≈ 1 MB kept).
     #[serde(default = "enabled")]
     pub warm_up: bool,
+    /// Where the script fonts (Arabic, Hebrew, Indic, Thai, CJK…) are; none: the checkout's
+    /// `assets/fonts/scripts`, where `cargo run` finds them.
+    #[serde(default)]
+    pub fonts_dir: Option<String>,
 }
 
 fn enabled() -> bool {
@@ -376,6 +380,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("MAX_RENDERS_IN_FLIGHT", "limits.renders_in_flight"),
     ("HEALTH_PROBE_INTERVAL_MS", "health.probe_interval_ms"),
     ("RENDER_WARM_UP", "render.warm_up"),
+    ("FONTS_DIR", "render.fonts_dir"),
 ];
 
 /// Settings that may come from a file instead (`<NAME>_FILE`, the Docker and Kubernetes secrets

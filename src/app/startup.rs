@@ -129,6 +129,26 @@ pub async fn prepare_store(settings: &Settings, metrics: &Metrics) -> AppResult<
     Ok(store)
 }
 
+/// Points the renderer at the script fonts and says at start when some are missing (their
+/// scripts would be drawn as boxes), rather than at the first Arabic topic.
+pub fn configure_fonts(settings: &Settings) {
+    if let Some(dir) = &settings.render.fonts_dir {
+        crate::render::fonts::use_script_dir(dir.into());
+    }
+    let missing = crate::render::fonts::missing_script_files();
+    let dir = crate::render::fonts::script_dir();
+    if missing.is_empty() {
+        tracing::info!(dir = %dir.display(), "script fonts found");
+    } else {
+        let files: Vec<String> = missing.iter().map(|p| p.display().to_string()).collect();
+        tracing::warn!(
+            dir = %dir.display(),
+            missing = ?files,
+            "script fonts missing: those scripts are drawn as boxes (set FONTS_DIR)"
+        );
+    }
+}
+
 /// With `[render] warm_up`, encodes every style's backdrops in the background (a default
 /// carousel: 10 slides, 1080×1350), so the first carousel after a deploy encodes only its own
 /// text. Readiness does not wait for it; a carousel meanwhile simply encodes what it needs.
@@ -316,6 +336,7 @@ impl Application {
             health: services.health.clone(),
         });
         let server = serve(&settings, state.clone(), listener)?;
+        configure_fonts(&settings);
         warm_render_caches(&settings);
         // Work nobody holds — left by a previous process or a dead replica, or deferred under
         // load — is claimed now and then every sweep interval.

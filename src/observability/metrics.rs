@@ -192,6 +192,11 @@ metric_families! {
         "Messages sent to an actor and not yet taken up by its handler, by actor.",
         ["actor"]
     );
+    missing_glyphs: IntCounterVec = counter(
+        "bvc_render_missing_glyphs_total",
+        "Characters drawn as boxes because no bundled font covers them (process-wide).",
+        []
+    );
     external_call_seconds: HistogramVec = latency(
         "bvc_external_call_duration_seconds",
         "One call to the language model (service=model) or the Bot API (service=telegram), by call and outcome (ok; Bot API: flood_wait, transient, refused; model: timeout, transient, unusable, refused).",
@@ -235,6 +240,7 @@ impl Metrics {
     /// first event already incremented is invisible to `increase()` and `rate()` for that first
     /// burst, so an alert on it would miss exactly the first time it matters.
     fn start_at_zero(&self) {
+        self.missing_glyphs.with_label_values::<&str>(&[]);
         for reason in LIMIT_REASONS {
             self.limited.with_label_values(&[reason]);
         }
@@ -349,8 +355,23 @@ impl Metrics {
         &self.families
     }
 
+    /// Brings the missing-glyph counter up to the renderer's own count: rendering is a pure
+    /// library that counts in a process-wide atomic rather than knowing any registry.
+    fn catch_up_missing_glyphs(&self) {
+        let _one_at_a_time = self
+            .breaker_catch_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let counter = self.missing_glyphs.with_label_values::<&str>(&[]);
+        let drawn = crate::render::fonts::missing_glyphs_drawn();
+        if drawn > counter.get() {
+            counter.inc_by(drawn - counter.get());
+        }
+    }
+
     /// Prometheus text exposition format.
     pub fn render(&self) -> String {
+        self.catch_up_missing_glyphs();
         let mut buffer = Vec::new();
         let encoder = TextEncoder::new();
         if let Err(e) = encoder.encode(&self.registry.gather(), &mut buffer) {

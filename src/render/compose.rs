@@ -5,7 +5,7 @@ use image::RgbImage;
 
 use crate::domain::{Slide, SlideKind, Style};
 
-use super::fonts::{FontStack, Fonts};
+use super::fonts::{FontStack, Fonts, MISSING};
 use super::layout::{fit_text, Align, Layout, Rect, SizeRange, TextSpec};
 use super::paint::{self, draw_layout, fill_round_rect, soft_dot};
 use super::style::{self, default_emoji, Frame, Palette, Typography, INK, VIBRANT_CARD};
@@ -25,6 +25,8 @@ pub(super) fn draw_on(
     let typo = Typography::new(opts.style, opts.size, slide.kind);
     let ctx = Ctx {
         style: opts.style,
+        rtl: super::layout::reads_rtl(&slide.title)
+            || (text::sanitize(&slide.title).is_empty() && super::layout::reads_rtl(&slide.body)),
         fonts,
         frame,
         pal,
@@ -47,6 +49,8 @@ struct EmojiLine {
 
 struct Ctx<'f> {
     style: Style,
+    /// The slide reads right to left: its layout mirrors (text, accents and footer).
+    rtl: bool,
     fonts: &'f Fonts,
     frame: Frame,
     pal: Palette,
@@ -83,10 +87,16 @@ fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
     let mut out: Option<Rect> = None;
     for line in &layout.lines {
         for g in &line.glyphs {
+            if g.face == MISSING {
+                let r =
+                    paint::missing_box(layout.font_size, (line.rect.x + g.x, line.baseline + g.y));
+                out = Some(out.map_or(r, |u| u.union(&r)));
+                continue;
+            }
             let face = stack.face(g.face);
             if face.color {
                 if let Some(b) = paint::color_glyph_box(face, g.id, layout.font_size) {
-                    let r = b.translate(line.rect.x + g.x, line.baseline);
+                    let r = b.translate(line.rect.x + g.x, line.baseline + g.y);
                     out = Some(out.map_or(r, |u| u.union(&r)));
                 }
                 continue;
@@ -94,7 +104,7 @@ fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
             let glyph = Glyph {
                 id: g.id,
                 scale: face.scale(layout.font_size),
-                position: point(line.rect.x + g.x, line.baseline),
+                position: point(line.rect.x + g.x, line.baseline + g.y),
             };
             if let Some(o) = face.font.outline_glyph(glyph) {
                 let b = o.px_bounds();
@@ -106,9 +116,44 @@ fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
     out
 }
 
+/// The layout's lines with each outline glyph's face, canvas position and text.
+fn glyph_lines(layout: &Layout, stack: &FontStack<'_>, origin: (f32, f32)) -> Vec<super::TextLine> {
+    layout
+        .lines
+        .iter()
+        .map(|line| super::TextLine {
+            text: line.text.clone(),
+            font_size: layout.font_size,
+            glyphs: line
+                .glyphs
+                .iter()
+                .zip(line.glyph_texts())
+                .filter(|(g, _)| g.face != MISSING && !stack.face(g.face).color)
+                .map(|(g, text)| super::TextGlyph {
+                    face: stack.face(g.face).name,
+                    id: g.id.0,
+                    x: origin.0 + line.rect.x + g.x,
+                    y: origin.1 + line.baseline + g.y,
+                    text: text.to_string(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl Ctx<'_> {
     fn align(&self) -> Align {
         self.typo.title.align
+    }
+
+    /// Where something `w` wide starts when it sits at the reading start of `region`: its left
+    /// edge, or its right edge on a right-to-left slide.
+    fn start_x(&self, region: &Rect, w: f32) -> f32 {
+        if self.rtl {
+            region.right() - w
+        } else {
+            region.x
+        }
     }
 
     /// Draws `layout` at `origin` (clipped to the card) and records where it went.
@@ -144,6 +189,10 @@ impl Ctx<'_> {
                 .collect(),
             ink: ink.map(|r| r.translate(origin.0, origin.1)),
             truncated: layout.truncated,
+            text: layout.text(),
+            missing: layout.missing(),
+            rtl: layout.rtl(),
+            glyph_lines: glyph_lines(layout, stack, origin),
         });
     }
 
@@ -268,11 +317,12 @@ impl Ctx<'_> {
         let body_y = title_y + title_h + rule_gap;
         let rule_y = title_y + title_h + typo.gap_title;
         self.accents(img, &title, &body, quote, rule_y, (body_y, body_h));
-        let (origin, color, alpha) = (
-            (content.x + body_indent, body_y),
-            self.pal.body,
-            self.pal.body_alpha,
-        );
+        let body_x = if self.rtl {
+            content.x
+        } else {
+            content.x + body_indent
+        };
+        let (origin, color, alpha) = ((body_x, body_y), self.pal.body, self.pal.body_alpha);
         self.text(
             img,
             trace,
@@ -340,7 +390,7 @@ impl Ctx<'_> {
             ink.w
         };
         let slot_x = match self.align() {
-            Align::Left => content.x,
+            Align::Start => self.start_x(&content, slot_w),
             Align::Center => content.x + (content.w - slot_w) / 2.0,
         };
         let (cx, cy) = (slot_x + slot_w / 2.0, top + emoji.height / 2.0);
@@ -392,14 +442,19 @@ impl Ctx<'_> {
         if !title.is_empty() && !body.is_empty() {
             let (rw, rh) = (88.0, 8.0);
             let rx = match self.align() {
-                Align::Left => content.x,
+                Align::Start => self.start_x(&content, rw),
                 Align::Center => content.x + (content.w - rw) / 2.0,
             };
             let rule = Rect::new(rx, rule_y - rh / 2.0, rw, rh);
             fill_round_rect(img, &rule, rh / 2.0, color, 1.0);
         }
         if quote && !body.is_empty() {
-            let bar = Rect::new(content.x, body_y + 6.0, 6.0, (body_h - 12.0).max(6.0));
+            let bar = Rect::new(
+                self.start_x(&content, 6.0),
+                body_y + 6.0,
+                6.0,
+                (body_h - 12.0).max(6.0),
+            );
             fill_round_rect(img, &bar, 3.0, color, 1.0);
         }
     }
@@ -415,16 +470,13 @@ impl Ctx<'_> {
         };
         let track = Rect::new(f.x, bar_y - 2.0, f.w, 4.0);
         fill_round_rect(img, &track, 2.0, track_color, track_alpha);
-        let done = Rect::new(
-            f.x,
-            bar_y - 2.0,
-            f.w * (index + 1) as f32 / total as f32,
-            4.0,
-        );
+        let done_w = f.w * (index + 1) as f32 / total as f32;
+        let done = Rect::new(self.start_x(&f, done_w), bar_y - 2.0, done_w, 4.0);
         fill_round_rect(img, &done, 2.0, fill_color, 1.0);
     }
 
-    /// Handle on the left, n/N counter on the right, a progress bar above them.
+    /// Handle at the reading start, n/N counter at the end (mirrored on right-to-left slides),
+    /// a progress bar above them.
     fn footer(
         &self,
         img: &mut RgbImage,
@@ -444,12 +496,12 @@ impl Ctx<'_> {
         let counter_layout = fit_text(&counter, &stack, f.w * 0.35, f.h, &spec);
         let cw = counter_layout.bbox.w;
         let pill_pad = 22.0;
-        let pill = Rect::new(
-            f.right() - cw - 2.0 * pill_pad,
-            f.y + 4.0,
-            cw + 2.0 * pill_pad,
-            f.h - 4.0,
-        );
+        let pill_x = if self.rtl {
+            f.x
+        } else {
+            f.right() - cw - 2.0 * pill_pad
+        };
+        let pill = Rect::new(pill_x, f.y + 4.0, cw + 2.0 * pill_pad, f.h - 4.0);
         let text_color = match self.style {
             Style::Galaxy => {
                 fill_round_rect(img, &pill, pill.h / 2.0, [255, 255, 255], 0.14);
@@ -462,8 +514,9 @@ impl Ctx<'_> {
             }
             Style::Minimal => INK,
         };
-        let counter_x = match self.style {
-            Style::Minimal => f.right() - cw,
+        let counter_x = match (self.style, self.rtl) {
+            (Style::Minimal, false) => f.right() - cw,
+            (Style::Minimal, true) => f.x,
             _ => pill.x + pill_pad,
         };
         let cy = pill.y + pill.h / 2.0 - counter_layout.line_height / 2.0;
@@ -479,9 +532,14 @@ impl Ctx<'_> {
             1.0,
         );
 
-        // handle, left-aligned, truncated with an ellipsis if too long
-        let handle_w = (pill.x - f.x - 24.0).max(0.0);
+        // handle at the reading start, truncated with an ellipsis if too long
+        let handle_w = (f.w - pill.w - 24.0).max(0.0);
         let handle_layout = fit_text(handle, &stack, handle_w, f.h, &spec);
+        let handle_x = if self.rtl {
+            f.right() - handle_layout.bbox.right()
+        } else {
+            f.x
+        };
         let hy = pill.y + pill.h / 2.0 - handle_layout.line_height / 2.0;
         let (color, alpha) = (self.pal.label, self.pal.label_alpha);
         self.text(
@@ -491,7 +549,7 @@ impl Ctx<'_> {
             &handle_layout,
             &stack,
             spec.sizes,
-            (f.x, hy),
+            (handle_x, hy),
             color,
             alpha,
         );

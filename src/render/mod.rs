@@ -5,11 +5,13 @@
 //! pool; async callers should wrap calls in `tokio::task::spawn_blocking`.
 //!
 //! Text handling: input is sanitised (control characters, NUL, bidi overrides and
-//! invisible format characters removed, see [`text::sanitize`]), each character is
-//! drawn with the first bundled font that covers it (title/body face → the other
-//! Inter weight → Noto Color Emoji → Symbola for symbols; pictographs from U+2300 go
-//! to the colour face first), and characters that no bundled font covers are
-//! **dropped** (never drawn as tofu boxes).
+//! invisible format characters removed, see [`text::sanitize`]); each character is
+//! drawn with the first font that covers it (title/body face → the other Inter weight → the
+//! Noto face of its script, memory-mapped on first use → Noto Color Emoji → Symbola for
+//! symbols; pictographs from U+2300 go to the colour face first); runs are shaped, ordered by
+//! UAX #9 and broken by UAX #14 (see [`layout`]). A character no font covers is drawn as a
+//! box and counted ([`fonts::missing_glyphs_drawn`]), never dropped silently. Right-to-left
+//! slides mirror: text at the right, handle and counter swapped.
 
 pub mod background;
 mod compose;
@@ -67,7 +69,7 @@ impl Default for RenderOptions {
 }
 
 /// One encoded slide.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenderedSlide {
     /// 0-based position in the carousel.
     pub index: usize,
@@ -75,6 +77,30 @@ pub struct RenderedSlide {
     pub width: u32,
     pub height: u32,
     pub format: ImageFormat,
+    /// The text drawn on it, glyph by glyph: the PDF's selectable layer.
+    pub text: Vec<TextLine>,
+}
+
+/// One drawn line of text: what it says and where each glyph went, in canvas pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// The line in reading order, as a copy should paste it.
+    pub text: String,
+    /// Pixels per em.
+    pub font_size: f32,
+    /// In visual order.
+    pub glyphs: Vec<TextGlyph>,
+}
+
+/// One outline glyph of a [`TextLine`]: its face (by name, see [`fonts::face_named`]), id, pen
+/// position on the baseline, and the characters it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextGlyph {
+    pub face: &'static str,
+    pub id: u16,
+    pub x: f32,
+    pub y: f32,
+    pub text: String,
 }
 
 impl RenderedSlide {
@@ -201,6 +227,14 @@ pub struct PlacedText {
     /// Union of the glyph outlines' pixel bounds (None when nothing has ink).
     pub ink: Option<Rect>,
     pub truncated: bool,
+    /// What was drawn, lines joined with `\n`, in reading order (an ellipsis where cut).
+    pub text: String,
+    /// Characters drawn as boxes because no font covers them.
+    pub missing: usize,
+    /// The text reads right to left.
+    pub rtl: bool,
+    /// The lines glyph by glyph (outline glyphs only: colour emoji and boxes have no text face).
+    pub glyph_lines: Vec<TextLine>,
 }
 
 /// Like [`render_image`], also returning every piece of text placed on the slide

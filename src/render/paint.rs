@@ -8,7 +8,7 @@ use std::sync::Arc;
 use ab_glyph::{point, Font, Glyph, GlyphId};
 use image::RgbImage;
 
-use super::fonts::{Face, FontStack};
+use super::fonts::{Face, FontStack, MISSING, MISSING_BOX_EM};
 use super::layout::{Layout, Rect};
 use super::style::Rgb;
 
@@ -279,7 +279,8 @@ pub fn soft_dot(
 }
 
 /// Draws every glyph of `layout` with its top-left corner at `origin`, blending
-/// `color` at `alpha`; pixels outside `clip` (or the canvas) are never touched.
+/// `color` at `alpha`; pixels outside `clip` (or the canvas) are never touched. A character no
+/// font covers is drawn as a box outline and counted (`fonts::missing_glyphs_drawn`).
 pub fn draw_layout(
     img: &mut RgbImage,
     layout: &Layout,
@@ -289,19 +290,63 @@ pub fn draw_layout(
     alpha: f32,
     clip: &Rect,
 ) {
+    let mut missing = 0;
     for line in &layout.lines {
         let baseline = origin.1 + line.baseline;
         for g in &line.glyphs {
+            let pen = (origin.0 + line.rect.x + g.x, baseline + g.y);
+            if g.face == MISSING {
+                missing += 1;
+                draw_missing_box(img, layout.font_size, pen, (color, alpha), clip);
+                continue;
+            }
             let face = stack.face(g.face);
             if face.color {
-                let pen = (origin.0 + line.rect.x + g.x, baseline);
                 draw_color_glyph(img, face, g.id, layout.font_size, pen, alpha, clip);
                 continue;
             }
-            let pen = (origin.0 + line.rect.x + g.x, baseline);
             draw_glyph(img, face, g.id, layout.font_size, pen, (color, alpha), clip);
         }
     }
+    super::fonts::count_missing(missing);
+}
+
+/// Where the box for an uncovered character sits relative to the pen: inside its advance, from
+/// the baseline up to about a capital's height.
+pub fn missing_box(size_px: f32, pen: (f32, f32)) -> Rect {
+    let w = MISSING_BOX_EM * size_px;
+    let h = 0.72 * size_px;
+    Rect::new(pen.0 + 0.1 * w, pen.1 - h, 0.8 * w, h)
+}
+
+/// The visible stand-in for a character no font has: an outlined box, as every system draws
+/// one, so the reader sees something is missing instead of a silently shorter word.
+fn draw_missing_box(
+    img: &mut RgbImage,
+    size_px: f32,
+    pen: (f32, f32),
+    ink: (Rgb, f32),
+    clip: &Rect,
+) {
+    let b = missing_box(size_px, pen);
+    let stroke = (size_px * 0.06).max(1.0);
+    let (x0, y0, x1, y1) = (b.x, b.y, b.right(), b.bottom());
+    let mut fill = |r: Rect| {
+        let (lx, rx) = (r.x.max(clip.x), r.right().min(clip.right()));
+        let (ty, by) = (r.y.max(clip.y), r.bottom().min(clip.bottom()));
+        if lx >= rx || ty >= by {
+            return;
+        }
+        for y in ty.floor() as i64..by.ceil() as i64 {
+            for x in lx.floor() as i64..rx.ceil() as i64 {
+                blend(img, x, y, ink.0, ink.1);
+            }
+        }
+    };
+    fill(Rect::new(x0, y0, x1 - x0, stroke));
+    fill(Rect::new(x0, y1 - stroke, x1 - x0, stroke));
+    fill(Rect::new(x0, y0, stroke, y1 - y0));
+    fill(Rect::new(x1 - stroke, y0, stroke, y1 - y0));
 }
 
 /// A colour glyph's bitmap at one size: premultiplied RGBA and where its top-left corner sits

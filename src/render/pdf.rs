@@ -10,9 +10,20 @@
 //!
 //! A PNG the passthrough cannot take (not 8-bit RGB/grey, interlaced, or with
 //! alpha) is decoded and re-encoded as 8-bit RGB PNG first.
+//!
+//! Over each image lies the slide's text, invisible (text render mode 3) and exactly where it
+//! was drawn: every face used is embedded as a subset of the glyphs drawn (a CID font with a
+//! `ToUnicode` map), and each line is marked with its `ActualText`, so selecting and copying a
+//! line, an Arabic one included, pastes it in reading order and not in the order its glyphs sit.
 
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, TextStr};
+use std::collections::HashMap;
 
+use ab_glyph::Font;
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
+
+use super::fonts::{face_named, Face};
 use super::{encode, RenderError, RenderedSlide};
 use crate::domain::ImageFormat;
 
@@ -56,8 +67,12 @@ pub fn render_pdf(slides: &[RenderedSlide]) -> Result<Vec<u8>, RenderError> {
     pdf.document_info(info_id)
         .producer(TextStr("Bible VibeCoder"));
 
+    let faces = used_faces(slides);
+    let first_font_id = 4 + 3 * slides.len() as i32;
+    let font_ref = |k: usize| Ref::new(first_font_id + 5 * k as i32);
+
     let image_name = Name(b"Im1");
-    for (page_id, img) in page_ids.iter().zip(&embedded) {
+    for ((page_id, img), slide) in page_ids.iter().zip(&embedded).zip(slides) {
         let image_id = Ref::new(page_id.get() + 1);
         let content_id = Ref::new(page_id.get() + 2);
         let (w, h) = (img.width as f32 * PT_PER_PX, img.height as f32 * PT_PER_PX);
@@ -66,7 +81,14 @@ pub fn render_pdf(slides: &[RenderedSlide]) -> Result<Vec<u8>, RenderError> {
         page.media_box(Rect::new(0.0, 0.0, w, h));
         page.parent(tree_id);
         page.contents(content_id);
-        page.resources().x_objects().pair(image_name, image_id);
+        let mut resources = page.resources();
+        resources.x_objects().pair(image_name, image_id);
+        let mut fonts = resources.fonts();
+        for (k, used) in faces.iter().enumerate() {
+            fonts.pair(Name(used.resource.as_bytes()), font_ref(k));
+        }
+        fonts.finish();
+        resources.finish();
         page.finish();
 
         let mut xobj = pdf.image_xobject(image_id, &img.data);
@@ -93,9 +115,200 @@ pub fn render_pdf(slides: &[RenderedSlide]) -> Result<Vec<u8>, RenderError> {
         content.transform([w, 0.0, 0.0, h, 0.0, 0.0]);
         content.x_object(image_name);
         content.restore_state();
+        write_text_layer(&mut content, slide, &faces, h);
         pdf.stream(content_id, &content.finish());
     }
+    for (k, used) in faces.iter().enumerate() {
+        write_font(&mut pdf, used, font_ref(k))
+            .map_err(|reason| RenderError::Pdf { slide: 0, reason })?;
+    }
     Ok(pdf.finish())
+}
+
+/// A face some page's text uses: its glyphs' ids in the embedded subset, and the text each
+/// glyph stands for (its `ToUnicode` entry: the first text seen for it).
+struct UsedFace {
+    face: &'static Face,
+    resource: String,
+    remapper: GlyphRemapper,
+    texts: HashMap<u16, String>,
+}
+
+fn used_faces(slides: &[RenderedSlide]) -> Vec<UsedFace> {
+    let mut faces: Vec<UsedFace> = Vec::new();
+    for glyph in slides.iter().flat_map(|s| &s.text).flat_map(|l| &l.glyphs) {
+        let k = match faces.iter().position(|f| f.face.name == glyph.face) {
+            Some(k) => k,
+            None => {
+                let Some(face) = face_named(glyph.face) else {
+                    continue;
+                };
+                let mut remapper = GlyphRemapper::new();
+                remapper.remap(0);
+                faces.push(UsedFace {
+                    face,
+                    resource: format!("F{}", faces.len() + 1),
+                    remapper,
+                    texts: HashMap::new(),
+                });
+                faces.len() - 1
+            }
+        };
+        let used = &mut faces[k];
+        let new = used.remapper.remap(glyph.id);
+        if !glyph.text.is_empty() {
+            used.texts.entry(new).or_insert_with(|| glyph.text.clone());
+        }
+    }
+    faces
+}
+
+/// The page's lines as invisible text over the image, each glyph at its drawn position.
+fn write_text_layer(content: &mut Content, slide: &RenderedSlide, faces: &[UsedFace], page_h: f32) {
+    for line in &slide.text {
+        if line.glyphs.is_empty() {
+            continue;
+        }
+        content
+            .begin_marked_content_with_properties(Name(b"Span"))
+            .properties()
+            .actual_text(TextStr(&line.text));
+        content.begin_text();
+        content.set_text_rendering_mode(TextRenderingMode::Invisible);
+        let mut current: Option<usize> = None;
+        for glyph in &line.glyphs {
+            let Some(k) = faces.iter().position(|f| f.face.name == glyph.face) else {
+                continue;
+            };
+            let Some(new) = faces[k].remapper.get(glyph.id) else {
+                continue;
+            };
+            if current != Some(k) {
+                content.set_font(
+                    Name(faces[k].resource.as_bytes()),
+                    line.font_size * PT_PER_PX,
+                );
+                current = Some(k);
+            }
+            let (x, y) = (glyph.x * PT_PER_PX, page_h - glyph.y * PT_PER_PX);
+            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+            content.show(Str(&new.to_be_bytes()));
+        }
+        content.end_text();
+        content.end_marked_content();
+    }
+}
+
+/// Six capitals naming an embedded subset (PDF's `ABCDEF+Name` convention).
+fn subset_tag(name: &str) -> String {
+    let mut n = name
+        .bytes()
+        .fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
+    (0..6)
+        .map(|_| {
+            let c = char::from(b'A' + (n % 26) as u8);
+            n /= 26;
+            c
+        })
+        .collect()
+}
+
+/// One used face: a Type 0 font over a CID font (ids are the subset's glyph ids), its
+/// descriptor, the subset itself and its `ToUnicode` map; five objects from `id`.
+fn write_font(pdf: &mut Pdf, used: &UsedFace, id: Ref) -> Result<(), String> {
+    let (cid_id, descriptor_id, file_id, cmap_id) = (
+        Ref::new(id.get() + 1),
+        Ref::new(id.get() + 2),
+        Ref::new(id.get() + 3),
+        Ref::new(id.get() + 4),
+    );
+    let face = used.face;
+    let subset = subsetter::subset(face.bytes, face.index, &used.remapper)
+        .map_err(|e| format!("cannot subset {}: {e:?}", face.name))?;
+    let cff = face.shaper.tables().cff.is_some();
+    let base = format!("{}+{}", subset_tag(face.name), face.name.replace(' ', ""));
+    let per_em = face.units_per_em();
+    let thousandths = |v: f32| v / per_em * 1000.0;
+
+    pdf.type0_font(id)
+        .base_font(Name(base.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid_id)
+        .to_unicode(cmap_id);
+
+    let system_info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    let mut cid = pdf.cid_font(cid_id);
+    cid.subtype(if cff {
+        CidFontType::Type0
+    } else {
+        CidFontType::Type2
+    })
+    .base_font(Name(base.as_bytes()))
+    .system_info(system_info)
+    .font_descriptor(descriptor_id);
+    if !cff {
+        cid.cid_to_gid_map_predefined(Name(b"Identity"));
+    }
+    let widths: Vec<f32> = used
+        .remapper
+        .remapped_gids()
+        .map(|old| thousandths(face.font.h_advance_unscaled(ab_glyph::GlyphId(old))))
+        .collect();
+    cid.widths().consecutive(0, widths);
+    cid.finish();
+
+    let bbox = face.shaper.global_bounding_box();
+    let mut descriptor = pdf.font_descriptor(descriptor_id);
+    descriptor
+        .name(Name(base.as_bytes()))
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(Rect::new(
+            thousandths(f32::from(bbox.x_min)),
+            thousandths(f32::from(bbox.y_min)),
+            thousandths(f32::from(bbox.x_max)),
+            thousandths(f32::from(bbox.y_max)),
+        ))
+        .italic_angle(0.0)
+        .ascent(face.ascent_em * 1000.0)
+        .descent(-face.descent_em * 1000.0)
+        .cap_height(
+            face.shaper
+                .capital_height()
+                .map_or(face.ascent_em * 1000.0, |c| thousandths(f32::from(c))),
+        )
+        .stem_v(80.0);
+    if cff {
+        descriptor.font_file3(file_id);
+    } else {
+        descriptor.font_file2(file_id);
+    }
+    descriptor.finish();
+
+    let mut file = pdf.stream(file_id, &subset);
+    if cff {
+        file.pair(Name(b"Subtype"), Name(b"OpenType"));
+    }
+    file.finish();
+
+    let mut cmap = UnicodeCmap::new(
+        Name(b"Custom"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    let mut mapped: Vec<(&u16, &String)> = used.texts.iter().collect();
+    mapped.sort();
+    for (gid, text) in mapped {
+        cmap.pair_with_multiple(*gid, text.chars());
+    }
+    pdf.cmap(cmap_id, &cmap.finish());
+    Ok(())
 }
 
 fn embed(slide: &RenderedSlide) -> Result<Embedded, String> {

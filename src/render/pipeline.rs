@@ -8,7 +8,9 @@ use crate::domain::{ImageFormat, Slide, SlideSize, Style};
 use super::jpeg_segments::{assemble, bands, changed_tiles, encode_tiles, Grid, Tiles};
 use super::style::{self, Frame, Palette};
 use super::tile_cache::{self, BackdropKey, PixelKey};
-use super::{background, draw_on, encode, RenderError, RenderOptions, RenderedSlide};
+use super::{
+    background, draw_on, encode, PlacedText, RenderError, RenderOptions, RenderedSlide, TextLine,
+};
 use std::sync::Arc;
 
 /// How many backdrops (background and card: everything under the text) the slides of one
@@ -167,7 +169,7 @@ pub(super) fn render_indexed(
         let b = backdrop_of_slide(i)?;
         tracing::info_span!("draw", otel.name = "render draw", slide = i)
             .in_scope(|| draw_on(RgbImage::clone(&backdrops[b].image), slide, i, total, opts))
-            .map(|(img, _)| (i, b, img))
+            .map(|(img, placed)| (i, b, img, text_of(placed)))
     };
     match opts.format {
         // Each PNG is encoded as soon as it is drawn: no slide's pixels wait for the others.
@@ -175,11 +177,11 @@ pub(super) fn render_indexed(
             .par_iter()
             .map(|&(i, slide)| {
                 let _slide = slide_span(&parent, i).entered();
-                let (_, _, img) = draw(i, slide)?;
+                let (_, _, img, text) = draw(i, slide)?;
                 let bytes = tracing::info_span!("encode", otel.name = "render encode", slide = i)
                     .in_scope(|| encode(&img, opts.format, opts.jpeg_quality))
                     .map_err(|source| encode_failed(i, opts.format, source))?;
-                Ok(rendered(i, &img, bytes, opts.format))
+                Ok(rendered(i, &img, bytes, opts.format, text))
             })
             .collect(),
         ImageFormat::Jpeg => render_jpeg(items, &backdrops, opts, &parent, draw),
@@ -196,7 +198,7 @@ fn render_jpeg<D>(
     draw: D,
 ) -> Result<Vec<RenderedSlide>, RenderError>
 where
-    D: Fn(usize, &Slide) -> Result<(usize, usize, RgbImage), RenderError> + Sync,
+    D: Fn(usize, &Slide) -> Result<(usize, usize, RgbImage, Vec<TextLine>), RenderError> + Sync,
 {
     let Some(first) = backdrops.first() else {
         return Err(RenderError::Empty);
@@ -206,7 +208,7 @@ where
         .par_iter()
         .map(|&(i, slide)| {
             let _slide = slide_span(parent, i).entered();
-            let (_, backdrop, img) = draw(i, slide)?;
+            let (_, backdrop, img, text) = draw(i, slide)?;
             let changed = changed_tiles(&grid, &img, &backdrops[backdrop].image);
             let tiles = tracing::info_span!("encode", otel.name = "render encode", slide = i)
                 .in_scope(|| encode_tiles(&grid, &img, &changed, opts.jpeg_quality))
@@ -216,6 +218,7 @@ where
                 backdrop,
                 changed,
                 tiles,
+                text,
             })
         })
         .collect::<Result<_, RenderError>>()?;
@@ -224,7 +227,13 @@ where
         .map(|s| {
             let bytes =
                 assemble(&grid, &s.tiles, &under[s.backdrop]).map_err(jpeg_failed(s.index))?;
-            Ok(rendered(s.index, &first.image, bytes, opts.format))
+            Ok(rendered(
+                s.index,
+                &first.image,
+                bytes,
+                opts.format,
+                s.text.clone(),
+            ))
         })
         .collect()
 }
@@ -234,19 +243,32 @@ fn slide_span(parent: &tracing::Span, i: usize) -> tracing::Span {
     tracing::info_span!(parent: parent, "slide", otel.name = "render slide", slide = i)
 }
 
-fn rendered(index: usize, img: &RgbImage, bytes: Vec<u8>, format: ImageFormat) -> RenderedSlide {
+fn rendered(
+    index: usize,
+    img: &RgbImage,
+    bytes: Vec<u8>,
+    format: ImageFormat,
+    text: Vec<TextLine>,
+) -> RenderedSlide {
     RenderedSlide {
         index,
         bytes,
         width: img.width(),
         height: img.height(),
         format,
+        text,
     }
+}
+
+/// Every line drawn on a slide, for its PDF page.
+fn text_of(placed: Vec<PlacedText>) -> Vec<TextLine> {
+    placed.into_iter().flat_map(|p| p.glyph_lines).collect()
 }
 
 /// A slide's own JPEG tiles: those that differ from its backdrop.
 struct SlideTiles {
     index: usize,
+    text: Vec<TextLine>,
     backdrop: usize,
     changed: Vec<bool>,
     tiles: Tiles,

@@ -147,7 +147,7 @@ impl Typography {
         let align = if headline && style != Style::Minimal {
             Align::Center
         } else {
-            Align::Left
+            Align::Start
         };
         Typography {
             emoji_size: if square { 104.0 } else { 128.0 },

@@ -1,9 +1,9 @@
 //! Text hygiene before layout: hostile or sloppy input (control characters, NUL,
-//! bidi overrides, zero-width junk, emoji modifiers our monochrome emoji font
-//! cannot compose) is removed here, and the leading emoji of a title is split off.
+//! bidi overrides, zero-width junk, emoji modifiers) is removed here, and the leading emoji of
+//! a title is split off.
 //!
-//! Characters that survive sanitising but that no bundled font covers are dropped
-//! later, during layout (see `layout.rs`): they are never drawn as tofu boxes.
+//! Characters that survive sanitising but that no font covers are drawn as boxes by layout
+//! (see `layout.rs`) and counted, never silently dropped.
 
 /// Longest text (in characters, after sanitising) that layout will look at.
 /// Anything longer could never fit a card even at the minimum font size, so it
@@ -15,19 +15,21 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 const MAX_COMBINING_RUN: usize = 2;
 
 /// Bidi embedding/override/isolate controls and marks (U+202A–202E, U+2066–2069,
-/// LRM/RLM/ALM). They only reorder text; the renderer lays out left to right.
+/// LRM/RLM/ALM). Layout orders text by its characters' own directions (UAX #9); an override
+/// from user input could only make a slide read backwards, so none is kept.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Invisible format characters and emoji modifiers that a per-character renderer
-/// without text shaping cannot use: zero-width (non-)joiners and spaces, word
-/// joiner, BOM, variation selectors, emoji skin-tone modifiers, tag characters,
-/// the combining keycap, soft hyphen and private-use code points.
+/// Invisible format characters and emoji modifiers the slides do not use: zero-width
+/// spaces, word joiner, BOM, variation selectors, emoji skin-tone modifiers, tag characters,
+/// the combining keycap, soft hyphen and private-use code points. The zero-width joiner and
+/// non-joiner stay: Persian and the Indic scripts spell words with them, and the shaper reads
+/// them.
 fn is_invisible_or_unusable(c: char) -> bool {
     matches!(c,
         '\u{00AD}'
-        | '\u{200B}'..='\u{200D}'
+        | '\u{200B}'
         | '\u{2060}'..='\u{2064}'
         | '\u{FEFF}'
         | '\u{FE00}'..='\u{FE0F}'
@@ -204,8 +206,12 @@ mod tests {
     }
 
     #[test]
-    fn zero_width_joiners_and_variation_selectors_are_removed() {
-        assert_eq!(sanitize("❤\u{FE0F}\u{200D}🔥 👍\u{1F3FD}"), "❤🔥 👍");
+    fn variation_selectors_and_skin_tones_are_removed_but_joiners_stay_for_the_shaper() {
+        assert_eq!(
+            sanitize("❤\u{FE0F}\u{200D}🔥 👍\u{1F3FD}"),
+            "❤\u{200D}🔥 👍"
+        );
+        assert_eq!(sanitize("می\u{200C}خواهم\u{200B}"), "می\u{200C}خواهم");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod limits;
 mod operators;
 mod replicas;
 mod resilience;
+mod scripts;
 mod startup;
 mod store;
 mod telegram;
