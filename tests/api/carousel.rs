@@ -532,6 +532,7 @@ on_both_backends! {
                     topic: done.topic.clone(),
                     slides: done.slides as usize,
                     lang: Lang::Ru,
+                    content: done.content_language(),
                     style: Style::Minimal,
                     size: done.size,
                     format: ImageFormat::Png,
