@@ -17,6 +17,10 @@ const ARCHIVE_DIRS: &[&str] = &[
 
 fn main() {
     println!("cargo:rerun-if-changed={SHIM}");
+    // The interface's words (locales/) and the migrations are compiled into the binary by
+    // macros that cannot see a file being added: a change there rebuilds the crate.
+    println!("cargo:rerun-if-changed=locales");
+    println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-env-changed=JPEG_LIB_DIR");
     let mut build = cc::Build::new();
     build.file(SHIM).opt_level(2).warnings(true);

@@ -4,8 +4,9 @@
 //! The folders follow a request: `http` (the webhook) → `intake` (recorded, admitted, handed on)
 //! → `actors` (the services, each a thin adapter) → `workflow` (the durable carousel workflow)
 //! → `ai` and `render` (the content and the slides) → `delivery` (the durable outbox, the Bot
-//! API). Beside them: `domain` and `messages` (plain data), `store` (one repository per table
-//! owner), `telegram` (pure update parsing), `supervisors`, `resilience`, `observability`, and
+//! API). Beside them: `domain` and `messages` (plain data), `i18n` (the interface's words, one
+//! Fluent folder per locale), `store` (one repository per table owner), `telegram` (pure update
+//! parsing), `supervisors`, `resilience`, `observability`, and
 //! `app` (settings, errors, start-up, the command line).
 pub mod actors;
 pub mod ai;
@@ -13,6 +14,7 @@ pub mod app;
 pub mod delivery;
 pub mod domain;
 pub mod http;
+pub mod i18n;
 pub mod intake;
 pub mod messages;
 pub mod observability;

@@ -52,14 +52,17 @@ impl ContentWriter for AiClient {
         async move {
             match request.kind {
                 ContentKind::Carousel { topic, slides } => {
-                    let brief = CarouselBrief::new(topic, slides, request.lang);
+                    let brief = CarouselBrief::new(topic, slides, request.lang)
+                        .in_language(request.content);
                     into_content(client.write_carousel(&brief).await, WrittenBody::Slides)
                 }
                 ContentKind::Answer { question } => {
-                    into_content(client.ask(&question, request.lang).await, WrittenBody::Text)
+                    let answer = client.ask(&question, request.content, request.lang);
+                    into_content(answer.await, WrittenBody::Text)
                 }
                 ContentKind::Wisdom { date } => {
-                    into_content(client.wisdom(request.lang, date).await, WrittenBody::Text)
+                    let wisdom = client.wisdom(request.content, request.lang, date);
+                    into_content(wisdom.await, WrittenBody::Text)
                 }
             }
         }
@@ -146,7 +149,7 @@ impl Handler<Envelope<WriteContent>> for AiActor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Lang, SlideKind};
+    use crate::domain::{ContentLanguage, Lang, SlideKind};
     use crate::testkit::ack_probe;
     use actix::Actor;
 
@@ -169,6 +172,7 @@ mod tests {
                 WriteContent {
                     request_id,
                     lang: Lang::Ru,
+                    content: ContentLanguage::Ru,
                     kind: ContentKind::Carousel {
                         topic: "Вера и сомнение".into(),
                         slides: 6,
@@ -208,6 +212,7 @@ mod tests {
                 WriteContent {
                     request_id: uuid::Uuid::now_v7(),
                     lang: Lang::En,
+                    content: ContentLanguage::En,
                     kind: ContentKind::Wisdom { date },
                 },
             ))

@@ -176,6 +176,7 @@ mod tests {
                     topic: "Faith and code".into(),
                     slides: 4,
                     lang: Lang::En,
+                    content: crate::domain::ContentLanguage::En,
                     style: Style::Minimal,
                     size: SlideSize::Square,
                     format: ImageFormat::Png,

@@ -22,7 +22,7 @@ use super::{
     offline, parse, prompts, text, AiSettings, CarouselBrief, ContentSource, OfflineReason,
     StructuredOutput, Written,
 };
-use crate::domain::{Lang, Slide};
+use crate::domain::{ContentLanguage, Lang, Slide};
 use crate::resilience::breaker::CircuitBreaker;
 use crate::resilience::retry::{retry, RetryPolicy};
 
@@ -349,29 +349,37 @@ impl AiClient {
     /// A carousel of exactly `brief.slide_count()` slides. Never fails.
     pub async fn write_carousel(&self, brief: &CarouselBrief) -> Written<Vec<Slide>> {
         let n = brief.slide_count();
-        let lang = brief.lang;
+        let (language, padding) = (brief.language, brief.offline_lang());
         let topic = text::clean_topic(&brief.topic)
-            .unwrap_or_else(|| offline::default_topic(lang).to_string());
+            .unwrap_or_else(|| offline::default_topic(padding).to_string());
         let call = ModelCall {
             task: Task::Carousel,
-            system: prompts::carousel_system(lang),
-            user: prompts::carousel_user(&topic, n, lang),
+            system: prompts::carousel_system(language),
+            user: prompts::carousel_user(&topic, n, language),
             json: true,
         };
         self.run(
             call,
-            |raw| parse::parse_slides(raw, n, lang).map_err(|e| e.to_string()),
+            |raw| parse::parse_slides(raw, n, padding).map_err(|e| e.to_string()),
             || offline::write_carousel(brief),
         )
         .await
     }
 
-    /// A short plain-text answer (≤ 4096 characters). Never fails.
-    pub async fn ask(&self, question: &str, lang: Lang) -> Written<String> {
+    /// A short plain-text answer (≤ 4096 characters) in `language`; offline, in the
+    /// [`OfflineLang`](super::OfflineLang) that stands in for it for a reader of `interface`.
+    /// Never fails.
+    pub async fn ask(
+        &self,
+        question: &str,
+        language: ContentLanguage,
+        interface: Lang,
+    ) -> Written<String> {
+        let lang = super::OfflineLang::for_content(language, interface);
         let question = text::truncate_chars(&text::clean(question, true), QUESTION_MAX_CHARS);
         let call = ModelCall {
             task: Task::Ask,
-            system: prompts::ask_system(lang),
+            system: prompts::ask_system(language),
             user: question.clone(),
             json: false,
         };
@@ -383,12 +391,19 @@ impl AiClient {
         .await
     }
 
-    /// The wisdom of the day: a short quote and a reflection. Never fails.
-    pub async fn wisdom(&self, lang: Lang, date: NaiveDate) -> Written<String> {
+    /// The wisdom of the day: a short quote and a reflection, in `language` (offline, as for
+    /// [`AiClient::ask`]). Never fails.
+    pub async fn wisdom(
+        &self,
+        language: ContentLanguage,
+        interface: Lang,
+        date: NaiveDate,
+    ) -> Written<String> {
+        let lang = super::OfflineLang::for_content(language, interface);
         let call = ModelCall {
             task: Task::Wisdom,
-            system: prompts::wisdom_system(lang),
-            user: prompts::wisdom_user(lang, date),
+            system: prompts::wisdom_system(language),
+            user: prompts::wisdom_user(language, date),
             json: false,
         };
         self.run(

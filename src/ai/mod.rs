@@ -6,6 +6,7 @@
 //! public call returns [`Written`], which also says where the content came from.
 
 pub mod client;
+pub mod language;
 pub mod offline;
 pub mod parse;
 pub mod prompts;
@@ -17,7 +18,7 @@ mod testkit;
 use std::fmt;
 use std::time::Duration;
 
-use crate::domain::{Lang, SlideKind, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
+use crate::domain::{ContentLanguage, Lang, SlideKind, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
 
 pub use client::AiClient;
 pub use parse::ParseError;
@@ -88,27 +89,79 @@ pub struct CarouselBrief {
     pub topic: String,
     /// Clamped to `MIN_SLIDES..=MAX_SLIDES` by every writer.
     pub slides: usize,
-    pub lang: Lang,
+    /// The language the slides are written in (the topic's, or the user's choice).
+    pub language: ContentLanguage,
+    /// The language the user reads the bot in: the offline writer's when it cannot write
+    /// `language` (see [`OfflineLang::for_content`]).
+    pub interface: Lang,
 }
 
 impl CarouselBrief {
+    /// A brief whose slides are in the interface's own language.
     pub fn new(topic: impl Into<String>, slides: usize, lang: Lang) -> Self {
         Self {
             topic: topic.into(),
             slides,
-            lang,
+            language: ContentLanguage::from(lang),
+            interface: lang,
         }
+    }
+
+    /// The same brief, with its slides in `language`.
+    pub fn in_language(self, language: ContentLanguage) -> Self {
+        Self { language, ..self }
     }
 
     /// The slide count actually produced.
     pub fn slide_count(&self) -> usize {
         clamp_slides(self.slides)
     }
+
+    /// The language the offline writer writes this brief in.
+    pub fn offline_lang(&self) -> OfflineLang {
+        OfflineLang::for_content(self.language, self.interface)
+    }
 }
 
 impl Default for CarouselBrief {
     fn default() -> Self {
         Self::new(String::new(), DEFAULT_SLIDES, Lang::default())
+    }
+}
+
+/// The two languages the offline writer has phrase banks for. Any other content is written in
+/// one of them, with the topic kept verbatim in its own script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OfflineLang {
+    #[default]
+    En,
+    Ru,
+}
+
+impl OfflineLang {
+    /// The offline writer's language for content in `content` for a user reading `interface`:
+    /// the content's own when it is one of the two, else the interface's when that is, else
+    /// English (a Russian reader's Arabic topic gets Russian slides; a Spanish reader's, English).
+    pub fn for_content(content: ContentLanguage, interface: Lang) -> OfflineLang {
+        match (content, interface) {
+            (ContentLanguage::Ru, _) => OfflineLang::Ru,
+            (ContentLanguage::En, _) => OfflineLang::En,
+            (_, Lang::Ru) => OfflineLang::Ru,
+            _ => OfflineLang::En,
+        }
+    }
+
+    /// As a content language.
+    pub fn content(self) -> ContentLanguage {
+        match self {
+            OfflineLang::En => ContentLanguage::En,
+            OfflineLang::Ru => ContentLanguage::Ru,
+        }
+    }
+
+    /// Its ISO 639-1 code (also what seeds the offline writer's choices).
+    pub fn code(self) -> &'static str {
+        self.content().code()
     }
 }
 
@@ -254,6 +307,18 @@ mod tests {
         let printed = format!("{s:?}");
         assert!(!printed.contains("sk-very-secret-123"), "{printed}");
         assert!(printed.contains("<redacted>"));
+    }
+
+    #[test]
+    fn the_offline_writer_keeps_russian_and_english_and_else_writes_the_interfaces_or_english() {
+        use ContentLanguage as C;
+        assert_eq!(OfflineLang::for_content(C::Ru, Lang::Es), OfflineLang::Ru);
+        assert_eq!(OfflineLang::for_content(C::En, Lang::Ru), OfflineLang::En);
+        assert_eq!(OfflineLang::for_content(C::Ar, Lang::Ru), OfflineLang::Ru);
+        assert_eq!(OfflineLang::for_content(C::Ar, Lang::Es), OfflineLang::En);
+        assert_eq!(OfflineLang::for_content(C::Uk, Lang::Uk), OfflineLang::En);
+        let brief = CarouselBrief::new("ایمان و امید", 5, Lang::Ru).in_language(C::Fa);
+        assert_eq!(brief.offline_lang(), OfflineLang::Ru);
     }
 
     #[test]

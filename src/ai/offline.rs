@@ -1,5 +1,7 @@
 //! The offline writer: deterministic, template-based content for any topic, in
 //! Russian or English. Used when no model is configured or the model keeps failing.
+//! A topic in any other language is written about in one of the two
+//! ([`OfflineLang::for_content`]), the topic itself kept verbatim in its own script.
 //!
 //! Same input → same output (seeded from a stable hash of the topic, never from the
 //! clock or a random source). In Russian the topic is always quoted after a noun
@@ -8,8 +10,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::text::{self, SplitMix64};
-use super::{arc, CarouselBrief};
-use crate::domain::{Lang, Slide, SlideKind};
+use super::{arc, CarouselBrief, OfflineLang};
+use crate::domain::{Slide, SlideKind};
 use serde::Deserialize;
 
 /// One piece of bilingual template text.
@@ -42,10 +44,10 @@ impl From<BiText> for Bi {
 }
 
 impl Bi {
-    fn get(&self, lang: Lang) -> &'static str {
+    fn get(&self, lang: OfflineLang) -> &'static str {
         match lang {
-            Lang::En => self.en,
-            Lang::Ru => self.ru,
+            OfflineLang::En => self.en,
+            OfflineLang::Ru => self.ru,
         }
     }
 }
@@ -142,7 +144,7 @@ const DEFAULT_TOPIC: Bi = Bi {
 };
 
 /// The topic used when the user gave none (or nothing usable).
-pub(crate) fn default_topic(lang: Lang) -> &'static str {
+pub(crate) fn default_topic(lang: OfflineLang) -> &'static str {
     DEFAULT_TOPIC.get(lang)
 }
 
@@ -174,15 +176,15 @@ fn emoji_after(kind: SlideKind, previous: &str, rng: &mut SplitMix64) -> &'stati
     }
 }
 
-fn quoted(topic: &str, lang: Lang) -> String {
+fn quoted(topic: &str, lang: OfflineLang) -> String {
     match lang {
-        Lang::En => format!("“{topic}”"),
-        Lang::Ru => format!("«{topic}»"),
+        OfflineLang::En => format!("“{topic}”"),
+        OfflineLang::Ru => format!("«{topic}»"),
     }
 }
 
 /// Single-pass placeholder substitution (so a topic containing `{t}` stays literal).
-fn render(template: &str, topic: &str, lang: Lang) -> String {
+fn render(template: &str, topic: &str, lang: OfflineLang) -> String {
     let mut out = String::with_capacity(template.len() + topic.len() + 4);
     let mut rest = template;
     while let Some(pos) = rest.find('{') {
@@ -211,14 +213,14 @@ fn word_count(s: &str) -> usize {
 }
 
 /// The cleaned topic, or the default topic when nothing usable was given.
-fn topic_or_default(raw: &str, lang: Lang) -> String {
+fn topic_or_default(raw: &str, lang: OfflineLang) -> String {
     text::clean_topic(raw).unwrap_or_else(|| DEFAULT_TOPIC.get(lang).to_string())
 }
 
-fn seed_for(kind: &str, lang: Lang, key: &str) -> SplitMix64 {
+fn seed_for(kind: &str, lang: OfflineLang, key: &str) -> SplitMix64 {
     SplitMix64::new(text::stable_hash(&[
         kind.as_bytes(),
-        lang.as_str().as_bytes(),
+        lang.code().as_bytes(),
         key.to_lowercase().as_bytes(),
     ]))
 }
@@ -234,21 +236,21 @@ fn quote_order(haystack: &str, rng: &mut SplitMix64) -> Vec<usize> {
     matching
 }
 
-fn quote_body(q: &Quote, lang: Lang) -> String {
+fn quote_body(q: &Quote, lang: OfflineLang) -> String {
     let (open, close) = match lang {
-        Lang::En => ('“', '”'),
-        Lang::Ru => ('«', '»'),
+        OfflineLang::En => ('“', '”'),
+        OfflineLang::Ru => ('«', '»'),
     };
     let quote = q.text.get(lang);
     // Russian puts the full stop outside the guillemets, and drops it before a source.
     let quote = match lang {
-        Lang::Ru => quote.trim_end_matches('.'),
-        Lang::En => quote,
+        OfflineLang::Ru => quote.trim_end_matches('.'),
+        OfflineLang::En => quote,
     };
     format!("{open}{quote}{close} — {}", q.source.get(lang))
 }
 
-fn make_slide(kind: SlideKind, emoji: &str, title: &str, body: &str, lang: Lang) -> Slide {
+fn make_slide(kind: SlideKind, emoji: &str, title: &str, body: &str, lang: OfflineLang) -> Slide {
     Slide {
         kind,
         title: text::fit_title(&format!("{emoji} {title}"), kind, lang),
@@ -258,7 +260,7 @@ fn make_slide(kind: SlideKind, emoji: &str, title: &str, body: &str, lang: Lang)
 
 /// Title text for the first slide: a template that fits in 7 words with the topic,
 /// or a topic-free title when the topic itself is too long for a title.
-fn title_text(topic: &str, lang: Lang, rng: &mut SplitMix64) -> String {
+fn title_text(topic: &str, lang: OfflineLang, rng: &mut SplitMix64) -> String {
     if word_count(topic) > TITLE_TOPIC_WORDS || topic.chars().count() > TITLE_TOPIC_CHARS {
         return bank().generic_titles[rng.below(bank().generic_titles.len())]
             .get(lang)
@@ -315,7 +317,7 @@ impl Picker {
 /// A full carousel for any topic: exactly `brief.slide_count()` slides, title first,
 /// call to action last. Deterministic in (topic, lang, N).
 pub fn write_carousel(brief: &CarouselBrief) -> Vec<Slide> {
-    let lang = brief.lang;
+    let lang = brief.offline_lang();
     let topic = topic_or_default(&brief.topic, lang);
     let mut rng = seed_for("carousel", lang, &topic);
     let kinds = arc(brief.slide_count());
@@ -367,7 +369,7 @@ pub fn write_carousel(brief: &CarouselBrief) -> Vec<Slide> {
         .collect()
 }
 
-fn template_slide(kind: SlideKind, emoji: &str, t: &Tpl, topic: &str, lang: Lang) -> Slide {
+fn template_slide(kind: SlideKind, emoji: &str, t: &Tpl, topic: &str, lang: OfflineLang) -> Slide {
     make_slide(
         kind,
         emoji,
@@ -379,7 +381,7 @@ fn template_slide(kind: SlideKind, emoji: &str, t: &Tpl, topic: &str, lang: Lang
 
 /// Topic-free slides used by the parser to pad a model's carousel that came up a
 /// little short. `index` varies the choice; `seed` keeps it deterministic per input.
-pub(crate) fn filler_slide(kind: SlideKind, lang: Lang, seed: u64, index: usize) -> Slide {
+pub(crate) fn filler_slide(kind: SlideKind, lang: OfflineLang, seed: u64, index: usize) -> Slide {
     let mut rng = SplitMix64::new(seed ^ (index as u64).wrapping_mul(0x9e37_79b9));
     let emoji = emoji_for(kind, &mut rng);
     let free = |pool: &'static [Tpl]| -> Vec<&'static Tpl> {
@@ -431,21 +433,21 @@ pub(crate) fn filler_slide(kind: SlideKind, lang: Lang, seed: u64, index: usize)
 
 /// A short, honest offline answer to a question (plain text, ≤ 4096 chars): a quote
 /// chosen for the question's keywords, a reflection, and a note to ask again later.
-pub fn answer(question: &str, lang: Lang) -> String {
+pub fn answer(question: &str, lang: OfflineLang) -> String {
     let q = text::clean_topic(question);
     let key = q.clone().unwrap_or_default();
     let mut rng = seed_for("answer", lang, &key);
     let quote = &bank().quotes[quote_order(&key, &mut rng)[0]];
     let reflection = bank().reflections[rng.below(bank().reflections.len())].get(lang);
     let opening = match (&q, lang) {
-        (Some(q), Lang::En) => format!("Good question: {}", quoted(q, lang)),
-        (Some(q), Lang::Ru) => format!("Хороший вопрос: {}", quoted(q, lang)),
-        (None, Lang::En) => "Here is a thought for you".to_string(),
-        (None, Lang::Ru) => "Вот мысль для вас".to_string(),
+        (Some(q), OfflineLang::En) => format!("Good question: {}", quoted(q, lang)),
+        (Some(q), OfflineLang::Ru) => format!("Хороший вопрос: {}", quoted(q, lang)),
+        (None, OfflineLang::En) => "Here is a thought for you".to_string(),
+        (None, OfflineLang::Ru) => "Вот мысль для вас".to_string(),
     };
     let closing = match lang {
-        Lang::En => "I'm answering from my offline notebook right now. Ask again a little later for a fuller answer.",
-        Lang::Ru => "Сейчас я отвечаю из офлайн-блокнота. Спросите чуть позже, и ответ будет подробнее.",
+        OfflineLang::En => "I'm answering from my offline notebook right now. Ask again a little later for a fuller answer.",
+        OfflineLang::Ru => "Сейчас я отвечаю из офлайн-блокнота. Спросите чуть позже, и ответ будет подробнее.",
     };
     let text = format!(
         "{opening}\n\n{}\n\n{reflection}\n\n{closing}",
@@ -456,7 +458,7 @@ pub fn answer(question: &str, lang: Lang) -> String {
 
 /// The wisdom of the day: a short quote and a reflection, the same all day long,
 /// a different quote on consecutive days.
-pub fn wisdom(lang: Lang, date: NaiveDate) -> String {
+pub fn wisdom(lang: OfflineLang, date: NaiveDate) -> String {
     let day = i64::from(date.num_days_from_ce());
     let quote = &bank().quotes[day.rem_euclid(bank().quotes.len() as i64) as usize];
     let mut rng = seed_for("wisdom", lang, &date.to_string());

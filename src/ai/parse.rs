@@ -12,7 +12,8 @@ use serde_json::Value;
 use super::clamp_slides;
 use super::offline;
 use super::text;
-use crate::domain::{Lang, Slide, SlideKind};
+use super::OfflineLang;
+use crate::domain::{Slide, SlideKind};
 
 /// Why a model answer could not be turned into a carousel.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,13 +40,13 @@ struct RawSlide {
     body: String,
 }
 
-/// Parses a model's answer into exactly `wanted` slides (clamped to 3..=20) in `lang`.
+/// Parses a model's answer into exactly `wanted` slides (clamped to 3..=20), padded in `lang`.
 ///
 /// Title first, call to action last; titles carry one leading emoji and fit in 7 words
 /// and 60 characters; bodies fit in 3 sentences and 280 characters. A carousel short by
 /// at most a quarter of `wanted` (at least one slide) is padded with topic-free slides
 /// from the offline writer; shorter ones are [`ParseError::TooFew`].
-pub fn parse_slides(raw: &str, wanted: usize, lang: Lang) -> Result<Vec<Slide>, ParseError> {
+pub fn parse_slides(raw: &str, wanted: usize, lang: OfflineLang) -> Result<Vec<Slide>, ParseError> {
     let wanted = clamp_slides(wanted);
     let (items, found_json) = find_slide_items(raw);
     if !found_json {
@@ -503,7 +504,7 @@ fn assign_kinds(slides: &mut [RawSlide]) {
 }
 
 /// Moves the last CTA to the end, or appends one; other CTAs become ideas.
-fn ensure_cta_last(slides: &mut Vec<RawSlide>, lang: Lang, seed: u64) {
+fn ensure_cta_last(slides: &mut Vec<RawSlide>, lang: OfflineLang, seed: u64) {
     let last_cta = slides
         .iter()
         .enumerate()
@@ -570,7 +571,7 @@ fn trim_to(slides: &mut Vec<RawSlide>, wanted: usize) {
 
 /// Inserts topic-free offline slides before the CTA until `wanted` are there, filling
 /// the kinds the arc is missing first (ideas, then examples, then quotes).
-fn pad_to(slides: &mut Vec<RawSlide>, wanted: usize, lang: Lang, seed: u64) {
+fn pad_to(slides: &mut Vec<RawSlide>, wanted: usize, lang: OfflineLang, seed: u64) {
     if slides.len() >= wanted {
         return;
     }

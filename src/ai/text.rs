@@ -1,7 +1,8 @@
 //! Small, pure text helpers shared by the parser and the offline writer:
 //! cleaning, emoji handling, word-boundary truncation, stable hashing.
 
-use crate::domain::{Lang, SlideKind};
+use super::OfflineLang;
+use crate::domain::SlideKind;
 
 /// Hard caps for one slide (the renderer has room for this much; prompts ask for less).
 pub const TITLE_MAX_CHARS: usize = 60;
@@ -28,50 +29,54 @@ pub fn kind_emoji(kind: SlideKind) -> &'static str {
 }
 
 /// A title for a slide whose title was empty.
-pub fn default_title(kind: SlideKind, lang: Lang) -> &'static str {
+pub fn default_title(kind: SlideKind, lang: OfflineLang) -> &'static str {
     match (lang, kind) {
-        (Lang::En, SlideKind::Title) => "A fresh look at this",
-        (Lang::En, SlideKind::Problem) => "Where it gets hard",
-        (Lang::En, SlideKind::Idea) => "One idea to keep",
-        (Lang::En, SlideKind::Example) => "What it looks like",
-        (Lang::En, SlideKind::Quote) => "Words worth keeping",
-        (Lang::En, SlideKind::Cta) => "Your next step",
-        (Lang::Ru, SlideKind::Title) => "Свежий взгляд на главное",
-        (Lang::Ru, SlideKind::Problem) => "Где становится трудно",
-        (Lang::Ru, SlideKind::Idea) => "Мысль, которую стоит сохранить",
-        (Lang::Ru, SlideKind::Example) => "Как это выглядит в жизни",
-        (Lang::Ru, SlideKind::Quote) => "Слова, которые стоит запомнить",
-        (Lang::Ru, SlideKind::Cta) => "Ваш следующий шаг",
+        (OfflineLang::En, SlideKind::Title) => "A fresh look at this",
+        (OfflineLang::En, SlideKind::Problem) => "Where it gets hard",
+        (OfflineLang::En, SlideKind::Idea) => "One idea to keep",
+        (OfflineLang::En, SlideKind::Example) => "What it looks like",
+        (OfflineLang::En, SlideKind::Quote) => "Words worth keeping",
+        (OfflineLang::En, SlideKind::Cta) => "Your next step",
+        (OfflineLang::Ru, SlideKind::Title) => "Свежий взгляд на главное",
+        (OfflineLang::Ru, SlideKind::Problem) => "Где становится трудно",
+        (OfflineLang::Ru, SlideKind::Idea) => "Мысль, которую стоит сохранить",
+        (OfflineLang::Ru, SlideKind::Example) => "Как это выглядит в жизни",
+        (OfflineLang::Ru, SlideKind::Quote) => "Слова, которые стоит запомнить",
+        (OfflineLang::Ru, SlideKind::Cta) => "Ваш следующий шаг",
     }
 }
 
 /// A body for a slide whose body was empty.
-pub fn default_body(kind: SlideKind, lang: Lang) -> &'static str {
+pub fn default_body(kind: SlideKind, lang: OfflineLang) -> &'static str {
     match (lang, kind) {
-        (Lang::En, SlideKind::Title) => "Swipe through: a few minutes, one clear thought.",
-        (Lang::En, SlideKind::Problem) => {
+        (OfflineLang::En, SlideKind::Title) => "Swipe through: a few minutes, one clear thought.",
+        (OfflineLang::En, SlideKind::Problem) => {
             "We know what matters, yet the noise of the day pushes it aside."
         }
-        (Lang::En, SlideKind::Idea) => "Start small and stay faithful. Little steps add up.",
-        (Lang::En, SlideKind::Example) => {
+        (OfflineLang::En, SlideKind::Idea) => "Start small and stay faithful. Little steps add up.",
+        (OfflineLang::En, SlideKind::Example) => {
             "Ten quiet minutes each morning, kept for a month, change more than one big plan."
         }
-        (Lang::En, SlideKind::Quote) => {
+        (OfflineLang::En, SlideKind::Quote) => {
             "“Commit to the Lord whatever you do, and your plans will succeed.” — Proverbs 16:3"
         }
-        (Lang::En, SlideKind::Cta) => "Save this and share it with someone who needs it today.",
-        (Lang::Ru, SlideKind::Title) => "Листайте: пара минут и одна ясная мысль.",
-        (Lang::Ru, SlideKind::Problem) => "Мы знаем, что важно, но суета дня вытесняет главное.",
-        (Lang::Ru, SlideKind::Idea) => {
+        (OfflineLang::En, SlideKind::Cta) => {
+            "Save this and share it with someone who needs it today."
+        }
+        (OfflineLang::Ru, SlideKind::Title) => "Листайте: пара минут и одна ясная мысль.",
+        (OfflineLang::Ru, SlideKind::Problem) => {
+            "Мы знаем, что важно, но суета дня вытесняет главное."
+        }
+        (OfflineLang::Ru, SlideKind::Idea) => {
             "Начните с малого и будьте верны в малом. Маленькие шаги складываются."
         }
-        (Lang::Ru, SlideKind::Example) => {
+        (OfflineLang::Ru, SlideKind::Example) => {
             "Десять тихих минут каждое утро в течение месяца меняют больше, чем один большой план."
         }
-        (Lang::Ru, SlideKind::Quote) => {
+        (OfflineLang::Ru, SlideKind::Quote) => {
             "«Предай Господу дела твои, и предприятия твои совершатся». — Притчи 16:3"
         }
-        (Lang::Ru, SlideKind::Cta) => "Сохраните и отправьте тому, кому это нужно сегодня.",
+        (OfflineLang::Ru, SlideKind::Cta) => "Сохраните и отправьте тому, кому это нужно сегодня.",
     }
 }
 
@@ -269,7 +274,7 @@ fn is_closing_quote_after_stop(s: &str, ws_at: usize) -> bool {
 
 /// A slide title: exactly one leading emoji (the kind's if missing), ≤ 7 words after it,
 /// ≤ 60 characters in all, never empty.
-pub fn fit_title(raw: &str, kind: SlideKind, lang: Lang) -> String {
+pub fn fit_title(raw: &str, kind: SlideKind, lang: OfflineLang) -> String {
     let cleaned = clean(raw, false);
     let cleaned = strip_wrapping_quotes(&cleaned);
     let (emoji, rest) = split_leading_emoji(&cleaned);
@@ -299,7 +304,7 @@ pub fn fit_title(raw: &str, kind: SlideKind, lang: Lang) -> String {
 }
 
 /// A slide body: ≤ 3 sentences, ≤ 280 characters, never empty.
-pub fn fit_body(raw: &str, kind: SlideKind, lang: Lang) -> String {
+pub fn fit_body(raw: &str, kind: SlideKind, lang: OfflineLang) -> String {
     let cleaned = clean(raw, true);
     let cleaned = cleaned.trim();
     if !cleaned.chars().any(char::is_alphanumeric) {
@@ -541,7 +546,7 @@ mod tests {
     #[test]
     fn title_without_emoji_gets_the_kind_emoji() {
         assert_eq!(
-            fit_title("Key idea", SlideKind::Idea, Lang::En),
+            fit_title("Key idea", SlideKind::Idea, OfflineLang::En),
             "💡 Key idea"
         );
     }
@@ -551,7 +556,7 @@ mod tests {
         let t = fit_title(
             "🌟 This title is definitely way too long for any slide at all",
             SlideKind::Idea,
-            Lang::En,
+            OfflineLang::En,
         );
         assert!(t.chars().count() <= TITLE_MAX_CHARS);
         assert_eq!(t, "🌟 This title is definitely way too long…");
@@ -559,9 +564,9 @@ mod tests {
 
     #[test]
     fn empty_title_and_body_get_defaults() {
-        let t = fit_title("  ", SlideKind::Cta, Lang::Ru);
+        let t = fit_title("  ", SlideKind::Cta, OfflineLang::Ru);
         assert_eq!(t, "🚀 Ваш следующий шаг");
-        assert!(!fit_body("", SlideKind::Cta, Lang::Ru).is_empty());
+        assert!(!fit_body("", SlideKind::Cta, OfflineLang::Ru).is_empty());
     }
 
     #[test]

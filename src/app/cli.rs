@@ -3,7 +3,9 @@ use crate::actors::link::Link;
 use crate::app::config::Settings;
 use crate::app::error::{AppError, AppResult};
 use crate::app::startup::{prepare_store, start_services, Application};
-use crate::domain::{ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES};
+use crate::domain::{
+    ContentLanguage, ImageFormat, Lang, SlideSize, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
+};
 use crate::messages::carousel::{CarouselSpec, GenerateCarousel};
 use crate::messages::Envelope;
 use crate::observability::metrics::Metrics;
@@ -80,9 +82,10 @@ pub struct CarouselArgs {
     /// Image size: 1080x1350 (4:5, default) or 1080x1080.
     #[arg(long, default_value = "1080x1350")]
     pub size: SlideSize,
-    /// Language of the text: ru or en (default: guessed from the topic).
+    /// Language of the slides, an ISO 639-1 code: en, ru, uk, es, ar, fa, hi, zh, ja… (default:
+    /// the topic's, detected). Without a model, slides are written in Russian or English.
     #[arg(long)]
-    pub lang: Option<Lang>,
+    pub lang: Option<ContentLanguage>,
     /// Image format: png or jpeg.
     #[arg(long, default_value = "png")]
     pub format: ImageFormat,
@@ -106,20 +109,10 @@ fn parse_slide_count(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Russian when the topic is mostly Cyrillic, English otherwise.
-pub fn guess_lang(text: &str) -> Lang {
-    let letters = text.chars().filter(|c| c.is_alphabetic());
-    let (cyrillic, total) = letters.fold((0usize, 0usize), |(c, t), ch| {
-        (
-            c + usize::from(('\u{0400}'..='\u{04FF}').contains(&ch)),
-            t + 1,
-        )
-    });
-    if total > 0 && cyrillic * 2 >= total {
-        Lang::Ru
-    } else {
-        Lang::En
-    }
+/// The language of a topic given on the command line, detected as the bot detects it (with
+/// English as the reader's language when the topic alone cannot tell).
+pub fn guess_lang(text: &str) -> ContentLanguage {
+    crate::ai::language::content_language(text, Lang::En)
 }
 
 /// Parses arguments, loads settings and runs the command. Exit codes: 0 done, 1 failed,
@@ -300,8 +293,11 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
         services.orchestrator.clone().recipient(),
         services.event_log.clone(),
     );
+    let content = args.lang.unwrap_or_else(|| guess_lang(&topic));
     let spec = CarouselSpec {
-        lang: args.lang.unwrap_or_else(|| guess_lang(&topic)),
+        // The reader of a command line reads the slides' language when it is a locale.
+        lang: Lang::from_language_code(Some(content.code())),
+        content,
         topic,
         slides: args.slides,
         style: args.style,
@@ -354,10 +350,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cyrillic_topic_is_guessed_russian_and_a_latin_one_english() {
-        assert_eq!(guess_lang("Вера и сомнение 🙏"), Lang::Ru);
-        assert_eq!(guess_lang("Faith and doubt"), Lang::En);
-        assert_eq!(guess_lang("🙏"), Lang::En);
+    fn a_topics_language_is_detected_as_the_bot_detects_it() {
+        assert_eq!(guess_lang("Вера и сомнение 🙏"), ContentLanguage::Ru);
+        assert_eq!(guess_lang("Faith and doubt"), ContentLanguage::En);
+        assert_eq!(guess_lang("🙏"), ContentLanguage::En);
+        assert_eq!(guess_lang("ایمان و امید"), ContentLanguage::Fa);
     }
 
     #[test]

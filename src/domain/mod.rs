@@ -4,10 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 mod ids;
+mod languages;
 mod spelling;
 mod states;
 mod users;
 pub use ids::{IdError, WorkflowId};
+pub use languages::{ContentChoice, ContentLanguage};
 pub use spelling::{Spelling, UnknownValue};
 pub use states::{
     ContentOrigin, OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState,
@@ -41,10 +43,20 @@ crate::spelled_enum! {
     #[diesel(sql_type = diesel::sql_types::Text)]
     #[serde(rename_all = "lowercase")]
     #[strum(serialize_all = "lowercase")]
+    /// The interface's language (a folder of `locales/`), spelled by its ISO 639-1 code: the
+    /// spelling is kept in user settings, workflow rows and button data, so `ru` and `en` stay.
     pub enum Lang as "language" {
         Ru,
         #[default]
         En,
+        Uk,
+        Es,
+        Pt,
+        Id,
+        Tr,
+        Ar,
+        Fa,
+        Hi,
     }
 }
 
@@ -159,18 +171,22 @@ crate::spelled_enum! {
 }
 
 impl Lang {
-    /// Russian for Telegram's `language_code` values of Russian-reading users, English otherwise.
+    /// The interface language for a Telegram `language_code` ("pt-br", "uk", "en-US"…): its
+    /// primary subtag, with the codes of users who mostly read another locale (Belarusian and
+    /// Kazakh readers of Russian, Indonesian's old "in"); English for anything else.
     pub fn from_language_code(code: Option<&str>) -> Lang {
-        match code.map(|c| c.to_ascii_lowercase()) {
-            Some(c)
-                if c.starts_with("ru")
-                    || c.starts_with("uk")
-                    || c.starts_with("be")
-                    || c.starts_with("kk") =>
-            {
-                Lang::Ru
-            }
-            _ => Lang::En,
+        let primary = code
+            .and_then(|c| c.split(['-', '_']).next())
+            .map(|c| c.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        match primary.as_str() {
+            "ru" | "be" | "kk" => Lang::Ru,
+            "in" => Lang::Id,
+            other => Lang::ALL
+                .iter()
+                .copied()
+                .find(|lang| lang.as_str() == other)
+                .unwrap_or(Lang::En),
         }
     }
 }
@@ -210,6 +226,30 @@ mod tests {
         assert_eq!(SlideHandle::Name.text_for(Some("ada"), Some("Ada")), "Ada");
         assert_eq!(SlideHandle::Nothing.text_for(Some("ada"), Some("Ada")), "");
         assert_eq!(handle.text_for(None, None), "");
+    }
+
+    #[test]
+    fn the_interface_language_follows_telegrams_code_and_falls_back_to_english() {
+        for (code, lang) in [
+            (Some("ru"), Lang::Ru),
+            (Some("be"), Lang::Ru),
+            (Some("uk"), Lang::Uk),
+            (Some("pt-br"), Lang::Pt),
+            (Some("pt_PT"), Lang::Pt),
+            (Some("es-419"), Lang::Es),
+            (Some("in"), Lang::Id),
+            (Some("ID"), Lang::Id),
+            (Some("tr"), Lang::Tr),
+            (Some("ar"), Lang::Ar),
+            (Some("fa"), Lang::Fa),
+            (Some("hi"), Lang::Hi),
+            (Some("en-US"), Lang::En),
+            (Some("de"), Lang::En),
+            (Some(""), Lang::En),
+            (None, Lang::En),
+        ] {
+            assert_eq!(Lang::from_language_code(code), lang, "{code:?}");
+        }
     }
 
     #[test]

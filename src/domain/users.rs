@@ -1,5 +1,7 @@
 //! What the bot keeps about a user: their settings, their carousels, the work they pay for.
-use super::{ContentOrigin, Delivery, Lang, SlideHandle, SlideSize, Style, DEFAULT_SLIDES};
+use super::{
+    ContentChoice, ContentOrigin, Delivery, Lang, SlideHandle, SlideSize, Style, DEFAULT_SLIDES,
+};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,9 @@ pub struct UserSettings {
     /// Whose name the slides show (the user's own; see [`SlideHandle`]).
     #[serde(default)]
     pub handle: SlideHandle,
+    /// The language of the slides: the topic's (auto), the interface's, or one chosen.
+    #[serde(default)]
+    pub content: ContentChoice,
 }
 
 impl UserSettings {
@@ -31,6 +36,7 @@ impl UserSettings {
             delivery: Delivery::default(),
             updated_at: now,
             handle: SlideHandle::default(),
+            content: ContentChoice::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! AI content messages, answered by the `ai` actor.
 use super::{Ack, Event};
 use crate::domain::ContentOrigin;
-use crate::domain::{Lang, Slide};
+use crate::domain::{ContentLanguage, Lang, Slide};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,7 +16,12 @@ pub enum ContentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WriteContent {
     pub request_id: Uuid,
+    /// The language the user reads the bot in (the offline writer's, when it cannot write
+    /// `content`).
     pub lang: Lang,
+    /// The language to write in.
+    #[serde(default)]
+    pub content: ContentLanguage,
     pub kind: ContentKind,
 }
 impl Event for WriteContent {

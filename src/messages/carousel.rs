@@ -2,7 +2,7 @@
 use super::{Ack, Event};
 use crate::app::error::AppError;
 use crate::domain::ContentOrigin;
-use crate::domain::{ImageFormat, Lang, Slide, SlideSize, Style};
+use crate::domain::{ContentLanguage, ImageFormat, Lang, Slide, SlideSize, Style};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -11,7 +11,11 @@ use uuid::Uuid;
 pub struct CarouselSpec {
     pub topic: String,
     pub slides: usize,
+    /// The language of whoever asked (the offline writer's, when it cannot write `content`).
     pub lang: Lang,
+    /// The language the slides are written in.
+    #[serde(default)]
+    pub content: ContentLanguage,
     pub style: Style,
     pub size: SlideSize,
     pub format: ImageFormat,

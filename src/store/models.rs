@@ -1,8 +1,8 @@
 //! Rows as the store reads and writes them.
 use super::schema::{carousels, event_log, received_updates, user_settings, users};
 use crate::domain::{
-    CarouselRecord, ContentOrigin, Delivery, Lang, SlideHandle, SlideSize, Style, UpdateStatus,
-    UpdateType, UserSettings,
+    CarouselRecord, ContentChoice, ContentOrigin, Delivery, Lang, SlideHandle, SlideSize, Style,
+    UpdateStatus, UpdateType, UserSettings,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -46,6 +46,10 @@ pub struct SettingsRow {
     /// Whose name the slides show (the user's own; see [`SlideHandle`]).
     #[serde(default)]
     pub handle: SlideHandle,
+    /// The language of the slides the user chose (auto: the topic's).
+    #[serde(default)]
+    #[diesel(column_name = content_lang)]
+    pub content: ContentChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -141,6 +145,7 @@ same_fields!(SettingsRow <=> UserSettings {
     delivery,
     updated_at,
     handle,
+    content,
 });
 
 same_fields!(CarouselRow <=> CarouselRecord {

@@ -21,6 +21,7 @@ diesel::table! {
         delivery -> Text,
         updated_at -> Timestamp,
         handle -> Text,
+        content_lang -> Text,
     }
 }
 
@@ -94,6 +95,7 @@ diesel::table! {
         lease_until -> Nullable<Timestamp>,
         trace_parent -> Nullable<Text>,
         handle -> Nullable<Text>,
+        content_lang -> Nullable<Text>,
     }
 }
 

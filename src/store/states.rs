@@ -3,8 +3,8 @@
 //! that hold such a value.
 use super::*;
 use crate::domain::{
-    ContentOrigin, Delivery, Lang, OutboxKind, OutboxStatus, SlideHandle, SlideSize, Spelling,
-    Style, UnknownValue, UpdateStatus, UpdateType, WorkflowState,
+    ContentChoice, ContentLanguage, ContentOrigin, Delivery, Lang, OutboxKind, OutboxStatus,
+    SlideHandle, SlideSize, Spelling, Style, UnknownValue, UpdateStatus, UpdateType, WorkflowState,
 };
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
@@ -50,6 +50,8 @@ text_columns!(
     Lang,
     Delivery,
     SlideHandle,
+    ContentLanguage,
+    ContentChoice,
 );
 
 /// A row whose state column holds an unknown value.
@@ -266,6 +268,8 @@ mod tests {
         serde_spells_like_the_database::<SlideSize>();
         serde_spells_like_the_database::<Lang>();
         serde_spells_like_the_database::<SlideHandle>();
+        serde_spells_like_the_database::<ContentLanguage>();
+        serde_spells_like_the_database::<ContentChoice>();
     }
 
     #[test]
@@ -281,6 +285,8 @@ mod tests {
         round_trips::<SlideSize>();
         round_trips::<Lang>();
         round_trips::<SlideHandle>();
+        round_trips::<ContentLanguage>();
+        round_trips::<ContentChoice>();
     }
 
     #[test]

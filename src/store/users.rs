@@ -311,6 +311,7 @@ impl Users {
             TextColumn::of::<Lang>("lang"),
             TextColumn::of::<Delivery>("delivery"),
             TextColumn::of::<crate::domain::SlideHandle>("handle"),
+            TextColumn::of::<crate::domain::ContentChoice>("content_lang"),
         ];
         self.db
             .name_unknown_values(
@@ -342,7 +343,8 @@ impl Users {
             // 2.7 ms a batch once it held 10k users). Planned each time, it uses the key.
             postgres | conn | {
                 diesel::sql_query(
-                    "SELECT user_id, style, slides, size, lang, delivery, updated_at, handle \
+                    "SELECT user_id, style, slides, size, lang, delivery, updated_at, handle, \
+                     content_lang \
                      FROM user_settings WHERE user_id = ANY($1)",
                 )
                 .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(users)

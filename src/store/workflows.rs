@@ -3,7 +3,7 @@ use super::leases::sqlite_dialect;
 use super::schema::workflows;
 use super::states::TextColumn;
 use super::*;
-use crate::domain::{Delivery, Lang, SlideSize, Style, WorkflowId};
+use crate::domain::{ContentLanguage, Delivery, Lang, SlideSize, Style, WorkflowId};
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 impl Workflow {
@@ -67,10 +67,21 @@ pub struct Workflow {
     /// The footer text of its slides, fixed when it was requested (re-rendering draws the same);
     /// none on rows from before handles were the user's (the renderer's default then).
     pub handle: Option<String>,
+    /// The language its slides are written in, fixed when it was requested (the topic's, or the
+    /// user's choice); none on rows from before content languages (their interface language).
+    pub content_lang: Option<ContentLanguage>,
+}
+
+impl Workflow {
+    /// The language its slides are written in.
+    pub fn content_language(&self) -> ContentLanguage {
+        self.content_lang
+            .unwrap_or_else(|| ContentLanguage::from(self.lang))
+    }
 }
 
 /// The text columns of a workflow row that hold enums.
-fn workflow_columns() -> [TextColumn; 6] {
+fn workflow_columns() -> [TextColumn; 7] {
     [
         TextColumn::of::<WorkflowState>("state"),
         TextColumn::of::<Lang>("lang"),
@@ -78,6 +89,7 @@ fn workflow_columns() -> [TextColumn; 6] {
         TextColumn::of::<SlideSize>("size"),
         TextColumn::of::<Delivery>("delivery"),
         TextColumn::of::<ContentOrigin>("content_source"),
+        TextColumn::of::<ContentLanguage>("content_lang"),
     ]
 }
 

@@ -2,11 +2,13 @@
 //! `/myid`, and the hint for plain text in a private chat. Pure functions; the gateway sends.
 use super::{Inbound, Route};
 use crate::domain::Lang;
+use crate::i18n::{text, text_with, Value};
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 use teloxide::utils::html::escape as escape_html;
 
-/// Every command the bot understands. The doc comments are the English `/help` and menu.
+/// Every command the bot understands. The doc comments are teloxide's (and equal the English
+/// menu, `command-<name>` in `locales/en/main.ftl`: a test compares them).
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -48,31 +50,14 @@ pub fn is_command(name: &str) -> bool {
     Command::from_parts(name, "").is_some()
 }
 
-/// The Russian menu, command by command (the English one is the doc comments above).
-fn russian_description(command: &str) -> &'static str {
-    match command {
-        "start" => "Начать: приветствие и регистрация.",
-        "help" => "Список команд.",
-        "carousel" => "Сделать карусель: /carousel <тема>.",
-        "wisdom" => "Короткая мудрость дня.",
-        "myid" => "Ваш Telegram id и id этого чата.",
-        "ask" => "Задать вопрос: /ask <вопрос>.",
-        "history" => "Ваши последние карусели — любую можно сделать снова.",
-        "settings" => "Стиль, число слайдов, размер, язык, фото или файлы.",
-        "cancel" => "Отменить карусель, которая сейчас делается.",
-        _ => "",
-    }
-}
-
-/// The command menu for `setMyCommands` in one language.
+/// The command menu for `setMyCommands` in one language: each command's description is its
+/// `command-<name>` message.
 pub fn menu(lang: Lang) -> Vec<BotCommand> {
     Command::bot_commands()
         .into_iter()
         .map(|mut c| {
             c.command = c.command.trim_start_matches('/').to_string();
-            if lang == Lang::Ru {
-                c.description = russian_description(&c.command).to_string();
-            }
+            c.description = text(lang, &format!("command-{}", c.command));
             c
         })
         .collect()
@@ -92,20 +77,19 @@ pub fn lang_of(inbound: &Inbound) -> Lang {
 /// The command list in `lang`, built once per language: every `/start` and `/help` shows it, and
 /// building it from the `Command` enum was a visible share of a reply's cost under load.
 fn help(lang: Lang) -> &'static str {
-    static RU: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static EN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let cell = match lang {
-        Lang::Ru => &RU,
-        Lang::En => &EN,
-    };
-    cell.get_or_init(|| build_help(lang))
+    static HELP: std::sync::LazyLock<Vec<(Lang, String)>> = std::sync::LazyLock::new(|| {
+        Lang::ALL
+            .iter()
+            .map(|lang| (*lang, build_help(*lang)))
+            .collect()
+    });
+    HELP.iter()
+        .find(|(l, _)| *l == lang)
+        .map_or("", |(_, help)| help.as_str())
 }
 
 fn build_help(lang: Lang) -> String {
-    let header = match lang {
-        Lang::Ru => "<b>Что я умею</b>",
-        Lang::En => "<b>What I can do</b>",
-    };
+    let header = text(lang, "help-header");
     let lines: Vec<String> = menu(lang)
         .into_iter()
         .map(|c| format!("/{} — {}", c.command, escape_html(&c.description)))
@@ -133,28 +117,16 @@ pub fn command_reply(
     };
     match command {
         Command::Start => {
-            let name = escape_html(first_name);
-            Some(match lang {
-                Lang::Ru => format!(
-                    "Привет, {name}! Я делаю карусели для Instagram: пришлите \
-                     <code>/carousel тема</code> — и получите готовые слайды.\n\n{}",
-                    help(lang)
-                ),
-                Lang::En => format!(
-                    "Hi, {name}! I make Instagram carousels: send \
-                     <code>/carousel topic</code> and get the slides back.\n\n{}",
-                    help(lang)
-                ),
-            })
+            let name = Value::from(escape_html(first_name));
+            let greeting = text_with(lang, "start-greeting", &[("name", name)]);
+            Some(format!("{greeting}\n\n{}", help(lang)))
         }
         Command::Help => Some(help(lang).to_string()),
         Command::Myid => {
             let user = user_id.map_or_else(|| "—".to_string(), |id| id.to_string());
             let chat = chat_id.map_or_else(|| "—".to_string(), |id| id.to_string());
-            Some(match lang {
-                Lang::Ru => format!("Ваш id: <code>{user}</code>\nId чата: <code>{chat}</code>"),
-                Lang::En => format!("Your id: <code>{user}</code>\nChat id: <code>{chat}</code>"),
-            })
+            let ids = [("user", Value::from(user)), ("chat", Value::from(chat))];
+            Some(text_with(lang, "myid", &ids))
         }
         Command::Carousel(_)
         | Command::Wisdom
@@ -166,14 +138,7 @@ pub fn command_reply(
 }
 
 fn hint(lang: Lang) -> String {
-    match lang {
-        Lang::Ru => "Чтобы сделать карусель, пришлите <code>/carousel тема</code>, например \
-                     <code>/carousel Вера и сомнение</code>. Все команды: /help"
-            .into(),
-        Lang::En => "To make a carousel, send <code>/carousel topic</code>, for example \
-                     <code>/carousel Faith and doubt</code>. All commands: /help"
-            .into(),
-    }
+    text(lang, "hint")
 }
 
 #[cfg(test)]
@@ -260,6 +225,49 @@ mod tests {
         assert!(menu(Lang::Ru)
             .iter()
             .all(|c| !c.description.is_empty() && !c.command.starts_with('/')));
+    }
+
+    #[test]
+    fn the_english_menu_is_the_commands_doc_comments_and_every_locale_has_its_own() {
+        let docs: Vec<String> = Command::bot_commands()
+            .into_iter()
+            .map(|c| c.description)
+            .collect();
+        let english: Vec<String> = menu(Lang::En).into_iter().map(|c| c.description).collect();
+        assert_eq!(english, docs);
+        for lang in Lang::ALL {
+            let theirs = menu(*lang);
+            assert_eq!(theirs.len(), 9, "{lang}");
+            assert!(
+                theirs
+                    .iter()
+                    .all(|c| !c.description.starts_with("command-")),
+                "{lang}"
+            );
+            if *lang != Lang::En {
+                assert_ne!(
+                    theirs
+                        .iter()
+                        .map(|c| c.description.clone())
+                        .collect::<Vec<_>>(),
+                    english,
+                    "{lang} is translated"
+                );
+            }
+            let help = command_reply(Some(&Command::Help), *lang, "A", None, None).expect("help");
+            assert!(help.contains("/carousel — "), "{lang}: {help}");
+        }
+    }
+
+    #[test]
+    fn start_greets_in_the_locale_of_the_user() {
+        let es = command_reply(Some(&Command::Start), Lang::Es, "Ana", None, None).expect("reply");
+        assert!(es.starts_with("¡Hola, Ana!"), "{es}");
+        let uk = command_reply(Some(&Command::Start), Lang::Uk, "Оля", None, None).expect("reply");
+        assert!(uk.starts_with("Привіт, Оля!"), "{uk}");
+        let reply =
+            command_reply(Some(&Command::Myid), Lang::Ru, "A", Some(7), None).expect("reply");
+        assert_eq!(reply, "Ваш id: <code>7</code>\nId чата: <code>—</code>");
     }
 
     #[test]

@@ -46,7 +46,13 @@ async fn run(steps: &Steps<'_>, env: &Envelope<GenerateCarousel>) -> AppResult<C
     let spec = &request.spec;
     let started = Instant::now();
     let written = steps
-        .write(env, request.request_id, spec.lang, &spec.topic, spec.slides)
+        .write(
+            env,
+            request.request_id,
+            (spec.lang, spec.content),
+            &spec.topic,
+            spec.slides,
+        )
         .await?;
     let writing_ms = steps.done(env, request.request_id, WorkflowState::Writing, started);
 

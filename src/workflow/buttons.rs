@@ -343,6 +343,7 @@ impl Workflows {
             SettingChoice::Slides(count) => row.slides = i32::from(count),
             SettingChoice::Size(size) => row.size = size,
             SettingChoice::Lang(lang) => row.lang = Some(lang),
+            SettingChoice::Content(content) => row.content = content,
             SettingChoice::Delivery(delivery) => row.delivery = delivery,
             SettingChoice::Handle(handle) => row.handle = handle,
         }

@@ -5,6 +5,7 @@ use super::engine::{
 };
 use crate::app::error::AppError;
 use crate::app::error::AppResult;
+use crate::domain::ContentLanguage;
 use crate::domain::Lang;
 use crate::domain::QuotaKind;
 use crate::domain::WorkflowState;
@@ -59,14 +60,18 @@ impl Workflows {
             Command::Wisdom => {
                 let today = chrono::Utc::now().date_naive();
                 let kind = ContentKind::Wisdom { date: today };
-                self.write_text(&env, user, QuotaKind::Wisdom, kind, lang)
+                // No text to detect a language in: the interface's, unless one was chosen.
+                let content = prefs.content_for("");
+                self.write_text(&env, user, QuotaKind::Wisdom, kind, (lang, content))
                     .await
             }
             Command::Ask(question) => {
                 match workflow::clean_text(&question, workflow::MAX_QUESTION_CHARS) {
                     Ok(question) => {
+                        // Answered in the question's language (or the one chosen).
+                        let content = prefs.content_for(&question);
                         let kind = ContentKind::Answer { question };
-                        self.write_text(&env, user, QuotaKind::Ask, kind, lang)
+                        self.write_text(&env, user, QuotaKind::Ask, kind, (lang, content))
                             .await
                     }
                     Err(TopicProblem::Empty) => {
@@ -163,7 +168,7 @@ impl Workflows {
         user: i64,
         quota: QuotaKind,
         kind: ContentKind,
-        lang: Lang,
+        (lang, content): (Lang, ContentLanguage),
     ) -> AppResult<()> {
         let c = &env.payload;
         let key = reply_key(env, "reply");
@@ -175,6 +180,7 @@ impl Workflows {
         let request = WriteContent {
             request_id: Uuid::now_v7(),
             lang,
+            content,
             kind,
         };
         let written = match self

@@ -18,7 +18,8 @@ use crate::app::error::{AppError, AppResult};
 use crate::delivery::courier::Courier;
 use crate::delivery::outbox::{AlbumFiles, Outbox, OutboxMessage, Outgoing};
 use crate::domain::{
-    Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES, MIN_SLIDES,
+    ContentLanguage, Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES,
+    MIN_SLIDES,
 };
 use crate::domain::{UserSettings, WorkflowState};
 use crate::messages::data::LoadSettings;
@@ -88,6 +89,12 @@ impl Prefs {
                 .clamp(MIN_SLIDES, MAX_SLIDES),
             row,
         }
+    }
+
+    /// The language slides (or an answer) about `text` are written in, as the user's
+    /// setting asks: the text's own by default.
+    pub(super) fn content_for(&self, text: &str) -> ContentLanguage {
+        crate::ai::language::resolve(self.row.content, text, self.lang)
     }
 }
 
@@ -163,33 +170,42 @@ pub(super) fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboard
     let lang = prefs.lang;
     let text = texts::settings(
         lang,
-        row.style,
-        prefs.slides,
-        row.size,
-        row.delivery,
-        row.handle,
+        &texts::SettingsShown {
+            style: row.style,
+            slides: prefs.slides,
+            size: row.size,
+            content: row.content,
+            delivery: row.delivery,
+            handle: row.handle,
+        },
     );
     let current = |choice: SettingChoice| match choice {
         SettingChoice::Style(style) => style == row.style,
         SettingChoice::Slides(count) => usize::from(count) == prefs.slides,
         SettingChoice::Size(size) => size == row.size,
         SettingChoice::Lang(language) => language == lang,
+        SettingChoice::Content(content) => content == row.content,
         SettingChoice::Delivery(delivery) => delivery == row.delivery,
         SettingChoice::Handle(handle) => handle == row.handle,
+    };
+    // Languages are shown by their own names; every other value as its spelling.
+    let label = |choice: SettingChoice| match choice {
+        SettingChoice::Lang(language) => texts::language_name(language).to_string(),
+        SettingChoice::Content(content) => texts::content_choice_button(lang, content),
+        other => other.value(),
     };
     let owner = (chat != row.user_id).then_some(row.user_id);
     let rows = SettingField::ALL
         .iter()
-        .map(|field| {
-            field
-                .choices()
+        .flat_map(|field| field.rows())
+        .map(|choices| {
+            choices
                 .into_iter()
                 .map(|choice| {
-                    let value = choice.value();
                     let label = if current(choice) {
-                        format!("✓ {value}")
+                        format!("✓ {}", label(choice))
                     } else {
-                        value
+                        label(choice)
                     };
                     InlineKeyboardButton::callback(label, Callback::Set { choice, owner }.data())
                 })
@@ -212,6 +228,8 @@ pub(super) fn new_workflow(
     timeout: Duration,
 ) -> Workflow {
     let now = now_utc();
+    // Fixed now, with the topic: a resumed run writes in the same language.
+    let content_lang = Some(prefs.content_for(&topic));
     let state = if style.is_some() {
         WorkflowState::Requested
     } else {
@@ -240,6 +258,7 @@ pub(super) fn new_workflow(
         deadline_at: style.map(|_| deadline_after(now, timeout)),
         trace_parent: None,
         handle: None,
+        content_lang,
     }
 }
 
@@ -256,6 +275,19 @@ pub(super) fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
         .as_deref()
         .ok_or_else(|| AppError::internal("reading the written slides", "none were stored"))?;
     serde_json::from_str(json).map_err(|e| AppError::internal("reading the written slides", e))
+}
+
+/// The status line a workflow's messages carry once the offline writer wrote its slides in
+/// another language than it asked for (an Arabic topic, say, with no model at hand); none when
+/// the model wrote them, or the offline writer could write that language itself.
+pub(super) fn offline_note(wf: &Workflow) -> Option<String> {
+    let origin = wf.content_source?;
+    if origin == crate::domain::ContentOrigin::Model {
+        return None;
+    }
+    let asked = wf.content_language();
+    let written = crate::ai::OfflineLang::for_content(asked, wf.lang);
+    (written.content() != asked).then(|| texts::offline_note(wf.lang, written))
 }
 
 /// How a workflow's slides are drawn.

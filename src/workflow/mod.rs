@@ -12,7 +12,7 @@ pub mod steps;
 pub mod texts;
 
 use crate::app::error::AppError;
-use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
+use crate::domain::{ContentChoice, Delivery, Lang, SlideHandle, SlideSize, Style};
 use std::future::Future;
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -55,6 +55,8 @@ pub enum SettingField {
     Slides,
     Size,
     Lang,
+    /// The language of the slides.
+    Content,
     Delivery,
     Handle,
 }
@@ -63,11 +65,12 @@ pub enum SettingField {
 pub const SLIDE_CHOICES: [u8; 3] = [5, 7, 10];
 
 impl SettingField {
-    pub const ALL: [SettingField; 6] = [
+    pub const ALL: [SettingField; 7] = [
         SettingField::Style,
         SettingField::Slides,
         SettingField::Size,
         SettingField::Lang,
+        SettingField::Content,
         SettingField::Delivery,
         SettingField::Handle,
     ];
@@ -78,6 +81,7 @@ impl SettingField {
             SettingField::Slides => "slides",
             SettingField::Size => "size",
             SettingField::Lang => "lang",
+            SettingField::Content => "content",
             SettingField::Delivery => "delivery",
             SettingField::Handle => "handle",
         }
@@ -95,7 +99,11 @@ impl SettingField {
                 .iter()
                 .map(|&s| SettingChoice::Size(s))
                 .collect(),
-            SettingField::Lang => [Lang::Ru, Lang::En].map(SettingChoice::Lang).to_vec(),
+            SettingField::Lang => Lang::ALL.iter().map(|&l| SettingChoice::Lang(l)).collect(),
+            SettingField::Content => ContentChoice::ALL
+                .iter()
+                .map(|&c| SettingChoice::Content(c))
+                .collect(),
             SettingField::Delivery => Delivery::ALL
                 .iter()
                 .map(|&d| SettingChoice::Delivery(d))
@@ -106,7 +114,28 @@ impl SettingField {
                 .collect(),
         }
     }
+
+    /// The keyboard rows of this field: its choices, at most [`SETTING_ROW`] to a row (Telegram
+    /// shows at most eight, and narrow phones cut long labels), the slides' language with its
+    /// two modes on a row of their own above the languages.
+    pub fn rows(self) -> Vec<Vec<SettingChoice>> {
+        let choices = self.choices();
+        let (modes, rest): (Vec<SettingChoice>, Vec<SettingChoice>) =
+            choices.into_iter().partition(|c| {
+                matches!(
+                    c,
+                    SettingChoice::Content(ContentChoice::Auto | ContentChoice::Interface)
+                )
+            });
+        std::iter::once(modes)
+            .filter(|modes| !modes.is_empty())
+            .chain(rest.chunks(SETTING_ROW).map(<[SettingChoice]>::to_vec))
+            .collect()
+    }
 }
+
+/// The most buttons a /settings keyboard row holds.
+pub const SETTING_ROW: usize = 5;
 
 /// One setting's new value, as a settings button carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +145,7 @@ pub enum SettingChoice {
     Slides(u8),
     Size(SlideSize),
     Lang(Lang),
+    Content(ContentChoice),
     Delivery(Delivery),
     Handle(SlideHandle),
 }
@@ -127,18 +157,20 @@ impl SettingChoice {
             SettingChoice::Slides(_) => SettingField::Slides,
             SettingChoice::Size(_) => SettingField::Size,
             SettingChoice::Lang(_) => SettingField::Lang,
+            SettingChoice::Content(_) => SettingField::Content,
             SettingChoice::Delivery(_) => SettingField::Delivery,
             SettingChoice::Handle(_) => SettingField::Handle,
         }
     }
 
-    /// How the button's data (and the keyboard's label) spells the value.
+    /// How the button's data (and, but for languages, the keyboard's label) spells the value.
     pub fn value(self) -> String {
         match self {
             SettingChoice::Style(style) => style.to_string(),
             SettingChoice::Slides(count) => count.to_string(),
             SettingChoice::Size(size) => size.to_string(),
             SettingChoice::Lang(lang) => lang.to_string(),
+            SettingChoice::Content(content) => content.to_string(),
             SettingChoice::Delivery(delivery) => delivery.to_string(),
             SettingChoice::Handle(handle) => handle.to_string(),
         }

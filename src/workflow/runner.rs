@@ -1,7 +1,7 @@
 //! Runs a workflow step by step, storing each step's output before the next one starts.
 use super::engine::{
-    album_part_key, cancel_keyboard, deadline_after, drawing_of, slides_of, StatusMessage,
-    StatusView, Workflows,
+    album_part_key, cancel_keyboard, deadline_after, drawing_of, offline_note, slides_of,
+    StatusMessage, StatusView, Workflows,
 };
 use crate::app::error::AppError;
 use crate::app::error::AppResult;
@@ -284,7 +284,13 @@ impl Workflows {
         let count = usize::try_from(wf.slides).unwrap_or(DEFAULT_SLIDES);
         let written = self
             .steps()
-            .write(root, workflow, lang, &wf.topic, count)
+            .write(
+                root,
+                workflow,
+                (lang, wf.content_language()),
+                &wf.topic,
+                count,
+            )
             .await?;
         let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
@@ -318,7 +324,9 @@ impl Workflows {
             Some(rendered) => rendered,
             None => self.render(root, wf, &slides_of(wf)?, lang, status).await?,
         };
-        status.show(texts::sending(lang, &wf.topic), None);
+        let note = offline_note(wf);
+        let noted = |html: String| texts::with_note(html, note.as_deref());
+        status.show(noted(texts::sending(lang, &wf.topic)), None);
         let count = rendered.len();
         self.deliver(wf, rendered).await?;
         self.steps()
@@ -341,7 +349,7 @@ impl Workflows {
             texts::pdf_button(lang),
             Callback::Pdf { workflow }.data(),
         )]]);
-        status.show(texts::done(lang, &wf.topic, count), Some(pdf));
+        status.show(noted(texts::done(lang, &wf.topic, count)), Some(pdf));
         self.step_done(root, WorkflowState::Sending, started);
         self.completed(root, WorkflowState::Done);
         tracing::info!(slides = count, "carousel delivered");
@@ -415,9 +423,13 @@ impl Workflows {
         status: &StatusMessage,
     ) -> AppResult<Vec<RenderedImage>> {
         let workflow = wf.workflow_id()?.0;
+        let note = offline_note(wf);
         let shown = |drawn: usize, total: usize| {
             status.show(
-                texts::rendering(lang, &wf.topic, drawn, total),
+                texts::with_note(
+                    texts::rendering(lang, &wf.topic, drawn, total),
+                    note.as_deref(),
+                ),
                 cancel_keyboard(lang, workflow),
             )
         };

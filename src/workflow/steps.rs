@@ -5,7 +5,9 @@
 use super::links::WorkflowLinks;
 use super::{render_batches, retry_step, RetryPolicy};
 use crate::app::error::{AppError, AppResult};
-use crate::domain::{ContentOrigin, ImageFormat, Lang, Slide, SlideSize, Style, WorkflowState};
+use crate::domain::{
+    ContentLanguage, ContentOrigin, ImageFormat, Lang, Slide, SlideSize, Style, WorkflowState,
+};
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{RenderSlides, RenderedCarousel};
 use crate::messages::data::SaveCarousel;
@@ -64,18 +66,20 @@ pub struct Steps<'a> {
 }
 
 impl Steps<'_> {
-    /// Writing: the model (or the offline writer) writes `count` slides about `topic`.
+    /// Writing: the model (or the offline writer) writes `count` slides about `topic` in
+    /// `content`, for a reader of `lang`.
     pub async fn write<T: Event>(
         &self,
         cause: &Envelope<T>,
         request_id: Uuid,
-        lang: Lang,
+        (lang, content): (Lang, ContentLanguage),
         topic: &str,
         count: usize,
     ) -> AppResult<Written> {
         let request = WriteContent {
             request_id,
             lang,
+            content,
             kind: ContentKind::Carousel {
                 topic: topic.to_string(),
                 slides: count,

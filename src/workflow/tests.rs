@@ -35,6 +35,50 @@ fn every_callback_round_trips_and_fits_telegrams_64_bytes() {
 }
 
 #[test]
+fn the_settings_rows_offer_every_locale_and_every_slide_language_in_short_rows() {
+    use crate::domain::{ContentChoice, ContentLanguage, Lang};
+    let langs: Vec<SettingChoice> = SettingField::Lang.rows().concat();
+    assert_eq!(
+        langs,
+        Lang::ALL
+            .iter()
+            .map(|l| SettingChoice::Lang(*l))
+            .collect::<Vec<_>>()
+    );
+    let content = SettingField::Content.rows();
+    assert_eq!(
+        content[0],
+        [
+            SettingChoice::Content(ContentChoice::Auto),
+            SettingChoice::Content(ContentChoice::Interface)
+        ]
+    );
+    assert_eq!(content.concat().len(), ContentLanguage::ALL.len() + 2);
+    for field in SettingField::ALL {
+        assert!(field
+            .rows()
+            .iter()
+            .all(|row| !row.is_empty() && row.len() <= SETTING_ROW));
+        assert_eq!(field.rows().concat(), field.choices());
+    }
+    assert_eq!(
+        Callback::parse("set:lang:uk"),
+        Some(Callback::Set {
+            choice: SettingChoice::Lang(Lang::Uk),
+            owner: None
+        })
+    );
+    assert_eq!(
+        Callback::parse("set:content:fa:42"),
+        Some(Callback::Set {
+            choice: SettingChoice::Content(ContentChoice::Language(ContentLanguage::Fa)),
+            owner: Some(42)
+        })
+    );
+    assert_eq!(Callback::parse("set:content:xx"), None);
+}
+
+#[test]
 fn tampered_or_foreign_callback_data_is_refused() {
     let workflow = id();
     for data in [

@@ -1,133 +1,123 @@
-//! What the workflow says to users, in Russian and English, as Telegram HTML. User text is always
-//! escaped before it gets here or in here.
+//! What the workflow says to users, as Telegram HTML, in the user's interface language. The
+//! words are in the Fluent files (`locales/<code>/main.ftl`, see [`crate::i18n`]); these thin
+//! functions name the message and hand it its variables, user text escaped first.
+use crate::ai::OfflineLang;
 use crate::domain::WorkflowState;
-use crate::domain::{Delivery, Lang, SlideHandle, SlideSize, Style};
+use crate::domain::{
+    ContentChoice, ContentLanguage, Delivery, Lang, QuotaKind, SlideHandle, SlideSize, Style,
+};
+use crate::i18n::{text, text_with, Value};
 use teloxide::utils::html::escape as escape_html;
 
-fn pick(lang: Lang, en: &str, ru: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Ru => ru.to_string(),
-    }
+/// A count as Fluent takes it (numbers select the plural form).
+fn count(n: usize) -> Value<'static> {
+    Value::from(n)
+}
+
+/// A topic (or name, or reason) escaped for HTML.
+fn escaped(user_text: &str) -> Value<'static> {
+    Value::from(escape_html(user_text))
 }
 
 pub fn carousel_usage(lang: Lang) -> String {
-    pick(
-        lang,
-        "Tell me the topic after the command, for example:\n<code>/carousel Faith and doubt</code>",
-        "Напишите тему после команды, например:\n<code>/carousel Вера и сомнение</code>",
-    )
+    text(lang, "carousel-usage")
 }
 
 pub fn topic_too_long(lang: Lang, chars: usize, max: usize) -> String {
-    match lang {
-        Lang::En => format!(
-            "That topic is {chars} characters long; please keep it within {max}. A short, clear topic makes better slides."
-        ),
-        Lang::Ru => format!(
-            "В теме {chars} символов, а можно не больше {max}. Короткая ясная тема — лучшие слайды."
-        ),
-    }
+    text_with(
+        lang,
+        "topic-too-long",
+        &[("chars", count(chars)), ("max", count(max))],
+    )
 }
 
 pub fn question_too_long(lang: Lang, chars: usize, max: usize) -> String {
-    match lang {
-        Lang::En => {
-            format!("That question is {chars} characters long; please keep it within {max}.")
-        }
-        Lang::Ru => format!("В вопросе {chars} символов, а можно не больше {max}."),
-    }
+    text_with(
+        lang,
+        "question-too-long",
+        &[("chars", count(chars)), ("max", count(max))],
+    )
 }
 
 pub fn pick_style(lang: Lang, topic: &str) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("Topic: <b>{topic}</b>\nPick a style:"),
-        Lang::Ru => format!("Тема: <b>{topic}</b>\nВыберите стиль:"),
-    }
+    text_with(lang, "pick-style", &[("topic", escaped(topic))])
 }
 
-pub fn style_name(lang: Lang, style: crate::domain::Style) -> &'static str {
-    use crate::domain::Style;
-    match (lang, style) {
-        (Lang::En, Style::Galaxy) => "🌌 Galaxy",
-        (Lang::En, Style::Vibrant) => "🎨 Vibrant",
-        (Lang::En, Style::Minimal) => "⚪ Minimal",
-        (Lang::Ru, Style::Galaxy) => "🌌 Галактика",
-        (Lang::Ru, Style::Vibrant) => "🎨 Яркий",
-        (Lang::Ru, Style::Minimal) => "⚪ Минимализм",
-    }
+pub fn style_name(lang: Lang, style: Style) -> String {
+    text(lang, &format!("style-{}", style.as_str()))
 }
 
 pub fn cancel_button(lang: Lang) -> String {
-    pick(lang, "✖ Cancel", "✖ Отмена")
+    text(lang, "cancel-button")
 }
 
 pub fn pdf_button(lang: Lang) -> String {
-    pick(lang, "📄 PDF", "📄 PDF")
+    text(lang, "pdf-button")
 }
 
 pub fn one_at_a_time(lang: Lang) -> String {
-    pick(
-        lang,
-        "One carousel at a time, please: the current one is still being made. Send /cancel to stop it.",
-        "Пожалуйста, по одной карусели: предыдущая ещё готовится. Остановить её — /cancel.",
-    )
+    text(lang, "one-at-a-time")
 }
 
 pub fn stale_button(lang: Lang) -> String {
-    pick(
-        lang,
-        "This button is no longer valid. Please start again with /carousel.",
-        "Эта кнопка больше не действует. Начните заново: /carousel.",
-    )
+    text(lang, "stale-button")
 }
 
 pub fn not_your_request(lang: Lang) -> String {
-    pick(
-        lang,
-        "This request belongs to someone else; send your own /carousel.",
-        "Это чужой запрос — отправьте свой /carousel.",
-    )
+    text(lang, "not-your-request")
 }
 
 pub fn already_started(lang: Lang) -> String {
-    pick(lang, "Already on it.", "Уже делаю.")
+    text(lang, "already-started")
 }
 
 pub fn starting(lang: Lang) -> String {
-    pick(lang, "Starting…", "Начинаю…")
+    text(lang, "starting")
 }
 
 pub fn writing(lang: Lang, topic: &str) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("<b>{topic}</b>\n✍️ Writing the slides…"),
-        Lang::Ru => format!("<b>{topic}</b>\n✍️ Пишу слайды…"),
-    }
+    text_with(lang, "writing", &[("topic", escaped(topic))])
 }
 
 pub fn rendering(lang: Lang, topic: &str, done: usize, total: usize) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("<b>{topic}</b>\n🎨 Rendering {done}/{total}…"),
-        Lang::Ru => format!("<b>{topic}</b>\n🎨 Рисую {done}/{total}…"),
-    }
+    text_with(
+        lang,
+        "rendering",
+        &[
+            ("topic", escaped(topic)),
+            ("done", count(done)),
+            ("total", count(total)),
+        ],
+    )
 }
 
 pub fn sending(lang: Lang, topic: &str) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("<b>{topic}</b>\n📤 Sending…"),
-        Lang::Ru => format!("<b>{topic}</b>\n📤 Отправляю…"),
-    }
+    text_with(lang, "sending", &[("topic", escaped(topic))])
 }
 
 pub fn done(lang: Lang, topic: &str, slides: usize) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("<b>{topic}</b>\n✅ Done: {slides} slides. The PDF is one tap away."),
-        Lang::Ru => format!("<b>{topic}</b>\n✅ Готово: слайдов — {slides}. PDF — по кнопке."),
+    text_with(
+        lang,
+        "done",
+        &[("topic", escaped(topic)), ("slides", count(slides))],
+    )
+}
+
+/// The line a status message gains when the offline writer wrote in `written_in` instead of the
+/// topic's language (the topic itself stays as the user wrote it).
+pub fn offline_note(lang: Lang, written_in: OfflineLang) -> String {
+    text_with(
+        lang,
+        "offline-note",
+        &[("language", Value::from(written_in.code()))],
+    )
+}
+
+/// `html` with `note` (already HTML) under it, in italics.
+pub fn with_note(html: String, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{html}\n<i>{note}</i>"),
+        None => html,
     }
 }
 
@@ -139,46 +129,26 @@ pub fn caption(topic: &str) -> String {
 }
 
 pub fn failed(lang: Lang, topic: &str, reason: &str) -> String {
-    let (topic, reason) = (escape_html(topic), escape_html(reason));
-    match lang {
-        Lang::En => format!(
-            "<b>{topic}</b>\n⚠️ Sorry, this carousel could not be made: {reason}\nPlease try again later."
-        ),
-        Lang::Ru => format!(
-            "<b>{topic}</b>\n⚠️ Простите, карусель не получилась: {reason}\nПопробуйте ещё раз позже."
-        ),
-    }
+    text_with(
+        lang,
+        "failed",
+        &[("topic", escaped(topic)), ("reason", escaped(reason))],
+    )
 }
 
 pub fn timed_out(lang: Lang) -> String {
-    pick(lang, "it took too long", "это заняло слишком много времени")
+    text(lang, "timed-out")
 }
 
 pub fn telegram_refused(lang: Lang) -> String {
-    pick(
-        lang,
-        "Telegram did not accept the images",
-        "Telegram не принял картинки",
-    )
+    text(lang, "telegram-refused")
 }
 
 pub fn step_failed(lang: Lang, step: WorkflowState) -> String {
     match step {
-        WorkflowState::Writing => pick(
-            lang,
-            "the text could not be written",
-            "не удалось написать текст",
-        ),
-        WorkflowState::Rendering => pick(
-            lang,
-            "the slides could not be drawn",
-            "не удалось нарисовать слайды",
-        ),
-        WorkflowState::Sending => pick(
-            lang,
-            "the slides could not be sent",
-            "не удалось отправить слайды",
-        ),
+        WorkflowState::Writing => text(lang, "step-failed-writing"),
+        WorkflowState::Rendering => text(lang, "step-failed-rendering"),
+        WorkflowState::Sending => text(lang, "step-failed-sending"),
         WorkflowState::AwaitingStyle
         | WorkflowState::Requested
         | WorkflowState::Done
@@ -189,202 +159,270 @@ pub fn step_failed(lang: Lang, step: WorkflowState) -> String {
 
 /// The reason shown when our own code failed.
 pub fn internal_error(lang: Lang) -> String {
-    pick(
-        lang,
-        "something went wrong on our side",
-        "у нас что-то пошло не так",
-    )
+    text(lang, "internal-error")
 }
 
 pub fn cancelled(lang: Lang, topic: &str) -> String {
-    let topic = escape_html(topic);
-    match lang {
-        Lang::En => format!("<b>{topic}</b>\n✖ Cancelled."),
-        Lang::Ru => format!("<b>{topic}</b>\n✖ Отменено."),
-    }
+    text_with(lang, "cancelled", &[("topic", escaped(topic))])
 }
 
 pub fn cancel_accepted(lang: Lang) -> String {
-    pick(
-        lang,
-        "Cancelling: the carousel stops after its current step.",
-        "Отменяю: карусель остановится после текущего шага.",
-    )
+    text(lang, "cancel-accepted")
 }
 
 pub fn nothing_to_cancel(lang: Lang) -> String {
-    pick(
-        lang,
-        "Nothing to cancel: no carousel is being made.",
-        "Отменять нечего: карусель сейчас не готовится.",
-    )
+    text(lang, "nothing-to-cancel")
 }
 
 pub fn ask_usage(lang: Lang) -> String {
-    pick(
-        lang,
-        "Ask after the command, for example:\n<code>/ask What is grace?</code>",
-        "Задайте вопрос после команды, например:\n<code>/ask Что такое благодать?</code>",
-    )
+    text(lang, "ask-usage")
 }
 
 pub fn history_empty(lang: Lang) -> String {
-    pick(
-        lang,
-        "No carousels yet. Make the first one: <code>/carousel topic</code>",
-        "Каруселей пока нет. Сделайте первую: <code>/carousel тема</code>",
-    )
+    text(lang, "history-empty")
 }
 
 pub fn history_header(lang: Lang) -> String {
-    pick(
+    text(lang, "history-header")
+}
+
+/// An interface language as its own speakers name it (the same in every locale).
+pub fn language_name(lang: Lang) -> &'static str {
+    ContentLanguage::from(lang).native_name()
+}
+
+/// The slides' language setting, in words.
+pub fn content_choice(lang: Lang, choice: ContentChoice) -> String {
+    match choice {
+        ContentChoice::Auto => text(lang, "content-auto"),
+        ContentChoice::Interface => text(lang, "content-interface"),
+        ContentChoice::Language(language) => language.native_name().to_string(),
+    }
+}
+
+/// A button of the slides' language row.
+pub fn content_choice_button(lang: Lang, choice: ContentChoice) -> String {
+    match choice {
+        ContentChoice::Auto => text(lang, "content-auto-button"),
+        ContentChoice::Interface => text(lang, "content-interface-button"),
+        ContentChoice::Language(language) => language.native_name().to_string(),
+    }
+}
+
+/// The /settings message: what each setting is now.
+pub struct SettingsShown {
+    pub style: Style,
+    pub slides: usize,
+    pub size: SlideSize,
+    pub content: ContentChoice,
+    pub delivery: Delivery,
+    pub handle: SlideHandle,
+}
+
+pub fn settings(lang: Lang, shown: &SettingsShown) -> String {
+    text_with(
         lang,
-        "<b>Your recent carousels</b> — tap one to make it again:",
-        "<b>Ваши последние карусели</b> — нажмите, чтобы сделать снова:",
+        "settings",
+        &[
+            ("style", Value::from(shown.style.as_str())),
+            ("slides", count(shown.slides)),
+            ("size", Value::from(shown.size.as_str())),
+            ("language", Value::from(language_name(lang))),
+            ("content", Value::from(content_choice(lang, shown.content))),
+            ("delivery", Value::from(shown.delivery.as_str())),
+            ("handle", Value::from(handle_name(lang, shown.handle))),
+        ],
     )
 }
 
-pub fn settings(
-    lang: Lang,
-    style: Style,
-    slides: usize,
-    size: SlideSize,
-    delivery: Delivery,
-    handle: SlideHandle,
-) -> String {
-    let language = lang.as_str();
-    let handle = handle_name(lang, handle);
-    match lang {
-        Lang::En => format!(
-            "<b>Settings</b>\nStyle: {style}\nSlides: {slides}\nSize: {size}\nLanguage: {language}\nDelivery: {delivery}\nOn the slides: {handle}\n\nTap to change:"
-        ),
-        Lang::Ru => format!(
-            "<b>Настройки</b>\nСтиль: {style}\nСлайдов: {slides}\nРазмер: {size}\nЯзык: {language}\nОтправка: {delivery}\nНа слайдах: {handle}\n\nНажмите, чтобы изменить:"
-        ),
-    }
-}
-
 /// What the handle setting puts on the slides, in words.
-fn handle_name(lang: Lang, handle: SlideHandle) -> &'static str {
-    match (lang, handle) {
-        (Lang::En, SlideHandle::Username) => "your @username (else your first name)",
-        (Lang::En, SlideHandle::Name) => "your first name",
-        (Lang::En, SlideHandle::Nothing) => "no name",
-        (Lang::Ru, SlideHandle::Username) => "ваш @username (или имя)",
-        (Lang::Ru, SlideHandle::Name) => "ваше имя",
-        (Lang::Ru, SlideHandle::Nothing) => "без имени",
-    }
+fn handle_name(lang: Lang, handle: SlideHandle) -> String {
+    text(lang, &format!("handle-{}", handle.as_str()))
 }
 
 /// A /settings keyboard pressed by someone other than its owner (in a group).
 pub fn not_your_settings(lang: Lang) -> String {
-    pick(
-        lang,
-        "These settings belong to someone else; send /settings for your own.",
-        "Это чужие настройки — отправьте /settings, чтобы открыть свои.",
-    )
+    text(lang, "not-your-settings")
 }
 
 pub fn saved(lang: Lang) -> String {
-    pick(lang, "Saved.", "Сохранено.")
+    text(lang, "saved")
 }
 
 pub fn unavailable(lang: Lang) -> String {
-    pick(
-        lang,
-        "Sorry, something went wrong on our side. Please try again in a minute.",
-        "Простите, у нас что-то пошло не так. Попробуйте через минуту.",
-    )
+    text(lang, "unavailable")
 }
 
 /// Past the per-user update limit: said at most once per window, never once per update.
 pub fn slow_down(lang: Lang) -> String {
-    pick(
-        lang,
-        "You are sending messages faster than I can answer. Please slow down: messages sent in the next minute may go unanswered.",
-        "Вы пишете быстрее, чем я успеваю отвечать. Пожалуйста, помедленнее: сообщения в ближайшую минуту могут остаться без ответа.",
-    )
+    text(lang, "slow-down")
 }
 
 /// What a quota is called in user terms.
-fn quota_subject(lang: Lang, kind: crate::domain::QuotaKind) -> &'static str {
-    use crate::domain::QuotaKind;
-    match (lang, kind) {
-        (Lang::En, QuotaKind::Ask) => "questions (/ask)",
-        (Lang::En, QuotaKind::Wisdom) => "wisdoms (/wisdom)",
-        (Lang::En, QuotaKind::Carousel) => "carousels",
-        (Lang::En, QuotaKind::Pdf) => "PDFs",
-        (Lang::Ru, QuotaKind::Ask) => "вопросов (/ask)",
-        (Lang::Ru, QuotaKind::Wisdom) => "мудростей (/wisdom)",
-        (Lang::Ru, QuotaKind::Carousel) => "каруселей",
-        (Lang::Ru, QuotaKind::Pdf) => "PDF",
-    }
+fn quota_subject(lang: Lang, kind: QuotaKind) -> String {
+    text(lang, &format!("quota-{}", kind.as_str()))
 }
 
 /// A per-user quota is used up, with when it comes back.
 pub fn quota_used(
     lang: Lang,
-    kind: crate::domain::QuotaKind,
+    kind: QuotaKind,
     verdict: crate::store::QuotaVerdict,
     quota: crate::app::config::Quota,
 ) -> String {
     use crate::store::QuotaVerdict;
-    let subject = quota_subject(lang, kind);
-    match (lang, verdict) {
-        (Lang::En, QuotaVerdict::DayUsed) => format!(
-            "That is all {subject} for today: {} a day. More tomorrow (the day turns at 00:00 UTC).",
-            quota.per_day
+    let subject = Value::from(quota_subject(lang, kind));
+    match verdict {
+        QuotaVerdict::DayUsed => text_with(
+            lang,
+            "quota-day-used",
+            &[
+                ("subject", subject),
+                ("per_day", Value::from(quota.per_day)),
+            ],
         ),
-        (Lang::Ru, QuotaVerdict::DayUsed) => format!(
-            "На сегодня лимит {subject} исчерпан: {} в день. Завтра можно снова (сутки сменяются в 00:00 UTC).",
-            quota.per_day
-        ),
-        (Lang::En, _) => format!(
-            "Too many {subject} in a minute (at most {}). Try again in a minute.",
-            quota.per_minute
-        ),
-        (Lang::Ru, _) => format!(
-            "Слишком много {subject} за минуту (не больше {}). Попробуйте через минуту.",
-            quota.per_minute
+        _ => text_with(
+            lang,
+            "quota-minute-used",
+            &[
+                ("subject", subject),
+                ("per_minute", Value::from(quota.per_minute)),
+            ],
         ),
     }
 }
 
 /// Every place for model calls or renders is taken and the queue is full.
 pub fn busy(lang: Lang) -> String {
-    pick(
-        lang,
-        "I am very busy right now. Please try again in a minute.",
-        "Сейчас я очень загружен. Пожалуйста, попробуйте через минуту.",
-    )
+    text(lang, "busy")
 }
 
 /// A private bot (`ALLOWED_USER_IDS`) to someone not on its list: said once.
 pub fn not_allowed(lang: Lang) -> String {
-    pick(
-        lang,
-        "Sorry, this bot is private and serves only its members.",
-        "Извините, это частный бот: он отвечает только своим участникам.",
-    )
+    text(lang, "not-allowed")
 }
 
 /// The limits in `/help`, in terms users understand.
 pub fn limits_help(lang: Lang, limits: &crate::app::config::LimitSettings) -> String {
     let (c, a, w, p) = (limits.carousel, limits.ask, limits.wisdom, limits.pdf);
-    match lang {
-        Lang::En => format!(
-            "<b>Fair use</b>\nPer person: {} carousels a day (at most {} a minute), {} questions \
-             (/ask) and {} wisdoms a day, {} PDFs a day. Messages faster than about {} a minute \
+    text_with(
+        lang,
+        "limits-help",
+        &[
+            ("carousels", Value::from(c.per_day)),
+            ("carousels_per_minute", Value::from(c.per_minute)),
+            ("questions", Value::from(a.per_day)),
+            ("wisdoms", Value::from(w.per_day)),
+            ("pdfs", Value::from(p.per_day)),
+            ("messages", Value::from(limits.user_per_minute)),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown() -> SettingsShown {
+        SettingsShown {
+            style: Style::Galaxy,
+            slides: 10,
+            size: SlideSize::Portrait,
+            content: ContentChoice::Auto,
+            delivery: Delivery::Photos,
+            handle: SlideHandle::Username,
+        }
+    }
+
+    #[test]
+    fn english_and_russian_read_exactly_as_before_fluent() {
+        assert_eq!(
+            carousel_usage(Lang::En),
+            "Tell me the topic after the command, for example:\n<code>/carousel Faith and doubt</code>"
+        );
+        assert_eq!(
+            topic_too_long(Lang::Ru, 201, 200),
+            "В теме 201 символов, а можно не больше 200. Короткая ясная тема — лучшие слайды."
+        );
+        assert_eq!(
+            question_too_long(Lang::Ru, 1001, 1000),
+            "В вопросе 1001 символов, а можно не больше 1000."
+        );
+        assert_eq!(
+            pick_style(Lang::En, "a < b"),
+            "Topic: <b>a &lt; b</b>\nPick a style:"
+        );
+        assert_eq!(style_name(Lang::Ru, Style::Minimal), "⚪ Минимализм");
+        assert_eq!(
+            rendering(Lang::Ru, "Вера", 3, 10),
+            "<b>Вера</b>\n🎨 Рисую 3/10…"
+        );
+        assert_eq!(
+            done(Lang::En, "Faith", 10),
+            "<b>Faith</b>\n✅ Done: 10 slides. The PDF is one tap away."
+        );
+        assert_eq!(
+            done(Lang::Ru, "Вера", 10),
+            "<b>Вера</b>\n✅ Готово: слайдов — 10. PDF — по кнопке."
+        );
+        assert_eq!(
+            failed(Lang::En, "T", "it <took> too long"),
+            "<b>T</b>\n⚠️ Sorry, this carousel could not be made: it &lt;took&gt; too long\nPlease try again later."
+        );
+        assert_eq!(
+            step_failed(Lang::Ru, WorkflowState::Rendering),
+            "не удалось нарисовать слайды"
+        );
+        assert_eq!(
+            step_failed(Lang::En, WorkflowState::Done),
+            "something went wrong on our side"
+        );
+        assert_eq!(
+            settings(Lang::En, &shown()),
+            "<b>Settings</b>\nStyle: galaxy\nSlides: 10\nSize: 1080x1350\nLanguage: English\n\
+             Language of the slides: the topic's own\nDelivery: photos\n\
+             On the slides: your @username (else your first name)\n\nTap to change:"
+        );
+        assert_eq!(
+            quota_used(
+                Lang::En,
+                QuotaKind::Ask,
+                crate::store::QuotaVerdict::DayUsed,
+                crate::app::config::Quota { per_minute: 3, per_day: 20 }
+            ),
+            "That is all questions (/ask) for today: 20 a day. More tomorrow (the day turns at 00:00 UTC)."
+        );
+        assert_eq!(
+            limits_help(Lang::En, &crate::app::config::LimitSettings::default()),
+            "<b>Fair use</b>\nPer person: 30 carousels a day (at most 2 a minute), 50 questions \
+             (/ask) and 20 wisdoms a day, 30 PDFs a day. Messages faster than about 30 a minute \
              go unanswered for a while. When many people use the bot at once you may be asked \
-             to try again in a minute.",
-            c.per_day, c.per_minute, a.per_day, w.per_day, p.per_day, limits.user_per_minute
-        ),
-        Lang::Ru => format!(
-            "<b>Честное использование</b>\nНа человека: {} каруселей в день (не больше {} в \
-             минуту), {} вопросов (/ask) и {} мудростей в день, {} PDF в день. Если писать \
-             чаще примерно {} сообщений в минуту, часть останется без ответа. Когда ботом \
-             пользуются многие сразу, он может попросить повторить через минуту.",
-            c.per_day, c.per_minute, a.per_day, w.per_day, p.per_day, limits.user_per_minute
-        ),
+             to try again in a minute."
+        );
+    }
+
+    #[test]
+    fn statuses_in_other_locales_keep_the_topic_escaped_and_bold() {
+        for lang in Lang::ALL {
+            let text = writing(*lang, "<b>x</b> & y");
+            assert!(
+                text.contains("&lt;b&gt;x&lt;/b&gt; &amp; y"),
+                "{lang}: {text}"
+            );
+            assert!(text.starts_with("<b>"), "{lang}: {text}");
+        }
+        assert!(done(Lang::Es, "Fe", 10).contains("Listo: 10 diapositivas"));
+    }
+
+    #[test]
+    fn the_offline_note_names_the_language_written_in_the_readers_language() {
+        assert_eq!(
+            offline_note(Lang::En, OfflineLang::En),
+            "Written offline in English; your topic is kept as you wrote it."
+        );
+        assert!(offline_note(Lang::Es, OfflineLang::En).contains("inglés"));
+        assert!(offline_note(Lang::Ru, OfflineLang::Ru).contains("на русском"));
+        assert_eq!(with_note("a".into(), Some("b")), "a\n<i>b</i>");
+        assert_eq!(with_note("a".into(), None), "a");
     }
 }

@@ -73,16 +73,6 @@ fn ada_presses(data: &str, update_id: i64) -> String {
     update.to_string()
 }
 
-fn button_data(message: &Value) -> Vec<String> {
-    message["reply_markup"]["inline_keyboard"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row.as_array().into_iter().flatten())
-        .filter_map(|button| button["callback_data"].as_str().map(str::to_string))
-        .collect()
-}
-
 impl Bot {
     /// The `n`-th style keyboard offered in `chat` (from 0) and the workflow its buttons name.
     async fn style_offer(&self, chat: i64, n: usize) -> (Value, String) {
@@ -532,6 +522,7 @@ on_both_backends! {
                     topic: done.topic.clone(),
                     slides: done.slides as usize,
                     lang: Lang::Ru,
+                    content: done.content_language(),
                     style: Style::Minimal,
                     size: done.size,
                     format: ImageFormat::Png,

@@ -84,6 +84,7 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         deadline_at: None,
         trace_parent: None,
         handle: None,
+        content_lang: None,
     }
 }
 

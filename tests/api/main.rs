@@ -7,6 +7,7 @@ mod cli;
 mod crash;
 mod events;
 mod hardening;
+mod languages;
 mod leases;
 mod limits;
 mod operators;

@@ -19,6 +19,7 @@ fn carousel_request(topic: &str) -> Envelope<GenerateCarousel> {
                 topic: topic.into(),
                 slides: 3,
                 lang: Lang::En,
+                content: bible_vibecoder::domain::ContentLanguage::En,
                 style: Style::Minimal,
                 size: SlideSize::Square,
                 format: ImageFormat::Png,

@@ -148,7 +148,7 @@ async fn request_carries_model_response_format_language_and_bearer_key() {
     assert_eq!(body["messages"][1]["role"], "user");
     let user = body["messages"][1]["content"].as_str().unwrap_or_default();
     assert!(
-        user.contains(prompts::language_instruction(Lang::Ru)),
+        user.contains(&prompts::language_instruction(ContentLanguage::Ru)),
         "{user}"
     );
     assert!(
@@ -297,7 +297,9 @@ async fn connection_refused_falls_back_offline() {
         backoff_base: Duration::from_millis(1),
         ..AiSettings::default()
     });
-    let out = client.ask("What is grace?", Lang::En).await;
+    let out = client
+        .ask("What is grace?", ContentLanguage::En, Lang::En)
+        .await;
     assert_offline_model_failed(&out.source);
     assert_eq!(out.attempts, 3);
     assert!(out.content.starts_with("Good question"));
@@ -391,10 +393,20 @@ async fn no_api_key_means_offline_with_zero_requests() {
         ..settings(&server)
     });
     assert!(blank_key.is_offline());
-    assert_eq!(blank_key.ask("?", Lang::En).await.attempts, 0);
     assert_eq!(
         blank_key
-            .wisdom(Lang::En, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+            .ask("?", ContentLanguage::En, Lang::En)
+            .await
+            .attempts,
+        0
+    );
+    assert_eq!(
+        blank_key
+            .wisdom(
+                ContentLanguage::En,
+                Lang::En,
+                NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+            )
             .await
             .source,
         ContentSource::Offline {
@@ -410,7 +422,7 @@ async fn ask_returns_clean_plain_text_from_the_model() {
         "## Answer\n\n**Grace** is *unearned* favor.\n\nRead Ephesians 2:8.",
     )]);
     let out = AiClient::new(settings(&server))
-        .ask("What is grace?", Lang::En)
+        .ask("What is grace?", ContentLanguage::En, Lang::En)
         .await;
     assert_eq!(out.source, ContentSource::Model);
     assert_eq!(
@@ -423,14 +435,14 @@ async fn ask_returns_clean_plain_text_from_the_model() {
     assert!(body["messages"][0]["content"]
         .as_str()
         .unwrap_or_default()
-        .contains(prompts::language_instruction_answer(Lang::En)));
+        .contains(&prompts::language_instruction_answer(ContentLanguage::En)));
 }
 
 #[tokio::test]
 async fn ask_caps_answers_at_telegram_length() {
     let server = MockServer::start(vec![Reply::content("word ".repeat(3000))]);
     let out = AiClient::new(settings(&server))
-        .ask("Long?", Lang::En)
+        .ask("Long?", ContentLanguage::En, Lang::En)
         .await;
     assert_eq!(out.source, ContentSource::Model);
     assert!(out.content.chars().count() <= 4096);
@@ -440,7 +452,7 @@ async fn ask_caps_answers_at_telegram_length() {
 async fn empty_model_answers_are_retried_then_offline() {
     let server = MockServer::start(vec![Reply::content("   ")]);
     let out = AiClient::new(settings(&server))
-        .ask("Как молиться?", Lang::Ru)
+        .ask("Как молиться?", ContentLanguage::Ru, Lang::Ru)
         .await;
     assert_offline_model_failed(&out.source);
     assert_eq!(server.request_count(), 3);
@@ -454,7 +466,7 @@ async fn wisdom_comes_from_the_model_and_falls_back_to_the_offline_one() {
         "“Be still.” — Psalm 46:10\n\nPause before you push.",
     )]);
     let out = AiClient::new(settings(&server))
-        .wisdom(Lang::En, date)
+        .wisdom(ContentLanguage::En, Lang::En, date)
         .await;
     assert_eq!(out.source, ContentSource::Model);
     assert!(out.content.contains("Psalm 46:10"));
@@ -463,10 +475,13 @@ async fn wisdom_comes_from_the_model_and_falls_back_to_the_offline_one() {
 
     let failing = MockServer::start(vec![Reply::status(503, "busy")]);
     let out = AiClient::new(settings(&failing))
-        .wisdom(Lang::Ru, date)
+        .wisdom(ContentLanguage::Ru, Lang::Ru, date)
         .await;
     assert_offline_model_failed(&out.source);
-    assert_eq!(out.content, offline::wisdom(Lang::Ru, date));
+    assert_eq!(
+        out.content,
+        offline::wisdom(crate::ai::OfflineLang::Ru, date)
+    );
 }
 
 #[test]
@@ -504,8 +519,8 @@ fn client_is_send_sync_clone_and_its_futures_are_send() {
     let brief = CarouselBrief::default();
     let date = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
     send(&client.write_carousel(&brief));
-    send(&client.ask("q", Lang::En));
-    send(&client.wisdom(Lang::En, date));
+    send(&client.ask("q", ContentLanguage::En, Lang::En));
+    send(&client.wisdom(ContentLanguage::En, Lang::En, date));
 }
 
 #[test]
@@ -580,4 +595,23 @@ async fn an_answer_past_the_byte_cap_fails_its_attempt_and_the_retry_policy_appl
     };
     assert!(why.contains("larger than"), "{why}");
     assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_brief_in_another_language_asks_the_model_for_it_by_name() {
+    let server = MockServer::start(vec![Reply::content(carousel_json(5))]);
+    let client = AiClient::new(settings(&server));
+    let brief = CarouselBrief::new("الإيمان والأمل", 5, Lang::Es).in_language(ContentLanguage::Ar);
+    let out = client.write_carousel(&brief).await;
+    assert_eq!(out.source, ContentSource::Model);
+    let body = &server.requests()[0].body;
+    let system = body["messages"][0]["content"].as_str().unwrap_or_default();
+    let user = body["messages"][1]["content"].as_str().unwrap_or_default();
+    assert!(system.contains("Answer with JSON only"), "{system}");
+    assert!(user.contains("\"الإيمان والأمل\""), "{user}");
+    assert!(
+        user.contains(&prompts::language_instruction(ContentLanguage::Ar)),
+        "{user}"
+    );
+    assert!(user.contains("Arabic"), "{user}");
 }

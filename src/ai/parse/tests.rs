@@ -24,7 +24,7 @@ fn kinds(slides: &[Slide]) -> Vec<SlideKind> {
 
 #[test]
 fn good_json_is_taken_as_is() {
-    let slides = parse_slides(&slides_json(&TEN), 10, Lang::En).unwrap();
+    let slides = parse_slides(&slides_json(&TEN), 10, OfflineLang::En).unwrap();
     assert_eq!(slides.len(), 10);
     assert_eq!(slides[0].title, "🔥 Slide number 0");
     assert_eq!(slides[0].body, "Body of slide 0.");
@@ -38,7 +38,7 @@ fn fenced_json_with_prose_around_is_repaired() {
         "Sure! Here is your carousel:\n```json\n{}\n```\nHope this helps!",
         slides_json(&TEN)
     );
-    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    let slides = parse_slides(&raw, 10, OfflineLang::En).unwrap();
     assert_eq!(slides.len(), 10);
     assert_eq!(slides[3].title, "🔥 Slide number 3");
 }
@@ -49,7 +49,7 @@ fn prose_around_unfenced_json_is_ignored() {
         "Of course {{happy}} to help: {} — enjoy [1]",
         slides_json(&TEN)
     );
-    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    let slides = parse_slides(&raw, 10, OfflineLang::En).unwrap();
     assert_eq!(slides[1].title, "🔥 Slide number 1");
 }
 
@@ -57,7 +57,7 @@ fn prose_around_unfenced_json_is_ignored() {
 fn top_level_array_is_accepted() {
     let obj: Value = serde_json::from_str(&slides_json(&TEN)).unwrap();
     let raw = obj["slides"].to_string();
-    let slides = parse_slides(&raw, 10, Lang::En).unwrap();
+    let slides = parse_slides(&raw, 10, OfflineLang::En).unwrap();
     assert_eq!(slides.len(), 10);
     assert_eq!(slides[5].kind, SlideKind::Example);
 }
@@ -68,7 +68,7 @@ fn nested_and_renamed_keys_are_found() {
         {"type":"hook","heading":"Why we rush","text":"We all do."},
         {"type":"insight","heading":"Slow is smooth","text":"Smooth is fast."},
         {"type":"call to action","heading":"Try it","text":"Today."}]}}"#;
-    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    let slides = parse_slides(raw, 3, OfflineLang::En).unwrap();
     assert_eq!(
         kinds(&slides),
         vec![SlideKind::Title, SlideKind::Idea, SlideKind::Cta]
@@ -83,7 +83,7 @@ fn missing_fields_get_defaults_and_extra_fields_are_ignored() {
         {"kind":"title","title":"🌿 Rest well","extra":42},
         {"kind":"idea","body":"Sleep is worship too."},
         {"title":"Go rest","body":"Tonight, phone away.","image":"x.png"}]}"#;
-    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    let slides = parse_slides(raw, 3, OfflineLang::En).unwrap();
     assert_eq!(slides[0].title, "🌿 Rest well");
     assert!(!slides[0].body.is_empty(), "empty body gets a default");
     assert_eq!(slides[1].title, "💡 One idea to keep");
@@ -105,7 +105,7 @@ fn unknown_kinds_map_synonyms_or_follow_position() {
         {"kind":"story","title":"E","body":"e"},
         {"kind":"Bible verse","title":"F","body":"f"},
         {"kind":"Призыв к действию","title":"G","body":"g"}]"#;
-    let slides = parse_slides(raw, 7, Lang::En).unwrap();
+    let slides = parse_slides(raw, 7, OfflineLang::En).unwrap();
     use SlideKind::*;
     assert_eq!(
         kinds(&slides),
@@ -121,7 +121,7 @@ fn too_many_slides_are_trimmed_keeping_the_arc_and_ending_with_cta() {
     let mut many: Vec<&str> = vec!["title", "problem"];
     many.extend(["idea"; 8]);
     many.extend(["example", "quote", "cta"]);
-    let slides = parse_slides(&slides_json(&many), 6, Lang::En).unwrap();
+    let slides = parse_slides(&slides_json(&many), 6, OfflineLang::En).unwrap();
     use SlideKind::*;
     assert_eq!(
         kinds(&slides),
@@ -135,7 +135,7 @@ fn a_missing_cta_is_appended_and_then_the_count_fixed() {
     let slides = parse_slides(
         &slides_json(&["title", "idea", "idea", "quote"]),
         4,
-        Lang::Ru,
+        OfflineLang::Ru,
     )
     .unwrap();
     assert_eq!(slides.len(), 4);
@@ -145,7 +145,7 @@ fn a_missing_cta_is_appended_and_then_the_count_fixed() {
 
 #[test]
 fn a_few_missing_slides_are_padded_from_the_offline_writer() {
-    let slides = parse_slides(&slides_json(&TEN[..8]), 10, Lang::Ru).unwrap();
+    let slides = parse_slides(&slides_json(&TEN[..8]), 10, OfflineLang::Ru).unwrap();
     assert_eq!(slides.len(), 10);
     assert_eq!(slides[0].kind, SlideKind::Title);
     assert_eq!(slides[9].kind, SlideKind::Cta);
@@ -161,9 +161,10 @@ fn a_few_missing_slides_are_padded_from_the_offline_writer() {
 
 #[test]
 fn far_too_few_slides_is_an_error() {
-    let err = parse_slides(&slides_json(&["title", "idea", "cta"]), 10, Lang::En).unwrap_err();
+    let err =
+        parse_slides(&slides_json(&["title", "idea", "cta"]), 10, OfflineLang::En).unwrap_err();
     assert_eq!(err, ParseError::TooFew { got: 3, wanted: 10 });
-    assert!(parse_slides(&slides_json(&["title"]), 3, Lang::En).is_err());
+    assert!(parse_slides(&slides_json(&["title"]), 3, OfflineLang::En).is_err());
 }
 
 #[test]
@@ -176,7 +177,7 @@ fn over_long_text_is_trimmed_on_word_boundaries() {
         {"kind":"idea","title":"Ok title here","body": huge_body},
         {"kind":"cta","title":"Go now please","body":"Do it."}]})
     .to_string();
-    let slides = parse_slides(&raw, 3, Lang::En).unwrap();
+    let slides = parse_slides(&raw, 3, OfflineLang::En).unwrap();
     assert_eq!(slides[0].title, "✨ This is a very long title that…");
     assert_eq!(
         slides[0].body,
@@ -190,7 +191,7 @@ fn over_long_text_is_trimmed_on_word_boundaries() {
 fn titles_get_exactly_one_leading_emoji() {
     let raw = r#"{"slides":[{"kind":"title","title":"🔥🔥🔥 Fire","body":"x"},
         {"kind":"idea","title":"No emoji","body":"y"},{"kind":"cta","title":"  ","emoji":"🙌","body":"z"}]}"#;
-    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    let slides = parse_slides(raw, 3, OfflineLang::En).unwrap();
     assert_eq!(slides[0].title, "🔥 Fire");
     assert_eq!(slides[1].title, "💡 No emoji");
     assert_eq!(slides[2].title, "🙌 Your next step");
@@ -200,10 +201,10 @@ fn titles_get_exactly_one_leading_emoji() {
 fn trailing_commas_and_truncated_output_are_salvaged() {
     let raw = r#"{"slides":[{"kind":"title","title":"A b c","body":"x",},
         {"kind":"idea","title":"D e f","body":"y"},],}"#;
-    assert_eq!(parse_slides(raw, 3, Lang::En).unwrap().len(), 3);
+    assert_eq!(parse_slides(raw, 3, OfflineLang::En).unwrap().len(), 3);
     let truncated = r#"{"slides":[{"kind":"title","title":"A b c","body":"x"},
         {"kind":"idea","title":"D e f","body":"y"},{"kind":"cta","title":"G h"#;
-    let slides = parse_slides(truncated, 3, Lang::En).unwrap();
+    let slides = parse_slides(truncated, 3, OfflineLang::En).unwrap();
     assert_eq!(slides[1].title, "💡 D e f");
     assert_eq!(slides[2].kind, SlideKind::Cta);
 }
@@ -212,33 +213,41 @@ fn trailing_commas_and_truncated_output_are_salvaged() {
 fn double_encoded_json_is_unwrapped() {
     let inner = slides_json(&["title", "idea", "cta"]);
     let raw = Value::String(inner).to_string();
-    assert_eq!(parse_slides(&raw, 3, Lang::En).unwrap().len(), 3);
+    assert_eq!(parse_slides(&raw, 3, OfflineLang::En).unwrap().len(), 3);
 }
 
 #[test]
 fn garbage_is_an_error() {
     assert_eq!(
-        parse_slides("I cannot help with that.", 5, Lang::En),
+        parse_slides("I cannot help with that.", 5, OfflineLang::En),
         Err(ParseError::NoJson)
     );
-    assert_eq!(parse_slides("", 5, Lang::En), Err(ParseError::NoJson));
     assert_eq!(
-        parse_slides("{\"answer\": 42}", 3, Lang::En),
+        parse_slides("", 5, OfflineLang::En),
+        Err(ParseError::NoJson)
+    );
+    assert_eq!(
+        parse_slides("{\"answer\": 42}", 3, OfflineLang::En),
         Err(ParseError::NoSlides)
     );
     assert_eq!(
-        parse_slides("[1, 2, 3]", 3, Lang::En),
+        parse_slides("[1, 2, 3]", 3, OfflineLang::En),
         Err(ParseError::NoSlides)
     );
-    assert!(parse_slides(r#"{"slides":[]}"#, 3, Lang::En).is_err());
-    assert!(parse_slides(r#"{"slides":[{"title":"","body":"  "}]}"#, 3, Lang::En).is_err());
+    assert!(parse_slides(r#"{"slides":[]}"#, 3, OfflineLang::En).is_err());
+    assert!(parse_slides(
+        r#"{"slides":[{"title":"","body":"  "}]}"#,
+        3,
+        OfflineLang::En
+    )
+    .is_err());
 }
 
 #[test]
 fn markdown_and_control_characters_are_stripped_from_text() {
     let raw = "{\"slides\":[{\"kind\":\"title\",\"title\":\"**Bold** move\\u0000\",\"body\":\"## Heading\\nLine\"},\
         {\"kind\":\"idea\",\"title\":\"x y z\",\"body\":\"b\"},{\"kind\":\"cta\",\"title\":\"c d e\",\"body\":\"c\"}]}";
-    let slides = parse_slides(raw, 3, Lang::En).unwrap();
+    let slides = parse_slides(raw, 3, OfflineLang::En).unwrap();
     assert_eq!(slides[0].title, "✨ Bold move");
     assert_eq!(slides[0].body, "Heading\nLine");
 }
@@ -246,7 +255,7 @@ fn markdown_and_control_characters_are_stripped_from_text() {
 #[test]
 fn slide_count_is_clamped_to_the_allowed_range() {
     let raw = slides_json(&["title", "idea", "cta"]);
-    assert_eq!(parse_slides(&raw, 0, Lang::En).unwrap().len(), 3);
+    assert_eq!(parse_slides(&raw, 0, OfflineLang::En).unwrap().len(), 3);
 }
 
 proptest! {
@@ -258,7 +267,7 @@ proptest! {
         wanted in 3usize..=20,
         ru in any::<bool>(),
     ) {
-        let lang = if ru { Lang::Ru } else { Lang::En };
+        let lang = if ru { OfflineLang::Ru } else { OfflineLang::En };
         if let Ok(slides) = parse_slides(&raw, wanted, lang) {
             prop_assert_eq!(slides.len(), wanted);
             for s in &slides {
@@ -291,7 +300,7 @@ proptest! {
         if fenced {
             raw = format!("Here you go:\n```json\n{raw}\n```");
         }
-        if let Ok(out) = parse_slides(&raw, wanted, Lang::Ru) {
+        if let Ok(out) = parse_slides(&raw, wanted, OfflineLang::Ru) {
             prop_assert_eq!(out.len(), wanted);
             prop_assert_eq!(out[0].kind, SlideKind::Title);
             prop_assert_eq!(out[wanted - 1].kind, SlideKind::Cta);

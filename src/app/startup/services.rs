@@ -520,15 +520,20 @@ async fn restore_alerts(store: Store, analytics: actix::Recipient<AlertsRestored
     }
 }
 
-/// Registers the command menu in English and Russian.
+/// Registers the command menu in every interface language, and the English one as the default
+/// for users whose language has no menu of its own.
 async fn register_commands(bot: teloxide::Bot) {
     use teloxide::payloads::SetMyCommandsSetters;
     use teloxide::requests::Requester;
-    for (lang, code) in [
-        (crate::domain::Lang::En, "en"),
-        (crate::domain::Lang::Ru, "ru"),
-    ] {
-        let menu = crate::telegram::commands::menu(lang);
+    if let Err(e) = bot
+        .set_my_commands(crate::telegram::commands::menu(crate::domain::Lang::En))
+        .await
+    {
+        tracing::warn!(error = %e, "could not register the default command menu");
+    }
+    for lang in crate::domain::Lang::ALL {
+        let menu = crate::telegram::commands::menu(*lang);
+        let code = lang.as_str();
         if let Err(e) = bot.set_my_commands(menu).language_code(code).await {
             tracing::warn!(error = %e, language = code, "could not register the command menu");
         }

@@ -7,6 +7,26 @@ use std::time::Duration;
 pub struct FakeOpenAi {
     pub base_url: String,
     pub calls: Arc<std::sync::atomic::AtomicUsize>,
+    /// The body of every chat-completions request, in arrival order.
+    pub requests: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+}
+
+impl FakeOpenAi {
+    /// The messages of every request so far, each as `(system, user)` text.
+    pub fn prompts(&self) -> Vec<(String, String)> {
+        let text = |body: &serde_json::Value, i: usize| {
+            body["messages"][i]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        self.requests
+            .lock()
+            .expect("requests")
+            .iter()
+            .map(|body| (text(body, 0), text(body, 1)))
+            .collect()
+    }
 }
 
 impl FakeOpenAi {
@@ -28,10 +48,13 @@ impl FakeOpenAi {
         use actix_web::{web, App, HttpResponse, HttpServer};
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = calls.clone();
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = requests.clone();
         let port = super::serve_in_background(move |listener| {
             HttpServer::new(move || {
                 let content = content.clone();
                 let counter = counter.clone();
+                let recorded = recorded.clone();
                 App::new()
                 .route(
                     "/v1/models",
@@ -53,6 +76,7 @@ impl FakeOpenAi {
                     web::post().to(move |body: web::Json<serde_json::Value>| {
                         let content = content.clone();
                         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        recorded.lock().expect("requests").push(body.0.clone());
                         async move {
                             tokio::time::sleep(delay).await;
                             if status != 200 {
@@ -85,6 +109,7 @@ impl FakeOpenAi {
         FakeOpenAi {
             base_url: format!("http://127.0.0.1:{port}/v1"),
             calls,
+            requests,
         }
     }
 }

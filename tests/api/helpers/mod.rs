@@ -419,6 +419,35 @@ where
     }
 }
 
+/// The callback data of every inline button a sent (or edited) message carries, row by row.
+pub fn button_data(message: &serde_json::Value) -> Vec<String> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .filter_map(|button| button["callback_data"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// A shared fixture's update as sent by someone else: `update_id`, the sender's
+/// `language_code`, and (for a message) its text or (for a button press) its data.
+pub fn update_from(fixture_name: &str, update_id: i64, language_code: &str, text: &str) -> String {
+    let mut update: serde_json::Value =
+        serde_json::from_str(&fixture(fixture_name)).expect("fixture is JSON");
+    update["update_id"] = update_id.into();
+    if update.get("callback_query").is_some() {
+        update["callback_query"]["id"] = format!("press-{update_id}").into();
+        update["callback_query"]["from"]["language_code"] = language_code.into();
+        update["callback_query"]["data"] = text.into();
+    } else {
+        update["message"]["message_id"] = (update_id % 100_000).into();
+        update["message"]["from"]["language_code"] = language_code.into();
+        update["message"]["text"] = text.into();
+    }
+    update.to_string()
+}
+
 /// What a model answers for a carousel of `n` slides.
 pub fn model_slides(n: usize) -> String {
     let slides: Vec<serde_json::Value> = (0..n)
