@@ -26,6 +26,7 @@ hint = To make a carousel, send <code>/carousel topic</code>, for example <code>
 carousel-usage =
     Tell me the topic after the command, for example:
     <code>/carousel Faith and doubt</code>
+topic-undrawable = I cannot draw { $missing } of the { $total } letters in that topic: the slides would show empty boxes instead of your words. Please write the topic in another script.
 topic-too-long = That topic is { $chars } characters long; please keep it within { $max }. A short, clear topic makes better slides.
 pick-style =
     Topic: <b>{ $topic }</b>

@@ -23,6 +23,7 @@ hint = Para crear un carrusel, envía <code>/carousel tema</code>, por ejemplo <
 carousel-usage =
     Escribe el tema después del comando, por ejemplo:
     <code>/carousel Fe y duda</code>
+topic-undrawable = No puedo dibujar { $missing } de los { $total } caracteres de ese tema: las diapositivas mostrarían cuadros vacíos en lugar de tus palabras. Escribe el tema con otra escritura, por favor.
 topic-too-long = Ese tema tiene { $chars } { $chars ->
         [one] carácter
        *[other] caracteres

@@ -23,6 +23,7 @@ hint = Untuk membuat carousel, kirim <code>/carousel topik</code>, misalnya <cod
 carousel-usage =
     Tulis topiknya setelah perintah, misalnya:
     <code>/carousel Iman dan keraguan</code>
+topic-undrawable = Saya tidak bisa menggambar { $missing } dari { $total } karakter topik itu: slide akan menampilkan kotak kosong, bukan kata-kata Anda. Silakan tulis topiknya dengan aksara lain.
 topic-too-long = Topik itu panjangnya { $chars } karakter; mohon maksimal { $max }. Topik yang singkat dan jelas menghasilkan slide yang lebih baik.
 pick-style =
     Topik: <b>{ $topic }</b>

@@ -23,6 +23,7 @@ hint = Para criar um carrossel, envie <code>/carousel tema</code>, por exemplo <
 carousel-usage =
     Escreva o tema depois do comando, por exemplo:
     <code>/carousel Fé e dúvida</code>
+topic-undrawable = Não consigo desenhar { $missing } dos { $total } caracteres desse tema: os slides mostrariam quadrados vazios em vez das suas palavras. Escreva o tema em outra escrita, por favor.
 topic-too-long = Esse tema tem { $chars } { $chars ->
         [one] caractere
        *[other] caracteres

@@ -23,6 +23,7 @@ hint = Karusel yapmak için <code>/carousel konu</code> gönder, örneğin <code
 carousel-usage =
     Konuyu komuttan sonra yaz, örneğin:
     <code>/carousel İman ve şüphe</code>
+topic-undrawable = Bu konudaki { $total } karakterin { $missing } tanesini çizemiyorum: slaytlarda sözleriniz yerine boş kutular görünürdü. Lütfen konuyu başka bir yazıyla yazın.
 topic-too-long = Bu konu { $chars } karakter uzunluğunda; lütfen { $max } karakteri geçmesin. Kısa ve net bir konu daha iyi slaytlar çıkarır.
 pick-style =
     Konu: <b>{ $topic }</b>

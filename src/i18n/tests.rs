@@ -155,6 +155,8 @@ fn sample_args(number: i64, language: &'static str) -> HashMap<&'static str, Val
         "wisdoms",
         "pdfs",
         "messages",
+        "missing",
+        "total",
     ] {
         args.insert(count, Value::from(number));
     }

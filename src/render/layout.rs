@@ -12,7 +12,8 @@
 //! `[0, max_width] × [0, max_height]`, and the chosen size lies inside the range. A character no
 //! face covers is laid out as a box ([`MISSING`]), never dropped.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use ab_glyph::GlyphId;
 use icu_segmenter::{options::LineBreakOptions, LineSegmenter, LineSegmenterBorrowed};
@@ -344,6 +345,40 @@ fn faces_of(text: &str, stack: &FontStack<'_>) -> Vec<(usize, u8)> {
     out
 }
 
+/// Shape plans by face, direction and script. Building one (which features the face has for the
+/// script, in which lookups) cost more than shaping a slide's text with it; a process uses a
+/// few dozen. Cleared when full.
+static SHAPE_PLANS: LazyLock<parking_lot::Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>> =
+    LazyLock::new(Default::default);
+
+type PlanKey = (&'static str, rustybuzz::Direction, rustybuzz::Script);
+
+const MAX_SHAPE_PLANS: usize = 256;
+
+fn shape_plan(
+    font: &super::fonts::Face,
+    direction: rustybuzz::Direction,
+    script: rustybuzz::Script,
+) -> Arc<rustybuzz::ShapePlan> {
+    let key = (font.name, direction, script);
+    if let Some(plan) = SHAPE_PLANS.lock().get(&key) {
+        return plan.clone();
+    }
+    let plan = Arc::new(rustybuzz::ShapePlan::new(
+        &font.shaper,
+        direction,
+        Some(script),
+        None,
+        &[],
+    ));
+    let mut plans = SHAPE_PLANS.lock();
+    if plans.len() >= MAX_SHAPE_PLANS {
+        plans.clear();
+    }
+    plans.insert(key, plan.clone());
+    plan
+}
+
 fn shape_run(
     text: &str,
     start: usize,
@@ -375,7 +410,8 @@ fn shape_run(
             rustybuzz::Direction::LeftToRight
         });
         buffer.guess_segment_properties();
-        let shaped = rustybuzz::shape(&font.shaper, &[], buffer);
+        let plan = shape_plan(font, buffer.direction(), buffer.script());
+        let shaped = rustybuzz::shape_with_plan(&font.shaper, &plan, buffer);
         let per_em = font.units_per_em();
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             // A glyph the face turned out not to have (a mark kept with a base whose face
@@ -648,6 +684,13 @@ fn place(
     let mut out = Vec::new();
     for k in order {
         for g in &pieces[k].1 {
+            // Spaces only advance the pen: no ink to draw, no text a copy needs (the line's own
+            // text has them).
+            let space = p.text.as_bytes().get(g.cluster) == Some(&b' ');
+            if space {
+                pen += g.adv * size;
+                continue;
+            }
             out.push(PlacedGlyph {
                 face: g.face,
                 id: g.id,
@@ -906,8 +949,8 @@ mod tests {
     fn emoji_fall_back_to_the_emoji_face() {
         let l = fit_text("Вера 🙏", &fonts().body(), 800.0, 200.0, &BODY);
         let faces: Vec<u8> = l.lines[0].glyphs.iter().map(|g| g.face).collect();
-        // Four letters and the space in Inter, the emoji in colour.
-        assert_eq!(faces, vec![0, 0, 0, 0, 0, 2]);
+        // Four letters in Inter (the space only moves the pen), the emoji in colour.
+        assert_eq!(faces, vec![0, 0, 0, 0, 2]);
     }
 
     #[test]

@@ -121,6 +121,12 @@ impl Workflows {
                     .await;
             }
         };
+        if let Some((missing, total)) = workflow::undrawable(&topic) {
+            let text = texts::topic_undrawable(lang, missing, total);
+            return self
+                .say(key("reply"), c.chat_id, c.message_id, &text, None)
+                .await;
+        }
         // The update's correlation id is stable across redeliveries: one request, one row.
         let id = env.correlation_id;
         let wf = match self.rows.workflow(crate::domain::WorkflowId(id)).await? {

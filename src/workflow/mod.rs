@@ -259,6 +259,14 @@ pub fn clean_topic(raw: &str) -> Result<String, TopicProblem> {
     clean_text(raw, MAX_TOPIC_CHARS)
 }
 
+/// The characters of `topic` no bundled font can draw, with the count of those checked, when
+/// they are more than half: such a carousel would be mostly boxes, so it is refused with a reply
+/// naming the problem (a few stray symbols are drawn as boxes and counted instead).
+pub fn undrawable(topic: &str) -> Option<(usize, usize)> {
+    let (covered, total) = crate::render::fonts::coverage(topic).ok()?;
+    (total > 0 && covered * 2 < total).then_some((total - covered, total))
+}
+
 /// [`clean_topic`] with another length limit.
 pub fn clean_text(raw: &str, max_chars: usize) -> Result<String, TopicProblem> {
     let visible: String = raw

@@ -115,6 +115,34 @@ fn topics_lose_control_characters_and_are_checked_for_length() {
 }
 
 #[test]
+fn a_topic_mostly_in_letters_no_font_has_is_undrawable_and_every_bundled_script_is_not() {
+    // Gothic letters: no bundled face has them.
+    assert_eq!(undrawable("𐌰𐌱𐌲 𐌳𐌴"), Some((5, 5)));
+    assert_eq!(
+        undrawable("Faith 𐌰𐌱"),
+        None,
+        "two boxes among five letters are drawn and counted"
+    );
+    for topic in [
+        "الإيمان والأمل",
+        "ایمان و امید",
+        "אמונה",
+        "आस्था",
+        "ศรัทธา",
+        "信仰と希望",
+        "믿음",
+        "Հավատ",
+        "რწმენა",
+        "እምነት",
+        "বিশ্বাস",
+        "நம்பிக்கை",
+        "🙏 ✨",
+    ] {
+        assert_eq!(undrawable(topic), None, "{topic}");
+    }
+}
+
+#[test]
 fn albums_hold_two_to_ten_slides_and_a_single_slide_goes_alone() {
     for n in 2..=40 {
         let parts = album_parts(n);

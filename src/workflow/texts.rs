@@ -31,6 +31,15 @@ pub fn topic_too_long(lang: Lang, chars: usize, max: usize) -> String {
     )
 }
 
+/// A topic mostly in characters no bundled font has: what the user gets instead of boxes.
+pub fn topic_undrawable(lang: Lang, missing: usize, total: usize) -> String {
+    text_with(
+        lang,
+        "topic-undrawable",
+        &[("missing", count(missing)), ("total", count(total))],
+    )
+}
+
 pub fn question_too_long(lang: Lang, chars: usize, max: usize) -> String {
     text_with(
         lang,

@@ -223,6 +223,16 @@ on_both_backends! {
         assert_eq!(bot.telegram.uploads_to("sendDocument").len(), 1, "one PDF");
     }
 
+    async fn a_topic_no_font_can_draw_gets_a_reply_naming_the_problem_and_no_carousel(backend) {
+        let Some(bot) = bot(backend).await else { return };
+        bot.app.post_update(ada_says("/carousel 𐌰𐌱𐌲 𐌳𐌴", 910_100, 40)).await;
+        let reply = bot.message_containing(ADA, "не могу нарисовать").await;
+        assert!(reply["text"].as_str().is_some_and(|t| t.contains("5 из 5")), "{reply}");
+        assert_eq!(bot.model.calls.load(Ordering::SeqCst), 0, "the model was never asked");
+        let offers = bot.telegram.calls_to("sendMessage").into_iter().filter(|m| !button_data(m).is_empty()).count();
+        assert_eq!(offers, 0, "no style keyboard");
+    }
+
     async fn a_redelivered_update_and_a_second_press_still_make_one_album(backend) {
         let Some(bot) = bot(backend).await else { return };
         bot.app.post_update(fixture("command_carousel_ru.json")).await;
