@@ -1159,6 +1159,28 @@ mod tests {
     }
 
     #[test]
+    fn emoji_stay_in_colour_inside_every_script() {
+        let stack = fonts().body();
+        for text in [
+            "الإيمان 🙏 والأمل",
+            "信仰🙏希望",
+            "आस्था 🙏 आशा",
+            "ศรัทธา🙏",
+            "אמונה 🙏",
+        ] {
+            let l = fit_text(text, &stack, 1000.0, 300.0, &BODY);
+            assert_eq!(l.missing(), 0, "{text}");
+            let colour = l
+                .lines
+                .iter()
+                .flat_map(|l| &l.glyphs)
+                .filter(|g| stack.face(g.face).color)
+                .count();
+            assert_eq!(colour, 1, "{text}: the emoji in colour");
+        }
+    }
+
+    #[test]
     fn japanese_and_korean_take_their_own_faces() {
         let stack = fonts().body();
         let ja = fit_text("信仰と希望", &stack, 800.0, 200.0, &BODY);
