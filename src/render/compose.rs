@@ -86,7 +86,7 @@ fn keep_inside(origin: (f32, f32), bbox: &Rect, region: &Rect) -> (f32, f32) {
 fn ink_bounds(layout: &Layout, stack: &FontStack<'_>) -> Option<Rect> {
     let mut out: Option<Rect> = None;
     for line in &layout.lines {
-        for g in &line.glyphs {
+        for g in line.glyphs.iter().filter(|g| !line.is_space(g)) {
             if g.face == MISSING {
                 let r =
                     paint::missing_box(layout.font_size, (line.rect.x + g.x, line.baseline + g.y));

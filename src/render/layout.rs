@@ -183,6 +183,12 @@ pub struct Line {
 }
 
 impl Line {
+    /// True when glyph `g` of this line is a space: it only moves the pen (nothing to draw, but
+    /// the PDF's text layer keeps it, so readers see the words apart).
+    pub fn is_space(&self, g: &PlacedGlyph) -> bool {
+        self.text.as_bytes().get(g.cluster) == Some(&b' ')
+    }
+
     /// Each glyph of the line with the characters it stands for (in reading order; empty for the
     /// second and later glyphs of one cluster): what a copy of the line must paste.
     pub fn glyph_texts(&self) -> Vec<&str> {
@@ -684,13 +690,6 @@ fn place(
     let mut out = Vec::new();
     for k in order {
         for g in &pieces[k].1 {
-            // Spaces only advance the pen: no ink to draw, no text a copy needs (the line's own
-            // text has them).
-            let space = p.text.as_bytes().get(g.cluster) == Some(&b' ');
-            if space {
-                pen += g.adv * size;
-                continue;
-            }
             out.push(PlacedGlyph {
                 face: g.face,
                 id: g.id,
@@ -949,8 +948,8 @@ mod tests {
     fn emoji_fall_back_to_the_emoji_face() {
         let l = fit_text("Вера 🙏", &fonts().body(), 800.0, 200.0, &BODY);
         let faces: Vec<u8> = l.lines[0].glyphs.iter().map(|g| g.face).collect();
-        // Four letters in Inter (the space only moves the pen), the emoji in colour.
-        assert_eq!(faces, vec![0, 0, 0, 0, 2]);
+        // Four letters and the space in Inter, the emoji in colour.
+        assert_eq!(faces, vec![0, 0, 0, 0, 0, 2]);
     }
 
     #[test]
@@ -1173,7 +1172,7 @@ mod tests {
             let colour = l
                 .lines
                 .iter()
-                .flat_map(|l| &l.glyphs)
+                .flat_map(|line| line.glyphs.iter().filter(|g| !line.is_space(g)))
                 .filter(|g| stack.face(g.face).color)
                 .count();
             assert_eq!(colour, 1, "{text}: the emoji in colour");

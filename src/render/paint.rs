@@ -293,7 +293,7 @@ pub fn draw_layout(
     let mut missing = 0;
     for line in &layout.lines {
         let baseline = origin.1 + line.baseline;
-        for g in &line.glyphs {
+        for g in line.glyphs.iter().filter(|g| !line.is_space(g)) {
             let pen = (origin.0 + line.rect.x + g.x, baseline + g.y);
             if g.face == MISSING {
                 missing += 1;

@@ -15,6 +15,8 @@
 //! was drawn: every face used is embedded as a subset of the glyphs drawn (a CID font with a
 //! `ToUnicode` map), and each line is marked with its `ActualText`, so selecting and copying a
 //! line, an Arabic one included, pastes it in reading order and not in the order its glyphs sit.
+//! Readers that ignore `ActualText` (pdf.js) still get it right: right-to-left glyphs' texts are
+//! stored reversed and spaces are kept as glyphs (`.ci/run` checks poppler and pdf.js).
 
 use std::collections::HashMap;
 
@@ -137,6 +139,9 @@ struct UsedFace {
 fn used_faces(slides: &[RenderedSlide]) -> Vec<UsedFace> {
     let mut faces: Vec<UsedFace> = Vec::new();
     for glyph in slides.iter().flat_map(|s| &s.text).flat_map(|l| &l.glyphs) {
+        if glyph.text.is_empty() {
+            continue;
+        }
         let k = match faces.iter().position(|f| f.face.name == glyph.face) {
             Some(k) => k,
             None => {
@@ -157,13 +162,29 @@ fn used_faces(slides: &[RenderedSlide]) -> Vec<UsedFace> {
         let used = &mut faces[k];
         let new = used.remapper.remap(glyph.id);
         if !glyph.text.is_empty() {
-            used.texts.entry(new).or_insert_with(|| glyph.text.clone());
+            used.texts
+                .entry(new)
+                .or_insert_with(|| unicode_of(&glyph.text));
         }
     }
     faces
 }
 
-/// The page's lines as invisible text over the image, each glyph at its drawn position.
+/// A glyph's `ToUnicode` text. Readers that ignore `ActualText` read right-to-left text glyph by
+/// glyph in visual order and reverse the whole run, each glyph's text included: a ligature such
+/// as lam-alef is stored reversed so that it comes out the right way round.
+fn unicode_of(text: &str) -> String {
+    if super::layout::reads_rtl(text) {
+        text.chars().rev().collect()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The page's lines as invisible text over the image, each glyph at its drawn position. Only
+/// glyphs that stand for characters are written: a cluster's later glyphs (a Thai mark, a
+/// Devanagari vowel sign drawn before its consonant) carry no text of their own, and a reader
+/// going glyph by glyph would show them as stray codes.
 fn write_text_layer(content: &mut Content, slide: &RenderedSlide, faces: &[UsedFace], page_h: f32) {
     for line in &slide.text {
         if line.glyphs.is_empty() {
@@ -176,7 +197,7 @@ fn write_text_layer(content: &mut Content, slide: &RenderedSlide, faces: &[UsedF
         content.begin_text();
         content.set_text_rendering_mode(TextRenderingMode::Invisible);
         let mut current: Option<usize> = None;
-        for glyph in &line.glyphs {
+        for glyph in line.glyphs.iter().filter(|g| !g.text.is_empty()) {
             let Some(k) = faces.iter().position(|f| f.face.name == glyph.face) else {
                 continue;
             };
