@@ -355,6 +355,11 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Frequent characters whose Simplified and Traditional forms differ, pair by pair: enough to
+/// tell a paragraph's standard, since almost any sentence has several of them.
+const SIMPLIFIED_ONLY: &str = "与们这个来为爱学国会时对说经过还后发开问长门见无书东车话义让认";
+const TRADITIONAL_ONLY: &str = "與們這個來為愛學國會時對說經過還後發開問長門見無書東車話義讓認";
+
 /// Whose glyph shapes Han characters take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CjkRegion {
@@ -367,18 +372,26 @@ pub enum CjkRegion {
 
 impl CjkRegion {
     /// The region a paragraph reads as: kana make it Japanese, Hangul Korean; other Han text is
-    /// taken as Simplified Chinese (Traditional text has no script of its own to tell it by).
+    /// Traditional Chinese when it has more of the common characters only Traditional writes
+    /// (與, 們, 這…) than of their Simplified forms, and Simplified Chinese otherwise.
     pub fn of(text: &str) -> CjkRegion {
+        let (mut simplified, mut traditional) = (0usize, 0usize);
         for c in text.chars() {
             match c {
                 '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => return CjkRegion::Japanese,
                 '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' => {
                     return CjkRegion::Korean
                 }
+                _ if SIMPLIFIED_ONLY.contains(c) => simplified += 1,
+                _ if TRADITIONAL_ONLY.contains(c) => traditional += 1,
                 _ => {}
             }
         }
-        CjkRegion::Simplified
+        if traditional > simplified {
+            CjkRegion::Traditional
+        } else {
+            CjkRegion::Simplified
+        }
     }
 
     fn family(self) -> ScriptFamily {

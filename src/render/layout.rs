@@ -1185,10 +1185,16 @@ mod tests {
         let ja = fit_text("信仰と希望", &stack, 800.0, 200.0, &BODY);
         let ko = fit_text("믿음과 희망", &stack, 800.0, 200.0, &BODY);
         let zh = fit_text("信仰与希望", &stack, 800.0, 200.0, &BODY);
+        let tw = fit_text("信仰與希望", &stack, 800.0, 200.0, &BODY);
         let name = |l: &Layout| stack.face(l.lines[0].glyphs[0].face).name;
         assert_eq!(name(&ja), "Noto Sans CJK JP");
         assert_eq!(name(&ko), "Noto Sans CJK KR");
         assert_eq!(name(&zh), "Noto Sans CJK SC");
+        assert_eq!(
+            name(&tw),
+            "Noto Sans CJK TC",
+            "與 is written only in Traditional Chinese"
+        );
     }
 
     proptest! {

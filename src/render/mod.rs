@@ -146,6 +146,8 @@ pub enum RenderError {
     },
     #[error("cannot put slide {} into the PDF: {reason}", slide + 1)]
     Pdf { slide: usize, reason: String },
+    #[error("cannot embed the font {face} in the PDF: {reason}")]
+    PdfFont { face: &'static str, reason: String },
 }
 
 /// Renders one slide (`index` is 0-based, `total` the carousel length for the n/N counter).

@@ -121,8 +121,10 @@ pub fn render_pdf(slides: &[RenderedSlide]) -> Result<Vec<u8>, RenderError> {
         pdf.stream(content_id, &content.finish());
     }
     for (k, used) in faces.iter().enumerate() {
-        write_font(&mut pdf, used, font_ref(k))
-            .map_err(|reason| RenderError::Pdf { slide: 0, reason })?;
+        write_font(&mut pdf, used, font_ref(k)).map_err(|reason| RenderError::PdfFont {
+            face: used.face.name,
+            reason,
+        })?;
     }
     Ok(pdf.finish())
 }
@@ -245,7 +247,7 @@ fn write_font(pdf: &mut Pdf, used: &UsedFace, id: Ref) -> Result<(), String> {
     );
     let face = used.face;
     let subset = subsetter::subset(face.bytes, face.index, &used.remapper)
-        .map_err(|e| format!("cannot subset {}: {e:?}", face.name))?;
+        .map_err(|e| format!("subsetting failed: {e:?}"))?;
     let cff = face.shaper.tables().cff.is_some();
     let base = format!("{}+{}", subset_tag(face.name), face.name.replace(' ', ""));
     let per_em = face.units_per_em();

@@ -163,6 +163,8 @@ pub fn split_leading_emoji(title: &str) -> (Vec<char>, &str) {
                 emoji.push(c);
             }
         } else if !(is_invisible_or_unusable(c)
+            // The joiner inside a ZWJ sequence: its parts stay together in the emoji line.
+            || c == '\u{200D}'
             || c.is_whitespace()
             || c.is_control()
             || is_bidi_control(c))
@@ -235,6 +237,10 @@ mod tests {
         assert_eq!(
             split_leading_emoji("  ✨\u{FE0F}🔥 — Title"),
             (vec!['✨', '🔥'], "Title")
+        );
+        assert_eq!(
+            split_leading_emoji("👨\u{200D}👩 Family"),
+            (vec!['👨', '👩'], "Family")
         );
     }
 
