@@ -224,16 +224,30 @@ async fn a_store_outage_answers_503_then_recovers_with_nothing_lost() {
         },
     )
     .await;
-    let stats = app.get_json("/stats").await;
-    let store_alerts: Vec<_> = stats["analytics"]["recent_alerts"]
-        .as_array()
-        .expect("alerts")
-        .iter()
-        .filter(|a| a["service"] == "health:store")
-        .map(|a| a["severity"].clone())
-        .collect();
+    // `/health` changes first; analytics hears of it by message just after, so wait for the note.
+    let health_alerts = |stats: &serde_json::Value| -> Vec<serde_json::Value> {
+        stats["analytics"]["recent_alerts"]
+            .as_array()
+            .map(|alerts| {
+                alerts
+                    .iter()
+                    .filter(|a| a["service"] == "health:store")
+                    .map(|a| a["severity"].clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let stats = eventually(
+        "analytics notes the store back",
+        Duration::from_secs(10),
+        || async {
+            let stats = app.get_json("/stats").await;
+            (health_alerts(&stats).len() >= 2).then_some(stats)
+        },
+    )
+    .await;
     assert_eq!(
-        store_alerts,
+        health_alerts(&stats),
         ["warning", "info"],
         "down once, back once: {stats}"
     );
