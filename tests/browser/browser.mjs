@@ -71,7 +71,9 @@ export async function openPage(browser, url, { initData = '', theme = LIGHT, wid
 /** Fails if the page reported an error, a CSP violation or a dialog. */
 export async function noProblems(p, what) {
   const csp = await p.page.evaluate(() => window.__csp || []);
-  const all = p.problems.concat(csp.map((c) => 'CSP violation: ' + c));
+  // A message id on the page is a word the session did not bring (missing from app.ftl).
+  const ids = await p.page.evaluate(() => document.body.innerText.match(/\bapp-[a-z-]+/g) || []);
+  const all = p.problems.concat(csp.map((c) => 'CSP violation: ' + c), ids.map((id) => 'untranslated message id on the page: ' + id));
   check(all.length === 0, `${what}: ${all.join('; ')}`);
 }
 

@@ -2,7 +2,8 @@
 // bot is not easily made to do here — a hostile title, a stale save (409), a rate-limited preview
 // (429 + Retry-After), a used-up quota, a read-only draft, 401/404 pages, RTL, a 360 px phone, the
 // brand kit — plus screenshots of each. Usage: PW_DIR=<playwright-core prefix> node tests/browser/editor-mock.mjs
-import { startMock, sampleDraft, MOCK_DRAFT_ID } from './mock-api.mjs';
+import fs from 'node:fs';
+import { startMock, sampleDraft, appStrings, MOCK_DRAFT_ID } from './mock-api.mjs';
 import { launch, openPage, noProblems, check, shot, shotDir, LIGHT, DARK } from './browser.mjs';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -31,6 +32,25 @@ async function until(fn, what, ms = 5000) {
 }
 
 try {
+  step = 'every word the page asks for is in every locale';
+  {
+    const js = fs.readFileSync(new URL('../../assets/app/app.js', import.meta.url), 'utf8');
+    // Ids the page builds from parts (t('app-kind-' + kind) and the like).
+    const built = ['kind-title', 'kind-problem', 'kind-idea', 'kind-example', 'kind-quote', 'kind-cta', 'field-title',
+      'field-body', 'field-alt', 'fit-shrunk', 'fit-cut', 'brand-handle', 'brand-name', 'brand-avatar-none',
+      'brand-logo-none', 'error-auth', 'error-forbidden', 'error-not-found', 'error-network', 'error-generic',
+      'saved', 'saving', 'unsaved', 'save-failed', 'no-draft', 'conflict', 'conflict-reloaded'].map((k) => 'app-' + k);
+    const used = new Set([...js.matchAll(/'(app-[a-z-]+[a-z])'/g)].map((m) => m[1]).concat(built));
+    const en = Object.keys(appStrings('en'));
+    const missing = [...used].filter((k) => !en.includes(k));
+    check(missing.length === 0, 'locales/en/app.ftl lacks ' + missing.join(', '));
+    for (const lang of ['ru', 'uk', 'es', 'pt', 'id', 'tr', 'ar', 'fa', 'hi']) {
+      const theirs = appStrings(lang);
+      const diff = en.filter((k) => !theirs[k]).concat(Object.keys(theirs).filter((k) => !en.includes(k)));
+      check(diff.length === 0, `locales/${lang}/app.ftl differs from English in ${diff.join(', ')}`);
+    }
+  }
+
   step = 'light theme, a hostile title shown as text';
   {
     const draft = sampleDraft();
@@ -58,6 +78,8 @@ try {
     await page.click('[data-f="up-1"]');
     await until(() => mock.state.draft.slides[0].title.startsWith('A much'), 'the reorder saved');
     check(await page.inputValue('#s0-title') === 'A much longer second title that will have to shrink', 'the moved slide is not first on the page');
+    check(await page.evaluate(() => document.querySelector('.slide.selected').dataset.i) === '0', 'the moved slide is not the selected one');
+    await until(async () => (await page.textContent('.pv-label')) === '1 / 5', 'the preview of the moved slide');
     check(await page.evaluate(() => document.activeElement && document.activeElement.dataset.f) === 'up-0' ||
       await page.evaluate(() => document.activeElement && document.activeElement.dataset.f) === 'down-0', 'focus did not follow the moved slide');
     await shot(page, dir, 'light-edited');

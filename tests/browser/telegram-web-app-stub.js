@@ -59,6 +59,8 @@
     close() { record('close'); window.__tgClosed = true; },
     setHeaderColor(c) { record('setHeaderColor', [c]); },
     setBackgroundColor(c) { record('setBackgroundColor', [c]); },
+    enableClosingConfirmation() { WebApp.isClosingConfirmationEnabled = true; },
+    disableClosingConfirmation() { WebApp.isClosingConfirmationEnabled = false; },
     onEvent(name, fn) { (handlers[name] = handlers[name] || []).push(fn); },
     offEvent(name, fn) { const l = handlers[name] || []; const i = l.indexOf(fn); if (i >= 0) l.splice(i, 1); },
     sendData(d) { record('sendData', [d]); },
