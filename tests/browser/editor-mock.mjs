@@ -66,6 +66,7 @@ try {
     check(await page.evaluate(() => document.documentElement.dataset.scheme) === 'light', 'not light');
     const calls = await page.evaluate(() => window.__tgCalls.map((c) => c.name));
     for (const c of ['ready', 'expand', 'requestFullscreen', 'MainButton.show']) check(calls.includes(c), 'the editor did not call ' + c);
+    check(await page.evaluate(() => window.Telegram.WebApp.MainButton.isVisible && window.Telegram.WebApp.MainButton.text) === 'Send the carousel', "Telegram's MainButton does not offer Send");
     check(mock.state.calls.filter((c) => c.path.startsWith('/app/api/')).every((c) => c.auth === 'tma ' + INIT), 'an API call without Authorization: tma <initData>');
     await shot(page, dir, 'light-390');
     await page.screenshot({ path: dir + '/light-390-full.png', fullPage: true });
@@ -126,6 +127,10 @@ try {
     await until(() => page.isVisible('.pv-img:not([hidden])'), 'the preview after Retry-After', 5000);
     check(mock.state.calls.filter((c) => c.path.endsWith('/preview')).length >= 2, 'the preview was not retried after 429');
     await shot(page, dir, 'rtl-ar-390');
+    step = "Send by Telegram's MainButton";
+    await page.evaluate(() => window.Telegram.WebApp.MainButton._press());
+    await until(() => page.evaluate(() => window.__tgCalls.some((c) => c.name === 'close')), 'Telegram.WebApp.close()', 4000);
+    check(mock.state.draft.state === 'rendering', 'the MainButton did not send the draft');
     await noProblems(e, 'Arabic editor');
   }
 
@@ -149,6 +154,7 @@ try {
     const e = await editor({ draft: sampleDraft({ state: 'done', editable: false }) });
     await e.page.waitForSelector('.slide');
     check(await e.page.locator('#send').count() === 0, 'a read-only draft has a Send button');
+    check(await e.page.evaluate(() => !window.Telegram.WebApp.MainButton.isVisible), "a read-only draft shows Telegram's MainButton");
     check(await e.page.evaluate(() => document.getElementById('s0-title').readOnly), 'a read-only draft has editable fields');
     await shot(e.page, dir, 'read-only');
     await noProblems(e, 'read-only editor');
