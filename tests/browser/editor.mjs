@@ -112,7 +112,9 @@ try {
 
   step = 'the editor in Chromium (light)';
   browser = await launch();
-  const light = await openPage(browser, url, { initData, theme: LIGHT });
+  const assets = process.env.APP_ASSETS || '';
+  if (assets) console.log('note: the page\'s files come from ' + assets + ', not from the binary (APP_ASSETS)');
+  const light = await openPage(browser, url, { initData, theme: LIGHT, assets });
   const page = light.page;
   const headers = await (await fetch(url)).headers;
   check((headers.get('content-security-policy') || '').includes("script-src 'self' https://telegram.org"), 'the page has no strict Content-Security-Policy');
@@ -136,7 +138,7 @@ try {
   await until(async () => (await page.textContent('#status')).length > 0 && !(await page.textContent('#status')).includes('…'), 'the "Saved" status', 10000);
 
   step = 'the editor in Chromium (dark), reading the saved draft back';
-  const dark = await openPage(browser, url, { initData, theme: DARK });
+  const dark = await openPage(browser, url, { initData, theme: DARK, assets });
   await dark.page.waitForSelector('.slide');
   await dark.page.waitForSelector('.pv-img:not([hidden])', { timeout: 20000 });
   check(await dark.page.inputValue('#s0-title') === EDITED, 'a fresh page does not show the saved title first');
