@@ -17,6 +17,7 @@ pub mod http;
 pub mod i18n;
 pub mod intake;
 pub mod messages;
+pub mod miniapp;
 pub mod observability;
 pub mod render;
 pub mod resilience;

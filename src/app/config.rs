@@ -56,6 +56,58 @@ pub struct Settings {
     pub limits: LimitSettings,
     #[serde(default)]
     pub health: HealthSettings,
+    #[serde(default)]
+    pub app: MiniAppSettings,
+}
+
+/// The Telegram Mini App editor under `/app` (`[app]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MiniAppSettings {
+    /// The bot's public https address (`PUBLIC_BASE_URL`), e.g. `https://bot.example.com`;
+    /// the editor is at `<it>/app/`. Without it no Edit button is offered (Telegram opens only
+    /// https Mini Apps, so it must be the address of the TLS proxy in front of the bot).
+    pub public_base_url: Option<String>,
+    /// How old a Mini App's `initData` may be (its `auth_date`) before calls are refused.
+    pub init_data_max_age_secs: u64,
+    /// Slide previews one user may ask for per minute (the editor asks as they type).
+    pub previews_per_minute: u32,
+}
+
+impl MiniAppSettings {
+    /// The editor's address (`PUBLIC_BASE_URL` + `/app/`), when one is set. Only http(s) with a
+    /// host and nothing after the path: it goes into every Edit button.
+    pub fn editor_url(&self) -> Result<Option<url::Url>, AppError> {
+        let Some(base) = self.public_base_url.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        if base.is_empty() {
+            return Ok(None);
+        }
+        let invalid = |why: &str| AppError::config("PUBLIC_BASE_URL", format!("'{base}' {why}"));
+        let mut url = url::Url::parse(base).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+            return Err(invalid(
+                "must be an https address (Telegram opens only https Mini Apps)",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("must not carry a query or fragment"));
+        }
+        let path = format!("{}/app/", url.path().trim_end_matches('/'));
+        url.set_path(&path);
+        Ok(Some(url))
+    }
+}
+
+impl Default for MiniAppSettings {
+    fn default() -> Self {
+        MiniAppSettings {
+            public_base_url: None,
+            init_data_max_age_secs: 3_600,
+            previews_per_minute: 60,
+        }
+    }
 }
 
 /// The periodic probe of the store, the model endpoint and the Bot API (`[health]`).
@@ -92,6 +144,9 @@ pub struct LimitSettings {
     pub wisdom: crate::app::config::Quota,
     pub carousel: crate::app::config::Quota,
     pub pdf: crate::app::config::Quota,
+    /// Drafts or single slides written again during review.
+    #[serde(default = "default_rewrite_quota")]
+    pub rewrite: crate::app::config::Quota,
     /// Model calls in flight for the whole process (`MAX_MODEL_CALLS_IN_FLIGHT`).
     pub model_calls_in_flight: usize,
     /// Renders (carousels, PDFs) in flight for the whole process (`MAX_RENDERS_IN_FLIGHT`).
@@ -101,6 +156,13 @@ pub struct LimitSettings {
     pub max_wait_secs: u64,
     /// `ALLOWED_USER_IDS`: when set, only these users are served (others get one polite refusal).
     pub allowed_user_ids: Option<String>,
+}
+
+fn default_rewrite_quota() -> Quota {
+    Quota {
+        per_minute: 6,
+        per_day: 60,
+    }
 }
 
 impl Default for LimitSettings {
@@ -126,6 +188,7 @@ impl Default for LimitSettings {
                 per_minute: 3,
                 per_day: 30,
             },
+            rewrite: default_rewrite_quota(),
             model_calls_in_flight: 16,
             renders_in_flight: 2,
             queue: 32,
@@ -143,6 +206,7 @@ impl LimitSettings {
             QuotaKind::Wisdom => self.wisdom,
             QuotaKind::Carousel => self.carousel,
             QuotaKind::Pdf => self.pdf,
+            QuotaKind::Rewrite => self.rewrite,
         }
     }
 
@@ -221,6 +285,10 @@ pub struct WorkflowSettings {
     pub step_backoff_max_ms: u64,
     /// Least time between two progress edits of the status message in one chat, in ms.
     pub progress_interval_ms: u64,
+    /// Whether written slides wait for review for users who have not chosen in /settings.
+    pub review_by_default: bool,
+    /// How long a draft waits for review before it expires (with one message), in seconds.
+    pub review_ttl_secs: u64,
 }
 
 impl Default for WorkflowSettings {
@@ -232,6 +300,8 @@ impl Default for WorkflowSettings {
             step_backoff_ms: 500,
             step_backoff_max_ms: 15_000,
             progress_interval_ms: 1_000,
+            review_by_default: true,
+            review_ttl_secs: 24 * 3_600,
         }
     }
 }
@@ -381,6 +451,9 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("HEALTH_PROBE_INTERVAL_MS", "health.probe_interval_ms"),
     ("RENDER_WARM_UP", "render.warm_up"),
     ("FONTS_DIR", "render.fonts_dir"),
+    ("PUBLIC_BASE_URL", "app.public_base_url"),
+    ("REVIEW_BY_DEFAULT", "workflow.review_by_default"),
+    ("REVIEW_TTL_SECS", "workflow.review_ttl_secs"),
 ];
 
 /// Settings that may come from a file instead (`<NAME>_FILE`, the Docker and Kubernetes secrets
@@ -514,6 +587,7 @@ impl Settings {
     /// Addresses, URLs and secrets.
     fn validate_endpoints(&self) -> Result<(), AppError> {
         self.http_addr()?;
+        self.app.editor_url()?;
         DatabaseBackend::from_url(self.database.url.expose_secret())?;
         url::Url::parse(&self.telegram.api_url).map_err(|e| {
             AppError::config(

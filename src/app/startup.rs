@@ -84,6 +84,8 @@ pub struct Services {
     pub carousel: Addr<CarouselActor>,
     pub orchestrator: Addr<OrchestratorActor>,
     pub gateway: Addr<GatewayActor>,
+    /// The Mini App editor's state (the workflow engine it edits drafts through).
+    pub miniapp: web::Data<crate::miniapp::MiniApp>,
 }
 
 impl Services {
@@ -251,11 +253,13 @@ pub struct Application {
 fn serve(
     settings: &Settings,
     app_state: web::Data<AppState>,
+    miniapp: web::Data<crate::miniapp::MiniApp>,
     listener: TcpListener,
 ) -> AppResult<actix_web::dev::Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(app_state.clone())
+            .app_data(miniapp.clone())
             .wrap(from_fn(crate::http::record_http_metrics))
             .service(
                 web::resource("/telegram/webhook")
@@ -265,6 +269,7 @@ fn serve(
             .route("/ready", web::get().to(crate::http::ready))
             .route("/stats", web::get().to(crate::http::stats))
             .route("/metrics", web::get().to(crate::http::metrics))
+            .configure(crate::miniapp::routes)
     })
     .workers(settings.http.workers.max(1))
     .shutdown_timeout(settings.http.shutdown_timeout_secs)
@@ -335,7 +340,7 @@ impl Application {
             event_log: services.event_log.clone(),
             health: services.health.clone(),
         });
-        let server = serve(&settings, state.clone(), listener)?;
+        let server = serve(&settings, state.clone(), services.miniapp.clone(), listener)?;
         configure_fonts(&settings);
         warm_render_caches(&settings);
         // Work nobody holds — left by a previous process or a dead replica, or deferred under

@@ -15,8 +15,8 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use teloxide::payloads::{
-    AnswerCallbackQuerySetters, EditMessageTextSetters, SendDocumentSetters, SendMediaGroupSetters,
-    SendMessageSetters, SendPhotoSetters,
+    AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, EditMessageTextSetters,
+    SendDocumentSetters, SendMediaGroupSetters, SendMessageSetters, SendPhotoSetters,
 };
 use teloxide::requests::Requester;
 use teloxide::types::{
@@ -536,6 +536,29 @@ impl Courier {
         within("editMessageText", EDIT_DEADLINE, edit).await
     }
 
+    /// Replaces the buttons under a message (a photo's, too, which editMessageText cannot).
+    pub async fn edit_keyboard(
+        &self,
+        chat: i64,
+        message: i32,
+        keyboard: InlineKeyboardMarkup,
+    ) -> AppResult<()> {
+        let edit = self.call("editMessageReplyMarkup", Paced::Other, || {
+            let request = self
+                .bot
+                .edit_message_reply_markup(ChatId(chat), MessageId(message))
+                .reply_markup(keyboard.clone())
+                .into_future();
+            async {
+                match request.await {
+                    Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+                    other => other.map(|_| ()),
+                }
+            }
+        });
+        within("editMessageReplyMarkup", EDIT_DEADLINE, edit).await
+    }
+
     /// Answers a button press (the small notice over the chat); `text` may be empty.
     pub async fn answer_callback(&self, query: &str, text: &str) -> AppResult<()> {
         let answer = self.call("answerCallbackQuery", Paced::Other, || {
@@ -622,6 +645,36 @@ impl Courier {
             })
             .await?;
         Ok(sent.iter().map(|m| m.id.0).collect())
+    }
+
+    /// sendPhoto with an HTML caption and buttons under it: a draft's preview for review.
+    pub async fn send_photo_html(
+        &self,
+        chat: i64,
+        reply: Option<i32>,
+        file: &OutgoingFile,
+        caption: &str,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> AppResult<i32> {
+        let paced = Paced::Message { chat, count: 1 };
+        let sent = self
+            .call("sendPhoto", paced, || {
+                let input = InputFile::memory(file.bytes.clone()).file_name(file.name.clone());
+                let mut request = self
+                    .bot
+                    .send_photo(ChatId(chat), input)
+                    .caption(caption)
+                    .parse_mode(ParseMode::Html);
+                if let Some(reply) = reply_to(reply) {
+                    request = request.reply_parameters(reply);
+                }
+                if let Some(keyboard) = keyboard.clone() {
+                    request = request.reply_markup(keyboard);
+                }
+                request.into_future()
+            })
+            .await?;
+        Ok(sent.id.0)
     }
 }
 

@@ -57,6 +57,14 @@ pub enum Outgoing {
         reply_to: Option<i32>,
         as_documents: bool,
     },
+    /// A draft's first slide as a photo, with the slide texts as its caption and the review
+    /// buttons under it (drawn from the workflow's stored draft).
+    Preview {
+        workflow_id: String,
+        caption: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+        reply_to: Option<i32>,
+    },
     /// A finished workflow's slides as one PDF document.
     Pdf {
         workflow_id: String,
@@ -71,6 +79,7 @@ impl Outgoing {
         match self {
             Outgoing::Message { .. } => OutboxKind::Message,
             Outgoing::AlbumPart { .. } => OutboxKind::AlbumPart,
+            Outgoing::Preview { .. } => OutboxKind::Preview,
             Outgoing::Pdf { .. } => OutboxKind::Pdf,
         }
     }
@@ -78,9 +87,9 @@ impl Outgoing {
     fn workflow_id(&self) -> Option<&str> {
         match self {
             Outgoing::Message { .. } => None,
-            Outgoing::AlbumPart { workflow_id, .. } | Outgoing::Pdf { workflow_id, .. } => {
-                Some(workflow_id)
-            }
+            Outgoing::AlbumPart { workflow_id, .. }
+            | Outgoing::Preview { workflow_id, .. }
+            | Outgoing::Pdf { workflow_id, .. } => Some(workflow_id),
         }
     }
 }

@@ -4,8 +4,9 @@
 
 crate::spelled_enum! {
     /// Where a carousel workflow is. `AwaitingStyle` waits for the user's button; the four running
-    /// states are resumed after a restart (or by another replica when the lease expires); the last
-    /// three are final.
+    /// states are resumed after a restart (or by another replica when the lease expires);
+    /// `Reviewing` holds a written draft until the user renders, edits or rewrites it (or it
+    /// expires); the last four are final.
     #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
     #[diesel(sql_type = diesel::sql_types::Text)]
     #[serde(rename_all = "snake_case")]
@@ -14,11 +15,14 @@ crate::spelled_enum! {
         AwaitingStyle,
         Requested,
         Writing,
+        Reviewing,
         Rendering,
         Sending,
         Done,
         Failed,
         Cancelled,
+        /// A draft nobody rendered within the review time.
+        Expired,
     }
 }
 
@@ -70,6 +74,8 @@ crate::spelled_enum! {
     pub enum OutboxKind as "outbox kind" {
         Message,
         AlbumPart,
+        /// A draft's first slide with the review buttons.
+        Preview,
         Pdf,
     }
 }
@@ -137,15 +143,20 @@ impl WorkflowState {
         WorkflowState::Rendering,
         WorkflowState::Sending,
     ];
-    pub const FINAL: [WorkflowState; 3] = [
+    pub const FINAL: [WorkflowState; 4] = [
         WorkflowState::Done,
         WorkflowState::Failed,
         WorkflowState::Cancelled,
+        WorkflowState::Expired,
     ];
     pub fn is_final(self) -> bool {
         match self {
-            WorkflowState::Done | WorkflowState::Failed | WorkflowState::Cancelled => true,
+            WorkflowState::Done
+            | WorkflowState::Failed
+            | WorkflowState::Cancelled
+            | WorkflowState::Expired => true,
             WorkflowState::AwaitingStyle
+            | WorkflowState::Reviewing
             | WorkflowState::Requested
             | WorkflowState::Writing
             | WorkflowState::Rendering

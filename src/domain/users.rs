@@ -22,6 +22,10 @@ pub struct UserSettings {
     /// The language of the slides: the topic's (auto), the interface's, or one chosen.
     #[serde(default)]
     pub content: ContentChoice,
+    /// Whether written slides wait for review before they are drawn; none: not chosen yet,
+    /// the operator's default applies (`[workflow] review_by_default`).
+    #[serde(default)]
+    pub review: Option<bool>,
 }
 
 impl UserSettings {
@@ -37,6 +41,7 @@ impl UserSettings {
             updated_at: now,
             handle: SlideHandle::default(),
             content: ContentChoice::default(),
+            review: None,
         }
     }
 }
@@ -63,5 +68,7 @@ crate::spelled_enum! {
         Wisdom,
         Carousel,
         Pdf,
+        /// A draft written again, or one of its slides (from the review message or the editor).
+        Rewrite,
     }
 }

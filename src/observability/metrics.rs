@@ -219,12 +219,13 @@ fn register_process_metrics(registry: &Registry) -> Vec<String> {
 
 /// `bvc_limited_total`'s reasons: a user's update limit, the per-user quotas, the process-wide
 /// caps, the allowlist.
-pub const LIMIT_REASONS: [&str; 7] = [
+pub const LIMIT_REASONS: [&str; 8] = [
     "flood",
     "ask",
     "wisdom",
     "carousel",
     "pdf",
+    "rewrite",
     "busy",
     "not_allowed",
 ];

@@ -22,6 +22,7 @@ pub mod layout;
 pub mod paint;
 pub mod pdf;
 mod pipeline;
+pub mod preview;
 pub mod samples;
 pub mod style;
 pub mod text;

@@ -152,6 +152,7 @@ enum Checkout {
     Failed,
 }
 
+mod drafts;
 mod events;
 mod leases;
 mod outbox;
@@ -160,6 +161,7 @@ mod sqlite_lock;
 mod updates;
 mod users;
 mod workflows;
+pub use drafts::{is_open as draft_is_open, DraftChange, DraftEdit, DraftMove, MoveDraft};
 pub use events::Events;
 pub use leases::Lease;
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxRows, Reschedule, SentRow};

@@ -50,6 +50,8 @@ pub struct SettingsRow {
     #[serde(default)]
     #[diesel(column_name = content_lang)]
     pub content: ContentChoice,
+    #[serde(default)]
+    pub review: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -146,6 +148,7 @@ same_fields!(SettingsRow <=> UserSettings {
     updated_at,
     handle,
     content,
+    review,
 });
 
 same_fields!(CarouselRow <=> CarouselRecord {

@@ -22,6 +22,7 @@ diesel::table! {
         updated_at -> Timestamp,
         handle -> Text,
         content_lang -> Text,
+        review -> Nullable<Bool>,
     }
 }
 
@@ -96,6 +97,9 @@ diesel::table! {
         trace_parent -> Nullable<Text>,
         handle -> Nullable<Text>,
         content_lang -> Nullable<Text>,
+        review -> Bool,
+        draft_version -> BigInt,
+        review_until -> Nullable<Timestamp>,
     }
 }
 

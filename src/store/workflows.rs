@@ -29,7 +29,7 @@ impl Workflow {
 /// `workflows`: one row per carousel request, leased to the replica that runs it; owned by the workflow engine.
 #[derive(Clone)]
 pub struct WorkflowRows {
-    db: Db,
+    pub(super) db: Db,
 }
 
 impl WorkflowRows {
@@ -70,6 +70,12 @@ pub struct Workflow {
     /// The language its slides are written in, fixed when it was requested (the topic's, or the
     /// user's choice); none on rows from before content languages (their interface language).
     pub content_lang: Option<ContentLanguage>,
+    /// Whether the written slides wait for the user's review before they are drawn.
+    pub review: bool,
+    /// Bumped by every change to the draft: an edit made on a stale version is refused.
+    pub draft_version: i64,
+    /// When a draft under review expires.
+    pub review_until: Option<NaiveDateTime>,
 }
 
 impl Workflow {
@@ -122,20 +128,27 @@ const CLAIM_STYLE: &str = "UPDATE workflows \
        AND (SELECT COUNT(*) FROM workflows w WHERE w.user_id = workflows.user_id \
             AND w.state IN ('requested', 'writing', 'rendering', 'sending')) < $7";
 
-const USER_LIMIT_LOCK: &str = "SELECT pg_advisory_xact_lock(1651925761, hashint8($1))";
+pub(super) const USER_LIMIT_LOCK: &str = "SELECT pg_advisory_xact_lock(1651925761, hashint8($1))";
 
-/// Takes a running workflow for `$2` when nobody holds it (or `$2` already does).
+/// Takes a running workflow (or a draft, to offer or expire it) for `$2` when nobody holds it
+/// (or `$2` already does).
 const ACQUIRE_WORKFLOW: &str = "UPDATE workflows SET lease_owner = $2, lease_until = $3 \
-     WHERE id = $1 AND state IN ('requested', 'writing', 'rendering', 'sending') \
+     WHERE id = $1 AND (state IN ('requested', 'writing', 'rendering', 'sending') \
+                        OR state = 'reviewing') \
        AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < $4 OR lease_owner = $2)";
 
 const RENEW_WORKFLOW: &str = "UPDATE workflows SET lease_until = $3 \
      WHERE id = $1 AND lease_owner = $2 AND $3 > $4 \
-       AND state IN ('requested', 'writing', 'rendering', 'sending')";
+       AND (state IN ('requested', 'writing', 'rendering', 'sending') OR state = 'reviewing')";
 
+/// Running workflows nobody holds, and drafts with work owed: one whose writer died before
+/// it was offered (still leased, lease run out), or one past its review time (to expire it).
 const CLAIMABLE_WORKFLOWS: &str = "SELECT id FROM workflows \
-     WHERE state IN ('requested', 'writing', 'rendering', 'sending') \
-       AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < $1) \
+     WHERE (state IN ('requested', 'writing', 'rendering', 'sending') \
+            AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < $1)) \
+        OR (state = 'reviewing' \
+            AND ((lease_owner IS NOT NULL AND lease_until < $1) \
+                 OR (review_until < $1 AND (lease_owner IS NULL OR lease_until < $1)))) \
      ORDER BY created_at LIMIT $2";
 
 #[derive(QueryableByName)]
@@ -436,11 +449,12 @@ impl WorkflowRows {
         })
     }
 
-    /// The user's workflows that `/cancel` applies to: running or waiting for a style.
+    /// The user's workflows that `/cancel` applies to: running, waiting for a style or a review.
     pub async fn cancellable_workflows_of(&self, user: i64) -> AppResult<Vec<Workflow>> {
         use crate::store::schema::workflows::dsl::*;
         let mut states = WorkflowState::RUNNING.to_vec();
         states.push(WorkflowState::AwaitingStyle);
+        states.push(WorkflowState::Reviewing);
         let result = with_conn!(self.db, "cancellable_workflows_of", |conn| {
             workflows
                 .filter(user_id.eq(user))

@@ -53,6 +53,12 @@ impl Workflows {
             }
             Callback::Pdf { workflow } => self.send_pdf(&env, lang, workflow).await,
             Callback::Again { workflow } => self.again(&env, &prefs, workflow).await,
+            Callback::Review { action, workflow } => {
+                self.review_press(&env, lang, action, workflow).await
+            }
+            Callback::Restyle { style, workflow } => {
+                self.restyle_press(&env, lang, style, workflow).await
+            }
             Callback::Set { choice, owner } => {
                 self.change_setting(&env, prefs, choice, owner).await
             }
@@ -346,6 +352,7 @@ impl Workflows {
             SettingChoice::Content(content) => row.content = content,
             SettingChoice::Delivery(delivery) => row.delivery = delivery,
             SettingChoice::Handle(handle) => row.handle = handle,
+            SettingChoice::Review(review) => row.review = Some(review),
         }
         row.updated_at = now_utc();
         let save = env.caused(
@@ -355,7 +362,11 @@ impl Workflows {
             },
         );
         self.links.user_data.save_settings.ask(save).await??;
-        let prefs = Prefs::from_row(row, q.language_code.as_deref());
+        let prefs = Prefs::from_row(
+            row,
+            q.language_code.as_deref(),
+            self.settings.review_by_default,
+        );
         self.answer(&q.query_id, &texts::saved(prefs.lang)).await;
         if let (Some(chat), Some(message)) = (q.chat_id, q.message_id) {
             let (text, keyboard) = settings_view(&prefs, chat);

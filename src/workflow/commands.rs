@@ -278,7 +278,11 @@ impl Workflows {
 
     /// A workflow still waiting for its style ends at once; a running one stops at its next step.
     pub(super) async fn cancel_one(&self, wf: &Workflow, lang: Lang) -> AppResult<()> {
-        if wf.state == WorkflowState::AwaitingStyle {
+        // Nothing runs for a workflow waiting for the user: it ends here.
+        if matches!(
+            wf.state,
+            WorkflowState::AwaitingStyle | WorkflowState::Reviewing
+        ) {
             if self
                 .rows
                 .finish_workflow(wf.workflow_id()?, WorkflowState::Cancelled, None)

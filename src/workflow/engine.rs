@@ -28,7 +28,7 @@ use crate::messages::{Envelope, Event};
 use crate::store::{now_utc, Lease, Quotas, Workflow, WorkflowRows};
 use crate::workflow::{texts, Callback, RetryPolicy, SettingChoice, SettingField};
 use parking_lot::Mutex;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -56,11 +56,13 @@ pub struct Workflows {
     pub(super) settings: WorkflowSettings,
     pub(super) policy: RetryPolicy,
     /// Workflows with a runner in this process: a resume never starts a second one here (other
-    /// replicas are kept out by the lease).
-    pub(super) running: Mutex<HashSet<crate::domain::WorkflowId>>,
+    /// replicas are kept out by the lease). True when it was asked to run again meanwhile.
+    pub(super) running: Mutex<HashMap<crate::domain::WorkflowId, bool>>,
     pub(super) metrics: Option<crate::observability::metrics::Metrics>,
     /// Per-user quotas and the process-wide caps on costly work; none: no limits (tests).
     pub(super) limits: Option<Limits>,
+    /// The Mini App editor's address (`PUBLIC_BASE_URL` + `/app/`); none: no Edit buttons.
+    pub(super) editor: Option<url::Url>,
 }
 
 /// What [`Workflows`] checks before costly work.
@@ -75,11 +77,17 @@ pub(super) struct Limits {
 pub(super) struct Prefs {
     pub(super) lang: Lang,
     pub(super) slides: usize,
+    /// Whether written slides wait for review: the user's choice, else the operator's default.
+    pub(super) review: bool,
     pub(super) row: UserSettings,
 }
 
 impl Prefs {
-    pub(super) fn from_row(row: UserSettings, language_code: Option<&str>) -> Prefs {
+    pub(super) fn from_row(
+        row: UserSettings,
+        language_code: Option<&str>,
+        review_by_default: bool,
+    ) -> Prefs {
         Prefs {
             lang: row
                 .lang
@@ -87,6 +95,7 @@ impl Prefs {
             slides: usize::try_from(row.slides)
                 .unwrap_or(DEFAULT_SLIDES)
                 .clamp(MIN_SLIDES, MAX_SLIDES),
+            review: row.review.unwrap_or(review_by_default),
             row,
         }
     }
@@ -187,11 +196,13 @@ pub(super) fn settings_view(prefs: &Prefs, chat: i64) -> (String, InlineKeyboard
         SettingChoice::Content(content) => content == row.content,
         SettingChoice::Delivery(delivery) => delivery == row.delivery,
         SettingChoice::Handle(handle) => handle == row.handle,
+        SettingChoice::Review(review) => review == prefs.review,
     };
     // Languages are shown by their own names; every other value as its spelling.
     let label = |choice: SettingChoice| match choice {
         SettingChoice::Lang(language) => texts::language_name(language).to_string(),
         SettingChoice::Content(content) => texts::content_choice_button(lang, content),
+        SettingChoice::Review(review) => texts::review_setting_button(lang, review),
         other => other.value(),
     };
     let owner = (chat != row.user_id).then_some(row.user_id);
@@ -259,6 +270,9 @@ pub(super) fn new_workflow(
         trace_parent: None,
         handle: None,
         content_lang,
+        review: prefs.review,
+        draft_version: 0,
+        review_until: None,
     }
 }
 
@@ -350,7 +364,22 @@ impl Workflows {
             running: Mutex::default(),
             metrics: None,
             limits: None,
+            editor: None,
         }
+    }
+
+    /// Offers the Mini App editor at `editor` (`PUBLIC_BASE_URL` + `/app/`) on review messages.
+    pub fn with_editor(mut self, editor: Option<url::Url>) -> Workflows {
+        self.editor = editor;
+        self
+    }
+
+    /// The editor's address for one draft, when the editor is offered.
+    pub(super) fn editor_for(&self, workflow: Uuid) -> Option<url::Url> {
+        let mut url = self.editor.clone()?;
+        url.query_pairs_mut()
+            .append_pair("draft", &workflow.to_string());
+        Some(url)
     }
 
     /// Quotas per user (counted in the store) and the process-wide caps on model calls and
@@ -439,7 +468,11 @@ impl Workflows {
     ) -> AppResult<Prefs> {
         let load = cause.caused("orchestrator", LoadSettings { user_id: user });
         let row = self.links.user_data.settings.ask(load).await??;
-        Ok(Prefs::from_row(row, language_code))
+        Ok(Prefs::from_row(
+            row,
+            language_code,
+            self.settings.review_by_default,
+        ))
     }
 
     pub(super) async fn at_limit(&self, user: i64) -> AppResult<bool> {

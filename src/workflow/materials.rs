@@ -44,6 +44,8 @@ impl Materials for WorkflowMaterials {
                     end,
                     ..
                 } => (workflow_id, Some((*first, *end)), false),
+                // A draft's preview is its first slide.
+                Outgoing::Preview { workflow_id, .. } => (workflow_id, Some((0, 1)), false),
                 Outgoing::Pdf { workflow_id, .. } => (workflow_id, None, true),
                 Outgoing::Message { .. } => return Ok(Vec::new()),
             };

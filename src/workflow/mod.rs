@@ -7,6 +7,7 @@ pub mod engine;
 pub mod links;
 pub mod materials;
 mod quotas;
+pub mod review;
 mod runner;
 pub mod steps;
 pub mod texts;
@@ -39,6 +40,13 @@ pub enum Callback {
     Pdf { workflow: Uuid },
     /// `again:<workflow>` — make a carousel of the history again.
     Again { workflow: Uuid },
+    /// `review:<action>:<workflow>` — a button under a draft's preview.
+    Review {
+        action: ReviewAction,
+        workflow: Uuid,
+    },
+    /// `restyle:<style>:<workflow>` — the draft's new style, from its style buttons.
+    Restyle { style: Style, workflow: Uuid },
     /// `set:<field>:<value>:<owner>` in a group, `set:<field>:<value>` in the owner's private
     /// chat — change one setting of the user whose /settings keyboard it is. One that names no
     /// owner acts only in the presser's private chat, where nobody else can press it.
@@ -46,6 +54,20 @@ pub enum Callback {
         choice: SettingChoice,
         owner: Option<i64>,
     },
+}
+
+crate::spelled_enum! {
+    /// What a button under a draft's preview asks for (Edit is a Mini App button, no data).
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum ReviewAction as "review action" {
+        /// Draw and send the draft as it is.
+        Render,
+        /// Write the draft again (quota-counted).
+        Rewrite,
+        /// Show the style buttons.
+        Style,
+    }
 }
 
 /// A row of the /settings keyboard.
@@ -59,13 +81,15 @@ pub enum SettingField {
     Content,
     Delivery,
     Handle,
+    /// Whether written slides wait for review.
+    Review,
 }
 
 /// The slide counts a settings button offers.
 pub const SLIDE_CHOICES: [u8; 3] = [5, 7, 10];
 
 impl SettingField {
-    pub const ALL: [SettingField; 7] = [
+    pub const ALL: [SettingField; 8] = [
         SettingField::Style,
         SettingField::Slides,
         SettingField::Size,
@@ -73,6 +97,7 @@ impl SettingField {
         SettingField::Content,
         SettingField::Delivery,
         SettingField::Handle,
+        SettingField::Review,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +109,7 @@ impl SettingField {
             SettingField::Content => "content",
             SettingField::Delivery => "delivery",
             SettingField::Handle => "handle",
+            SettingField::Review => "review",
         }
     }
 
@@ -112,6 +138,7 @@ impl SettingField {
                 .iter()
                 .map(|&h| SettingChoice::Handle(h))
                 .collect(),
+            SettingField::Review => vec![SettingChoice::Review(true), SettingChoice::Review(false)],
         }
     }
 
@@ -148,6 +175,7 @@ pub enum SettingChoice {
     Content(ContentChoice),
     Delivery(Delivery),
     Handle(SlideHandle),
+    Review(bool),
 }
 
 impl SettingChoice {
@@ -160,6 +188,7 @@ impl SettingChoice {
             SettingChoice::Content(_) => SettingField::Content,
             SettingChoice::Delivery(_) => SettingField::Delivery,
             SettingChoice::Handle(_) => SettingField::Handle,
+            SettingChoice::Review(_) => SettingField::Review,
         }
     }
 
@@ -173,6 +202,8 @@ impl SettingChoice {
             SettingChoice::Content(content) => content.to_string(),
             SettingChoice::Delivery(delivery) => delivery.to_string(),
             SettingChoice::Handle(handle) => handle.to_string(),
+            SettingChoice::Review(true) => "on".to_string(),
+            SettingChoice::Review(false) => "off".to_string(),
         }
     }
 
@@ -189,6 +220,8 @@ impl Callback {
             Callback::Cancel { workflow } => format!("cancel:{workflow}"),
             Callback::Pdf { workflow } => format!("pdf:{workflow}"),
             Callback::Again { workflow } => format!("again:{workflow}"),
+            Callback::Review { action, workflow } => format!("review:{action}:{workflow}"),
+            Callback::Restyle { style, workflow } => format!("restyle:{style}:{workflow}"),
             Callback::Set {
                 choice,
                 owner: Some(owner),
@@ -223,6 +256,14 @@ impl Callback {
                 }
             }
             ("style", Some(style), Some(id)) => Callback::Style {
+                style: style.parse().ok()?,
+                workflow: parse_id(id)?,
+            },
+            ("review", Some(action), Some(id)) => Callback::Review {
+                action: action.parse().ok()?,
+                workflow: parse_id(id)?,
+            },
+            ("restyle", Some(style), Some(id)) => Callback::Restyle {
                 style: style.parse().ok()?,
                 workflow: parse_id(id)?,
             },

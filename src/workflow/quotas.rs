@@ -20,7 +20,7 @@ pub(super) enum Cost {
 impl QuotaKind {
     fn cost(self) -> Cost {
         match self {
-            QuotaKind::Ask | QuotaKind::Wisdom => Cost::ModelCall,
+            QuotaKind::Ask | QuotaKind::Wisdom | QuotaKind::Rewrite => Cost::ModelCall,
             QuotaKind::Pdf => Cost::Render,
             QuotaKind::Carousel => Cost::Both,
         }

@@ -44,7 +44,7 @@ impl Workflows {
         let orphans = self.rows.claimable_workflows(now_utc(), 100).await?;
         let mut resumed = 0;
         for id in orphans {
-            if self.running.lock().contains(&id) {
+            if self.running.lock().contains_key(&id) {
                 continue;
             }
             tracing::info!(workflow_id = %id, "resuming workflow");
@@ -70,14 +70,34 @@ impl Workflows {
     /// `started_by` is the press's span when it runs right away; a resumed run (no such span)
     /// starts a trace of its own, linked to the press's.
     pub(super) async fn run(self: Arc<Self>, id: WorkflowId, started_by: Option<String>) {
-        if !self.running.lock().insert(id) {
-            return;
+        {
+            let mut running = self.running.lock();
+            if let Some(again) = running.get_mut(&id) {
+                // A press moved it on while this process's runner was finishing (offering a
+                // draft, say): that runner goes round once more instead of leaving it be.
+                *again = true;
+                return;
+            }
+            running.insert(id, false);
         }
+        loop {
+            self.run_once(id, started_by.as_deref()).await;
+            let mut running = self.running.lock();
+            if running.get(&id) == Some(&true) {
+                running.insert(id, false);
+                continue;
+            }
+            running.remove(&id);
+            break;
+        }
+    }
+
+    async fn run_once(self: &Arc<Self>, id: WorkflowId, started_by: Option<&str>) {
         match self.rows.acquire_workflow(id, &self.lease, now_utc()).await {
             Ok(true) => {
                 let lost = self.keep_lease(id);
                 tokio::select! {
-                    _ = self.clone().run_leased(id, started_by.as_deref()) => {}
+                    _ = self.clone().run_leased(id, started_by) => {}
                     _ = lost => {
                         tracing::warn!(workflow_id = %id, "workflow lease lost; another replica carries on");
                     }
@@ -88,7 +108,6 @@ impl Workflows {
                 tracing::warn!(workflow_id = %id, error = %e, "workflow not claimed; it is resumed later")
             }
         }
-        self.running.lock().remove(&id);
     }
 
     /// Renews the workflow's lease every third of its duration; resolves when it was lost. A
@@ -188,6 +207,14 @@ impl Workflows {
                     }
                     break Ok(());
                 }
+                // A draft waits for the user, not for the workflow's deadline.
+                if wf.state == WorkflowState::Reviewing {
+                    match self.review(&root, &wf, lang, &status).await {
+                        // Changed while it was offered (restyled, rendered): read it again.
+                        Ok(true) => continue,
+                        other => break other.map(|_| ()),
+                    }
+                }
                 let deadline = wf
                     .deadline_at
                     .unwrap_or_else(|| deadline_after(wf.created_at, self.timeout()));
@@ -260,9 +287,11 @@ impl Workflows {
             }
             // Waiting for the user's press, or over: nothing to run.
             WorkflowState::AwaitingStyle
+            | WorkflowState::Reviewing
             | WorkflowState::Done
             | WorkflowState::Failed
-            | WorkflowState::Cancelled => {}
+            | WorkflowState::Cancelled
+            | WorkflowState::Expired => {}
         }
         Ok(())
     }
@@ -294,9 +323,17 @@ impl Workflows {
             .await?;
         let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
-        self.rows
-            .save_written(wf.workflow_id()?, &json, written.origin)
-            .await?;
+        if wf.review {
+            let ttl = Duration::from_secs(self.settings.review_ttl_secs.max(1));
+            let until = deadline_after(now_utc(), ttl);
+            self.rows
+                .save_draft(wf.workflow_id()?, &json, written.origin, until)
+                .await?;
+        } else {
+            self.rows
+                .save_written(wf.workflow_id()?, &json, written.origin)
+                .await?;
+        }
         self.step_done(root, WorkflowState::Writing, started);
         Ok(())
     }

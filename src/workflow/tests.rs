@@ -17,6 +17,16 @@ fn every_callback_round_trips_and_fits_telegrams_64_bytes() {
             style: *style,
             workflow,
         });
+        all.push(Callback::Restyle {
+            style: *style,
+            workflow,
+        });
+    }
+    for action in ReviewAction::ALL {
+        all.push(Callback::Review {
+            action: *action,
+            workflow,
+        });
     }
     for field in SettingField::ALL {
         for choice in field.choices() {
@@ -94,6 +104,10 @@ fn tampered_or_foreign_callback_data_is_refused() {
         "set:slides:5:me".into(),
         "set:slides:5:007".into(),
         "set:slides:5:1:2".into(),
+        format!("review:publish:{workflow}"),
+        format!("review:render:{workflow}:2"),
+        format!("restyle:neon:{workflow}"),
+        "set:review:maybe".into(),
         "x".repeat(65),
     ] {
         assert_eq!(Callback::parse(&data), None, "{data}");

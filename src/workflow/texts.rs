@@ -162,7 +162,9 @@ pub fn step_failed(lang: Lang, step: WorkflowState) -> String {
         | WorkflowState::Requested
         | WorkflowState::Done
         | WorkflowState::Failed
-        | WorkflowState::Cancelled => internal_error(lang),
+        | WorkflowState::Cancelled
+        | WorkflowState::Reviewing
+        | WorkflowState::Expired => internal_error(lang),
     }
 }
 
@@ -325,6 +327,94 @@ pub fn limits_help(lang: Lang, limits: &crate::app::config::LimitSettings) -> St
             ("pdfs", Value::from(p.per_day)),
             ("messages", Value::from(limits.user_per_minute)),
         ],
+    )
+}
+
+// Review before render (`review.ftl`).
+
+pub fn review_setting_button(lang: Lang, review: bool) -> String {
+    text(
+        lang,
+        if review {
+            "review-setting-on"
+        } else {
+            "review-setting-off"
+        },
+    )
+}
+
+pub fn review_render_button(lang: Lang) -> String {
+    text(lang, "review-render-button")
+}
+
+pub fn review_edit_button(lang: Lang) -> String {
+    text(lang, "review-edit-button")
+}
+
+pub fn review_rewrite_button(lang: Lang) -> String {
+    text(lang, "review-rewrite-button")
+}
+
+pub fn review_style_button(lang: Lang) -> String {
+    text(lang, "review-style-button")
+}
+
+/// The status message once the draft is offered below it.
+pub fn draft_ready(lang: Lang, topic: &str) -> String {
+    text_with(lang, "draft-ready", &[("topic", escaped(topic))])
+}
+
+pub fn draft_expired(lang: Lang, topic: &str) -> String {
+    text_with(lang, "draft-expired", &[("topic", escaped(topic))])
+}
+
+/// A press or an edit on a draft that is no longer one (rendered, cancelled, expired).
+pub fn draft_gone(lang: Lang) -> String {
+    text(lang, "draft-gone")
+}
+
+pub fn draft_rewriting(lang: Lang) -> String {
+    text(lang, "draft-rewriting")
+}
+
+pub fn draft_pick_style(lang: Lang) -> String {
+    text(lang, "draft-pick-style")
+}
+
+/// The review message's caption: the topic, each slide's title (escaped), and what the
+/// buttons do, within Telegram's 1,024 characters (titles are cut first, never the help).
+pub fn draft_caption(
+    lang: Lang,
+    topic: &str,
+    slides: &[crate::domain::Slide],
+    editor: bool,
+) -> String {
+    let help = text(
+        lang,
+        if editor {
+            "draft-help-editor"
+        } else {
+            "draft-help"
+        },
+    );
+    let head = text_with(
+        lang,
+        "draft-caption",
+        &[("topic", escaped(topic)), ("slides", count(slides.len()))],
+    );
+    let room = crate::workflow::MAX_CAPTION_CHARS
+        .saturating_sub(head.chars().count() + help.chars().count() + 4);
+    let per_slide = (room / slides.len().max(1)).max(8);
+    let mut list = String::new();
+    for (i, slide) in slides.iter().enumerate() {
+        let line =
+            crate::workflow::fit_html(&escape_html(&slide.title), per_slide.saturating_sub(6));
+        list.push_str(&format!("{}. {line}\n", i + 1));
+    }
+    let list = crate::workflow::fit_html(&list, room);
+    crate::workflow::fit_html(
+        &format!("{head}\n\n{}\n{help}", list.trim_end()),
+        crate::workflow::MAX_CAPTION_CHARS,
     )
 }
 

@@ -85,6 +85,9 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         trace_parent: None,
         handle: None,
         content_lang: None,
+        review: false,
+        draft_version: 0,
+        review_until: None,
     }
 }
 

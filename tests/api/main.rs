@@ -13,6 +13,7 @@ mod limits;
 mod operators;
 mod replicas;
 mod resilience;
+mod review;
 mod scripts;
 mod startup;
 mod store;

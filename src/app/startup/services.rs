@@ -231,6 +231,7 @@ struct Outlets<'a> {
 /// the switch that stops the dispatcher.
 struct Orchestration {
     orchestrator: Addr<OrchestratorActor>,
+    workflows: Arc<Workflows>,
     dispatcher: Option<DispatcherThread>,
     stop: tokio::sync::watch::Sender<bool>,
 }
@@ -277,16 +278,20 @@ fn start_orchestration(
         )
         .with_delivery(outbox.cloned(), album_files, lease.clone())
         .with_limits(settings.limits.clone(), capacity)
-        .with_metrics(metrics.clone()),
+        .with_metrics(metrics.clone())
+        // Validated when the settings were loaded.
+        .with_editor(settings.app.editor_url().ok().flatten()),
     );
     let policy = RetryPolicy::from_settings(&settings.workflow);
+    let engine = workflows.clone();
     let orchestrator = supervise(service, move |service| {
         OrchestratorActor::new(service, orchestrator_links)
-            .with_workflows(workflows)
+            .with_workflows(engine.clone())
             .with_policy(policy.clone())
     });
     Orchestration {
         orchestrator,
+        workflows,
         dispatcher,
         stop,
     }
@@ -429,8 +434,10 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         to("analytics").with(analytics.clone().recipient()),
         &capacity,
     );
+    let render_gate = capacity.render.clone();
     let Orchestration {
         orchestrator,
+        workflows,
         dispatcher,
         stop,
     } = start_orchestration(
@@ -487,6 +494,13 @@ pub fn start_services(settings: &Settings, store: Store, metrics: Metrics) -> Se
         carousel,
         orchestrator,
         gateway,
+        miniapp: actix_web::web::Data::new(crate::miniapp::MiniApp::new(
+            workflows,
+            settings.telegram.bot_token.clone(),
+            settings.app.clone(),
+            settings.render.clone(),
+            render_gate,
+        )),
     }
 }
 

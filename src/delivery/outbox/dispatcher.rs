@@ -669,6 +669,22 @@ impl Dispatcher {
                     .send_album(chat, *reply_to, files, caption.as_deref(), *as_documents)
                     .await
             }
+            Outgoing::Preview {
+                caption,
+                keyboard,
+                reply_to,
+                ..
+            } => match files {
+                [file] => self
+                    .courier
+                    .send_photo_html(chat, *reply_to, file, caption, keyboard.clone())
+                    .await
+                    .map(|message| vec![message]),
+                _ => Err(AppError::internal(
+                    "sending a draft's preview",
+                    format!("{} files drawn, not one", files.len()),
+                )),
+            },
             Outgoing::Pdf {
                 caption, reply_to, ..
             } => {

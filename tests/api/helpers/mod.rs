@@ -165,6 +165,8 @@ pub fn settings_for(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
     env.insert("TELEGRAM_BOT_USERNAME".into(), "vibe_test_bot".into());
     // Every test app would warm the same process-wide caches again: off unless a test asks.
     env.insert("RENDER_WARM_UP".into(), "false".into());
+    // Today's one-press flow unless a test asks for review before render.
+    env.insert("REVIEW_BY_DEFAULT".into(), "false".into());
     for (k, v) in extra {
         env.insert((*k).into(), (*v).into());
     }

@@ -53,6 +53,8 @@ pub fn serve_binary(
         .env("TELEGRAM_API_URL", &telegram.url)
         .env("TELEGRAM_BOT_USERNAME", "vibe_test_bot")
         .env("WORKFLOW_STEP_BACKOFF_MS", "20")
+        // Today's one-press flow: these tests are about delivery, not review.
+        .env("REVIEW_BY_DEFAULT", "false")
         // A killed replica's claims are taken over within seconds.
         .env("LEASE_SECS", "3");
     if let Some(model) = model {

@@ -1,0 +1,16 @@
+## The Mini App API's refusals (shown by the editor).
+
+miniapp-error-unauthorized = Você não está conectado: abra o editor de novo pela mensagem do bot.
+miniapp-error-forbidden = Este rascunho pertence a outra pessoa.
+miniapp-error-not-found = Não há nada aqui: talvez o rascunho tenha sido apagado.
+miniapp-error-stale = O rascunho foi alterado em outro dispositivo; a versão mais recente foi carregada.
+miniapp-error-closed = Este rascunho não aceita mais edições: foi enviado, cancelado ou expirou.
+miniapp-error-invalid = Parte do rascunho não é válida; confira o campo destacado.
+miniapp-error-too-large = É coisa demais de uma vez.
+miniapp-error-rate-limited = Pré-visualizações demais seguidas; a próxima vem num instante.
+miniapp-error-quota = Você usou suas reescritas por enquanto.
+miniapp-error-one-at-a-time = Um carrossel por vez: espere o que está sendo desenhado.
+miniapp-error-busy = O bot está ocupado; tente de novo num instante.
+miniapp-error-unavailable = O bot não alcança o armazenamento agora; tente de novo num instante.
+miniapp-error-internal = Algo deu errado do nosso lado; tente de novo.
+miniapp-error-not-configured = O editor não está configurado neste bot.

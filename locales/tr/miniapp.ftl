@@ -1,0 +1,16 @@
+## The Mini App API's refusals (shown by the editor).
+
+miniapp-error-unauthorized = Oturum açmadınız: düzenleyiciyi botun mesajından yeniden açın.
+miniapp-error-forbidden = Bu taslak başka birine ait.
+miniapp-error-not-found = Burada bir şey yok: taslak silinmiş olabilir.
+miniapp-error-stale = Taslak başka bir cihazda değişti; son sürüm yüklendi.
+miniapp-error-closed = Bu taslak artık düzenlenemez: gönderildi, iptal edildi ya da süresi doldu.
+miniapp-error-invalid = Taslağın bir kısmı geçersiz; işaretli alanı kontrol edin.
+miniapp-error-too-large = Bir seferde çok fazla.
+miniapp-error-rate-limited = Art arda çok fazla önizleme; sıradaki birazdan gelir.
+miniapp-error-quota = Şimdilik yeniden yazma hakkınız bitti.
+miniapp-error-one-at-a-time = Aynı anda bir karusel: çizilmekte olanı bekleyin.
+miniapp-error-busy = Bot meşgul; birazdan yeniden deneyin.
+miniapp-error-unavailable = Bot şu an deposuna ulaşamıyor; birazdan yeniden deneyin.
+miniapp-error-internal = Bizim tarafta bir sorun çıktı; yeniden deneyin.
+miniapp-error-not-configured = Bu botta düzenleyici kurulmamış.
