@@ -535,8 +535,10 @@ function draftEditor(id) {
     els.img = h('img', { className: 'pv-img', hidden: true, alt: '' });
     els.badge = h('span', { className: 'badge', hidden: true });
     els.pvLabel = h('span', { className: 'pv-label', dir: 'ltr' });
-    els.pvNote = h('span', { className: 'hint small', 'aria-live': 'polite' });
-    els.pv = h('div', { className: 'pv-frame' }, els.img, els.badge);
+    // The note sits over the frame: a line appearing under it would shift the slides below while a
+    // finger is on one of their buttons.
+    els.pvNote = h('span', { className: 'pv-note', 'aria-live': 'polite' });
+    els.pv = h('div', { className: 'pv-frame' }, els.img, els.badge, els.pvNote);
     els.list = h('ol', { className: 'slides' });
     els.count = h('span', { className: 'hint small', dir: 'ltr' });
     const styles = h('div', { className: 'seg', role: 'radiogroup', 'aria-label': t('app-style') },
@@ -568,7 +570,7 @@ function draftEditor(id) {
       h('div', { className: 'layout' },
         h('section', { className: 'pv card', 'aria-label': t('app-preview') },
           h('div', { className: 'pv-top' }, h('h2', { text: t('app-preview') }), els.pvLabel),
-          els.pv, els.pvNote),
+          els.pv),
         h('div', { className: 'col' },
           h('section', { className: 'card' },
             h('h2', { text: t('app-style') }), styles,

@@ -136,14 +136,39 @@ try {
 
   step = '360 px phone';
   {
-    const e = await editor({ width: 360, mockOpts: { quota: true } });
+    const e = await editor({ width: 360, mockOpts: { quota: true, previewDelayMs: 1500 } });
     const { page } = e;
     await page.waitForSelector('.pv-img:not([hidden])');
     const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
     check(sw <= 360, '360 px wide page scrolls sideways: ' + sw);
     await shot(page, dir, 'phone-360');
-    step = 'regenerate with no quota left';
-    await page.click('[data-f="regen-1"]');
+    step = 'regenerate with no quota left, pressed slowly on another slide';
+    // Touching slide 2 selects it and starts its preview; nothing may move under the finger
+    // before it lifts, or the press lands elsewhere (a flaky CI run found this).
+    const regen = page.locator('[data-f="regen-1"]');
+    // Just under the sticky preview's lower edge, where a preview that grows would cover it.
+    await regen.evaluate((el) => {
+      el.scrollIntoView({ block: 'end' });
+      window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('.pv').getBoundingClientRect().bottom - 2);
+    });
+    const before = await regen.boundingBox();
+    const pvHeight = () => page.evaluate(() => document.querySelector('.pv').getBoundingClientRect().height);
+    const pvBefore = await pvHeight();
+    const underFinger = () => page.evaluate(([x, y]) => {
+      const el = document.elementFromPoint(x, y);
+      return el && el.closest('[data-f]') ? el.closest('[data-f]').dataset.f : el ? el.className : 'nothing';
+    }, [before.x + before.width / 2, before.y + before.height / 2]);
+    check(await underFinger() === 'regen-1', 'the button is not under the finger: ' + await underFinger());
+    await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
+    await page.mouse.down();
+    await until(() => page.evaluate(() => document.querySelector('.pv-frame').classList.contains('loading')), 'the preview of slide 2 loading', 3000);
+    const during = await regen.boundingBox();
+    const pvDuring = await pvHeight();
+    check(Math.abs(pvDuring - pvBefore) < 1, `the sticky preview changed height while loading: ${pvBefore} → ${pvDuring} px`);
+    check(Math.abs(during.y - before.y) < 1 && Math.abs(during.x - before.x) < 1,
+      `the button moved under the finger while the preview loaded: ${JSON.stringify(before)} → ${JSON.stringify(during)}`);
+    check(await underFinger() === 'regen-1', 'something covered the button under the finger while the preview loaded: ' + await underFinger());
+    await page.mouse.up();
     await page.waitForSelector('.banner.error');
     check((await page.textContent('.banner.error')).includes('rewrites'), 'the quota message is not shown');
     await noProblems(e, '360 px editor');

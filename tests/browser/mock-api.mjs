@@ -43,7 +43,7 @@ export function sampleDraft(overrides = {}) {
   };
 }
 
-/** Starts the mock. opts: {lang, draft, brand, rateLimitFirstPreview, quota, previewDir, port}. */
+/** Starts the mock. opts: {lang, draft, brand, rateLimitFirstPreview, quota, previewDelayMs, previewDir, port}. */
 export async function startMock(opts = {}) {
   const state = {
     lang: opts.lang || 'en',
@@ -93,6 +93,7 @@ export async function startMock(opts = {}) {
         return json(res, 200, d);
       }
       if (rest === '/preview' && req.method === 'POST') {
+        if (opts.previewDelayMs) await new Promise((ok) => setTimeout(ok, opts.previewDelayMs));
         if (state.rateLimitFirstPreview) {
           state.rateLimitFirstPreview = false;
           return error(res, 429, 'rate_limited', 'Too many previews.', {}, { 'Retry-After': '1' });
