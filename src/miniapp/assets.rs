@@ -2,7 +2,7 @@
 //! `telegram-web-app.js`), served under a strict Content-Security-Policy: scripts only from
 //! here and telegram.org, no inline script or style, framed only by Telegram's web clients.
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 /// The editor's files: name, media type, bytes.
 const FILES: &[(&str, &str, &[u8])] = &[
@@ -35,30 +35,122 @@ pub fn bundle_bytes() -> usize {
     FILES.iter().map(|(_, _, bytes)| bytes.len()).sum()
 }
 
-fn respond(name: &str) -> HttpResponse {
-    let Some((_, mime, bytes)) = FILES.iter().find(|(file, _, _)| *file == name) else {
+/// One file as served: gzipped once at first use (a phone on a slow network opens the editor),
+/// and tagged by its content so an editor opened again revalidates with a 304 instead of a
+/// download. The tag is the same on every replica running the same build.
+struct Served {
+    name: &'static str,
+    mime: &'static str,
+    plain: &'static [u8],
+    gzip: Vec<u8>,
+    etag: String,
+}
+
+fn served() -> &'static [Served] {
+    static SERVED: std::sync::LazyLock<Vec<Served>> = std::sync::LazyLock::new(|| {
+        FILES
+            .iter()
+            .map(|&(name, mime, plain)| Served {
+                name,
+                mime,
+                plain,
+                gzip: gzipped(plain),
+                etag: content_tag(plain),
+            })
+            .collect()
+    });
+    &SERVED
+}
+
+fn gzipped(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail; were it to, the plain bytes are served instead.
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default()
+}
+
+/// A strong validator from the bytes (FNV-1a, 64 bits: stable across builds and platforms).
+fn content_tag(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("\"{hash:016x}\"")
+}
+
+/// Whether `Accept-Encoding` takes gzip (a `q=0` refuses it).
+fn accepts_gzip(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|param| {
+            param
+                .strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`); weak tags compare by their value.
+fn matches_tag(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == "*" || tag == etag)
+}
+
+fn respond(req: &HttpRequest, name: &str) -> HttpResponse {
+    let Some(file) = served().iter().find(|file| file.name == name) else {
         return HttpResponse::NotFound()
             .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
             .content_type("text/plain; charset=utf-8")
             .body("not found");
     };
-    HttpResponse::Ok()
-        .content_type(*mime)
+    let request_header = |name: header::HeaderName| {
+        req.headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    };
+    let unchanged = matches_tag(request_header(header::IF_NONE_MATCH), &file.etag);
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, file.etag.as_str()))
+        .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        // A new build must reach every open editor: files are small, revalidation is cheap.
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(*bytes)
+        // A new build must reach every open editor: revalidation against the tag is cheap.
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if unchanged {
+        return response.finish();
+    }
+    response.content_type(file.mime);
+    if !file.gzip.is_empty() && accepts_gzip(request_header(header::ACCEPT_ENCODING)) {
+        // Already encoded: actix must not encode it again.
+        response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(file.gzip.clone())
+    } else {
+        response.body(file.plain)
+    }
 }
 
-pub async fn index() -> HttpResponse {
-    respond("index.html")
+pub async fn index(req: HttpRequest) -> HttpResponse {
+    respond(&req, "index.html")
 }
 
 /// `/app` → `/app/`, so the page's relative links resolve under `/app/`; the query (the draft)
 /// is kept.
-pub async fn redirect_to_index(req: actix_web::HttpRequest) -> HttpResponse {
+pub async fn redirect_to_index(req: HttpRequest) -> HttpResponse {
     let query = req.query_string();
     let target = if query.is_empty() {
         "/app/".to_string()
@@ -70,8 +162,8 @@ pub async fn redirect_to_index(req: actix_web::HttpRequest) -> HttpResponse {
         .finish()
 }
 
-pub async fn file(name: web::Path<String>) -> HttpResponse {
-    respond(&name)
+pub async fn file(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    respond(&req, &name)
 }
 
 /// The ids of the editor's words: every message of `locales/en/app.ftl` (English has every
@@ -109,6 +201,46 @@ mod tests {
         let arabic = strings(crate::domain::Lang::Ar);
         assert_eq!(arabic.len(), english.len());
         assert!(bundle_bytes() > 0);
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_clients_that_take_it() {
+        assert!(accepts_gzip("gzip, deflate, br"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip(""));
+        assert!(!accepts_gzip("br, deflate"));
+        assert!(!accepts_gzip("gzip;q=0, br"));
+        assert!(!accepts_gzip("gzip;q=0.0"));
+    }
+
+    #[test]
+    fn a_file_is_tagged_by_its_bytes_and_its_gzip_inflates_back_to_them() {
+        use std::io::Read;
+        for file in served() {
+            assert_eq!(file.etag, content_tag(file.plain));
+            assert!(
+                file.gzip.len() < file.plain.len(),
+                "{} did not shrink",
+                file.name
+            );
+            let mut inflated = Vec::new();
+            flate2::read::GzDecoder::new(file.gzip.as_slice())
+                .read_to_end(&mut inflated)
+                .expect("gzip");
+            assert_eq!(inflated, file.plain);
+        }
+        assert_ne!(content_tag(b"a"), content_tag(b"b"));
+        assert!(matches_tag(
+            &format!("W/{}", content_tag(b"a")),
+            &content_tag(b"a")
+        ));
+        assert!(matches_tag(
+            &format!("\"x\", {}", content_tag(b"a")),
+            &content_tag(b"a")
+        ));
+        assert!(!matches_tag("\"x\"", &content_tag(b"a")));
+        assert!(!matches_tag("", &content_tag(b"a")));
     }
 
     #[test]

@@ -363,6 +363,43 @@ async fn the_editor_page_is_served_under_a_strict_policy_and_unknown_paths_are_j
         );
     }
     assert_eq!(bot.app.get("/app/../Cargo.toml").await.status(), 404);
+    let fetch = |file: &'static str, headers: Vec<(&'static str, String)>| {
+        let mut request = bot
+            .app
+            .client
+            .get(format!("{}/app/{file}", bot.app.address));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        async move { request.send().await.expect("request") }
+    };
+    let plain = fetch("app.js", vec![]).await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    let etag = plain.headers()["etag"].to_str().expect("ascii").to_string();
+    let plain = plain.bytes().await.expect("bytes");
+    let gzipped = fetch("app.js", vec![("Accept-Encoding", "gzip, br".into())]).await;
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["vary"], "Accept-Encoding");
+    let gzipped = gzipped.bytes().await.expect("bytes");
+    assert!(
+        gzipped.len() * 2 < plain.len(),
+        "{} gzipped of {}",
+        gzipped.len(),
+        plain.len()
+    );
+    let again = fetch("app.js", vec![("If-None-Match", etag.clone())]).await;
+    assert_eq!(
+        again.status(),
+        304,
+        "an editor opened again downloads nothing"
+    );
+    assert!(again.bytes().await.expect("bytes").is_empty());
+    assert_eq!(
+        fetch("app.js", vec![("If-None-Match", "\"old\"".into())])
+            .await
+            .status(),
+        200
+    );
     let api = bot.app.get("/app/api/nothing").await;
     assert_eq!(api.status(), 404);
     assert_eq!(
