@@ -118,8 +118,18 @@ try {
   const page = light.page;
   const headers = await (await fetch(url)).headers;
   check((headers.get('content-security-policy') || '').includes("script-src 'self' https://telegram.org"), 'the page has no strict Content-Security-Policy');
-  await page.waitForSelector('.slide');
+  // Interactive: the slides' fields are on the page (read at the animation frame they appear).
+  await page.waitForFunction(() => document.querySelector('.slide') && (window.__interactive ??= performance.now()), null, { polling: 'raf', timeout: 20000 });
   await page.waitForSelector('.pv-img:not([hidden])', { timeout: 20000 });
+  const load = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const files = performance.getEntriesByType('resource').filter((r) => !r.name.includes('telegram.org'));
+    const preview = files.find((r) => r.name.endsWith('/preview'));
+    return { interactive: window.__interactive, bytes: nav.transferSize + files.reduce((n, r) => n + r.transferSize, 0),
+      page: nav.transferSize + files.filter((r) => /\/app\/[a-z]+\.(js|css)$/.test(r.name)).reduce((n, r) => n + r.transferSize, 0),
+      previewAt: preview ? preview.responseEnd : null };
+  });
+  console.log(`first load on loopback: ${load.bytes} bytes transferred (${load.page} of them the page's files), interactive at ${Math.round(load.interactive)} ms, first preview at ${Math.round(load.previewAt)} ms`);
   const count = await page.locator('.slide').count();
   check(count >= 3, `the editor shows ${count} slides`);
   const firstTitle = await page.inputValue('#s0-title');
