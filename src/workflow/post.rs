@@ -54,12 +54,16 @@ pub fn fit_utf16(text: &str, max: usize) -> String {
     out
 }
 
-/// The album's caption (HTML): the post, cut to fit; the topic in bold for a carousel written
-/// before posts existed.
+/// The album's caption (HTML): the topic in bold, then the post cut to fit (a carousel written
+/// before posts has the topic alone).
 pub fn album_caption(post: Option<&Post>, topic: &str) -> String {
+    let head = texts::caption(topic);
     match post {
-        Some(post) => escape(&fit_utf16(&post.text(), MAX_CAPTION_UNITS)),
-        None => texts::caption(topic),
+        Some(post) => {
+            let room = MAX_CAPTION_UNITS.saturating_sub(utf16_len(topic) + 2);
+            format!("{head}\n\n{}", escape(&fit_utf16(&post.text(), room)))
+        }
+        None => head,
     }
 }
 
@@ -159,19 +163,21 @@ mod tests {
     }
 
     #[test]
-    fn the_album_caption_is_the_post_cut_at_a_word_within_1024_utf16_units() {
+    fn the_album_caption_is_the_topic_and_the_post_cut_at_a_word_within_1024_utf16_units() {
         let short = post("Short & sweet <3");
         assert_eq!(
-            album_caption(Some(&short), "topic"),
-            "Short &amp; sweet &lt;3\n\n#faith #hope #love"
+            album_caption(Some(&short), "A <topic>"),
+            "<b>A &lt;topic&gt;</b>\n\nShort &amp; sweet &lt;3\n\n#faith #hope #love"
         );
         // Emoji take two UTF-16 units each: 2,000 characters, 4,000 units.
         let long = post(&"🙏🙏 word ".repeat(250));
-        let caption = album_caption(Some(&long), "topic");
+        let caption = album_caption(Some(&long), "Topic 🐈");
+        let visible = utf16_len(&caption.replace("<b>", "").replace("</b>", ""));
+        assert!(visible <= MAX_CAPTION_UNITS, "{visible}");
+        assert!(visible > MAX_CAPTION_UNITS - 12, "{visible}");
         assert!(
-            utf16_len(&caption) <= MAX_CAPTION_UNITS,
-            "{}",
-            utf16_len(&caption)
+            caption.starts_with("<b>Topic 🐈</b>\n\n🙏🙏 word"),
+            "{caption}"
         );
         assert!(caption.ends_with("word…"), "{caption}");
         assert_eq!(
