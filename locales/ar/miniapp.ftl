@@ -14,3 +14,6 @@ miniapp-error-busy = البوت مشغول؛ حاول بعد لحظة.
 miniapp-error-unavailable = لا يصل البوت إلى مخزنه الآن؛ حاول بعد لحظة.
 miniapp-error-internal = حدث خطأ من جهتنا؛ حاول مرة أخرى.
 miniapp-error-not-configured = المحرر غير مُعدّ في هذا البوت.
+miniapp-error-invalid-caption = التعليق طويل جدًا: { $max } حرفًا على الأكثر.
+miniapp-error-invalid-hashtags = يحمل المنشور من { $min } إلى { $max } وسمًا، كل وسم # تليه حروف أو أرقام أو شرطات سفلية، وطوله { $chars } حرفًا على الأكثر.
+miniapp-error-invalid-alt = هذا النص البديل طويل جدًا: { $max } حرفًا على الأكثر.

@@ -14,3 +14,6 @@ miniapp-error-busy = The bot is busy; try again in a moment.
 miniapp-error-unavailable = The bot cannot reach its store just now; try again in a moment.
 miniapp-error-internal = Something went wrong on our side; try again.
 miniapp-error-not-configured = The editor is not set up on this bot.
+miniapp-error-invalid-caption = The caption is too long: at most { $max } characters.
+miniapp-error-invalid-hashtags = A post takes { $min } to { $max } hashtags, each a # followed by letters, digits or underscores, at most { $chars } characters long.
+miniapp-error-invalid-alt = This alt text is too long: at most { $max } characters.

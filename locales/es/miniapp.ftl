@@ -14,3 +14,6 @@ miniapp-error-busy = El bot está ocupado; inténtalo de nuevo en un momento.
 miniapp-error-unavailable = El bot no puede llegar a su almacén ahora; inténtalo en un momento.
 miniapp-error-internal = Algo salió mal de nuestro lado; inténtalo de nuevo.
 miniapp-error-not-configured = El editor no está configurado en este bot.
+miniapp-error-invalid-caption = El texto de la publicación es demasiado largo: como máximo { $max } caracteres.
+miniapp-error-invalid-hashtags = Una publicación lleva de { $min } a { $max } hashtags, cada uno un # seguido de letras, dígitos o guiones bajos, de { $chars } caracteres como máximo.
+miniapp-error-invalid-alt = Este texto alternativo es demasiado largo: como máximo { $max } caracteres.

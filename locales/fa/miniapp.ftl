@@ -14,3 +14,6 @@ miniapp-error-busy = ربات مشغول است؛ لحظه‌ای دیگر دو�
 miniapp-error-unavailable = ربات اکنون به انبار خود دسترسی ندارد؛ لحظه‌ای دیگر امتحان کنید.
 miniapp-error-internal = مشکلی از طرف ما پیش آمد؛ دوباره امتحان کنید.
 miniapp-error-not-configured = ویرایشگر روی این ربات راه‌اندازی نشده است.
+miniapp-error-invalid-caption = کپشن خیلی بلند است: حداکثر { $max } نویسه.
+miniapp-error-invalid-hashtags = هر پست { $min } تا { $max } هشتگ دارد؛ هر هشتگ یک # و پس از آن حروف، رقم‌ها یا زیرخط، حداکثر { $chars } نویسه.
+miniapp-error-invalid-alt = این متن جایگزین خیلی بلند است: حداکثر { $max } نویسه.

@@ -14,3 +14,6 @@ miniapp-error-busy = बॉट व्यस्त है; एक पल बा�
 miniapp-error-unavailable = बॉट अभी अपने स्टोर तक नहीं पहुँच पा रहा; एक पल बाद कोशिश करें।
 miniapp-error-internal = हमारी ओर से कुछ गड़बड़ हुई; फिर कोशिश करें।
 miniapp-error-not-configured = इस बॉट पर एडिटर सेट नहीं है।
+miniapp-error-invalid-caption = कैप्शन बहुत लंबा है: अधिकतम { $max } अक्षर।
+miniapp-error-invalid-hashtags = एक पोस्ट में { $min } से { $max } हैशटैग होते हैं, हर एक # के बाद अक्षर, अंक या अंडरस्कोर, अधिकतम { $chars } अक्षर।
+miniapp-error-invalid-alt = यह वैकल्पिक टेक्स्ट बहुत लंबा है: अधिकतम { $max } अक्षर।

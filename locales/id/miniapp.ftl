@@ -14,3 +14,6 @@ miniapp-error-busy = Bot sedang sibuk; coba lagi sebentar lagi.
 miniapp-error-unavailable = Bot tidak bisa menjangkau penyimpanannya sekarang; coba lagi sebentar lagi.
 miniapp-error-internal = Ada yang salah di pihak kami; coba lagi.
 miniapp-error-not-configured = Editor belum disiapkan di bot ini.
+miniapp-error-invalid-caption = Keterangan terlalu panjang: paling banyak { $max } karakter.
+miniapp-error-invalid-hashtags = Sebuah postingan memuat { $min } sampai { $max } tagar, masing-masing # diikuti huruf, angka, atau garis bawah, paling panjang { $chars } karakter.
+miniapp-error-invalid-alt = Teks alternatif ini terlalu panjang: paling banyak { $max } karakter.

@@ -14,3 +14,6 @@ miniapp-error-busy = O bot está ocupado; tente de novo num instante.
 miniapp-error-unavailable = O bot não alcança o armazenamento agora; tente de novo num instante.
 miniapp-error-internal = Algo deu errado do nosso lado; tente de novo.
 miniapp-error-not-configured = O editor não está configurado neste bot.
+miniapp-error-invalid-caption = A legenda é longa demais: no máximo { $max } caracteres.
+miniapp-error-invalid-hashtags = Uma publicação leva de { $min } a { $max } hashtags, cada uma um # seguido de letras, dígitos ou sublinhados, com no máximo { $chars } caracteres.
+miniapp-error-invalid-alt = Este texto alternativo é longo demais: no máximo { $max } caracteres.

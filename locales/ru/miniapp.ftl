@@ -14,3 +14,6 @@ miniapp-error-busy = Бот занят; попробуйте чуть позже
 miniapp-error-unavailable = Бот сейчас не может достучаться до хранилища; попробуйте чуть позже.
 miniapp-error-internal = У нас что-то пошло не так; попробуйте ещё раз.
 miniapp-error-not-configured = Редактор в этом боте не настроен.
+miniapp-error-invalid-caption = Подпись слишком длинная: не больше { $max } символов.
+miniapp-error-invalid-hashtags = В посте от { $min } до { $max } хэштегов; каждый — # и буквы, цифры или подчёркивания, не длиннее { $chars } символов.
+miniapp-error-invalid-alt = Альтернативный текст слишком длинный: не больше { $max } символов.

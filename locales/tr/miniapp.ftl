@@ -14,3 +14,6 @@ miniapp-error-busy = Bot meşgul; birazdan yeniden deneyin.
 miniapp-error-unavailable = Bot şu an deposuna ulaşamıyor; birazdan yeniden deneyin.
 miniapp-error-internal = Bizim tarafta bir sorun çıktı; yeniden deneyin.
 miniapp-error-not-configured = Bu botta düzenleyici kurulmamış.
+miniapp-error-invalid-caption = Açıklama çok uzun: en fazla { $max } karakter.
+miniapp-error-invalid-hashtags = Bir gönderide { $min } ile { $max } arasında etiket olur; her biri # ve ardından harf, rakam ya da alt çizgi, en fazla { $chars } karakter.
+miniapp-error-invalid-alt = Bu alternatif metin çok uzun: en fazla { $max } karakter.

@@ -14,3 +14,6 @@ miniapp-error-busy = Бот зайнятий; спробуйте трохи зг
 miniapp-error-unavailable = Бот зараз не може дістатися сховища; спробуйте трохи згодом.
 miniapp-error-internal = У нас щось пішло не так; спробуйте ще раз.
 miniapp-error-not-configured = Редактор у цьому боті не налаштовано.
+miniapp-error-invalid-caption = Підпис задовгий: не більше { $max } символів.
+miniapp-error-invalid-hashtags = У дописі від { $min } до { $max } хештегів; кожен — # і літери, цифри або підкреслення, не довше { $chars } символів.
+miniapp-error-invalid-alt = Альтернативний текст задовгий: не більше { $max } символів.

@@ -54,7 +54,7 @@ impl ContentWriter for AiClient {
                 ContentKind::Carousel { topic, slides } => {
                     let brief = CarouselBrief::new(topic, slides, request.lang)
                         .in_language(request.content);
-                    into_content(client.write_carousel(&brief).await, WrittenBody::Slides)
+                    into_content(client.write_carousel(&brief).await, WrittenBody::Carousel)
                 }
                 ContentKind::Answer { question } => {
                     let answer = client.ask(&question, request.content, request.lang);
@@ -116,14 +116,14 @@ impl Handler<Envelope<WriteContent>> for AiActor {
             };
             let written = writer.write(env.payload.clone()).await;
             match &written.body {
-                WrittenBody::Slides(slides) => {
+                WrittenBody::Carousel(carousel) => {
                     let _ = links.analyzed.tell(env.caused(
                         "ai",
                         AnalysisCompleted {
                             request_id: env.payload.request_id,
                             source: written.source,
                             attempts: written.attempts,
-                            slides: slides.len(),
+                            slides: carousel.slides.len(),
                         },
                     ));
                 }
@@ -183,10 +183,13 @@ mod tests {
             .expect("mailbox")
             .expect("written");
 
-        let WrittenBody::Slides(slides) = written.body else {
+        let WrittenBody::Carousel(carousel) = written.body else {
             panic!("slides expected")
         };
+        let slides = carousel.slides;
         assert_eq!(slides.len(), 6);
+        assert!(slides.iter().all(|s| !s.alt.is_empty()));
+        assert!(carousel.post.hashtags().contains(&"#вера".to_string()));
         assert_eq!(slides[0].kind, SlideKind::Title);
         assert_eq!(written.source, ContentOrigin::OfflineNoApiKey);
         assert_eq!(seen_analyzed.payloads()[0].request_id, request_id);

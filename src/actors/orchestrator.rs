@@ -162,6 +162,7 @@ mod tests {
                 },
                 title: format!("✨ Slide {i}"),
                 body: "Body".into(),
+                alt: String::new(),
             })
             .collect()
     }
@@ -201,7 +202,14 @@ mod tests {
                 panic!("carousel expected")
             };
             Ok(WrittenContent {
-                body: WrittenBody::Slides(slides(*n)),
+                body: WrittenBody::Carousel(crate::domain::Carousel {
+                    post: crate::ai::offline::write_post(
+                        "topic",
+                        &slides(*n),
+                        crate::ai::OfflineLang::En,
+                    ),
+                    slides: slides(*n),
+                }),
                 source: crate::domain::ContentOrigin::Model,
                 attempts: 1,
             })

@@ -22,7 +22,7 @@ use super::{
     offline, parse, prompts, text, AiSettings, CarouselBrief, ContentSource, OfflineReason,
     StructuredOutput, Written,
 };
-use crate::domain::{ContentLanguage, Lang, Slide};
+use crate::domain::{Carousel, ContentLanguage, Lang};
 use crate::resilience::breaker::CircuitBreaker;
 use crate::resilience::retry::{retry, RetryPolicy};
 
@@ -346,8 +346,8 @@ impl AiClient {
         &self.inner.settings
     }
 
-    /// A carousel of exactly `brief.slide_count()` slides. Never fails.
-    pub async fn write_carousel(&self, brief: &CarouselBrief) -> Written<Vec<Slide>> {
+    /// A carousel of exactly `brief.slide_count()` slides, with its post. Never fails.
+    pub async fn write_carousel(&self, brief: &CarouselBrief) -> Written<Carousel> {
         let n = brief.slide_count();
         let (language, padding) = (brief.language, brief.offline_lang());
         let topic = text::clean_topic(&brief.topic)
@@ -360,8 +360,8 @@ impl AiClient {
         };
         self.run(
             call,
-            |raw| parse::parse_slides(raw, n, padding).map_err(|e| e.to_string()),
-            || offline::write_carousel(brief),
+            |raw| parse::parse_carousel(raw, n, padding, &topic).map_err(|e| e.to_string()),
+            || offline::carousel(brief),
         )
         .await
     }

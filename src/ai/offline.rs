@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::text::{self, SplitMix64};
 use super::{arc, CarouselBrief, OfflineLang};
-use crate::domain::{Slide, SlideKind};
+use crate::domain::{Carousel, Slide, SlideKind};
 use serde::Deserialize;
 
 /// One piece of bilingual template text.
@@ -113,6 +113,12 @@ struct Bank {
     quote_titles: Vec<Bi>,
     ctas: Vec<Tpl>,
     reflections: Vec<Bi>,
+    /// The post's closing line.
+    post_ctas: Vec<Bi>,
+    /// Hashtags every post may carry beside the topic's own.
+    post_tags: Vec<Bi>,
+    /// How an alt text names its slide (`{n}`: its number).
+    alt_slide: Bi,
 }
 
 fn bank() -> &'static Bank {
@@ -251,11 +257,11 @@ fn quote_body(q: &Quote, lang: OfflineLang) -> String {
 }
 
 fn make_slide(kind: SlideKind, emoji: &str, title: &str, body: &str, lang: OfflineLang) -> Slide {
-    Slide {
+    Slide::new(
         kind,
-        title: text::fit_title(&format!("{emoji} {title}"), kind, lang),
-        body: text::fit_body(body, kind, lang),
-    }
+        text::fit_title(&format!("{emoji} {title}"), kind, lang),
+        text::fit_body(body, kind, lang),
+    )
 }
 
 /// Title text for the first slide: a template that fits in 7 words with the topic,
@@ -315,7 +321,7 @@ impl Picker {
 }
 
 /// A full carousel for any topic: exactly `brief.slide_count()` slides, title first,
-/// call to action last. Deterministic in (topic, lang, N).
+/// call to action last, each with its alt text. Deterministic in (topic, lang, N).
 pub fn write_carousel(brief: &CarouselBrief) -> Vec<Slide> {
     let lang = brief.offline_lang();
     let topic = topic_or_default(&brief.topic, lang);
@@ -333,7 +339,7 @@ pub fn write_carousel(brief: &CarouselBrief) -> Vec<Slide> {
 
     let mut problem_seen = 0;
     let mut previous_emoji = "";
-    kinds
+    let slides = kinds
         .iter()
         .map(|&kind| {
             let emoji = emoji_after(kind, previous_emoji, &mut rng);
@@ -366,7 +372,8 @@ pub fn write_carousel(brief: &CarouselBrief) -> Vec<Slide> {
                 SlideKind::Cta => template_slide(kind, emoji, cta, &topic, lang),
             }
         })
-        .collect()
+        .collect();
+    with_alts(slides, lang)
 }
 
 fn template_slide(kind: SlideKind, emoji: &str, t: &Tpl, topic: &str, lang: OfflineLang) -> Slide {
@@ -464,6 +471,17 @@ pub fn wisdom(lang: OfflineLang, date: NaiveDate) -> String {
     let mut rng = seed_for("wisdom", lang, &date.to_string());
     let reflection = bank().reflections[rng.below(bank().reflections.len())].get(lang);
     format!("📖 {}\n\n{reflection}", quote_body(quote, lang))
+}
+
+mod post;
+pub use post::{alt_for, hashtags_for, with_alts, write_post};
+
+/// A whole carousel for `brief`: the slides of [`write_carousel`] and the post of
+/// [`write_post`].
+pub fn carousel(brief: &CarouselBrief) -> Carousel {
+    let slides = write_carousel(brief);
+    let post = write_post(&brief.topic, &slides, brief.offline_lang());
+    Carousel { slides, post }
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! truncated arrays, a top-level array, nested or renamed keys, missing or extra fields,
 //! unknown kinds, wrong slide counts, over-long or empty text and missing emoji. What it
 //! cannot repair (no JSON, no slides, far too few slides) is a [`ParseError`], and the
-//! caller retries the model.
+//! caller retries the model. [`parse_carousel`] also takes the post (caption and hashtags) and
+//! each slide's alt text; what of them is missing or unusable the offline writer makes from the
+//! slides, so a model that writes only slides still yields a whole carousel.
 
 use serde_json::Value;
 
@@ -13,7 +15,10 @@ use super::clamp_slides;
 use super::offline;
 use super::text;
 use super::OfflineLang;
-use crate::domain::{Slide, SlideKind};
+use crate::domain::post::{
+    self, Post, MAX_ALT_CHARS, MAX_CAPTION_CHARS, MAX_HASHTAGS, MIN_HASHTAGS,
+};
+use crate::domain::{Carousel, Slide, SlideKind};
 
 /// Why a model answer could not be turned into a carousel.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,6 +43,7 @@ struct RawSlide {
     kind: Option<SlideKind>,
     title: String,
     body: String,
+    alt: String,
 }
 
 /// Parses a model's answer into exactly `wanted` slides (clamped to 3..=20), padded in `lang`.
@@ -47,8 +53,36 @@ struct RawSlide {
 /// at most a quarter of `wanted` (at least one slide) is padded with topic-free slides
 /// from the offline writer; shorter ones are [`ParseError::TooFew`].
 pub fn parse_slides(raw: &str, wanted: usize, lang: OfflineLang) -> Result<Vec<Slide>, ParseError> {
+    let (items, found_json, _) = find_slide_items(raw);
+    slides_from(raw, &items, found_json, wanted, lang)
+}
+
+/// [`parse_slides`], and the post: the model's caption and hashtags when it wrote usable ones
+/// (hashtags it put at the end of the caption are taken as hashtags; too few are topped up
+/// with the topic's), else the offline writer's post of these slides about `topic`.
+pub fn parse_carousel(
+    raw: &str,
+    wanted: usize,
+    lang: OfflineLang,
+    topic: &str,
+) -> Result<Carousel, ParseError> {
+    let (items, found_json, root) = find_slide_items(raw);
+    let slides = slides_from(raw, &items, found_json, wanted, lang)?;
+    let written = root.as_ref().and_then(post_in);
+    let post = written
+        .and_then(|(caption, tags)| model_post(&caption, &tags, topic, lang))
+        .unwrap_or_else(|| offline::write_post(topic, &slides, lang));
+    Ok(Carousel { slides, post })
+}
+
+fn slides_from(
+    raw: &str,
+    items: &[Value],
+    found_json: bool,
+    wanted: usize,
+    lang: OfflineLang,
+) -> Result<Vec<Slide>, ParseError> {
     let wanted = clamp_slides(wanted);
-    let (items, found_json) = find_slide_items(raw);
     if !found_json {
         return Err(ParseError::NoJson);
     }
@@ -72,7 +106,7 @@ pub fn parse_slides(raw: &str, wanted: usize, lang: OfflineLang) -> Result<Vec<S
     trim_to(&mut slides, wanted);
     pad_to(&mut slides, wanted, lang, seed);
 
-    Ok(slides
+    let slides = slides
         .into_iter()
         .map(|s| {
             let kind = s.kind.unwrap_or(SlideKind::Idea);
@@ -80,9 +114,11 @@ pub fn parse_slides(raw: &str, wanted: usize, lang: OfflineLang) -> Result<Vec<S
                 kind,
                 title: text::fit_title(&s.title, kind, lang),
                 body: text::fit_body(&s.body, kind, lang),
+                alt: text::truncate_chars(&text::clean(&s.alt, false), MAX_ALT_CHARS),
             }
         })
-        .collect())
+        .collect();
+    Ok(offline::with_alts(slides, lang))
 }
 
 fn has_text(s: &str) -> bool {
@@ -92,8 +128,9 @@ fn has_text(s: &str) -> bool {
 // ---------------------------------------------------------------------------------
 // Finding the JSON and the slides array in it.
 
-/// Returns the slide items and whether any JSON value was found at all.
-fn find_slide_items(raw: &str) -> (Vec<Value>, bool) {
+/// Returns the slide items, whether any JSON value was found at all, and the value the slides
+/// were found in (none when they were salvaged from a truncated answer).
+fn find_slide_items(raw: &str) -> (Vec<Value>, bool, Option<Value>) {
     let mut found_json = false;
     let mut texts: Vec<String> = vec![raw.trim().to_string()];
     texts.extend(fenced_blocks(raw));
@@ -103,7 +140,7 @@ fn find_slide_items(raw: &str) -> (Vec<Value>, bool) {
             if let Ok(v) = serde_json::from_str::<Value>(&candidate) {
                 found_json = true;
                 if let Some(items) = slides_in(&v, 0) {
-                    return (items, true);
+                    return (items, true, Some(v));
                 }
             }
         }
@@ -117,16 +154,16 @@ fn find_slide_items(raw: &str) -> (Vec<Value>, bool) {
         if let Some(Ok(v)) = stream.next() {
             found_json = true;
             if let Some(items) = slides_in(&v, 0) {
-                return (items, true);
+                return (items, true, Some(v));
             }
         }
     }
 
     // Truncated output (the model ran out of tokens): keep the complete slides.
     if let Some(items) = salvage_truncated_array(&repaired) {
-        return (items, true);
+        return (items, true, None);
     }
-    (Vec::new(), found_json)
+    (Vec::new(), found_json, None)
 }
 
 /// Contents of ``` fenced blocks (an unterminated last fence runs to the end).
@@ -326,6 +363,15 @@ const KIND_KEYS: &[&str] = &[
     "тип",
 ];
 
+const ALT_KEYS: &[&str] = &[
+    "alt",
+    "alt_text",
+    "alttext",
+    "alt-text",
+    "image_alt",
+    "alt text",
+];
+
 fn field<'a>(map: &'a serde_json::Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     keys.iter().find_map(|key| {
         map.iter()
@@ -355,6 +401,7 @@ fn raw_slide(v: &Value) -> Option<RawSlide> {
             kind: None,
             title: String::new(),
             body: s.clone(),
+            alt: String::new(),
         }),
         Value::Object(map) => {
             let mut title = field(map, TITLE_KEYS).map(value_text).unwrap_or_default();
@@ -372,7 +419,13 @@ fn raw_slide(v: &Value) -> Option<RawSlide> {
             let kind = field(map, KIND_KEYS)
                 .map(value_text)
                 .and_then(|k| kind_from_text(&k));
-            Some(RawSlide { kind, title, body })
+            let alt = field(map, ALT_KEYS).map(value_text).unwrap_or_default();
+            Some(RawSlide {
+                kind,
+                title,
+                body,
+                alt,
+            })
         }
         _ => None,
     }
@@ -523,6 +576,7 @@ fn ensure_cta_last(slides: &mut Vec<RawSlide>, lang: OfflineLang, seed: u64) {
                 kind: Some(SlideKind::Cta),
                 title: filler.title,
                 body: filler.body,
+                alt: String::new(),
             });
         }
     }
@@ -615,9 +669,85 @@ fn pad_to(slides: &mut Vec<RawSlide>, wanted: usize, lang: OfflineLang, seed: u6
                 kind: Some(filler.kind),
                 title: filler.title,
                 body: filler.body,
+                alt: String::new(),
             },
         );
     }
+}
+
+// ---------------------------------------------------------------------------------
+// The post.
+
+const POST_KEYS: &[&str] = &["post", "instagram_post", "instagram", "publication", "пост"];
+const CAPTION_KEYS: &[&str] = &["caption", "text", "body", "description", "подпись", "текст"];
+const HASHTAG_KEYS: &[&str] = &["hashtags", "tags", "hashtag", "хэштеги", "хештеги", "теги"];
+
+/// The caption and the hashtags as written, from a `post` object beside the slides or from
+/// `caption` / `hashtags` keys next to them; none when the model wrote neither.
+fn post_in(root: &Value) -> Option<(String, Vec<String>)> {
+    let map = root.as_object()?;
+    let post = field(map, POST_KEYS)
+        .and_then(Value::as_object)
+        .unwrap_or(map);
+    let caption = field(post, CAPTION_KEYS)
+        .map(value_text)
+        .unwrap_or_default();
+    let tags = match field(post, HASHTAG_KEYS) {
+        Some(Value::Array(items)) => items.iter().map(value_text).collect(),
+        Some(other) => split_tags(&value_text(other)),
+        None => Vec::new(),
+    };
+    (!caption.trim().is_empty() || !tags.is_empty()).then_some((caption, tags))
+}
+
+fn split_tags(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The model's post, repaired: hashtag lines at the end of the caption become hashtags, the
+/// caption is cut to Instagram's bound, unusable hashtags are dropped and too few topped up
+/// from the topic. None when the caption is empty (the offline writer's post stands in).
+fn model_post(caption: &str, tags: &[String], topic: &str, lang: OfflineLang) -> Option<Post> {
+    let mut lines: Vec<&str> = caption.lines().collect();
+    let mut written: Vec<String> = Vec::new();
+    while let Some(last) = lines.last() {
+        let words = split_tags(last);
+        if last.trim().is_empty() || words.iter().all(|w| w.starts_with('#')) {
+            written.splice(0..0, words);
+            lines.pop();
+        } else {
+            break;
+        }
+    }
+    let caption = post::clean_caption(&lines.join("\n"));
+    if caption.is_empty() {
+        return None;
+    }
+    let caption = text::truncate_chars(&caption, MAX_CAPTION_CHARS);
+    let mut hashtags: Vec<String> = Vec::new();
+    let add = |hashtags: &mut Vec<String>, tag: &str| {
+        if let Ok(tag) = post::hashtag(tag) {
+            if !hashtags.iter().any(|t| post::same_tag(t, &tag)) {
+                hashtags.push(tag);
+            }
+        }
+    };
+    for tag in tags.iter().chain(&written) {
+        if hashtags.len() >= MAX_HASHTAGS {
+            break;
+        }
+        add(&mut hashtags, tag);
+    }
+    for tag in offline::hashtags_for(topic, lang) {
+        if hashtags.len() >= MIN_HASHTAGS {
+            break;
+        }
+        add(&mut hashtags, &tag);
+    }
+    Post::new(&caption, &hashtags).ok()
 }
 
 #[cfg(test)]

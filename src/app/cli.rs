@@ -309,6 +309,7 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
             .as_deref()
             .map(|handle| crate::domain::SlideHandle::Name.text_for(None, Some(handle))),
     };
+    let spec_lang = spec.lang;
     let request = Envelope::new(
         "cli",
         GenerateCarousel {
@@ -327,6 +328,12 @@ async fn carousel(args: CarouselArgs, settings: Settings) -> AppResult<()> {
             .map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
         let _ = writeln!(stdout, "{}", path.display());
     }
+    // The post to publish the carousel with, beside its slides.
+    let path = args.out.join("post.txt");
+    let post = crate::workflow::post::post_file(spec_lang, &output.post, &output.slides);
+    std::fs::write(&path, post)
+        .map_err(|e| AppError::io(format!("writing {}", path.display()), e))?;
+    let _ = writeln!(stdout, "{}", path.display());
     if let Some(pdf) = &output.pdf {
         let path = args.out.join("carousel.pdf");
         std::fs::write(&path, pdf)

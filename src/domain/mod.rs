@@ -5,11 +5,13 @@ use serde::{Deserialize, Serialize};
 
 mod ids;
 mod languages;
+pub mod post;
 mod spelling;
 mod states;
 mod users;
 pub use ids::{IdError, WorkflowId};
 pub use languages::{ContentChoice, ContentLanguage};
+pub use post::{Post, PostError};
 pub use spelling::{Spelling, UnknownValue};
 pub use states::{
     ContentOrigin, OutboxKind, OutboxStatus, UpdateStatus, UpdateType, WorkflowState,
@@ -36,6 +38,28 @@ pub struct Slide {
     pub kind: SlideKind,
     pub title: String,
     pub body: String,
+    /// What a screen reader says for the slide's image (none on slides stored before posts).
+    #[serde(default)]
+    pub alt: String,
+}
+
+impl Slide {
+    /// A slide without alt text.
+    pub fn new(kind: SlideKind, title: impl Into<String>, body: impl Into<String>) -> Slide {
+        Slide {
+            kind,
+            title: title.into(),
+            body: body.into(),
+            alt: String::new(),
+        }
+    }
+}
+
+/// A carousel as written: its slides (each with its alt text) and the post to publish it with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Carousel {
+    pub slides: Vec<Slide>,
+    pub post: Post,
 }
 
 crate::spelled_enum! {
@@ -250,6 +274,19 @@ mod tests {
         ] {
             assert_eq!(Lang::from_language_code(code), lang, "{code:?}");
         }
+    }
+
+    #[test]
+    fn slides_stored_before_alt_texts_still_load_without_one() {
+        let stored = r#"[{"kind":"title","title":"T","body":"B"}]"#;
+        let slides: Vec<Slide> = serde_json::from_str(stored).expect("old slides load");
+        assert_eq!(slides, vec![Slide::new(SlideKind::Title, "T", "B")]);
+        let with_alt = Slide {
+            alt: "A cover".into(),
+            ..Slide::new(SlideKind::Title, "T", "B")
+        };
+        let json = serde_json::to_string(&with_alt).expect("json");
+        assert_eq!(serde_json::from_str::<Slide>(&json).ok(), Some(with_alt));
     }
 
     #[test]

@@ -157,6 +157,7 @@ fn sample_args(number: i64, language: &'static str) -> HashMap<&'static str, Val
         "messages",
         "missing",
         "total",
+        "min",
     ] {
         args.insert(count, Value::from(number));
     }
@@ -210,6 +211,8 @@ fn each_locale_is_translated_not_copied_from_english() {
             "done",
             "offline-note",
             "style-galaxy",
+            "post-ready",
+            "post-alt-heading",
         ] {
             let theirs = lookup(*lang, id, &args).expect("formats");
             let english = lookup(Lang::En, id, &args).expect("formats");

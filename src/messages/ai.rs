@@ -1,7 +1,7 @@
 //! AI content messages, answered by the `ai` actor.
 use super::{Ack, Event};
 use crate::domain::ContentOrigin;
-use crate::domain::{ContentLanguage, Lang, Slide};
+use crate::domain::{Carousel, ContentLanguage, Lang};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -32,7 +32,8 @@ impl Event for WriteContent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WrittenBody {
-    Slides(Vec<Slide>),
+    /// A carousel's slides and its post.
+    Carousel(Carousel),
     Text(String),
 }
 

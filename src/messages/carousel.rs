@@ -42,6 +42,8 @@ impl Event for GenerateCarousel {
 pub struct CarouselOutput {
     pub request_id: Uuid,
     pub slides: Vec<Slide>,
+    /// The caption and hashtags to publish it with (each slide carries its alt text).
+    pub post: crate::domain::Post,
     pub content_source: ContentOrigin,
     #[serde(skip)]
     pub images: Vec<RenderedImage>,

@@ -8,8 +8,9 @@
 use super::auth::{self, WebAppUser};
 use super::MiniApp;
 use crate::app::error::AppError;
+use crate::domain::post::{self, Post};
 use crate::domain::{Lang, Slide, SlideKind, Style, WorkflowId, WorkflowState};
-use crate::i18n::text;
+use crate::i18n::{text, text_with};
 use crate::render::preview::preview as draw_preview;
 use crate::render::RenderOptions;
 use crate::store::{now_utc, DraftChange, DraftEdit, DraftMove, Workflow};
@@ -91,6 +92,18 @@ pub struct SlideView {
     pub title: String,
     #[serde(default)]
     pub body: String,
+    /// What a screen reader says for the slide's image.
+    #[serde(default)]
+    pub alt: String,
+}
+
+/// The post as the editor shows and edits it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PostView {
+    #[serde(default)]
+    pub caption: String,
+    #[serde(default)]
+    pub hashtags: Vec<String>,
 }
 
 /// A draft as the editor shows it.
@@ -105,6 +118,7 @@ pub struct DraftView {
     pub dir: &'static str,
     pub style: Style,
     pub slides: Vec<SlideView>,
+    pub post: PostView,
 }
 
 /// Whether text in `lang` reads right to left (the page's `dir`).
@@ -117,12 +131,30 @@ fn dir_of(lang: Lang) -> &'static str {
     }
 }
 
+/// The post of a draft: as stored, or, for a draft written before posts, the offline writer's
+/// post of its slides (saved with the next edit).
+fn post_view(wf: &Workflow, slides: &[Slide]) -> PostView {
+    let stored = wf
+        .post_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<Post>(json).ok());
+    let post = stored.unwrap_or_else(|| {
+        let lang = crate::ai::OfflineLang::for_content(wf.content_language(), wf.lang);
+        crate::ai::offline::write_post(&wf.topic, slides, lang)
+    });
+    PostView {
+        caption: post.caption().to_string(),
+        hashtags: post.hashtags().to_vec(),
+    }
+}
+
 fn view_of(wf: &Workflow) -> Result<DraftView, AppError> {
     let slides: Vec<Slide> = match &wf.slides_json {
         Some(json) => serde_json::from_str(json)
             .map_err(|e| AppError::internal("reading the written slides", e))?,
         None => Vec::new(),
     };
+    let post = post_view(wf, &slides);
     Ok(DraftView {
         id: wf.id.clone(),
         version: wf.draft_version,
@@ -138,8 +170,10 @@ fn view_of(wf: &Workflow) -> Result<DraftView, AppError> {
                 kind: s.kind,
                 title: s.title,
                 body: s.body,
+                alt: s.alt,
             })
             .collect(),
+        post,
     })
 }
 
@@ -207,7 +241,39 @@ async fn conflict(app: &MiniApp, wf: &Workflow, code: &'static str) -> HttpRespo
 
 fn invalid(lang: Lang, why: InvalidDraft) -> HttpResponse {
     let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", lang);
+    let count = |n: usize| crate::i18n::Value::from(n);
+    if why.field.ends_with(".alt") {
+        error.message = text_with(
+            lang,
+            "miniapp-error-invalid-alt",
+            &[("max", count(post::MAX_ALT_CHARS))],
+        );
+    }
     error.field = Some(why.field);
+    fail(error)
+}
+
+/// A refused post: 422 naming `post.caption` or `post.hashtags`, saying what the bound is.
+fn invalid_post(lang: Lang, why: &post::PostError) -> HttpResponse {
+    let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", lang);
+    let count = |n: usize| crate::i18n::Value::from(n);
+    error.message = match why {
+        post::PostError::CaptionTooLong { .. } => text_with(
+            lang,
+            "miniapp-error-invalid-caption",
+            &[("max", count(post::MAX_CAPTION_CHARS))],
+        ),
+        _ => text_with(
+            lang,
+            "miniapp-error-invalid-hashtags",
+            &[
+                ("min", count(post::MIN_HASHTAGS)),
+                ("max", count(post::MAX_HASHTAGS)),
+                ("chars", count(post::MAX_HASHTAG_CHARS)),
+            ],
+        ),
+    };
+    error.field = Some(why.field().to_string());
     fail(error)
 }
 
@@ -268,6 +334,11 @@ pub async fn session(
                 "body_chars": review::MAX_BODY_CHARS,
                 "slides_min": review::MIN_DRAFT_SLIDES,
                 "slides_max": review::MAX_DRAFT_SLIDES,
+                "alt_chars": post::MAX_ALT_CHARS,
+                "caption_chars": post::MAX_CAPTION_CHARS,
+                "hashtags_min": post::MIN_HASHTAGS,
+                "hashtags_max": post::MAX_HASHTAGS,
+                "hashtag_chars": post::MAX_HASHTAG_CHARS,
             },
         })))
     }
@@ -295,6 +366,9 @@ struct DraftEditBody {
     version: i64,
     style: Option<Style>,
     slides: Vec<SlideView>,
+    /// None keeps the post as it is.
+    #[serde(default)]
+    post: Option<PostView>,
 }
 
 /// `PUT /app/api/drafts/{id}`: the whole edited draft, saved when `version` is the latest.
@@ -317,17 +391,27 @@ pub async fn put_draft(
                     kind: s.kind,
                     title: s.title,
                     body: s.body,
+                    alt: s.alt,
                 })
                 .collect();
             let slides = review::checked_slides(slides).map_err(|why| invalid(lang, why))?;
-            let json = serde_json::to_string(&slides).map_err(|e| {
-                fail(ApiError::internal(
-                    &AppError::internal("storing the slides", e),
-                    lang,
-                ))
-            })?;
+            let post = edit
+                .post
+                .map(|p| Post::new(&p.caption, &p.hashtags))
+                .transpose()
+                .map_err(|why| invalid_post(lang, &why))?;
+            let stored = |what: &'static str, e: serde_json::Error| {
+                fail(ApiError::internal(&AppError::internal(what, e), lang))
+            };
+            let json =
+                serde_json::to_string(&slides).map_err(|e| stored("storing the slides", e))?;
+            let post_json = post
+                .map(|p| serde_json::to_string(&p))
+                .transpose()
+                .map_err(|e| stored("storing the post", e))?;
             let change = DraftChange {
                 slides_json: Some(&json),
+                post_json: post_json.as_deref(),
                 style: edit.style,
             };
             let id = wf
@@ -400,17 +484,17 @@ pub async fn preview(
                 error.retry_after = Some(wait.as_secs().max(1));
                 return Err(fail(error));
             }
-            let slide = Slide {
-                kind: asked.slide.kind,
-                title: crate::workflow::clean_text(&asked.slide.title, review::MAX_TITLE_CHARS)
+            let slide = Slide::new(
+                asked.slide.kind,
+                crate::workflow::clean_text(&asked.slide.title, review::MAX_TITLE_CHARS)
                     .unwrap_or_default(),
-                body: asked
+                asked
                     .slide
                     .body
                     .chars()
                     .take(review::MAX_BODY_CHARS)
-                    .collect(),
-            };
+                    .collect::<String>(),
+            );
             let options = RenderOptions {
                 style: asked.style.or(wf.style).unwrap_or_default(),
                 size: wf.size,

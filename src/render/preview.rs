@@ -80,6 +80,7 @@ mod tests {
             kind: SlideKind::Idea,
             title: title.into(),
             body: body.into(),
+            alt: String::new(),
         }
     }
 

@@ -8,6 +8,7 @@ fn slide(kind: SlideKind, title: &str, body: &str) -> Slide {
         kind,
         title: title.to_string(),
         body: body.to_string(),
+        alt: String::new(),
     }
 }
 

@@ -24,6 +24,7 @@ fn slide(kind: SlideKind, title: &str, body: &str) -> Slide {
         kind,
         title: title.to_string(),
         body: body.to_string(),
+        alt: String::new(),
     }
 }
 
@@ -640,7 +641,7 @@ proptest! {
     ) {
         let (style, size, kind) = (Style::ALL[style], SlideSize::ALL[size], SlideKind::ALL[kind]);
         let o = RenderOptions { handle, ..opts(style, size, ImageFormat::Png) };
-        let s = Slide { kind, title, body };
+        let s = Slide::new(kind, title, body);
         let (img, trace) = ok(render_image_traced(&s, index, index + 1 + extra, &o));
         prop_assert_eq!(img.dimensions(), (1080, size.height()));
         assert_placement(&trace, &Frame::new(style, size), &format!("{style} {size} {kind}"));

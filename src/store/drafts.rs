@@ -3,6 +3,7 @@
 //! made on an older version is refused, so two devices editing one draft never overwrite each
 //! other silently. A draft past `review_until` can no longer be moved on; the sweep expires it.
 use super::leases::sqlite_dialect;
+use super::workflows::WrittenJson;
 use super::workflows::USER_LIMIT_LOCK;
 use super::*;
 use crate::domain::{ContentOrigin, Style, WorkflowId};
@@ -30,10 +31,12 @@ pub enum DraftEdit {
     Gone,
 }
 
-/// The draft's changes an edit carries: the slides (as stored, JSON) and the style.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The draft's changes an edit carries: the slides and the post (as stored, JSON) and the
+/// style; none of one keeps it as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftChange<'a> {
     pub slides_json: Option<&'a str>,
+    pub post_json: Option<&'a str>,
     pub style: Option<Style>,
 }
 
@@ -65,7 +68,7 @@ impl WorkflowRows {
     pub async fn save_draft(
         &self,
         workflow: WorkflowId,
-        json: &str,
+        written: WrittenJson<'_>,
         source: ContentOrigin,
         until: NaiveDateTime,
     ) -> AppResult<bool> {
@@ -80,7 +83,8 @@ impl WorkflowRows {
                     .filter(state.eq(WorkflowState::Writing)),
             )
             .set((
-                slides_json.eq(Some(json)),
+                slides_json.eq(Some(written.slides)),
+                post_json.eq(written.post),
                 content_source.eq(Some(source)),
                 state.eq(WorkflowState::Reviewing),
                 draft_version.eq(draft_version + 1),
@@ -149,6 +153,7 @@ impl WorkflowRows {
             return Ok(DraftEdit::Stale);
         }
         let new_slides = change.slides_json.or(current.slides_json.as_deref());
+        let new_post = change.post_json.or(current.post_json.as_deref());
         let new_style = change.style.or(current.style);
         let saved = with_conn!(self.db, "edit_draft", |conn| {
             diesel::update(
@@ -161,6 +166,7 @@ impl WorkflowRows {
             )
             .set((
                 slides_json.eq(new_slides),
+                post_json.eq(new_post),
                 style.eq(new_style),
                 draft_version.eq(expected + 1),
                 review_until.eq(Some(until)),

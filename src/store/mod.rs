@@ -171,7 +171,7 @@ pub use updates::{ClaimedUpdate, Updates};
 pub use users::Users;
 mod states;
 use states::TextColumn;
-pub use workflows::{StyleClaim, Workflow, WorkflowRows};
+pub use workflows::{StyleClaim, Workflow, WorkflowRows, WrittenJson};
 
 fn pool_error<T, E: std::fmt::Display>(
     op: &str,

@@ -100,6 +100,7 @@ diesel::table! {
         review -> Bool,
         draft_version -> BigInt,
         review_until -> Nullable<Timestamp>,
+        post_json -> Nullable<Text>,
     }
 }
 

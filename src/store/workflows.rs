@@ -76,6 +76,9 @@ pub struct Workflow {
     pub draft_version: i64,
     /// When a draft under review expires.
     pub review_until: Option<NaiveDateTime>,
+    /// The post written with the slides (a [`crate::domain::Post`] as JSON); none on rows from
+    /// before posts.
+    pub post_json: Option<String>,
 }
 
 impl Workflow {
@@ -105,6 +108,14 @@ pub(super) fn carousel_columns() -> [TextColumn; 2] {
         TextColumn::of::<Style>("style"),
         TextColumn::of::<ContentOrigin>("content_source"),
     ]
+}
+
+/// What the writing step made, as stored: the slides and the post, each as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenJson<'a> {
+    pub slides: &'a str,
+    /// None only from writers that make no post.
+    pub post: Option<&'a str>,
 }
 
 /// What became of a style press.
@@ -383,11 +394,12 @@ impl WorkflowRows {
         .map(|n| n == 1)
     }
 
-    /// Memoizes the writing step: the slides are kept and the workflow moves on to rendering.
+    /// Memoizes the writing step: the slides and the post are kept and the workflow moves on to
+    /// rendering.
     pub async fn save_written(
         &self,
         workflow: WorkflowId,
-        json: &str,
+        written: WrittenJson<'_>,
         source: ContentOrigin,
     ) -> AppResult<()> {
         let workflow = workflow.to_string();
@@ -401,7 +413,8 @@ impl WorkflowRows {
                     .filter(state.eq(WorkflowState::Writing)),
             )
             .set((
-                slides_json.eq(Some(json)),
+                slides_json.eq(Some(written.slides)),
+                post_json.eq(written.post),
                 content_source.eq(Some(source)),
                 state.eq(WorkflowState::Rendering),
                 updated_at.eq(now),

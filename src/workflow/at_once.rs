@@ -85,6 +85,7 @@ async fn run(steps: &Steps<'_>, env: &Envelope<GenerateCarousel>) -> AppResult<C
     Ok(CarouselOutput {
         request_id: request.request_id,
         slides: written.slides,
+        post: written.post,
         content_source: written.origin,
         images: drawn.images,
         pdf: drawn.pdf,

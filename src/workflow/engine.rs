@@ -21,7 +21,7 @@ use crate::domain::{
     ContentLanguage, Delivery, ImageFormat, Lang, Slide, Style, DEFAULT_SLIDES, MAX_SLIDES,
     MIN_SLIDES,
 };
-use crate::domain::{UserSettings, WorkflowState};
+use crate::domain::{Post, UserSettings, WorkflowState};
 use crate::messages::data::LoadSettings;
 use crate::messages::telegram::{CallbackPressed, ExecuteCommand};
 use crate::messages::{Envelope, Event};
@@ -273,6 +273,7 @@ pub(super) fn new_workflow(
         review: prefs.review,
         draft_version: 0,
         review_until: None,
+        post_json: None,
     }
 }
 
@@ -289,6 +290,15 @@ pub(super) fn slides_of(wf: &Workflow) -> AppResult<Vec<Slide>> {
         .as_deref()
         .ok_or_else(|| AppError::internal("reading the written slides", "none were stored"))?;
     serde_json::from_str(json).map_err(|e| AppError::internal("reading the written slides", e))
+}
+
+/// The post written with a workflow's slides; none on rows from before posts. One that cannot
+/// be read is logged and left out: the carousel goes out without it, as before posts.
+pub(super) fn post_of(wf: &Workflow) -> Option<Post> {
+    let json = wf.post_json.as_deref()?;
+    serde_json::from_str(json)
+        .inspect_err(|e| tracing::warn!(error = %e, "the stored post is unreadable"))
+        .ok()
 }
 
 /// The status line a workflow's messages carry once the offline writer wrote its slides in

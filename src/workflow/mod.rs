@@ -6,6 +6,7 @@ mod commands;
 pub mod engine;
 pub mod links;
 pub mod materials;
+pub mod post;
 mod quotas;
 pub mod review;
 mod runner;

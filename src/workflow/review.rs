@@ -94,9 +94,9 @@ fn restyle_keyboard(lang: Lang, workflow: Uuid, current: Style) -> InlineKeyboar
 }
 
 /// Checks an edited draft's slides against the bounds the editor shows: a count within
-/// [`MIN_DRAFT_SLIDES`]..=[`MAX_DRAFT_SLIDES`], every title present, lengths bounded. The text is
-/// cleaned as topics are (control and bidi-override characters dropped, whitespace collapsed,
-/// but line breaks of a body kept).
+/// [`MIN_DRAFT_SLIDES`]..=[`MAX_DRAFT_SLIDES`], every title present, lengths bounded (alt texts
+/// by [`crate::domain::post::MAX_ALT_CHARS`]). The text is cleaned as topics are (control and
+/// bidi-override characters dropped, whitespace collapsed, but line breaks of a body kept).
 pub fn checked_slides(slides: Vec<Slide>) -> Result<Vec<Slide>, InvalidDraft> {
     if !(MIN_DRAFT_SLIDES..=MAX_DRAFT_SLIDES).contains(&slides.len()) {
         return Err(InvalidDraft {
@@ -126,6 +126,10 @@ pub fn checked_slides(slides: Vec<Slide>) -> Result<Vec<Slide>, InvalidDraft> {
             };
             slide.body = clean_body(&slide.body).ok_or_else(|| InvalidDraft {
                 field: format!("slides[{i}].body"),
+                reason: "too long",
+            })?;
+            slide.alt = crate::domain::post::alt_text(&slide.alt).map_err(|_| InvalidDraft {
+                field: format!("slides[{i}].alt"),
                 reason: "too long",
             })?;
             Ok(slide)
@@ -310,8 +314,8 @@ impl Workflows {
             return Ok(());
         };
         let change = DraftChange {
-            slides_json: None,
             style: Some(style),
+            ..DraftChange::default()
         };
         match self.edit_draft(wf.workflow_id()?, None, change).await? {
             DraftEdit::Saved(_) => {
@@ -471,9 +475,10 @@ impl Workflows {
         slides[index] = new;
         let json = serde_json::to_string(&slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
+        // The new slide comes with its own alt text; the post stays as the user left it.
         let change = DraftChange {
             slides_json: Some(&json),
-            style: None,
+            ..DraftChange::default()
         };
         Ok(Ok(self
             .edit_draft(wf.workflow_id()?, Some(version), change)
@@ -499,6 +504,7 @@ mod tests {
             kind: SlideKind::Idea,
             title: title.into(),
             body: body.into(),
+            alt: String::new(),
         }
     }
 
@@ -527,6 +533,17 @@ mod tests {
             slide("c", &"x".repeat(MAX_BODY_CHARS + 1)),
         ]);
         assert_eq!(long.map_err(|e| e.field), Err("slides[2].body".to_string()));
+        let mut described = vec![slide("a", ""), slide("b", ""), slide("c", "")];
+        described[1].alt = " A cover\n photo ".into();
+        assert_eq!(
+            checked_slides(described.clone()).expect("valid")[1].alt,
+            "A cover photo"
+        );
+        described[2].alt = "x".repeat(crate::domain::post::MAX_ALT_CHARS + 1);
+        assert_eq!(
+            checked_slides(described).map_err(|e| e.field),
+            Err("slides[2].alt".to_string())
+        );
         let many = checked_slides(vec![slide("a", ""); MAX_DRAFT_SLIDES + 1]);
         assert!(many.is_err());
     }

@@ -1,6 +1,6 @@
 //! Runs a workflow step by step, storing each step's output before the next one starts.
 use super::engine::{
-    album_part_key, cancel_keyboard, deadline_after, drawing_of, offline_note, slides_of,
+    album_part_key, cancel_keyboard, deadline_after, drawing_of, offline_note, post_of, slides_of,
     StatusMessage, StatusView, Workflows,
 };
 use crate::app::error::AppError;
@@ -13,6 +13,7 @@ use crate::delivery::outbox::Outgoing;
 use crate::domain::Delivery;
 use crate::domain::Lang;
 use crate::domain::OutboxStatus;
+use crate::domain::Post;
 use crate::domain::Slide;
 use crate::domain::WorkflowId;
 use crate::domain::WorkflowState;
@@ -25,6 +26,7 @@ use crate::messages::workflow::WorkflowKind;
 use crate::messages::Envelope;
 use crate::store::now_utc;
 use crate::store::Workflow;
+use crate::store::WrittenJson;
 use crate::workflow;
 use crate::workflow::texts;
 use crate::workflow::Callback;
@@ -323,15 +325,21 @@ impl Workflows {
             .await?;
         let json = serde_json::to_string(&written.slides)
             .map_err(|e| AppError::internal("storing the slides", e))?;
+        let post = serde_json::to_string(&written.post)
+            .map_err(|e| AppError::internal("storing the post", e))?;
+        let stored = WrittenJson {
+            slides: &json,
+            post: Some(&post),
+        };
         if wf.review {
             let ttl = Duration::from_secs(self.settings.review_ttl_secs.max(1));
             let until = deadline_after(now_utc(), ttl);
             self.rows
-                .save_draft(wf.workflow_id()?, &json, written.origin, until)
+                .save_draft(wf.workflow_id()?, stored, written.origin, until)
                 .await?;
         } else {
             self.rows
-                .save_written(wf.workflow_id()?, &json, written.origin)
+                .save_written(wf.workflow_id()?, stored, written.origin)
                 .await?;
         }
         self.step_done(root, WorkflowState::Writing, started);
@@ -365,7 +373,11 @@ impl Workflows {
         let noted = |html: String| texts::with_note(html, note.as_deref());
         status.show(noted(texts::sending(lang, &wf.topic)), None);
         let count = rendered.len();
-        self.deliver(wf, rendered).await?;
+        let post = post_of(wf);
+        self.deliver(wf, rendered, post.as_ref()).await?;
+        if let Some(post) = &post {
+            self.send_post(wf, lang, post).await?;
+        }
         self.steps()
             .record(
                 root,
@@ -482,7 +494,12 @@ impl Workflows {
     /// Sends the album part by part through the outbox, each part once its predecessor is sent
     /// (so they arrive in order). A part's row id is fixed by the workflow and the part, so a
     /// resumed workflow finds the parts already sent and records nothing twice.
-    pub(super) async fn deliver(&self, wf: &Workflow, images: Vec<RenderedImage>) -> AppResult<()> {
+    pub(super) async fn deliver(
+        &self,
+        wf: &Workflow,
+        images: Vec<RenderedImage>,
+        post: Option<&Post>,
+    ) -> AppResult<()> {
         let outbox = self.outbox.as_ref().ok_or_else(|| {
             AppError::config("TELEGRAM_BOT_TOKEN", "is needed to deliver carousels")
         })?;
@@ -497,7 +514,7 @@ impl Workflows {
             Delivery::Files => true,
             Delivery::Photos => false,
         };
-        let caption = texts::caption(&wf.topic);
+        let caption = workflow::post::album_caption(post, &wf.topic);
         let mut parts = Vec::new();
         for (part, range) in workflow::album_parts(files.len())
             .into_iter()
@@ -531,6 +548,16 @@ impl Workflows {
             sent(outbox, &key).await?;
         }
         Ok(())
+    }
+
+    /// The post ready to paste, once after the album (its row id is fixed by the workflow, so
+    /// a resumed workflow records it once). Not waited for: the carousel is delivered by now,
+    /// and a post Telegram refused must not fail it.
+    async fn send_post(&self, wf: &Workflow, lang: Lang, post: &Post) -> AppResult<()> {
+        let message = workflow::post::post_message(lang, post, &slides_of(wf)?);
+        let key = format!("{}:post", wf.id);
+        self.post(key, wf.chat_id, None, &message.html, message.keyboard, None)
+            .await
     }
 
     /// The background editor of a workflow's status message (none without one).

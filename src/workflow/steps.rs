@@ -6,7 +6,7 @@ use super::links::WorkflowLinks;
 use super::{render_batches, retry_step, RetryPolicy};
 use crate::app::error::{AppError, AppResult};
 use crate::domain::{
-    ContentLanguage, ContentOrigin, ImageFormat, Lang, Slide, SlideSize, Style, WorkflowState,
+    ContentLanguage, ContentOrigin, ImageFormat, Lang, Post, Slide, SlideSize, Style, WorkflowState,
 };
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
 use crate::messages::carousel::{RenderSlides, RenderedCarousel};
@@ -54,6 +54,7 @@ impl Drawing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub slides: Vec<Slide>,
+    pub post: Post,
     pub origin: ContentOrigin,
 }
 
@@ -91,14 +92,15 @@ impl Steps<'_> {
             async move { writer.ask(env).await.and_then(|written| written) }
         })
         .await?;
-        let WrittenBody::Slides(slides) = written.body else {
+        let WrittenBody::Carousel(carousel) = written.body else {
             return Err(AppError::internal(
                 "writing slides",
                 "the writer answered text instead of slides",
             ));
         };
         Ok(Written {
-            slides,
+            slides: carousel.slides,
+            post: carousel.post,
             origin: written.source,
         })
     }

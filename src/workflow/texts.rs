@@ -137,6 +137,24 @@ pub fn caption(topic: &str) -> String {
     )
 }
 
+/// The line above a post ready to paste (HTML).
+pub fn post_ready(lang: Lang) -> String {
+    text(lang, "post-ready")
+}
+
+pub fn post_copy_button(lang: Lang) -> String {
+    text(lang, "post-copy-button")
+}
+
+pub fn post_copy_hashtags_button(lang: Lang) -> String {
+    text(lang, "post-copy-hashtags-button")
+}
+
+/// The heading of a post's alt texts (plain text: escape it for HTML).
+pub fn post_alt_heading(lang: Lang) -> String {
+    text(lang, "post-alt-heading")
+}
+
 pub fn failed(lang: Lang, topic: &str, reason: &str) -> String {
     text_with(
         lang,

@@ -152,7 +152,9 @@ on_both_backends! {
         let media = album["media"].as_array().expect("media");
         assert_eq!(media.len(), 10);
         assert!(media.iter().all(|m| m["type"] == "photo"));
-        assert_eq!(media[0]["caption"], "<b>Квантовая физика для котов 🐈</b>");
+        let caption = media[0]["caption"].as_str().unwrap_or_default();
+        assert!(caption.starts_with("<b>Квантовая физика для котов 🐈</b>\n\n✨ Model slide number 0\n"), "the topic, then the post: {caption}");
+        assert!(caption.ends_with("#квантовая #физика #котов #вера #библия #вайбкодинг #христианство #мудрость"), "{caption}");
         assert_eq!(media[0]["parse_mode"], "HTML");
         let files = bot.telegram.uploads_to("sendMediaGroup");
         assert_eq!(files.len(), 10);

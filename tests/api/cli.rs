@@ -164,6 +164,13 @@ fn the_carousel_command_works_offline_with_no_accounts() {
         "{stdout}"
     );
     assert!(stdout.contains("written by offline:no_api_key"), "{stdout}");
+    let post = std::fs::read_to_string(out.join("post.txt")).expect("post.txt written");
+    assert!(stdout.contains("post.txt"), "{stdout}");
+    assert!(post.contains("#вера #сомнение"), "{post}");
+    assert!(
+        post.contains("\n1. Слайд 1: ") && post.contains("\n5. Слайд 5: "),
+        "{post}"
+    );
 }
 
 #[test]
@@ -207,6 +214,10 @@ fn with_an_api_key_the_carousel_command_asks_the_model() {
     assert!(stdout.contains("written by model"), "{stdout}");
     assert_eq!(model.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_png_slides(&out, 4, 1080, 1350);
+    // The model wrote no post: the offline writer's, made of the model's slides.
+    let post = std::fs::read_to_string(out.join("post.txt")).expect("post.txt written");
+    assert!(post.starts_with("✨ Model slide number 0\n"), "{post}");
+    assert!(post.contains("#rust #ownership"), "{post}");
 }
 
 #[test]

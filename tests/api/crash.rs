@@ -165,6 +165,16 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         },
     )
     .await;
+    // The post follows the resumed album, recorded once under the workflow's key.
+    eventually("the post message sent", Duration::from_secs(20), || async {
+        store
+            .outbox
+            .outbox_row(&format!("{workflow}:post"))
+            .await
+            .expect("outbox")
+            .filter(|row| row.status == OutboxStatus::Sent)
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (status, _) = terminate(&mut second, Duration::from_secs(15));
     assert!(status.success(), "{status:?}");
@@ -177,6 +187,12 @@ async fn kill_mid_album_then_resume(backend: Backend) {
         "the resumed workflow did not ask the model again"
     );
     assert_each_part_sent_once(&store, &telegram, &workflow).await;
+    let posts = telegram
+        .calls_to("sendMessage")
+        .into_iter()
+        .filter(|m| m["text"].as_str().is_some_and(|t| t.contains("<pre>")))
+        .count();
+    assert_eq!(posts, 1, "one post message after the resumed album");
 }
 
 #[actix_rt::test]

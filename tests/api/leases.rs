@@ -88,6 +88,7 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         review: false,
         draft_version: 0,
         review_until: None,
+        post_json: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod languages;
 mod leases;
 mod limits;
 mod operators;
+mod post;
 mod replicas;
 mod resilience;
 mod review;

@@ -123,9 +123,9 @@ async fn good_json_comes_from_the_model() {
     let out = client.write_carousel(&brief(10, Lang::En)).await;
     assert_eq!(out.source, ContentSource::Model);
     assert_eq!(out.attempts, 1);
-    assert_eq!(out.content.len(), 10);
-    assert_eq!(out.content[0].title, "🌿 Model slide 0");
-    assert_eq!(out.content[9].kind, SlideKind::Cta);
+    assert_eq!(out.content.slides.len(), 10);
+    assert_eq!(out.content.slides[0].title, "🌿 Model slide 0");
+    assert_eq!(out.content.slides[9].kind, SlideKind::Cta);
     assert_eq!(server.request_count(), 1);
 }
 
@@ -180,7 +180,7 @@ async fn fenced_json_comes_from_the_model() {
         .write_carousel(&brief(6, Lang::En))
         .await;
     assert_eq!(out.source, ContentSource::Model);
-    assert_eq!(out.content.len(), 6);
+    assert_eq!(out.content.slides.len(), 6);
 }
 
 #[tokio::test]
@@ -194,7 +194,7 @@ async fn think_blocks_of_reasoning_models_are_ignored() {
         .write_carousel(&brief(4, Lang::En))
         .await;
     assert_eq!(out.source, ContentSource::Model);
-    assert_eq!(out.content[1].title, "🌿 Model slide 1");
+    assert_eq!(out.content.slides[1].title, "🌿 Model slide 1");
 }
 
 #[tokio::test]
@@ -206,8 +206,8 @@ async fn garbage_every_time_retries_max_attempts_then_goes_offline() {
     assert_offline_model_failed(&out.source);
     assert_eq!(server.request_count(), 3);
     assert_eq!(out.attempts, 3);
-    assert_eq!(out.content.len(), 10);
-    assert_eq!(out.content[0].kind, SlideKind::Title);
+    assert_eq!(out.content.slides.len(), 10);
+    assert_eq!(out.content.slides[0].kind, SlideKind::Title);
 }
 
 #[tokio::test]
@@ -233,7 +233,7 @@ async fn http_500s_are_retried_then_offline_without_hidden_extra_requests() {
     assert_offline_model_failed(&out.source);
     // Exactly our attempts: async-openai's own retry layer must not multiply them.
     assert_eq!(server.request_count(), 3);
-    assert_eq!(out.content.len(), 5);
+    assert_eq!(out.content.slides.len(), 5);
     if let ContentSource::Offline {
         reason: OfflineReason::ModelFailed(why),
     } = &out.source
@@ -275,7 +275,7 @@ async fn a_server_slower_than_the_timeout_falls_back_offline_quickly() {
     assert_offline_model_failed(&out.source);
     assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     assert_eq!(out.attempts, 2);
-    assert_eq!(out.content.len(), 3);
+    assert_eq!(out.content.slides.len(), 3);
     if let ContentSource::Offline {
         reason: OfflineReason::ModelFailed(why),
     } = &out.source
@@ -312,15 +312,15 @@ async fn wrong_slide_count_from_the_model_is_repaired() {
         .write_carousel(&brief(8, Lang::En))
         .await;
     assert_eq!(out.source, ContentSource::Model);
-    assert_eq!(out.content.len(), 8);
-    assert_eq!(out.content[7].kind, SlideKind::Cta);
+    assert_eq!(out.content.slides.len(), 8);
+    assert_eq!(out.content.slides[7].kind, SlideKind::Cta);
 
     let server = MockServer::start(vec![Reply::content(carousel_json(9))]);
     let out = AiClient::new(settings(&server))
         .write_carousel(&brief(10, Lang::En))
         .await;
     assert_eq!(out.source, ContentSource::Model);
-    assert_eq!(out.content.len(), 10);
+    assert_eq!(out.content.slides.len(), 10);
 }
 
 #[tokio::test]
@@ -387,7 +387,7 @@ async fn no_api_key_means_offline_with_zero_requests() {
         }
     );
     assert_eq!(out.attempts, 0);
-    assert_eq!(out.content.len(), 6);
+    assert_eq!(out.content.slides.len(), 6);
     let blank_key = AiClient::new(AiSettings {
         api_key: Some("   ".into()),
         ..settings(&server)

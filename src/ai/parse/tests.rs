@@ -313,3 +313,114 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------
+// The post and the alt texts.
+
+fn with_post(post: Value) -> String {
+    let mut answer: Value = serde_json::from_str(&slides_json(&["title", "idea", "cta"])).unwrap();
+    answer["post"] = post;
+    answer.to_string()
+}
+
+#[test]
+fn a_models_post_and_alt_texts_are_taken() {
+    let mut answer: Value = serde_json::from_str(&with_post(json!({
+        "caption": "Habits outlast motivation.\n\nHere is how.",
+        "hashtags": ["#habits", "faith", "#Growth"]
+    })))
+    .unwrap();
+    answer["slides"][1]["alt"] = json!("A hand ticking a box on a calendar");
+    let carousel = parse_carousel(&answer.to_string(), 3, OfflineLang::En, "Habits").unwrap();
+    assert_eq!(
+        carousel.post.caption(),
+        "Habits outlast motivation.\n\nHere is how."
+    );
+    assert_eq!(carousel.post.hashtags(), ["#habits", "#faith", "#Growth"]);
+    assert_eq!(carousel.slides[1].alt, "A hand ticking a box on a calendar");
+    // The slides without one get the offline writer's.
+    assert!(
+        carousel.slides[0].alt.starts_with("Slide 1: "),
+        "{:?}",
+        carousel.slides[0]
+    );
+}
+
+#[test]
+fn a_model_that_omits_the_post_still_yields_its_slides_and_the_offline_post_of_them() {
+    let raw = slides_json(&["title", "idea", "cta"]);
+    let carousel = parse_carousel(&raw, 3, OfflineLang::En, "Why habits beat motivation").unwrap();
+    assert_eq!(
+        carousel.slides,
+        parse_slides(&raw, 3, OfflineLang::En).unwrap()
+    );
+    assert_eq!(carousel.slides[0].title, "🔥 Slide number 0");
+    let first_line = carousel.post.caption().lines().next().unwrap_or_default();
+    assert_eq!(first_line, carousel.slides[0].title);
+    assert_eq!(&carousel.post.hashtags()[..2], ["#habits", "#beat"]);
+    assert_eq!(
+        carousel.slides[1].alt,
+        "Slide 2: Slide number 1 — Body of slide 1."
+    );
+    // A truncated answer loses its post, never its slides.
+    let cut = &raw[..raw.len() - 3];
+    assert!(parse_carousel(cut, 3, OfflineLang::En, "Habits").is_ok());
+}
+
+#[test]
+fn hashtags_at_the_end_of_a_caption_become_hashtags_and_bad_ones_are_dropped() {
+    let raw = with_post(json!({
+        "caption": "Small steps.\n#steps #Faith",
+        "hashtags": ["#two words", "#ok!", "#faith"]
+    }));
+    let post = parse_carousel(&raw, 3, OfflineLang::En, "Habits")
+        .unwrap()
+        .post;
+    assert_eq!(post.caption(), "Small steps.");
+    assert_eq!(&post.hashtags()[..2], ["#faith", "#steps"]);
+    assert_eq!(
+        post.hashtags().len(),
+        3,
+        "topped up from the topic: {:?}",
+        post.hashtags()
+    );
+}
+
+#[test]
+fn a_models_post_is_bounded_to_instagrams_caption_and_ten_hashtags() {
+    let tags: Vec<String> = (0..15).map(|i| format!("#tag{i}")).collect();
+    let raw = with_post(json!({"caption": "word ".repeat(1000), "hashtags": tags}));
+    let post = parse_carousel(&raw, 3, OfflineLang::En, "Habits")
+        .unwrap()
+        .post;
+    assert!(post.caption().chars().count() <= post::MAX_CAPTION_CHARS);
+    assert!(post.caption().ends_with('…'));
+    assert_eq!(post.hashtags().len(), MAX_HASHTAGS);
+    // One string of tags, and too few of them.
+    let raw = with_post(json!({"caption": "Вера", "hashtags": "#вера, #الإيمان"}));
+    let post = parse_carousel(&raw, 3, OfflineLang::Ru, "Вера и сомнение")
+        .unwrap()
+        .post;
+    assert_eq!(&post.hashtags()[..2], ["#вера", "#الإيمان"]);
+    assert_eq!(post.hashtags().len(), MIN_HASHTAGS);
+    // Caption and hashtags next to the slides, not in a `post` object.
+    let mut answer: Value = serde_json::from_str(&slides_json(&["title", "idea", "cta"])).unwrap();
+    answer["caption"] = json!("Top level");
+    answer["hashtags"] = json!(["#a1", "#b2", "#c3"]);
+    let post = parse_carousel(&answer.to_string(), 3, OfflineLang::En, "x")
+        .unwrap()
+        .post;
+    assert_eq!((post.caption(), post.hashtags().len()), ("Top level", 3));
+}
+
+#[test]
+fn an_over_long_alt_text_from_the_model_is_cut_to_the_bound() {
+    let mut answer: Value = serde_json::from_str(&slides_json(&["title", "idea", "cta"])).unwrap();
+    answer["slides"][0]["alt_text"] = json!("long ".repeat(400));
+    let carousel = parse_carousel(&answer.to_string(), 3, OfflineLang::En, "x").unwrap();
+    let alt = &carousel.slides[0].alt;
+    assert!(
+        alt.chars().count() <= MAX_ALT_CHARS && alt.starts_with("long long"),
+        "{alt}"
+    );
+}
