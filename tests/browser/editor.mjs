@@ -1,7 +1,8 @@
 // The Mini App editor in headless Chromium against the real binary: /start, /carousel, a style
 // press through the webhook (with a fake Bot API on loopback); the review message's web_app
-// button opened with a valid initData; slide 2's title changed, slide 2 moved first, Send pressed;
-// then what the fake Bot API received (the album) and the stored draft are checked. Screenshots in
+// button opened with a valid initData; slide 2's title changed, slide 2 moved first, the post's
+// caption changed, Send pressed; then what the fake Bot API received (the album, then the post
+// with its copy button) and the stored draft are checked. Screenshots in
 // light and dark themes go to SCREENSHOT_DIR (or a temp dir) and their paths are printed.
 // Usage: PW_DIR=<playwright-core prefix> BIN=<bible-vibecoder> node tests/browser/editor.mjs
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ const BIN = process.env.BIN || path.join(process.env.CARGO_TARGET_DIR || path.jo
 const TOKEN = '123456:browser-check-token';
 const USER = { id: 424242, is_bot: false, first_name: 'Ann', username: 'ann_l', language_code: 'en' };
 const EDITED = 'Habits carry you when motivation sleeps';
+const CAPTION = 'Motivation is a spark; habits are the fire & they last.';
 
 /** initData as Telegram signs it (core.telegram.org/bots/webapps#validating-data-received-via-the-mini-app). */
 export function signInitData(token, fields) {
@@ -145,6 +147,14 @@ try {
   await page.click('[data-f="up-1"]');
   check((await put).status() === 200, 'the new order was not saved');
   check(await page.inputValue('#s0-title') === EDITED && await page.inputValue('#s1-title') === firstTitle, 'the page does not show the new order');
+  step = "the post's caption changed";
+  check((await page.inputValue('#caption')).length > 0, 'the editor shows no caption for the written post');
+  const tags = (await page.inputValue('#hashtags')).split(/\s+/).filter(Boolean);
+  check(tags.length >= 3 && tags.length <= 10 && tags.every((t) => t.startsWith('#')), `the editor shows the hashtags ${JSON.stringify(tags)}`);
+  check((await page.inputValue('#s0-alt')).length > 0, 'the editor shows no alt text for slide 1');
+  put = saved();
+  await page.fill('#caption', CAPTION);
+  check((await put).status() === 200, 'the caption was not saved');
   await until(async () => (await page.textContent('#status')).length > 0 && !(await page.textContent('#status')).includes('…'), 'the "Saved" status', 10000);
 
   step = 'the editor in Chromium (dark), reading the saved draft back';
@@ -175,11 +185,20 @@ try {
   check(parts.every((c) => c.files.length === c.params.media.length), 'an album item without its uploaded file');
   check(album.params.media.every((m) => m.type === 'photo' || m.type === 'document'), 'album items are not photos');
 
+  step = 'the post after the album';
+  const postCall = await fake.waitFor((c) => c.method === 'sendMessage' && String(c.params.text || '').includes('<pre>') && c, 'a sendMessage with the post', 30000);
+  check(postCall.at >= album.at, 'the post came before the album');
+  check(String(postCall.params.text).includes('<pre>' + CAPTION.replace('&', '&amp;') + '\n\n#'), `the post message does not carry the edited caption: ${postCall.params.text}`);
+  const copy = buttons(postCall.params.reply_markup).find((b) => b.copy_text);
+  check(copy && copy.copy_text.text.startsWith(CAPTION + '\n\n#'), 'the post message has no copy button with the post');
+  check(fake.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text || '').includes('<pre>')).length === 1, 'more than one post message');
+
   step = 'the stored draft';
   const stored = await (await api('/drafts/' + draftId)).json();
   check(stored.slides && stored.slides[0].title === EDITED, `the stored slide 1 is "${stored.slides && stored.slides[0].title}"`);
   check(stored.slides[1].title === firstTitle, 'the stored slide 2 is not the old slide 1');
   check(stored.state !== 'reviewing' && stored.editable === false, `the stored draft is still ${stored.state} (editable ${stored.editable})`);
+  check(stored.post && stored.post.caption === CAPTION, `the stored caption is "${stored.post && stored.post.caption}"`);
   console.log(`editor against the real bot: ok (${count} slides, album in ${parts.length} part(s), draft ${stored.state})`);
 } catch (e) {
   console.error(`browser-check FAILED at "${step}": ${e.message}`);
