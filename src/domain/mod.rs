@@ -3,12 +3,17 @@
 //! nothing here depends on another module of ours.
 use serde::{Deserialize, Serialize};
 
+mod brand;
 mod ids;
 mod languages;
 pub mod post;
 mod spelling;
 mod states;
 mod users;
+pub use brand::{
+    Accent, AssetId, BrandError, BrandKit, FontPairing, ACCENT_PRESETS, MAX_BRAND_ASSET_BYTES,
+    MAX_BRAND_HANDLE_CHARS, MAX_BRAND_NAME_CHARS,
+};
 pub use ids::{IdError, WorkflowId};
 pub use languages::{ContentChoice, ContentLanguage};
 pub use post::{Post, PostError};
