@@ -68,6 +68,7 @@ impl Handler<Envelope<RenderSlides>> for CarouselActor {
             } else {
                 self.handle.clone()
             },
+            brand: crate::render::SlideBrand::default(),
         };
         let rendered_outbox = self.rendered.clone();
         let gate = self.gate.clone();

@@ -505,6 +505,7 @@ pub async fn preview(
                 } else {
                     app.render.handle.clone()
                 },
+                brand: crate::render::SlideBrand::default(),
             };
             let _pass =
                 app.render_gate.enter().await.map_err(|_| {

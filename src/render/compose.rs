@@ -5,6 +5,7 @@ use image::RgbImage;
 
 use crate::domain::{Slide, SlideKind, Style};
 
+use super::brand::{draw_rgba, fit_size, square_cover, SlideBrand};
 use super::fonts::{FontStack, Fonts, MISSING};
 use super::layout::{fit_text, Align, Layout, Rect, SizeRange, TextSpec};
 use super::paint::{self, draw_layout, fill_round_rect, soft_dot};
@@ -21,7 +22,7 @@ pub(super) fn draw_on(
 ) -> Result<(RgbImage, Vec<PlacedText>), RenderError> {
     let fonts = Fonts::bundled()?;
     let frame = Frame::new(opts.style, opts.size);
-    let pal = Palette::new(opts.style, index, total);
+    let pal = Palette::branded(opts.style, index, total, opts.brand.accent);
     let typo = Typography::new(opts.style, opts.size, slide.kind);
     let ctx = Ctx {
         style: opts.style,
@@ -31,6 +32,7 @@ pub(super) fn draw_on(
         frame,
         pal,
         typo,
+        brand: &opts.brand,
     };
     let mut trace = Vec::new();
     ctx.decor(&mut img, index, &mut trace);
@@ -49,6 +51,7 @@ struct EmojiLine {
 
 struct Ctx<'f> {
     style: Style,
+    brand: &'f SlideBrand,
     /// The slide reads right to left: its layout mirrors (text, accents and footer).
     rtl: bool,
     fonts: &'f Fonts,
@@ -56,6 +59,9 @@ struct Ctx<'f> {
     pal: Palette,
     typo: Typography,
 }
+
+/// The widest a brand logo is drawn in the footer, in pixels.
+const LOGO_MAX_W: f32 = 160.0;
 
 /// Space above a slide's text block out of `free`: headlines sit near the middle, other slides
 /// nearer the top.
@@ -222,7 +228,7 @@ impl Ctx<'_> {
             return;
         }
         let card = self.frame.card;
-        let stack = self.fonts.title();
+        let stack = self.fonts.title_for(self.brand.fonts);
         let size = if self.frame.height > 1080 {
             220.0
         } else {
@@ -267,8 +273,8 @@ impl Ctx<'_> {
         let emoji_h = emoji.height;
 
         // --- title and body
-        let title_stack = self.fonts.title();
-        let body_stack = self.fonts.body();
+        let title_stack = self.fonts.title_for(self.brand.fonts);
+        let body_stack = self.fonts.body_for(self.brand.fonts);
         let has_body = !text::sanitize(&slide.body).is_empty();
         let avail = (content.h - emoji_h - typo.gap_emoji).max(0.0);
         let quote = slide.kind == SlideKind::Quote;
@@ -465,6 +471,8 @@ impl Ctx<'_> {
         let bar_y = f.y - if self.frame.height > 1080 { 28.0 } else { 22.0 };
         let (track_color, track_alpha, fill_color) = match self.style {
             Style::Galaxy => ([255, 255, 255], 0.16, self.pal.accent),
+            // a brand accent fills vibrant's bar too (legible on the cream card)
+            Style::Vibrant if self.pal.brand.is_some() => (INK, 0.14, self.pal.accent),
             Style::Vibrant => (INK, 0.14, INK),
             Style::Minimal => (self.pal.block_b, 1.0, self.pal.accent),
         };
@@ -532,25 +540,135 @@ impl Ctx<'_> {
             1.0,
         );
 
-        // handle at the reading start, truncated with an ellipsis if too long
-        let handle_w = (f.w - pill.w - 24.0).max(0.0);
-        let handle_layout = fit_text(handle, &stack, handle_w, f.h, &spec);
-        let handle_x = if self.rtl {
-            f.right() - handle_layout.bbox.right()
+        self.identity(img, &pill, handle, trace);
+    }
+
+    /// Records where an image was drawn (a trace entry with its box and no text).
+    fn place(&self, trace: &mut Vec<PlacedText>, role: TextRole, rect: Rect) {
+        trace.push(PlacedText {
+            role,
+            font_size: 1.0,
+            sizes: SizeRange::new(1.0, 1.0),
+            lines: vec![rect],
+            ink: Some(rect),
+            truncated: false,
+            text: String::new(),
+            missing: 0,
+            rtl: self.rtl,
+            glyph_lines: Vec::new(),
+        });
+    }
+
+    /// The brand's avatar, display name and the handle at the footer's reading start, its logo
+    /// at the reading end before the counter's `pill`; mirrored on right-to-left slides. With no
+    /// brand only the handle is drawn, exactly where it always was.
+    fn identity(&self, img: &mut RgbImage, pill: &Rect, handle: &str, trace: &mut Vec<PlacedText>) {
+        let f = self.frame.footer;
+        let (stack, spec) = (self.fonts.label(), self.typo.label);
+        // Positions are worked out left to right in `start..end`, then mirrored for RTL.
+        // (`room` is the width left of the counter, kept as a width so that with no brand the
+        // handle's box is bit for bit what it always was)
+        let mut start = f.x;
+        let mut room = f.w - pill.w - 24.0;
+        let mirror = |x: f32, w: f32| if self.rtl { f.x + f.right() - x - w } else { x };
+        let card = self.frame.card;
+        if let Some(avatar) = &self.brand.avatar {
+            let d = pill.h.round();
+            if d <= room {
+                let (x, y) = (mirror(start, d).round(), pill.y.round());
+                let drawn = square_cover(avatar, d as u32);
+                draw_rgba(img, &drawn, x as i64, y as i64, true, &card);
+                self.place(trace, TextRole::Avatar, Rect::new(x, y, d, d));
+                start += d + 14.0;
+                room -= d + 14.0;
+            }
+        }
+        if let Some(logo) = &self.brand.logo {
+            let max_w = LOGO_MAX_W.min(room * 0.4);
+            let (w, h) = fit_size(logo.width(), logo.height(), max_w, pill.h);
+            if w > 0 && h > 0 {
+                let (wf, hf) = (w as f32, h as f32);
+                let x = mirror(start + room - wf, wf).round();
+                let y = (pill.y + (pill.h - hf) / 2.0).round();
+                let drawn = image::imageops::resize(
+                    logo.as_ref(),
+                    w,
+                    h,
+                    image::imageops::FilterType::CatmullRom,
+                );
+                draw_rgba(img, &drawn, x as i64, y as i64, false, &card);
+                self.place(trace, TextRole::Logo, Rect::new(x, y, wf, hf));
+                room -= wf + 20.0;
+            }
+        }
+        let avail = room.max(0.0);
+        let name = self.brand.name.trim();
+        let mut baseline = None;
+        if !name.is_empty() {
+            // the name takes what it needs but leaves the handle at least 40 % of the line
+            let name_max = if handle.trim().is_empty() {
+                avail
+            } else {
+                avail * 0.6
+            };
+            let layout = fit_text(name, &stack, name_max, f.h, &spec);
+            let w = layout.bbox.right();
+            let box_x = mirror(start, name_max);
+            let x = if self.rtl {
+                box_x + name_max - w
+            } else {
+                box_x
+            };
+            let y = pill.y + pill.h / 2.0 - layout.line_height / 2.0;
+            baseline = layout.lines.first().map(|l| y + l.baseline);
+            let color = match self.style {
+                Style::Minimal => self.pal.body,
+                _ => self.pal.label,
+            };
+            self.text(
+                img,
+                trace,
+                TextRole::Name,
+                &layout,
+                &stack,
+                spec.sizes,
+                (x, y),
+                color,
+                1.0,
+            );
+            start += w + 12.0;
+            room -= w + 12.0;
+        }
+        // the handle, truncated with an ellipsis if too long
+        let handle_w = room.max(0.0);
+        let layout = fit_text(handle, &stack, handle_w, f.h, &spec);
+        let box_right = mirror(start, handle_w) + handle_w;
+        let x = if self.rtl {
+            box_right - layout.bbox.right()
         } else {
-            f.x
+            start
         };
-        let hy = pill.y + pill.h / 2.0 - handle_layout.line_height / 2.0;
-        let (color, alpha) = (self.pal.label, self.pal.label_alpha);
+        let centred = pill.y + pill.h / 2.0 - layout.line_height / 2.0;
+        // beside a name it sits on the name's baseline, a step quieter
+        let (y, alpha) = match (baseline, layout.lines.first()) {
+            (Some(b), Some(line)) => (
+                b - line.baseline,
+                match self.style {
+                    Style::Vibrant => 0.7,
+                    _ => self.pal.label_alpha,
+                },
+            ),
+            _ => (centred, self.pal.label_alpha),
+        };
         self.text(
             img,
             trace,
             TextRole::Handle,
-            &handle_layout,
+            &layout,
             &stack,
             spec.sizes,
-            (handle_x, hy),
-            color,
+            (x, y),
+            self.pal.label,
             alpha,
         );
     }

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use ab_glyph::{Font, FontRef, GlyphId, PxScale};
 
 use super::FontError;
+use crate::domain::FontPairing;
 
 static INTER_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
 static INTER_SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiBold.otf");
@@ -178,6 +179,29 @@ impl Fonts {
             [&self.regular, &self.bold, &self.color_emoji, &self.emoji],
             Weight::Regular,
         )
+    }
+
+    /// Titles in a brand kit's pairing: Soft's are Inter SemiBold, the others' Display Bold.
+    pub fn title_for(&self, pairing: FontPairing) -> FontStack<'_> {
+        match pairing {
+            FontPairing::Modern | FontPairing::Strong => self.title(),
+            FontPairing::Soft => FontStack::new(
+                [&self.semibold, &self.bold, &self.color_emoji, &self.emoji],
+                Weight::Bold,
+            ),
+        }
+    }
+
+    /// Body text in a brand kit's pairing: Strong's is Inter SemiBold (scripts Inter lacks in
+    /// their bold Noto face, to match), the others' Regular.
+    pub fn body_for(&self, pairing: FontPairing) -> FontStack<'_> {
+        match pairing {
+            FontPairing::Modern | FontPairing::Soft => self.body(),
+            FontPairing::Strong => FontStack::new(
+                [&self.semibold, &self.bold, &self.color_emoji, &self.emoji],
+                Weight::Bold,
+            ),
+        }
     }
 
     /// Footer labels: semibold → regular → colour emoji → symbols.

@@ -14,6 +14,7 @@
 //! slides mirror: text at the right, handle and counter swapped.
 
 pub mod background;
+pub mod brand;
 mod compose;
 mod encode;
 pub mod fonts;
@@ -39,6 +40,7 @@ use crate::domain::{ImageFormat, Slide, SlideSize, Style};
 use self::layout::{Rect, SizeRange};
 use self::style::Frame;
 
+pub use self::brand::SlideBrand;
 use self::compose::draw_on;
 pub use self::encode::encode;
 pub use self::pdf::render_pdf;
@@ -55,6 +57,8 @@ pub struct RenderOptions {
     pub jpeg_quality: u8,
     /// Shown in every slide's footer, e.g. "@bible_vibecoder_bot".
     pub handle: String,
+    /// The user's brand kit: name, avatar, logo, accent, fonts (default: none).
+    pub brand: SlideBrand,
 }
 
 impl Default for RenderOptions {
@@ -65,6 +69,7 @@ impl Default for RenderOptions {
             format: ImageFormat::Png,
             jpeg_quality: 90,
             handle: "@bible_vibecoder_bot".to_string(),
+            brand: SlideBrand::default(),
         }
     }
 }
@@ -216,6 +221,12 @@ pub enum TextRole {
     Body,
     Counter,
     Handle,
+    /// The brand kit's display name, beside the handle.
+    Name,
+    /// Not text: where the brand avatar was drawn (`lines[0]` is its box; no glyphs).
+    Avatar,
+    /// Not text: where the brand logo was drawn (`lines[0]` is its box; no glyphs).
+    Logo,
 }
 
 /// Where a piece of text was drawn, in canvas pixels.
@@ -251,7 +262,8 @@ pub fn render_image_traced(
     if index >= total {
         return Err(RenderError::IndexOutOfRange { index, total });
     }
-    let backdrop = Backdrop::draw(opts.style, opts.size, backdrop_of(opts.style, index), total);
+    let variant = backdrop_of(opts.style, index);
+    let backdrop = Backdrop::draw(opts.style, opts.size, variant, total, opts.brand.accent);
     draw_on(
         std::sync::Arc::unwrap_or_clone(backdrop.image),
         slide,

@@ -46,8 +46,14 @@ pub(super) struct Backdrop {
 impl Backdrop {
     /// The backdrop's pixels: kept from an earlier render call of the same shape, or drawn
     /// (and kept for the next one).
-    pub(super) fn draw(style: Style, size: SlideSize, variant: usize, total: usize) -> Backdrop {
-        let pal = Palette::new(style, variant, total);
+    pub(super) fn draw(
+        style: Style,
+        size: SlideSize,
+        variant: usize,
+        total: usize,
+        accent: Option<style::Rgb>,
+    ) -> Backdrop {
+        let pal = Palette::branded(style, variant, total, accent);
         let key = PixelKey {
             style,
             size,
@@ -155,7 +161,7 @@ pub(super) fn render_indexed(
         .into_par_iter()
         .map(|v| {
             tracing::info_span!(parent: &parent, "backdrop", otel.name = "render backdrop", variant = v)
-                .in_scope(|| Backdrop::draw(opts.style, opts.size, v, total))
+                .in_scope(|| Backdrop::draw(opts.style, opts.size, v, total, opts.brand.accent))
         })
         .collect();
     let backdrop_of_slide = |i: usize| {

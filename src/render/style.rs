@@ -178,6 +178,9 @@ pub struct Palette {
     pub bg: Rgb,
     pub block_a: Rgb,
     pub block_b: Rgb,
+    /// The brand kit's accent as given (None: the style's own colours). Part of the palette so
+    /// that backdrops cached by palette are never shared between different accents.
+    pub brand: Option<Rgb>,
 }
 
 /// Vibrant's colour schemes (background, block A, block B), one per backdrop: slides cycle
@@ -194,8 +197,66 @@ pub const VIBRANT_CARD: Rgb = hex(0xFFF8EC);
 pub const INK: Rgb = hex(0x141414);
 pub const MINIMAL_PAPER: Rgb = hex(0xF6F3EE);
 
+/// The brightest glass a galaxy accent sits on (rule, bar and progress over the frosted card).
+pub const GALAXY_GLASS: Rgb = hex(0x6A4A9A);
+
 impl Palette {
+    /// The style's own colours for slide `index` of `total`.
     pub fn new(style: Style, index: usize, total: usize) -> Palette {
+        Palette::branded(style, index, total, None)
+    }
+
+    /// The colours of slide `index` with a brand accent (None: exactly [`Palette::new`]'s). The
+    /// accent is made legible (at least 3:1) against what it sits on: galaxy's glass, vibrant's
+    /// ink outline (as the page) and cream card (as the progress bar), minimal's paper.
+    pub fn branded(style: Style, index: usize, total: usize, brand: Option<Rgb>) -> Palette {
+        let own = Palette::own(style, index, total);
+        let Some(raw) = brand else {
+            return own;
+        };
+        let on = |surface: Rgb| super::brand::legible(raw, surface);
+        match style {
+            Style::Galaxy => Palette {
+                accent: on(GALAXY_GLASS),
+                brand,
+                ..own
+            },
+            Style::Vibrant => {
+                // The accent is the page on every slide; a decoration block that would vanish
+                // on it takes the scheme's own page colour instead.
+                let bg = on(INK);
+                let (scheme_bg, _, _) = VIBRANT[index % VIBRANT.len()];
+                let apart = |block: Rgb| {
+                    if contrast(block, bg) < 1.5 {
+                        hex(scheme_bg)
+                    } else {
+                        block
+                    }
+                };
+                let block_a = apart(own.block_a);
+                Palette {
+                    accent: on(VIBRANT_CARD),
+                    emoji: badge_ink(block_a),
+                    bg,
+                    block_a,
+                    block_b: apart(own.block_b),
+                    brand,
+                    ..own
+                }
+            }
+            Style::Minimal => {
+                let accent = on(MINIMAL_PAPER);
+                Palette {
+                    accent,
+                    emoji: accent,
+                    brand,
+                    ..own
+                }
+            }
+        }
+    }
+
+    fn own(style: Style, index: usize, total: usize) -> Palette {
         match style {
             Style::Galaxy => {
                 let t = if total > 1 {
@@ -216,6 +277,7 @@ impl Palette {
                     bg: to_rgb(hsl(hue, 0.6, 0.08)),
                     block_a: to_rgb(hsl(hue + 75.0, 0.85, 0.6)),
                     block_b: to_rgb(hsl(hue - 45.0, 0.9, 0.55)),
+                    brand: None,
                 }
             }
             Style::Vibrant => {
@@ -225,11 +287,7 @@ impl Palette {
                     body: hex(0x2A2A2A),
                     body_alpha: 1.0,
                     // the emoji sits on a `block_a` badge: ink or cream, whichever contrasts more
-                    emoji: if contrast(INK, hex(a)) >= contrast(VIBRANT_CARD, hex(a)) {
-                        INK
-                    } else {
-                        VIBRANT_CARD
-                    },
+                    emoji: badge_ink(hex(a)),
                     label: INK,
                     label_alpha: 1.0,
                     accent: hex(bg),
@@ -237,6 +295,7 @@ impl Palette {
                     bg: hex(bg),
                     block_a: hex(a),
                     block_b: hex(b),
+                    brand: None,
                 }
             }
             Style::Minimal => {
@@ -253,9 +312,19 @@ impl Palette {
                     bg: MINIMAL_PAPER,
                     block_a: hex(0xE9E4DA),
                     block_b: hex(0xD9D3C7),
+                    brand: None,
                 }
             }
         }
+    }
+}
+
+/// Ink or cream, whichever contrasts more with a vibrant badge of colour `badge`.
+fn badge_ink(badge: Rgb) -> Rgb {
+    if contrast(INK, badge) >= contrast(VIBRANT_CARD, badge) {
+        INK
+    } else {
+        VIBRANT_CARD
     }
 }
 

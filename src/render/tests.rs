@@ -417,7 +417,11 @@ fn assert_placement(trace: &[PlacedText], frame: &Frame, what: &str) {
         );
         let region = match t.role {
             TextRole::Title | TextRole::Body | TextRole::Emoji => frame.content,
-            TextRole::Counter | TextRole::Handle => frame.footer,
+            TextRole::Counter
+            | TextRole::Handle
+            | TextRole::Name
+            | TextRole::Avatar
+            | TextRole::Logo => frame.footer,
             TextRole::Numeral => frame.card,
         };
         for line in &t.lines {
@@ -834,4 +838,362 @@ fn a_pdf_keeps_every_scripts_text_selectable_in_reading_order() {
         "PDF {} bytes for {images} bytes of images",
         pdf.len()
     );
+}
+
+fn solid(w: u32, h: u32, c: [u8; 4]) -> std::sync::Arc<image::RgbaImage> {
+    std::sync::Arc::new(image::RgbaImage::from_pixel(w, h, image::Rgba(c)))
+}
+
+fn branded(style: Style, size: SlideSize, brand: SlideBrand) -> RenderOptions {
+    RenderOptions {
+        handle: "@ann".into(),
+        brand,
+        ..opts(style, size, ImageFormat::Png)
+    }
+}
+
+fn red_blue_brand() -> SlideBrand {
+    SlideBrand {
+        name: "Ann Lee".into(),
+        accent: Some([0xff, 0x88, 0x00]),
+        avatar: Some(solid(64, 64, [255, 0, 0, 255])),
+        logo: Some(solid(300, 100, [0, 0, 255, 255])),
+        ..SlideBrand::default()
+    }
+}
+
+fn placed(trace: &[PlacedText], role: TextRole) -> Rect {
+    match trace.iter().find(|t| t.role == role) {
+        Some(t) => t.lines[0],
+        None => panic!("no {role:?} placed"),
+    }
+}
+
+fn px(img: &RgbImage, x: f32, y: f32) -> [u8; 3] {
+    img.get_pixel(x as u32, y as u32).0
+}
+
+fn close(a: [u8; 3], b: [u8; 3], tolerance: u8) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= tolerance)
+}
+
+#[test]
+fn a_brand_draws_its_round_avatar_name_logo_and_accent_in_every_style_and_size() {
+    let s = &demo_slides()[1];
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            let what = format!("{style} {size}");
+            let (img, trace) = ok(render_image_traced(
+                s,
+                1,
+                10,
+                &branded(style, size, red_blue_brand()),
+            ));
+            let frame = Frame::new(style, size);
+            assert_placement(&trace, &frame, &what);
+            let a = placed(&trace, TextRole::Avatar);
+            assert!(
+                close(px(&img, a.x + a.w / 2.0, a.y + a.h / 2.0), [255, 0, 0], 2),
+                "{what}: avatar centre"
+            );
+            assert!(
+                !close(px(&img, a.x + 1.0, a.y + 1.0), [255, 0, 0], 60),
+                "{what}: avatar corner is outside the circle"
+            );
+            let l = placed(&trace, TextRole::Logo);
+            assert!(
+                close(px(&img, l.x + l.w / 2.0, l.y + l.h / 2.0), [0, 0, 255], 2),
+                "{what}: logo centre"
+            );
+            assert!(
+                l.h <= frame.footer.h + 0.5 && l.w <= 160.5,
+                "{what}: logo {l:?}"
+            );
+            assert!(
+                (l.w / l.h - 3.0).abs() < 0.1,
+                "{what}: logo keeps its aspect"
+            );
+            let name = trace.iter().find(|t| t.role == TextRole::Name);
+            assert!(
+                name.is_some_and(|t| t.text == "Ann Lee"),
+                "{what}: name traced"
+            );
+            // the progress bar's fill (slide 2 of 10: its first fifth) carries the accent
+            let pal = style::Palette::branded(style, 1, 10, Some([0xff, 0x88, 0x00]));
+            let bar_y = frame.footer.y - if frame.height > 1080 { 28.0 } else { 22.0 };
+            let fill = px(&img, frame.footer.x + frame.footer.w * 0.1, bar_y);
+            assert!(
+                close(fill, pal.accent, 3),
+                "{what}: fill {fill:?} vs {:?}",
+                pal.accent
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_brand_draws_every_slide_as_before() {
+    // "as before": the options with no brand field set, and those with every brand part empty
+    let s = &demo_slides()[2];
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            let plain = opts(style, size, ImageFormat::Png);
+            let empty = RenderOptions {
+                brand: SlideBrand {
+                    name: "  ".into(),
+                    ..SlideBrand::default()
+                },
+                ..plain.clone()
+            };
+            let a = ok(render_slide(s, 2, 10, &plain));
+            let b = ok(render_slide(s, 2, 10, &empty));
+            assert!(a.bytes == b.bytes, "{style} {size}");
+            assert_eq!(
+                style::Palette::branded(style, 2, 10, None),
+                style::Palette::new(style, 2, 10)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_preset_accent_and_the_extremes_reach_3_to_1_on_what_they_sit_on_in_every_style() {
+    use style::{contrast, GALAXY_GLASS, INK, MINIMAL_PAPER, VIBRANT_CARD};
+    let extremes = [[0xff, 0xff, 0xff], [0, 0, 0], [0xff, 0xff, 0x00]];
+    let accents = crate::domain::ACCENT_PRESETS
+        .iter()
+        .map(|a| a.0)
+        .chain(extremes);
+    for accent in accents {
+        for i in 0..4 {
+            let g = style::Palette::branded(Style::Galaxy, i, 4, Some(accent));
+            assert!(contrast(g.accent, GALAXY_GLASS) >= 3.0, "galaxy {accent:?}");
+            let v = style::Palette::branded(Style::Vibrant, i, 4, Some(accent));
+            assert!(contrast(v.bg, INK) >= 3.0, "vibrant page {accent:?}");
+            assert!(
+                contrast(v.accent, VIBRANT_CARD) >= 3.0,
+                "vibrant bar {accent:?}"
+            );
+            assert!(
+                contrast(v.emoji, v.block_a) >= 3.0,
+                "vibrant badge {accent:?}"
+            );
+            let m = style::Palette::branded(Style::Minimal, i, 4, Some(accent));
+            assert!(
+                contrast(m.accent, MINIMAL_PAPER) >= 3.0,
+                "minimal {accent:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_backdrop_drawn_for_one_accent_is_never_reused_for_another() {
+    let s = &demo_slides()[0];
+    let page = |accent: [u8; 3]| {
+        let brand = SlideBrand {
+            accent: Some(accent),
+            ..SlideBrand::default()
+        };
+        let o = branded(Style::Vibrant, SlideSize::Portrait, brand);
+        // two renders each: the second takes the kept backdrop
+        let _ = ok(render_image_traced(s, 0, 3, &o));
+        let img = image_of(render_image_traced(s, 0, 3, &o));
+        let pal = style::Palette::branded(Style::Vibrant, 0, 3, Some(accent));
+        (px(&img, 20.0, 675.0), pal.bg)
+    };
+    for accent in [[0xff, 0x88, 0x00], [0x1e, 0x90, 0xff], [0xff, 0x88, 0x01]] {
+        let (seen, bg) = page(accent);
+        assert_eq!(seen, bg, "{accent:?}");
+    }
+    let key = |accent| tile_cache::PixelKey {
+        style: Style::Vibrant,
+        size: SlideSize::Portrait,
+        variant: 0,
+        palette: style::Palette::branded(Style::Vibrant, 0, 3, accent),
+    };
+    assert_ne!(key(Some([1, 1, 1])), key(Some([1, 1, 2])));
+    assert_ne!(key(None), key(Some(style::hex(style::VIBRANT[0].0))));
+}
+
+#[test]
+fn a_long_name_and_handle_shrink_and_stay_clear_of_each_other_and_the_counter() {
+    let s = &demo_slides()[1];
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            for rtl in [false, true] {
+                let brand = SlideBrand {
+                    name: "Annabelle Leonora Featherstonehaugh-Montgomery".into(),
+                    ..red_blue_brand()
+                };
+                let o = RenderOptions {
+                    handle: "@annabelle_leonora_featherstonehaugh".into(),
+                    ..branded(style, size, brand)
+                };
+                let arabic = slide(
+                    SlideKind::Idea,
+                    "الأمل يبدأ بخطوة صغيرة",
+                    "كل يوم نختار أن نثق.",
+                );
+                let s = if rtl { &arabic } else { s };
+                let (_, trace) = ok(render_image_traced(s, 1, 10, &o));
+                let what = format!("{style} {size} rtl={rtl}");
+                assert_placement(&trace, &Frame::new(style, size), &what);
+                let boxes: Vec<(TextRole, Rect)> = [
+                    TextRole::Avatar,
+                    TextRole::Name,
+                    TextRole::Handle,
+                    TextRole::Logo,
+                    TextRole::Counter,
+                ]
+                .into_iter()
+                .map(|r| {
+                    let t = trace
+                        .iter()
+                        .find(|t| t.role == r)
+                        .unwrap_or_else(|| panic!("{what}: {r:?}"));
+                    (r, t.ink.unwrap_or(t.lines[0]))
+                })
+                .collect();
+                for (i, (ra, a)) in boxes.iter().enumerate() {
+                    for (rb, b) in &boxes[i + 1..] {
+                        let apart = a.right() <= b.x + 0.5 || b.right() <= a.x + 0.5;
+                        assert!(apart, "{what}: {ra:?} {a:?} overlaps {rb:?} {b:?}");
+                    }
+                }
+                let name = trace
+                    .iter()
+                    .find(|t| t.role == TextRole::Name)
+                    .map(|t| t.truncated);
+                assert_eq!(
+                    name,
+                    Some(true),
+                    "{what}: the long name ends with an ellipsis"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_right_to_left_slide_puts_the_avatar_at_the_right_and_the_logo_left_of_the_name() {
+    let arabic = slide(
+        SlideKind::Idea,
+        "الأمل يبدأ بخطوة صغيرة",
+        "كل يوم نختار أن نثق.",
+    );
+    for &style in Style::ALL {
+        let o = branded(style, SlideSize::Portrait, red_blue_brand());
+        let (_, trace) = ok(render_image_traced(&arabic, 1, 5, &o));
+        let footer = Frame::new(style, SlideSize::Portrait).footer;
+        let (avatar, name, logo, counter) = (
+            placed(&trace, TextRole::Avatar),
+            placed(&trace, TextRole::Name),
+            placed(&trace, TextRole::Logo),
+            placed(&trace, TextRole::Counter),
+        );
+        assert!(
+            (avatar.right() - footer.right()).abs() < 1.0,
+            "{style}: avatar at the right"
+        );
+        assert!(
+            name.right() < avatar.x && logo.right() < name.x,
+            "{style}: name then logo leftwards"
+        );
+        assert!(counter.right() < logo.x, "{style}: counter at the left");
+    }
+}
+
+#[test]
+fn each_font_pairing_draws_titles_and_bodies_in_its_faces() {
+    let s = slide(
+        SlideKind::Idea,
+        "Hope starts small",
+        "Every day we choose to trust.",
+    );
+    let faces = |fonts| {
+        let brand = SlideBrand {
+            fonts,
+            ..SlideBrand::default()
+        };
+        let (_, trace) = ok(render_image_traced(
+            &s,
+            1,
+            5,
+            &branded(Style::Minimal, SlideSize::Portrait, brand),
+        ));
+        let face = |role| {
+            trace
+                .iter()
+                .find(|t| t.role == role)
+                .and_then(|t| t.glyph_lines.first())
+                .and_then(|l| l.glyphs.first())
+                .map(|g| g.face)
+        };
+        (face(TextRole::Title), face(TextRole::Body))
+    };
+    use crate::domain::FontPairing;
+    assert_eq!(
+        faces(FontPairing::Modern),
+        (Some("Inter Display Bold"), Some("Inter Regular"))
+    );
+    assert_eq!(
+        faces(FontPairing::Soft),
+        (Some("Inter SemiBold"), Some("Inter Regular"))
+    );
+    assert_eq!(
+        faces(FontPairing::Strong),
+        (Some("Inter Display Bold"), Some("Inter SemiBold"))
+    );
+}
+
+/// Writes the brand samples a designer looks at to /tmp/brand-*.png:
+/// `cargo test --lib render::tests::write_brand_samples -- --ignored`.
+#[test]
+#[ignore]
+fn write_brand_samples() {
+    let d = 256u32;
+    let avatar = image::RgbaImage::from_fn(d, d, |x, y| {
+        let (fx, fy) = (x as f32 / d as f32, y as f32 / d as f32);
+        image::Rgba([
+            (60.0 + 180.0 * fx) as u8,
+            (90.0 + 100.0 * fy) as u8,
+            (200.0 - 120.0 * fx * fy) as u8,
+            255,
+        ])
+    });
+    let logo = image::RgbaImage::from_fn(480, 120, |x, y| {
+        let inside = (x / 60) % 2 == 0 || (y > 40 && y < 80);
+        image::Rgba([30, 180, 120, if inside { 255 } else { 0 }])
+    });
+    let arabic = slide(
+        SlideKind::Idea,
+        "الأمل يبدأ بخطوة صغيرة",
+        "كل يوم نختار أن نثق. جرّب لمدة 30 يومًا.",
+    );
+    let slides = demo_slides();
+    for &style in Style::ALL {
+        for &size in SlideSize::ALL {
+            for (tag, accent) in [
+                ("orange", [0xff, 0x88, 0x00]),
+                ("navy", [0x11, 0x18, 0x27]),
+                ("yellow", [0xf5, 0xc4, 0x00]),
+            ] {
+                let brand = SlideBrand {
+                    name: "Ann Lee".into(),
+                    accent: Some(accent),
+                    avatar: Some(std::sync::Arc::new(avatar.clone())),
+                    logo: Some(std::sync::Arc::new(logo.clone())),
+                    ..SlideBrand::default()
+                };
+                let o = branded(style, size, brand);
+                let img = ok(render_image(&slides[1], 1, 10, &o));
+                let _ = img.save(format!("/tmp/brand-{style}-{size}-{tag}.png"));
+                if tag == "orange" {
+                    let img = ok(render_image(&arabic, 1, 10, &o));
+                    let _ = img.save(format!("/tmp/brand-{style}-{size}-arabic.png"));
+                }
+            }
+        }
+    }
 }
