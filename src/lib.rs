@@ -6,7 +6,8 @@
 //! → `ai` and `render` (the content and the slides) → `delivery` (the durable outbox, the Bot
 //! API). Beside them: `domain` and `messages` (plain data), `i18n` (the interface's words, one
 //! Fluent folder per locale), `store` (one repository per table owner), `telegram` (pure update
-//! parsing), `supervisors`, `resilience`, `observability`, and
+//! parsing), `media` (brand uploads checked and prepared, pure), `supervisors`, `resilience`,
+//! `observability`, and
 //! `app` (settings, errors, start-up, the command line).
 pub mod actors;
 pub mod ai;
@@ -16,6 +17,7 @@ pub mod domain;
 pub mod http;
 pub mod i18n;
 pub mod intake;
+pub mod media;
 pub mod messages;
 pub mod miniapp;
 pub mod observability;

@@ -165,6 +165,19 @@ impl FontPairing {
     }
 }
 
+crate::spelled_enum! {
+    /// Which image of a kit an upload is for: each is prepared (cropped, sized, encoded) its own
+    /// way, see `crate::media::prepare`.
+    #[serde(rename_all = "lowercase")]
+    #[strum(serialize_all = "lowercase")]
+    pub enum AssetKind as "asset kind" {
+        /// The round picture beside the handle: a square JPEG.
+        Avatar,
+        /// The mark in a corner: aspect kept, transparency kept, a PNG.
+        Logo,
+    }
+}
+
 /// A user's brand kit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrandKit {
@@ -322,6 +335,15 @@ mod tests {
             FontPairing::parse("comic").map_err(|e| e.field()),
             Err("fonts")
         );
+    }
+
+    #[test]
+    fn asset_kinds_are_spelled_avatar_and_logo() {
+        assert_eq!(AssetKind::ALL, &[AssetKind::Avatar, AssetKind::Logo]);
+        assert_eq!(AssetKind::Avatar.as_str(), "avatar");
+        assert_eq!("logo".parse(), Ok(AssetKind::Logo));
+        assert_eq!(serde_json::to_string(&AssetKind::Logo).unwrap(), "\"logo\"");
+        assert!("Avatar ".parse::<AssetKind>().is_err());
     }
 
     #[test]

@@ -11,8 +11,8 @@ mod spelling;
 mod states;
 mod users;
 pub use brand::{
-    Accent, AssetId, BrandError, BrandKit, FontPairing, ACCENT_PRESETS, MAX_BRAND_ASSET_BYTES,
-    MAX_BRAND_HANDLE_CHARS, MAX_BRAND_NAME_CHARS,
+    Accent, AssetId, AssetKind, BrandError, BrandKit, FontPairing, ACCENT_PRESETS,
+    MAX_BRAND_ASSET_BYTES, MAX_BRAND_HANDLE_CHARS, MAX_BRAND_NAME_CHARS,
 };
 pub use ids::{IdError, WorkflowId};
 pub use languages::{ContentChoice, ContentLanguage};

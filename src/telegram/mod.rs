@@ -1,6 +1,8 @@
 //! Telegram itself: what kind an update is, who sent it and what it asks for (`inbound_of`), the
 //! updates the bot asks for, the Bot API client, the bot's name (from `getMe`), its commands.
+//! `files`: files downloaded from the Bot API, bounded in bytes and time.
 pub mod commands;
+pub mod files;
 use crate::app::config::Settings;
 pub use crate::domain::UpdateType;
 use crate::messages::data::UserProfile;

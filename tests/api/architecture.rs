@@ -296,7 +296,7 @@ fn settings_depend_on_nothing_of_ours_but_the_domain() {
 #[test]
 fn the_pure_leaves_import_only_the_domain() {
     let graph = import_graph();
-    for leaf in ["domain", "render", "i18n"] {
+    for leaf in ["domain", "render", "i18n", "media"] {
         let used = dependencies_of(&graph, leaf);
         assert!(
             used.iter().all(|u| u == "domain"),
