@@ -17,3 +17,6 @@ miniapp-error-not-configured = المحرر غير مُعدّ في هذا الب
 miniapp-error-invalid-caption = التعليق طويل جدًا: { $max } حرفًا على الأكثر.
 miniapp-error-invalid-hashtags = يحمل المنشور من { $min } إلى { $max } وسمًا، كل وسم # تليه حروف أو أرقام أو شرطات سفلية، وطوله { $chars } حرفًا على الأكثر.
 miniapp-error-invalid-alt = هذا النص البديل طويل جدًا: { $max } حرفًا على الأكثر.
+miniapp-error-invalid-accent = اللون غير صالح: استخدم ‎#abc أو ‎#aabbcc.
+miniapp-error-invalid-brand-text = { $max } حرفًا على الأكثر، دون أحرف تحكم.
+miniapp-error-brand-stale = تم تغيير هوية علامتك على جهاز آخر؛ تم تحميل أحدث نسخة.

@@ -17,3 +17,6 @@ miniapp-error-not-configured = The editor is not set up on this bot.
 miniapp-error-invalid-caption = The caption is too long: at most { $max } characters.
 miniapp-error-invalid-hashtags = A post takes { $min } to { $max } hashtags, each a # followed by letters, digits or underscores, at most { $chars } characters long.
 miniapp-error-invalid-alt = This alt text is too long: at most { $max } characters.
+miniapp-error-invalid-accent = The colour is not valid: use #abc or #aabbcc.
+miniapp-error-invalid-brand-text = At most { $max } characters, with no control characters.
+miniapp-error-brand-stale = Your brand kit was changed on another device; the latest version is loaded.

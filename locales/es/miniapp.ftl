@@ -17,3 +17,6 @@ miniapp-error-not-configured = El editor no está configurado en este bot.
 miniapp-error-invalid-caption = El texto de la publicación es demasiado largo: como máximo { $max } caracteres.
 miniapp-error-invalid-hashtags = Una publicación lleva de { $min } a { $max } hashtags, cada uno un # seguido de letras, dígitos o guiones bajos, de { $chars } caracteres como máximo.
 miniapp-error-invalid-alt = Este texto alternativo es demasiado largo: como máximo { $max } caracteres.
+miniapp-error-invalid-accent = El color no es válido: usa #abc o #aabbcc.
+miniapp-error-invalid-brand-text = Como máximo { $max } caracteres, sin caracteres de control.
+miniapp-error-brand-stale = Tu kit de marca se cambió en otro dispositivo; se cargó la última versión.

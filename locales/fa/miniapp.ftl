@@ -17,3 +17,6 @@ miniapp-error-not-configured = ویرایشگر روی این ربات راه‌
 miniapp-error-invalid-caption = کپشن خیلی بلند است: حداکثر { $max } نویسه.
 miniapp-error-invalid-hashtags = هر پست { $min } تا { $max } هشتگ دارد؛ هر هشتگ یک # و پس از آن حروف، رقم‌ها یا زیرخط، حداکثر { $chars } نویسه.
 miniapp-error-invalid-alt = این متن جایگزین خیلی بلند است: حداکثر { $max } نویسه.
+miniapp-error-invalid-accent = رنگ معتبر نیست: از ‎#abc یا ‎#aabbcc استفاده کنید.
+miniapp-error-invalid-brand-text = حداکثر { $max } نویسه، بدون نویسه‌های کنترلی.
+miniapp-error-brand-stale = کیت برند شما در دستگاه دیگری تغییر کرد؛ آخرین نسخه بارگذاری شد.

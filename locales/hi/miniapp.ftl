@@ -17,3 +17,6 @@ miniapp-error-not-configured = इस बॉट पर एडिटर सेट
 miniapp-error-invalid-caption = कैप्शन बहुत लंबा है: अधिकतम { $max } अक्षर।
 miniapp-error-invalid-hashtags = एक पोस्ट में { $min } से { $max } हैशटैग होते हैं, हर एक # के बाद अक्षर, अंक या अंडरस्कोर, अधिकतम { $chars } अक्षर।
 miniapp-error-invalid-alt = यह वैकल्पिक टेक्स्ट बहुत लंबा है: अधिकतम { $max } अक्षर।
+miniapp-error-invalid-accent = रंग मान्य नहीं है: #abc या #aabbcc इस्तेमाल करें।
+miniapp-error-invalid-brand-text = अधिकतम { $max } अक्षर, बिना नियंत्रण वर्णों के।
+miniapp-error-brand-stale = आपकी ब्रांड किट किसी दूसरे डिवाइस पर बदली गई; नवीनतम संस्करण लोड किया गया।

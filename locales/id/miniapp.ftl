@@ -17,3 +17,6 @@ miniapp-error-not-configured = Editor belum disiapkan di bot ini.
 miniapp-error-invalid-caption = Keterangan terlalu panjang: paling banyak { $max } karakter.
 miniapp-error-invalid-hashtags = Sebuah postingan memuat { $min } sampai { $max } tagar, masing-masing # diikuti huruf, angka, atau garis bawah, paling panjang { $chars } karakter.
 miniapp-error-invalid-alt = Teks alternatif ini terlalu panjang: paling banyak { $max } karakter.
+miniapp-error-invalid-accent = Warna tidak valid: gunakan #abc atau #aabbcc.
+miniapp-error-invalid-brand-text = Paling banyak { $max } karakter, tanpa karakter kontrol.
+miniapp-error-brand-stale = Kit merek Anda diubah di perangkat lain; versi terbaru telah dimuat.

@@ -17,3 +17,6 @@ miniapp-error-not-configured = O editor não está configurado neste bot.
 miniapp-error-invalid-caption = A legenda é longa demais: no máximo { $max } caracteres.
 miniapp-error-invalid-hashtags = Uma publicação leva de { $min } a { $max } hashtags, cada uma um # seguido de letras, dígitos ou sublinhados, com no máximo { $chars } caracteres.
 miniapp-error-invalid-alt = Este texto alternativo é longo demais: no máximo { $max } caracteres.
+miniapp-error-invalid-accent = A cor não é válida: use #abc ou #aabbcc.
+miniapp-error-invalid-brand-text = No máximo { $max } caracteres, sem caracteres de controle.
+miniapp-error-brand-stale = Seu kit de marca foi alterado em outro dispositivo; a versão mais recente foi carregada.

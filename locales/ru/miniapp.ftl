@@ -17,3 +17,6 @@ miniapp-error-not-configured = Редактор в этом боте не нас
 miniapp-error-invalid-caption = Подпись слишком длинная: не больше { $max } символов.
 miniapp-error-invalid-hashtags = В посте от { $min } до { $max } хэштегов; каждый — # и буквы, цифры или подчёркивания, не длиннее { $chars } символов.
 miniapp-error-invalid-alt = Альтернативный текст слишком длинный: не больше { $max } символов.
+miniapp-error-invalid-accent = Неверный цвет: используйте #abc или #aabbcc.
+miniapp-error-invalid-brand-text = Не больше { $max } символов, без управляющих символов.
+miniapp-error-brand-stale = Фирменный стиль изменён на другом устройстве; загружена последняя версия.

@@ -17,3 +17,6 @@ miniapp-error-not-configured = Bu botta düzenleyici kurulmamış.
 miniapp-error-invalid-caption = Açıklama çok uzun: en fazla { $max } karakter.
 miniapp-error-invalid-hashtags = Bir gönderide { $min } ile { $max } arasında etiket olur; her biri # ve ardından harf, rakam ya da alt çizgi, en fazla { $chars } karakter.
 miniapp-error-invalid-alt = Bu alternatif metin çok uzun: en fazla { $max } karakter.
+miniapp-error-invalid-accent = Renk geçerli değil: #abc veya #aabbcc kullanın.
+miniapp-error-invalid-brand-text = En fazla { $max } karakter, kontrol karakteri olmadan.
+miniapp-error-brand-stale = Marka kitiniz başka bir cihazda değiştirildi; en son sürüm yüklendi.

@@ -17,3 +17,6 @@ miniapp-error-not-configured = Редактор у цьому боті не на
 miniapp-error-invalid-caption = Підпис задовгий: не більше { $max } символів.
 miniapp-error-invalid-hashtags = У дописі від { $min } до { $max } хештегів; кожен — # і літери, цифри або підкреслення, не довше { $chars } символів.
 miniapp-error-invalid-alt = Альтернативний текст задовгий: не більше { $max } символів.
+miniapp-error-invalid-accent = Неправильний колір: використовуйте #abc або #aabbcc.
+miniapp-error-invalid-brand-text = Не більше { $max } символів, без керівних символів.
+miniapp-error-brand-stale = Фірмовий стиль змінено на іншому пристрої; завантажено останню версію.

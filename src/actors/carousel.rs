@@ -2,9 +2,10 @@
 //! pool (slides in parallel on rayon) and never on the actor's arbiter.
 use crate::actors::link::Link;
 use crate::app::error::AppError;
+use crate::messages::carousel::BrandLook;
 use crate::messages::carousel::{ImagesRendered, RenderSlides, RenderedCarousel, RenderedImage};
 use crate::messages::{Envelope, Event};
-use crate::render::{render_pdf, render_range, RenderError, RenderOptions};
+use crate::render::{render_pdf, render_range, RenderError, RenderOptions, SlideBrand};
 use crate::service_actor;
 use crate::supervisors::{supervised, ServiceHandle};
 use actix::{Handler, ResponseFuture};
@@ -44,6 +45,29 @@ impl CarouselActor {
 
 service_actor!(CarouselActor);
 
+/// A kit's look as the renderer draws it, its images decoded (they are the bot's own, checked
+/// and resized when kept: at most 512 KB). An image that no longer decodes is left out, logged.
+/// CPU work: call it on the blocking pool.
+pub fn slide_brand(look: Option<&BrandLook>) -> SlideBrand {
+    let Some(look) = look else {
+        return SlideBrand::default();
+    };
+    let decode = |bytes: &Option<std::sync::Arc<[u8]>>| {
+        let bytes = bytes.as_ref()?;
+        image::load_from_memory(bytes)
+            .inspect_err(|e| tracing::warn!(error = %e, "a kept brand image does not decode"))
+            .ok()
+            .map(|image| std::sync::Arc::new(image.to_rgba8()))
+    };
+    SlideBrand {
+        name: look.name.clone(),
+        accent: look.accent.map(|a| a.0),
+        fonts: look.fonts,
+        avatar: decode(&look.avatar),
+        logo: decode(&look.logo),
+    }
+}
+
 /// Slides the request does not have are bad input; anything else (fonts, encoding) is ours.
 fn render_failure(error: RenderError) -> AppError {
     match error {
@@ -68,8 +92,9 @@ impl Handler<Envelope<RenderSlides>> for CarouselActor {
             } else {
                 self.handle.clone()
             },
-            brand: crate::render::SlideBrand::default(),
+            brand: SlideBrand::default(),
         };
+        let look = env.payload.brand.clone();
         let rendered_outbox = self.rendered.clone();
         let gate = self.gate.clone();
         supervised(self, env.handling(), async move {
@@ -85,8 +110,10 @@ impl Handler<Envelope<RenderSlides>> for CarouselActor {
                 .only
                 .map_or(0..slides.len(), |(start, end)| start..end);
             let span = tracing::info_span!("render", otel.name = "render carousel");
+            let mut options = options;
             let (images, pdf) = tokio::task::spawn_blocking(move || {
                 let _in = span.enter();
+                options.brand = slide_brand(look.as_ref());
                 let images = render_range(&slides, range, &options)?;
                 let pdf = if want_pdf {
                     Some(render_pdf(&images)?)

@@ -220,6 +220,11 @@ fn reply_to(message: Option<i32>) -> Option<ReplyParameters> {
 }
 
 impl Courier {
+    /// The Bot API client, for the calls that are not deliveries (a user's profile photo).
+    pub fn bot(&self) -> &Bot {
+        &self.bot
+    }
+
     pub fn new(bot: Bot, breaker: Arc<CircuitBreaker>, policy: RetryPolicy) -> Courier {
         let api = bot.api_url();
         let server = (

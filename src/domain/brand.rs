@@ -136,6 +136,8 @@ crate::spelled_enum! {
     /// Title and body faces, all from the bundled Inter family (see `assets/fonts/LICENSES.md`):
     /// every pairing draws every script the slides can carry, through the same fallbacks.
     #[derive(Default)]
+    #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
     #[serde(rename_all = "lowercase")]
     #[strum(serialize_all = "lowercase")]
     pub enum FontPairing as "font pairing" {
@@ -168,6 +170,8 @@ impl FontPairing {
 crate::spelled_enum! {
     /// Which image of a kit an upload is for: each is prepared (cropped, sized, encoded) its own
     /// way, see `crate::media::prepare`.
+    #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
     #[serde(rename_all = "lowercase")]
     #[strum(serialize_all = "lowercase")]
     pub enum AssetKind as "asset kind" {

@@ -136,7 +136,7 @@ fn sample_args(number: i64, language: &'static str) -> HashMap<&'static str, Val
     let mut args: HashMap<&'static str, Value<'static>> = HashMap::new();
     for text in [
         "topic", "name", "reason", "user", "chat", "style", "size", "handle", "content",
-        "delivery", "subject",
+        "delivery", "subject", "accent", "fonts", "avatar", "logo",
     ] {
         args.insert(text, Value::from(format!("<{text}>")));
     }

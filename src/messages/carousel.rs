@@ -63,6 +63,19 @@ pub struct RenderedImage {
     pub bytes: Vec<u8>,
 }
 
+/// What a brand kit puts on slides besides the handle: the name, accent, fonts and images
+/// (encoded as stored; the renderer decodes them). The images stay out of the event log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandLook {
+    pub name: String,
+    pub accent: Option<crate::domain::Accent>,
+    pub fonts: crate::domain::FontPairing,
+    #[serde(skip)]
+    pub avatar: Option<std::sync::Arc<[u8]>>,
+    #[serde(skip)]
+    pub logo: Option<std::sync::Arc<[u8]>>,
+}
+
 /// Written slides, to be rendered; the carousel actor answers with the images.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderSlides {
@@ -78,6 +91,9 @@ pub struct RenderSlides {
     /// The footer's handle (the requester's name); none: the renderer's default.
     #[serde(default)]
     pub handle: Option<String>,
+    /// The brand kit's look beyond the handle; none: the style as it is.
+    #[serde(default)]
+    pub brand: Option<BrandLook>,
 }
 impl Event for RenderSlides {
     const KIND: &'static str = "carousel.slides.render";

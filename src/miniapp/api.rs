@@ -31,20 +31,23 @@ pub const PREVIEW_WIDTH: u32 = 540;
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
-    message: String,
-    field: Option<String>,
+    pub(super) message: String,
+    pub(super) field: Option<String>,
     draft: Option<DraftView>,
+    /// The brand kit as it is now, after a refused save of it.
+    pub(super) brand: Option<serde_json::Value>,
     retry_after: Option<u64>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, lang: Lang) -> ApiError {
+    pub(super) fn new(status: StatusCode, code: &'static str, lang: Lang) -> ApiError {
         ApiError {
             status,
             code,
             message: text(lang, &format!("miniapp-error-{}", code.replace('_', "-"))),
             field: None,
             draft: None,
+            brand: None,
             retry_after: None,
         }
     }
@@ -53,7 +56,7 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", Lang::En)
     }
 
-    fn internal(error: &AppError, lang: Lang) -> ApiError {
+    pub(super) fn internal(error: &AppError, lang: Lang) -> ApiError {
         if error.is_store_outage() {
             return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", lang);
         }
@@ -71,6 +74,9 @@ impl ApiError {
         if let Some(draft) = self.draft {
             body["draft"] = serde_json::to_value(draft).unwrap_or_default();
         }
+        if let Some(brand) = self.brand {
+            body["brand"] = brand;
+        }
         let mut response = HttpResponse::build(self.status);
         if let Some(secs) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
@@ -79,9 +85,9 @@ impl ApiError {
     }
 }
 
-type ApiResult = Result<HttpResponse, HttpResponse>;
+pub(super) type ApiResult = Result<HttpResponse, HttpResponse>;
 
-fn fail(error: ApiError) -> HttpResponse {
+pub(super) fn fail(error: ApiError) -> HttpResponse {
     error.response()
 }
 
@@ -117,12 +123,14 @@ pub struct DraftView {
     pub lang: Lang,
     pub dir: &'static str,
     pub style: Style,
+    /// The draft's own accent (`#rrggbb`); none: the brand kit's, else the style's colours.
+    pub accent: Option<String>,
     pub slides: Vec<SlideView>,
     pub post: PostView,
 }
 
 /// Whether text in `lang` reads right to left (the page's `dir`).
-fn dir_of(lang: Lang) -> &'static str {
+pub(super) fn dir_of(lang: Lang) -> &'static str {
     match lang {
         Lang::Ar | Lang::Fa => "rtl",
         Lang::Ru | Lang::En | Lang::Uk | Lang::Es | Lang::Pt | Lang::Id | Lang::Tr | Lang::Hi => {
@@ -164,6 +172,7 @@ fn view_of(wf: &Workflow) -> Result<DraftView, AppError> {
         lang: wf.lang,
         dir: dir_of(wf.lang),
         style: wf.style.unwrap_or_default(),
+        accent: crate::workflow::brand::draft_accent(wf).map(|a| a.hex()),
         slides: slides
             .into_iter()
             .map(|s| SlideView {
@@ -178,7 +187,7 @@ fn view_of(wf: &Workflow) -> Result<DraftView, AppError> {
 }
 
 /// The caller, from `Authorization: tma <initData>`.
-fn authenticate(app: &MiniApp, req: &HttpRequest) -> Result<WebAppUser, HttpResponse> {
+pub(super) fn authenticate(app: &MiniApp, req: &HttpRequest) -> Result<WebAppUser, HttpResponse> {
     let Some(token) = &app.bot_token else {
         return Err(fail(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -277,8 +286,28 @@ fn invalid_post(lang: Lang, why: &post::PostError) -> HttpResponse {
     fail(error)
 }
 
+/// An accent as the editor sends it (`#abc`, `#aabbcc`, or null for none); anything else is a
+/// 422 naming `accent`.
+pub(super) fn checked_accent(
+    given: Option<&str>,
+    lang: Lang,
+) -> Result<Option<crate::domain::Accent>, HttpResponse> {
+    match given.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(given) => crate::domain::Accent::parse(given).map(Some).map_err(|_| {
+            let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", lang);
+            error.message = text(lang, "miniapp-error-invalid-accent");
+            error.field = Some("accent".into());
+            fail(error)
+        }),
+    }
+}
+
 /// A JSON body of at most [`MAX_BODY_BYTES`]; anything else is a 422 naming the problem.
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8], lang: Lang) -> Result<T, HttpResponse> {
+pub(super) fn parse_body<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    lang: Lang,
+) -> Result<T, HttpResponse> {
     if body.len() > MAX_BODY_BYTES {
         return Err(fail(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -295,7 +324,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8], lang: Lang) -> Result
     })
 }
 
-fn either(result: ApiResult) -> HttpResponse {
+pub(super) fn either(result: ApiResult) -> HttpResponse {
     result.unwrap_or_else(|response| response)
 }
 
@@ -329,6 +358,7 @@ pub async fn session(
             "dir": dir_of(lang),
             "strings": super::assets::strings(lang),
             "styles": styles,
+            "accents": crate::domain::ACCENT_PRESETS.iter().map(|a| a.hex()).collect::<Vec<_>>(),
             "limits": {
                 "title_chars": review::MAX_TITLE_CHARS,
                 "body_chars": review::MAX_BODY_CHARS,
@@ -365,6 +395,9 @@ pub async fn get_draft(
 struct DraftEditBody {
     version: i64,
     style: Option<Style>,
+    /// The draft's own accent; none (or null): the kit's, else the style's.
+    #[serde(default)]
+    accent: Option<String>,
     slides: Vec<SlideView>,
     /// None keeps the post as it is.
     #[serde(default)]
@@ -395,6 +428,7 @@ pub async fn put_draft(
                 })
                 .collect();
             let slides = review::checked_slides(slides).map_err(|why| invalid(lang, why))?;
+            let accent = checked_accent(edit.accent.as_deref(), lang)?.map(|a| a.hex());
             let post = edit
                 .post
                 .map(|p| Post::new(&p.caption, &p.hashtags))
@@ -413,6 +447,7 @@ pub async fn put_draft(
                 slides_json: Some(&json),
                 post_json: post_json.as_deref(),
                 style: edit.style,
+                accent: Some(accent.as_deref()),
             };
             let id = wf
                 .workflow_id()
@@ -453,6 +488,9 @@ struct PreviewBody {
     total: usize,
     slide: SlideView,
     style: Option<Style>,
+    /// The accent the editor shows now; none: the draft's kit's, else the style's.
+    #[serde(default)]
+    accent: Option<String>,
 }
 
 /// `POST /app/api/drafts/{id}/preview`: one slide as a small JPEG, `X-Text-Fit` saying whether
@@ -495,38 +533,46 @@ pub async fn preview(
                     .take(review::MAX_BODY_CHARS)
                     .collect::<String>(),
             );
-            let options = RenderOptions {
+            let accent = checked_accent(asked.accent.as_deref(), lang)?;
+            let drawing =
+                crate::workflow::brand::preview_drawing(&wf, accent, app.workflows.brands())
+                    .await
+                    .map_err(|e| fail(ApiError::internal(&e, lang)))?;
+            let look = drawing.brand;
+            let mut options = RenderOptions {
                 style: asked.style.or(wf.style).unwrap_or_default(),
                 size: wf.size,
                 format: crate::domain::ImageFormat::Jpeg,
                 jpeg_quality: app.render.jpeg_quality,
                 handle: if app.render.handle.is_empty() {
-                    wf.handle.clone().unwrap_or_default()
+                    drawing.handle.unwrap_or_default()
                 } else {
                     app.render.handle.clone()
                 },
-                brand: crate::render::SlideBrand::default(),
+                ..RenderOptions::default()
             };
             let _pass =
                 app.render_gate.enter().await.map_err(|_| {
                     fail(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", lang))
                 })?;
             let index = asked.index;
-            let drawn =
-                web::block(move || draw_preview(&slide, index, total, &options, PREVIEW_WIDTH))
-                    .await
-                    .map_err(|e| {
-                        fail(ApiError::internal(
-                            &AppError::internal("drawing a preview", e),
-                            lang,
-                        ))
-                    })?
-                    .map_err(|e| {
-                        fail(ApiError::internal(
-                            &AppError::internal("drawing a preview", e),
-                            lang,
-                        ))
-                    })?;
+            let drawn = web::block(move || {
+                options.brand = crate::actors::carousel::slide_brand(look.as_ref());
+                draw_preview(&slide, index, total, &options, PREVIEW_WIDTH)
+            })
+            .await
+            .map_err(|e| {
+                fail(ApiError::internal(
+                    &AppError::internal("drawing a preview", e),
+                    lang,
+                ))
+            })?
+            .map_err(|e| {
+                fail(ApiError::internal(
+                    &AppError::internal("drawing a preview", e),
+                    lang,
+                ))
+            })?;
             Ok(HttpResponse::Ok()
                 .content_type("image/jpeg")
                 .insert_header(("X-Text-Fit", drawn.fit.as_str()))

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod brand;
 
 use crate::app::config::{MiniAppSettings, RenderSettings};
 use crate::resilience::capacity::Gate;
@@ -89,6 +90,9 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
                         web::post().to(api::regenerate),
                     )
                     .route("/drafts/{id}/send", web::post().to(api::send))
+                    .route("/brand", web::get().to(brand::get_brand))
+                    .route("/brand", web::put().to(brand::put_brand))
+                    .route("/brand/{kind}", web::get().to(brand::brand_image))
                     .default_service(web::to(api::not_found)),
             )
             .route("", web::get().to(assets::redirect_to_index))

@@ -38,6 +38,8 @@ pub struct DraftChange<'a> {
     pub slides_json: Option<&'a str>,
     pub post_json: Option<&'a str>,
     pub style: Option<Style>,
+    /// The draft's own accent (`#rrggbb`); `Some(None)` clears it (the kit's, else the style's).
+    pub accent: Option<Option<&'a str>>,
 }
 
 /// Moves a draft to `$8` (rendering or writing) for `$5`, unless it changed (`$2`: the version
@@ -155,6 +157,7 @@ impl WorkflowRows {
         let new_slides = change.slides_json.or(current.slides_json.as_deref());
         let new_post = change.post_json.or(current.post_json.as_deref());
         let new_style = change.style.or(current.style);
+        let new_accent = change.accent.unwrap_or(current.accent.as_deref());
         let saved = with_conn!(self.db, "edit_draft", |conn| {
             diesel::update(
                 workflows
@@ -168,6 +171,7 @@ impl WorkflowRows {
                 slides_json.eq(new_slides),
                 post_json.eq(new_post),
                 style.eq(new_style),
+                accent.eq(new_accent),
                 draft_version.eq(expected + 1),
                 review_until.eq(Some(until)),
                 updated_at.eq(now),
@@ -230,6 +234,20 @@ impl WorkflowRows {
             Some(_) => DraftMove::AtLimit,
             None => DraftMove::Gone,
         })
+    }
+
+    /// Fixes the brand kit snapshot a workflow is drawn with, unless one is fixed already.
+    pub async fn fix_brand(&self, workflow: WorkflowId, snapshot: &str) -> AppResult<bool> {
+        let workflow = workflow.to_string();
+        let workflow = workflow.as_str();
+        use crate::store::schema::workflows::dsl::*;
+        with_conn!(self.db, "fix_brand", |conn| {
+            diesel::update(workflows.find(workflow).filter(brand_json.is_null()))
+                .set(brand_json.eq(Some(snapshot)))
+                .execute(conn)
+                .await
+        })
+        .map(|n| n == 1)
     }
 
     /// Ends a draft whose review time is over; false when it was moved on (or ended) first.

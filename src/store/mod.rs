@@ -152,6 +152,7 @@ enum Checkout {
     Failed,
 }
 
+mod brands;
 mod drafts;
 mod events;
 mod leases;
@@ -161,6 +162,7 @@ mod sqlite_lock;
 mod updates;
 mod users;
 mod workflows;
+pub use brands::{Brands, KitEdit, KitSave, NewImage, StoredImage};
 pub use drafts::{is_open as draft_is_open, DraftChange, DraftEdit, DraftMove, MoveDraft};
 pub use events::Events;
 pub use leases::Lease;
@@ -200,6 +202,7 @@ pub struct Store {
     pub outbox: OutboxRows,
     pub quotas: Quotas,
     pub events: Events,
+    pub brands: Brands,
 }
 
 impl Store {
@@ -216,6 +219,7 @@ impl Store {
             outbox: OutboxRows::new(db.clone()),
             quotas: Quotas::new(db.clone()),
             events: Events::new(db.clone()),
+            brands: Brands::new(db.clone()),
             db,
         }
     }

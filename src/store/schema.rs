@@ -101,6 +101,8 @@ diesel::table! {
         draft_version -> BigInt,
         review_until -> Nullable<Timestamp>,
         post_json -> Nullable<Text>,
+        brand_json -> Nullable<Text>,
+        accent -> Nullable<Text>,
     }
 }
 
@@ -121,5 +123,34 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         trace_parent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    brand_kits (user_id) {
+        user_id -> BigInt,
+        handle -> Text,
+        name -> Text,
+        accent -> Nullable<Text>,
+        fonts -> Text,
+        avatar_id -> Nullable<Text>,
+        logo_id -> Nullable<Text>,
+        version -> BigInt,
+        awaiting -> Nullable<Text>,
+        awaiting_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    brand_assets (id) {
+        id -> Text,
+        user_id -> BigInt,
+        kind -> Text,
+        mime -> Text,
+        bytes -> Binary,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamp,
     }
 }

@@ -52,6 +52,8 @@ text_columns!(
     SlideHandle,
     ContentLanguage,
     ContentChoice,
+    crate::domain::FontPairing,
+    crate::domain::AssetKind,
 );
 
 /// A row whose state column holds an unknown value.

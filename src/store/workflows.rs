@@ -79,6 +79,11 @@ pub struct Workflow {
     /// The post written with the slides (a [`crate::domain::Post`] as JSON); none on rows from
     /// before posts.
     pub post_json: Option<String>,
+    /// The brand kit it is drawn with (a [`crate::domain::BrandKit`] snapshot), fixed when its
+    /// drawing starts; none before that, and on rows drawn without a kit.
+    pub brand_json: Option<String>,
+    /// A draft's own accent (`#rrggbb`), chosen in the editor; none: the kit's, else the style's.
+    pub accent: Option<String>,
 }
 
 impl Workflow {

@@ -30,6 +30,8 @@ pub enum Command {
     Settings,
     /// Cancel your running carousel.
     Cancel,
+    /// Your brand kit: handle, name, photo, colour and fonts on your slides.
+    Brand(String),
 }
 
 impl Command {
@@ -133,7 +135,8 @@ pub fn command_reply(
         | Command::Ask(_)
         | Command::History
         | Command::Settings
-        | Command::Cancel => None,
+        | Command::Cancel
+        | Command::Brand(_) => None,
     }
 }
 
@@ -148,7 +151,7 @@ mod tests {
     #[test]
     fn every_command_of_the_menu_parses_to_its_own_variant_and_nothing_else_does() {
         let names: Vec<String> = menu(Lang::En).into_iter().map(|c| c.command).collect();
-        assert_eq!(names.len(), 9);
+        assert_eq!(names.len(), 10);
         for name in &names {
             let command = Command::from_parts(name, "x").expect(name);
             let text = format!("/{name} x");
@@ -221,7 +224,7 @@ mod tests {
             assert!(ru.contains(&format!("{} — ", c.command)));
         }
         assert!(ru.contains("Сделать карусель"));
-        assert_eq!(menu(Lang::Ru).len(), 9);
+        assert_eq!(menu(Lang::Ru).len(), 10);
         assert!(menu(Lang::Ru)
             .iter()
             .all(|c| !c.description.is_empty() && !c.command.starts_with('/')));
@@ -237,7 +240,7 @@ mod tests {
         assert_eq!(english, docs);
         for lang in Lang::ALL {
             let theirs = menu(*lang);
-            assert_eq!(theirs.len(), 9, "{lang}");
+            assert_eq!(theirs.len(), Command::bot_commands().len(), "{lang}");
             assert!(
                 theirs
                     .iter()

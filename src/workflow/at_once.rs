@@ -63,6 +63,7 @@ async fn run(steps: &Steps<'_>, env: &Envelope<GenerateCarousel>) -> AppResult<C
         size: spec.size,
         format: spec.format,
         handle: spec.handle.clone(),
+        brand: None,
     };
     let drawn = steps
         .draw(env, &drawing, &written.slides, spec.pdf, None)

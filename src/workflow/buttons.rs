@@ -62,6 +62,9 @@ impl Workflows {
             Callback::Set { choice, owner } => {
                 self.change_setting(&env, prefs, choice, owner).await
             }
+            Callback::Brand { button, value } => {
+                self.brand_press(&env, lang, button, value.as_deref()).await
+            }
         }
     }
 

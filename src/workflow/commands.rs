@@ -86,6 +86,7 @@ impl Workflows {
                 }
             }
             Command::History => self.history(&env, user, lang).await,
+            Command::Brand(_) => self.brand_command(&env, user, lang).await,
             Command::Settings => {
                 let (text, keyboard) = settings_view(&prefs, chat);
                 self.say(key("reply"), chat, reply, &text, Some(keyboard))

@@ -63,6 +63,8 @@ pub struct Workflows {
     pub(super) limits: Option<Limits>,
     /// The Mini App editor's address (`PUBLIC_BASE_URL` + `/app/`); none: no Edit buttons.
     pub(super) editor: Option<url::Url>,
+    /// The users' brand kits; none: slides carry the handle alone (tests of one actor).
+    pub(super) brands: Option<crate::store::Brands>,
 }
 
 /// What [`Workflows`] checks before costly work.
@@ -274,6 +276,8 @@ pub(super) fn new_workflow(
         draft_version: 0,
         review_until: None,
         post_json: None,
+        brand_json: None,
+        accent: None,
     }
 }
 
@@ -322,6 +326,7 @@ pub(super) fn drawing_of(wf: &Workflow) -> AppResult<Drawing> {
         size: wf.size,
         format: slide_format(wf.delivery),
         handle: wf.handle.clone(),
+        brand: None,
     })
 }
 
@@ -375,7 +380,14 @@ impl Workflows {
             metrics: None,
             limits: None,
             editor: None,
+            brands: None,
         }
+    }
+
+    /// Serves the users' brand kits and draws their slides with them.
+    pub fn with_brands(mut self, brands: crate::store::Brands) -> Workflows {
+        self.brands = Some(brands);
+        self
     }
 
     /// Offers the Mini App editor at `editor` (`PUBLIC_BASE_URL` + `/app/`) on review messages.

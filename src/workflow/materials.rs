@@ -1,7 +1,7 @@
 //! The files of album and PDF rows, drawn again from a workflow's stored slides when the outbox
 //! dispatcher did not get them handed over (another replica rendered them, or the process
 //! restarted). Rendering is deterministic, so the images are the ones the workflow drew.
-use super::engine::{drawing_of, slides_of};
+use super::engine::slides_of;
 use crate::actors::link::Link;
 use crate::app::error::AppError;
 use crate::app::error::AppResult;
@@ -10,13 +10,15 @@ use crate::delivery::outbox::Materials;
 use crate::delivery::outbox::Outgoing;
 use crate::messages::carousel::RenderSlides;
 use crate::messages::Envelope;
-use crate::store::WorkflowRows;
+use crate::store::{Brands, WorkflowRows};
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 
 pub struct WorkflowMaterials {
     workflows: WorkflowRows,
     renderer: Link<RenderSlides>,
+    /// The kits' images, for slides drawn with one; none: the handle alone (tests).
+    brands: Option<Brands>,
 }
 
 impl WorkflowMaterials {
@@ -24,7 +26,13 @@ impl WorkflowMaterials {
         WorkflowMaterials {
             workflows,
             renderer,
+            brands: None,
         }
+    }
+
+    pub fn with_brands(mut self, brands: Brands) -> WorkflowMaterials {
+        self.brands = Some(brands);
+        self
     }
 }
 
@@ -35,6 +43,7 @@ impl Materials for WorkflowMaterials {
         outgoing: &Outgoing,
     ) -> LocalBoxFuture<'static, AppResult<Vec<OutgoingFile>>> {
         let (workflows, renderer) = (self.workflows.clone(), self.renderer.clone());
+        let brands = self.brands.clone();
         let (row_id, outgoing) = (row_id.to_string(), outgoing.clone());
         async move {
             let (workflow_id, only, pdf) = match &outgoing {
@@ -62,7 +71,8 @@ impl Materials for WorkflowMaterials {
                     format!("workflow {workflow_id} does not exist"),
                 )
             })?;
-            let request = drawing_of(&wf)?.request(slides_of(&wf)?, pdf, only);
+            let drawing = super::brand::drawing_with_kit(&wf, brands.as_ref()).await?;
+            let request = drawing.request(slides_of(&wf)?, pdf, only);
             let env = Envelope::correlated("outbox", wf.correlation()?, request);
             let rendered = renderer.ask(env).await??;
             if pdf {

@@ -1,6 +1,8 @@
 //! The carousel workflow's pure parts: callback data, topic checks, album parts, captions,
 //! the progress throttle and step retries. The orchestrator does the I/O.
 pub mod at_once;
+pub mod brand;
+mod brand_chat;
 mod buttons;
 mod commands;
 pub mod engine;
@@ -54,6 +56,11 @@ pub enum Callback {
     Set {
         choice: SettingChoice,
         owner: Option<i64>,
+    },
+    /// `brand:<button>[:<value>]` — a change of the presser's own brand kit.
+    Brand {
+        button: brand_chat::BrandButton,
+        value: Option<String>,
     },
 }
 
@@ -231,6 +238,7 @@ impl Callback {
                 choice,
                 owner: None,
             } => format!("set:{}:{}", choice.field().as_str(), choice.value()),
+            Callback::Brand { button, value } => brand_chat::brand_data(*button, value.as_deref()),
         }
     }
 
@@ -276,6 +284,13 @@ impl Callback {
             },
             ("again", Some(id), None) => Callback::Again {
                 workflow: parse_id(id)?,
+            },
+            // The value is checked where it is acted on (a colour, a pairing, an image kind).
+            ("brand", Some(button), value) => Callback::Brand {
+                button: button.parse().ok()?,
+                value: value
+                    .filter(|v| v.len() <= 16 && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+                    .map(str::to_string),
             },
             _ => return None,
         };

@@ -4,7 +4,7 @@
 //! waits for the user, held by nobody, so any replica takes the next press. One not acted on
 //! within `review_ttl_secs` expires with one message.
 use super::engine::{
-    cancel_button, deadline_after, drawing_of, reply_key, slides_of, StatusMessage, Workflows,
+    cancel_button, deadline_after, reply_key, slides_of, StatusMessage, Workflows,
 };
 use crate::app::error::{AppError, AppResult};
 use crate::delivery::outbox::{OutboxMessage, Outgoing};
@@ -230,7 +230,8 @@ impl Workflows {
         wf: &Workflow,
         slides: Vec<Slide>,
     ) -> AppResult<Vec<crate::delivery::courier::OutgoingFile>> {
-        let request: RenderSlides = drawing_of(wf)?.request(slides, false, Some((0, 1)));
+        let drawing = super::brand::drawing_with_kit(wf, self.brands.as_ref()).await?;
+        let request: RenderSlides = drawing.request(slides, false, Some((0, 1)));
         let env = root.caused("orchestrator", request);
         let rendered = self.links.renderer.ask(env).await??;
         Ok(rendered

@@ -1,6 +1,6 @@
 //! Runs a workflow step by step, storing each step's output before the next one starts.
 use super::engine::{
-    album_part_key, cancel_keyboard, deadline_after, drawing_of, offline_note, post_of, slides_of,
+    album_part_key, cancel_keyboard, deadline_after, offline_note, post_of, slides_of,
     StatusMessage, StatusView, Workflows,
 };
 use crate::app::error::AppError;
@@ -484,9 +484,11 @@ impl Workflows {
         };
         shown(0, slides.len());
         let mut progress = shown;
+        let wf = self.fix_kit(wf).await?;
+        let drawing = super::brand::drawing_with_kit(&wf, self.brands.as_ref()).await?;
         let drawn = self
             .steps()
-            .draw(root, &drawing_of(wf)?, slides, false, Some(&mut progress))
+            .draw(root, &drawing, slides, false, Some(&mut progress))
             .await?;
         Ok(drawn.images)
     }

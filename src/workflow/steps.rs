@@ -9,7 +9,7 @@ use crate::domain::{
     ContentLanguage, ContentOrigin, ImageFormat, Lang, Post, Slide, SlideSize, Style, WorkflowState,
 };
 use crate::messages::ai::{ContentKind, WriteContent, WrittenBody};
-use crate::messages::carousel::{RenderSlides, RenderedCarousel};
+use crate::messages::carousel::{BrandLook, RenderSlides, RenderedCarousel};
 use crate::messages::data::SaveCarousel;
 use crate::messages::workflow::StepCompleted;
 use crate::messages::{Envelope, Event};
@@ -26,6 +26,8 @@ pub struct Drawing {
     pub format: ImageFormat,
     /// The footer's handle; none: the renderer's default.
     pub handle: Option<String>,
+    /// The brand kit's look; none: the style as it is.
+    pub brand: Option<BrandLook>,
 }
 
 impl Drawing {
@@ -46,6 +48,7 @@ impl Drawing {
             pdf,
             only,
             handle: self.handle.clone(),
+            brand: self.brand.clone(),
         }
     }
 }

@@ -89,6 +89,8 @@ fn waiting_workflow(id: &str, user: i64) -> Workflow {
         draft_version: 0,
         review_until: None,
         post_json: None,
+        brand_json: None,
+        accent: None,
     }
 }
 

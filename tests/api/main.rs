@@ -2,6 +2,7 @@
 mod helpers;
 
 mod architecture;
+mod brand;
 mod carousel;
 mod cli;
 mod crash;

@@ -257,7 +257,8 @@ fn start_orchestration(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let dispatcher = courier.clone().zip(outbox).map(|(courier, outbox)| {
         let materials =
-            WorkflowMaterials::new(store.workflows.clone(), orchestrator_links.renderer.clone());
+            WorkflowMaterials::new(store.workflows.clone(), orchestrator_links.renderer.clone())
+                .with_brands(store.brands.clone());
         let outbound = Outbound {
             store: store.clone(),
             responses: responses.clone(),
@@ -279,6 +280,7 @@ fn start_orchestration(
         .with_delivery(outbox.cloned(), album_files, lease.clone())
         .with_limits(settings.limits.clone(), capacity)
         .with_metrics(metrics.clone())
+        .with_brands(store.brands.clone())
         // Validated when the settings were loaded.
         .with_editor(settings.app.editor_url().ok().flatten()),
     );

@@ -54,6 +54,18 @@ pub struct FakeBotApi {
     /// Updates the next getUpdates call hands out (then it answers `[]` after a short wait).
     pub pending_updates: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
     script: Shared<HashMap<String, std::collections::VecDeque<BotAnswer>>>,
+    files: Shared<FakeFiles>,
+}
+
+/// Files the fake serves: `getFile` answers them, `/file/bot<token>/<path>` downloads them,
+/// `getUserProfilePhotos` lists a user's.
+#[derive(Default)]
+struct FakeFiles {
+    /// file_id → (file_path, the size `getFile` reports, the bytes).
+    by_id: HashMap<String, (String, u64, Vec<u8>)>,
+    profile_photos: HashMap<i64, Vec<String>>,
+    /// The paths downloaded, in order.
+    downloads: Vec<String>,
 }
 
 /// What the server's handler shares with the test's [`FakeBotApi`].
@@ -65,9 +77,23 @@ struct Handles {
     pending: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
     script: Shared<HashMap<String, std::collections::VecDeque<BotAnswer>>>,
     next_message_id: Arc<std::sync::atomic::AtomicI64>,
+    files: Shared<FakeFiles>,
 }
 
 impl Handles {
+    /// `GET /file/bot<token>/<file_path>`: the bytes of a registered file (teloxide
+    /// percent-encodes the path's slashes), else 404 as Telegram answers.
+    fn download(&self, req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+        let path = req.path().splitn(4, '/').nth(3).unwrap_or_default();
+        let path = path.replace("%2F", "/").replace("%2f", "/");
+        let mut files = self.files.lock().expect("files");
+        files.downloads.push(path.clone());
+        match files.by_id.values().find(|(p, _, _)| *p == path) {
+            Some((_, _, bytes)) => actix_web::HttpResponse::Ok().body(bytes.clone()),
+            None => actix_web::HttpResponse::NotFound().finish(),
+        }
+    }
+
     /// Answers one call: as scripted, else `ok` with a plausible result, recording it.
     async fn answer(
         self,
@@ -116,7 +142,21 @@ impl Handles {
             }
             Some(BotAnswer::Pass) | None => record("ok"),
         }
+        if req.path().starts_with("/file/") {
+            return self.download(&req);
+        }
         let (params, files) = bot_api_params(&body);
+        if lowercase == "getfile" {
+            let id = params["file_id"].as_str().unwrap_or_default().to_string();
+            let known = self.files.lock().expect("files").by_id.get(&id).cloned();
+            self.calls.lock().expect("calls").push((method, params));
+            return match known {
+                Some((path, size, _)) => HttpResponse::Ok().json(serde_json::json!({"ok": true,
+                    "result": {"file_id": id, "file_unique_id": format!("u-{id}"), "file_size": size, "file_path": path}})),
+                None => HttpResponse::BadRequest().json(serde_json::json!({"ok": false,
+                    "error_code": 400, "description": "Bad Request: invalid file id"})),
+            };
+        }
         let result = self.result_of(&lowercase, &params).await;
         self.uploads
             .lock()
@@ -160,6 +200,24 @@ impl Handles {
                 "can_join_groups": true, "can_read_all_group_messages": false,
                 "supports_inline_queries": false, "has_main_web_app": false
             })
+        } else if method == "getuserprofilephotos" {
+            let user = params["user_id"].as_i64().unwrap_or_default();
+            let photos = self
+                .files
+                .lock()
+                .expect("files")
+                .profile_photos
+                .get(&user)
+                .cloned()
+                .unwrap_or_default();
+            let sizes: Vec<serde_json::Value> = photos
+                .iter()
+                .map(|id| {
+                    serde_json::json!([{"file_id": id, "file_unique_id": format!("u-{id}"),
+                    "width": 640, "height": 640, "file_size": 1000}])
+                })
+                .collect();
+            serde_json::json!({"total_count": sizes.len(), "photos": sizes})
         } else if method.starts_with("send") || method.starts_with("edit") {
             message(params["text"].as_str().unwrap_or("ok"))
         } else {
@@ -178,6 +236,7 @@ impl FakeBotApi {
             requests: Arc::default(),
             pending_updates: Arc::default(),
             script: Arc::default(),
+            files: Arc::default(),
         };
         let handles = Handles {
             calls: api.calls.clone(),
@@ -186,6 +245,7 @@ impl FakeBotApi {
             pending: api.pending_updates.clone(),
             script: api.script.clone(),
             next_message_id: Arc::new(std::sync::atomic::AtomicI64::new(100)),
+            files: api.files.clone(),
         };
         let port = super::serve_in_background(move |listener| {
             HttpServer::new(move || {
@@ -205,6 +265,31 @@ impl FakeBotApi {
             url: format!("http://127.0.0.1:{port}"),
             ..api
         }
+    }
+
+    /// A file `getFile` knows (reporting `reported_size`) and `/file/…/<path>` serves.
+    pub fn add_file(&self, file_id: &str, path: &str, bytes: Vec<u8>, reported_size: u64) {
+        let entry = (path.to_string(), reported_size, bytes);
+        self.files
+            .lock()
+            .expect("files")
+            .by_id
+            .insert(file_id.to_string(), entry);
+    }
+
+    /// The user's profile photos (newest first), as `getUserProfilePhotos` lists them.
+    pub fn set_profile_photos(&self, user: i64, file_ids: &[&str]) {
+        let ids = file_ids.iter().map(|id| id.to_string()).collect();
+        self.files
+            .lock()
+            .expect("files")
+            .profile_photos
+            .insert(user, ids);
+    }
+
+    /// The file paths downloaded so far.
+    pub fn downloads(&self) -> Vec<String> {
+        self.files.lock().expect("files").downloads.clone()
     }
 
     pub fn queue_update(&self, update: &str) {
