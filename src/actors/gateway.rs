@@ -301,6 +301,7 @@ async fn route(
                         message_id: inbound.message_id,
                         first_name: inbound.user.as_ref().map(|u| u.first_name.clone()),
                         username: inbound.user.as_ref().and_then(|u| u.username.clone()),
+                        image: None,
                     },
                 );
                 // Done only once the answer is recorded (in the outbox, or as a
@@ -343,6 +344,25 @@ async fn route(
             }
         }
         Route::PrivateText => {}
+        Route::Image(image) => {
+            if let (Some(chat_id), Some(user)) = (inbound.chat_id, &inbound.user) {
+                let sent = env.caused(
+                    "gateway",
+                    ExecuteCommand {
+                        chat_id,
+                        user_id: Some(user.id),
+                        command: "image".into(),
+                        args: String::new(),
+                        language_code: user.language_code.clone(),
+                        message_id: inbound.message_id,
+                        first_name: Some(user.first_name.clone()),
+                        username: user.username.clone(),
+                        image: Some(image.clone()),
+                    },
+                );
+                links.commands.ask(sent).await?.map_err(neighbour_failed)?;
+            }
+        }
     }
     Ok(outcome)
 }

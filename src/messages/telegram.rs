@@ -35,6 +35,18 @@ pub struct ExecuteCommand {
     /// The slides' handle (`@username`), when the user has one.
     #[serde(default)]
     pub username: Option<String>,
+    /// A picture the user sent in their private chat (a photo, or a file), for their brand kit.
+    /// Set only by the gateway from the message itself, never from what the user typed.
+    #[serde(default)]
+    pub image: Option<SentImage>,
+}
+
+/// A picture a user sent: Telegram's id for the file and the size Telegram says it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentImage {
+    pub file_id: String,
+    /// In bytes; none when Telegram does not say.
+    pub file_size: Option<u32>,
 }
 impl ExecuteCommand {
     pub fn example() -> Self {
@@ -47,6 +59,7 @@ impl ExecuteCommand {
             message_id: Some(1),
             first_name: Some("Ada".into()),
             username: Some("ada".into()),
+            image: None,
         }
     }
 }

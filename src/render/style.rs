@@ -214,7 +214,7 @@ impl Palette {
         let Some(raw) = brand else {
             return own;
         };
-        let on = |surface: Rgb| super::brand::legible(raw, surface);
+        let on = |surface: Rgb| legible(raw, surface);
         match style {
             Style::Galaxy => Palette {
                 accent: on(GALAXY_GLASS),
@@ -339,6 +339,52 @@ pub fn default_emoji(kind: SlideKind) -> char {
         SlideKind::Quote => '💬',
         SlideKind::Cta => '🚀',
     }
+}
+
+/// The least contrast an accent keeps against what it sits on (WCAG's for non-text graphics).
+pub const ACCENT_CONTRAST: f32 = 3.0;
+
+/// sRGB to HSL (hue in degrees, saturation and lightness in 0..=1).
+pub fn to_hsl(c: Rgb) -> (f32, f32, f32) {
+    let [r, g, b] = c.map(|v| f32::from(v) / 255.0);
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    let l = (max + min) / 2.0;
+    let d = max - min;
+    if d <= f32::EPSILON {
+        return (0.0, 0.0, l);
+    }
+    let s = d / (1.0 - (2.0 * l - 1.0).abs()).max(f32::EPSILON);
+    let h = if max == r {
+        60.0 * ((g - b) / d).rem_euclid(6.0)
+    } else if max == g {
+        60.0 * ((b - r) / d + 2.0)
+    } else {
+        60.0 * ((r - g) / d + 4.0)
+    };
+    (h, s.min(1.0), l)
+}
+
+/// `accent` with its lightness moved (hue and saturation kept) just far enough to reach
+/// [`ACCENT_CONTRAST`] against `surface`: lighter on dark surfaces, darker on light ones.
+/// An accent that already contrasts enough is returned as it is.
+pub fn legible(accent: Rgb, surface: Rgb) -> Rgb {
+    // a small margin: the anti-aliased edges and 8-bit rounding must not fall below 3:1
+    let target = ACCENT_CONTRAST + 0.05;
+    if contrast(accent, surface) >= target {
+        return accent;
+    }
+    let (h, s, l) = to_hsl(accent);
+    let dark_surface = contrast([255, 255, 255], surface) >= contrast([0, 0, 0], surface);
+    let step = if dark_surface { 0.01 } else { -0.01 };
+    let mut l = l;
+    for _ in 0..100 {
+        l = (l + step).clamp(0.0, 1.0);
+        let c = to_rgb(hsl(h, s, l));
+        if contrast(c, surface) >= target {
+            return c;
+        }
+    }
+    to_rgb(hsl(h, s, l))
 }
 
 #[cfg(test)]

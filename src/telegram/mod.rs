@@ -139,6 +139,8 @@ pub enum Route {
     Command { name: String, args: String },
     /// Anything that is not a command in a private chat: it deserves a hint.
     PrivateText,
+    /// A photo, or a file, sent in a private chat (for the brand kit).
+    Image(crate::messages::telegram::SentImage),
     /// An inline-keyboard button press: Telegram's id for it, its data and the message it is on.
     Callback {
         query_id: String,
@@ -167,10 +169,30 @@ impl Inbound {
             Route::Command { name, .. } if commands::is_command(name) => format!("command:/{name}"),
             Route::Command { .. } => "command:unknown".to_string(),
             Route::PrivateText => "text".to_string(),
+            Route::Image(_) => "image".to_string(),
             Route::Callback { .. } => "callback".to_string(),
             Route::Ignored(_) => format!("ignored:{}", self.kind),
         }
     }
+}
+
+/// The picture of a message: its largest photo size, or a document (whatever it claims to
+/// be: its bytes are checked once downloaded).
+fn sent_image(message: &teloxide::types::Message) -> Option<crate::messages::telegram::SentImage> {
+    let (id, size) = if let Some(sizes) = message.photo() {
+        let largest = sizes
+            .iter()
+            .max_by_key(|s| u64::from(s.width) * u64::from(s.height))?;
+        (largest.file.id.0.clone(), largest.file.size)
+    } else {
+        let document = message.document()?;
+        (document.file.id.0.clone(), document.file.size)
+    };
+    Some(crate::messages::telegram::SentImage {
+        file_id: id,
+        // teloxide's stand-in for a size Telegram did not give.
+        file_size: (size != u32::MAX).then_some(size),
+    })
 }
 
 pub fn profile_of(user: &User) -> UserProfile {
@@ -220,6 +242,7 @@ pub fn inbound_of(update: &Update, bot_username: &str) -> Inbound {
             match message.text().map(|t| parse_command(t, bot_username)) {
                 Some(Ok(Some((name, args)))) => Route::Command { name, args },
                 Some(Err(reason)) => Route::Ignored(reason),
+                None if private => sent_image(message).map_or(Route::PrivateText, Route::Image),
                 _ if private => Route::PrivateText,
                 _ => Route::Ignored("group chatter"),
             }

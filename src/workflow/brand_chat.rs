@@ -33,8 +33,13 @@ crate::spelled_enum! {
         Fonts,
         /// `brand:clear:<avatar|logo>`
         Clear,
+        /// `brand:upload:<avatar|logo>` — the next picture the user sends is it.
+        Upload,
     }
 }
+
+/// How long after "Upload avatar" (or logo) the next picture is taken as it.
+const UPLOAD_MINUTES: i64 = 10;
 
 /// How often a press's save is made again when another save got in first.
 const PRESS_SAVE_ATTEMPTS: usize = 5;
@@ -104,6 +109,20 @@ fn view(lang: Lang, kit: &BrandKit, editor: Option<url::Url>) -> (String, Inline
         text(lang, "brand-button-photo"),
         brand_data(BrandButton::Photo, None),
     )]);
+    rows.push(
+        [
+            (AssetKind::Avatar, "brand-button-upload-avatar"),
+            (AssetKind::Logo, "brand-button-upload-logo"),
+        ]
+        .into_iter()
+        .map(|(kind, label)| {
+            InlineKeyboardButton::callback(
+                text(lang, label),
+                brand_data(BrandButton::Upload, Some(kind.as_str())),
+            )
+        })
+        .collect(),
+    );
     let swatch = |a: &Accent| {
         let mark = if kit.accent == Some(*a) { "✓ " } else { "" };
         InlineKeyboardButton::callback(
@@ -305,6 +324,19 @@ impl Workflows {
                 Ok(kind) => Some(PressedChange::Clear(kind)),
                 Err(_) => return self.stale(env, lang).await,
             },
+            (BrandButton::Upload, Some(kind)) => match kind.parse::<AssetKind>() {
+                Ok(kind) => {
+                    let until = crate::store::now_utc() + chrono::Duration::minutes(UPLOAD_MINUTES);
+                    brands.await_image(user, kind, until, &default).await?;
+                    let asked = text(lang, &format!("brand-upload-{kind}-now"));
+                    self.answer(&q.query_id, &asked).await;
+                    let chat = q.chat_id.unwrap_or(user);
+                    return self
+                        .say(reply_key(env, "upload"), chat, None, &asked, None)
+                        .await;
+                }
+                Err(_) => return self.stale(env, lang).await,
+            },
             _ => return self.stale(env, lang).await,
         };
         if let Some(change) = change {
@@ -390,6 +422,94 @@ impl Workflows {
         };
         brands.put_image(user, image, default).await?;
         Ok(Ok(()))
+    }
+}
+
+impl Workflows {
+    /// A picture the user sent: their avatar or logo when they asked to send one (checked,
+    /// resized, kept), else a word on how to use it. A refused picture changes nothing.
+    pub(super) async fn brand_upload(
+        &self,
+        env: &Envelope<ExecuteCommand>,
+        user: i64,
+        lang: Lang,
+        image: &crate::messages::telegram::SentImage,
+    ) -> AppResult<()> {
+        let c = &env.payload;
+        let (chat, reply) = (c.chat_id, c.message_id);
+        let key = reply_key(env, "reply");
+        let (Some(brands), Some(courier)) = (self.brands.clone(), &self.courier) else {
+            return self
+                .say(key, chat, reply, &text(lang, "brand-unavailable"), None)
+                .await;
+        };
+        let Some(kind) = brands.awaited_image(user, crate::store::now_utc()).await? else {
+            return self
+                .say(key, chat, reply, &text(lang, "brand-upload-hint"), None)
+                .await;
+        };
+        let max = crate::media::MAX_UPLOAD_BYTES;
+        let refuse = |why: &str| text(lang, &format!("brand-image-{why}"));
+        // Telegram says how big it is: a file over the limit is refused before any download.
+        if image
+            .file_size
+            .is_some_and(|size| usize::try_from(size).map_or(true, |s| s > max))
+        {
+            return self.say(key, chat, reply, &refuse("too-large"), None).await;
+        }
+        let fetched = crate::telegram::files::download_file_by_id(
+            courier.bot(),
+            &image.file_id,
+            max,
+            PHOTO_TIMEOUT,
+        )
+        .await;
+        let bytes = match fetched {
+            Ok(bytes) => bytes,
+            Err(crate::telegram::files::DownloadError::TooLarge { .. }) => {
+                return self.say(key, chat, reply, &refuse("too-large"), None).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a sent picture was not downloaded");
+                return self
+                    .say(key, chat, reply, &text(lang, "brand-photo-failed"), None)
+                    .await;
+            }
+        };
+        let prepared =
+            match tokio::task::spawn_blocking(move || crate::media::prepare(&bytes, kind)).await {
+                Ok(Ok(prepared)) => prepared,
+                Ok(Err(why)) => {
+                    return self
+                        .say(key, chat, reply, &refuse(why.reason()), None)
+                        .await
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "preparing a sent picture failed");
+                    return self
+                        .say(key, chat, reply, &text(lang, "brand-photo-failed"), None)
+                        .await;
+                }
+            };
+        let default = BrandKit::default_for(c.username.as_deref(), c.first_name.as_deref());
+        let image = NewImage {
+            kind,
+            mime: prepared.mime,
+            bytes: &prepared.bytes,
+            width: prepared.width,
+            height: prepared.height,
+        };
+        let kit = brands.put_image(user, image, &default).await?;
+        let saved = text(lang, &format!("brand-upload-{kind}-saved"));
+        let (body, keyboard) = view(lang, &kit, self.brand_editor());
+        self.say(
+            key,
+            chat,
+            reply,
+            &format!("{saved}\n\n{body}"),
+            Some(keyboard),
+        )
+        .await
     }
 }
 

@@ -42,6 +42,9 @@ impl Workflows {
         let lang = prefs.lang;
         let first_name = c.first_name.as_deref().unwrap_or_default();
         let key = |which: &str| reply_key(&env, which);
+        if let Some(image) = &c.image {
+            return self.brand_upload(&env, user, lang, image).await;
+        }
         let command = Command::from_parts(&c.command, &c.args);
         if let Some(mut html) =
             bot_commands::command_reply(command.as_ref(), lang, first_name, Some(user), Some(chat))

@@ -38,6 +38,9 @@ async fn bot(backend: Backend) -> Option<Bot> {
             s.workflow.step_backoff_ms = 20;
             s.workflow.progress_interval_ms = 100;
             s.delivery.sweep_ms = 100;
+            // One user sends many updates here in a few seconds.
+            s.limits.user_burst = 100;
+            s.limits.user_per_minute = 600;
         },
     )
     .await;
@@ -67,6 +70,47 @@ fn ada_presses(data: &str, update_id: i64) -> String {
     update["callback_query"]["id"] = format!("press-{update_id}").into();
     update["callback_query"]["data"] = data.into();
     update.to_string()
+}
+
+/// Ada sends a file (no text), as Telegram delivers a document.
+fn ada_sends_file(file_id: &str, size: u64, update_id: i64) -> String {
+    let mut update: Value =
+        serde_json::from_str(&fixture("command_carousel_ru.json")).expect("json");
+    update["update_id"] = update_id.into();
+    let message = update["message"].as_object_mut().expect("message");
+    message.remove("text");
+    message.remove("entities");
+    message.insert(
+        "document".into(),
+        json!({"file_id": file_id, "file_unique_id": format!("u-{file_id}"),
+        "file_name": "logo.png", "mime_type": "image/png", "file_size": size}),
+    );
+    update.to_string()
+}
+
+fn png_logo() -> Vec<u8> {
+    let image = image::RgbaImage::from_fn(400, 100, |x, _| {
+        image::Rgba([20, 40, 200, if x < 200 { 255 } else { 0 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+fn animated_gif() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut out);
+        for shade in [0u8, 255] {
+            let frame = image::RgbaImage::from_pixel(8, 8, image::Rgba([shade, 0, 0, 255]));
+            encoder
+                .encode_frame(image::Frame::new(frame))
+                .expect("frame");
+        }
+    }
+    out
 }
 
 fn init_data(user: i64) -> String {
@@ -189,6 +233,39 @@ on_both_backends! {
         eventually("the avatar removed", WAIT, || async { bot.kit().await.filter(|k| k.avatar.is_none()) }).await;
         assert!(bot.app.store.brands.image(ADA, kit.avatar.expect("id")).await.expect("store").is_none(), "its bytes are gone");
         let _ = AssetKind::Avatar;
+
+        // A picture sent without asking first gets a word on how (Ada reads Russian); then the
+        // logo is asked for.
+        bot.telegram.add_file("logo-1", "documents/logo.png", png_logo(), 5000);
+        bot.app.post_update(ada_sends_file("logo-1", 5000, 7)).await;
+        eventually("the hint", WAIT, || async {
+            bot.telegram.calls_to("sendMessage").into_iter().find(|m| m["text"].as_str().unwrap_or_default().contains("сначала нажмите"))
+        }).await;
+        bot.app.post_update(ada_presses("brand:upload:logo", 8)).await;
+        eventually("the logo asked for", WAIT, || async {
+            bot.telegram.calls_to("sendMessage").into_iter().find(|m| m["text"].as_str().unwrap_or_default().contains("Пришлите логотип"))
+        }).await;
+        // 30 MB: refused from what Telegram says, before any download.
+        bot.telegram.add_file("huge-1", "documents/huge.png", Vec::new(), 30_000_000);
+        bot.app.post_update(ada_sends_file("huge-1", 30_000_000, 9)).await;
+        bot.telegram.add_file("gif-1", "documents/moving.gif", animated_gif(), 500);
+        bot.app.post_update(ada_sends_file("gif-1", 500, 10)).await;
+        bot.telegram.add_file("text-1", "documents/notes.png", b"not a picture at all".to_vec(), 20);
+        bot.app.post_update(ada_sends_file("text-1", 20, 11)).await;
+        for (what, words) in [("30 MB", "Файл больше 20 МБ"), ("animated", "Анимированные"), ("not an image", "Это не изображение")] {
+            eventually(what, WAIT, || async {
+                bot.telegram.calls_to("sendMessage").into_iter().find(|m| m["text"].as_str().unwrap_or_default().contains(words))
+            }).await;
+        }
+        assert!(!bot.telegram.downloads().iter().any(|p| p.contains("huge")), "the 30 MB file was never downloaded");
+        assert!(bot.kit().await.expect("kit").logo.is_none(), "refused pictures change nothing");
+        bot.app.post_update(ada_sends_file("logo-1", 5000, 12)).await;
+        let kit = eventually("a logo", WAIT, || async { bot.kit().await.filter(|k| k.logo.is_some()) }).await;
+        let logo = bot.app.store.brands.image(ADA, kit.logo.expect("logo")).await.expect("store").expect("kept");
+        assert_eq!(logo.mime, "image/png");
+        let decoded = image::load_from_memory(&logo.bytes).expect("an image");
+        assert_eq!((decoded.width(), decoded.height()), (400, 100), "kept at its own size");
+        assert_eq!(decoded.to_rgba8().get_pixel(300, 50)[3], 0, "its transparency kept");
     }
 
     async fn a_draft_keeps_its_own_accent_and_the_album_is_drawn_with_the_kit_fixed_at_drawing(backend) {

@@ -80,9 +80,9 @@ on_both_backends! {
         let sent = |events: &[bible_vibecoder::store::StoredEvent]| {
             events.iter().filter(|e| e.event_type == "telegram.bot.response.sent").count()
         };
-        // The style offer, the album's parts and the status message's sends, each announced.
+        // The style offer, the album and the post message after it, each announced.
         let events = app.events_of(&correlation, |events| {
-            events.iter().any(|e| e.event_type == "workflow.completed") && sent(events) >= 2
+            events.iter().any(|e| e.event_type == "workflow.completed") && sent(events) >= 3
         }).await;
 
         let kinds: HashSet<&str> = events.iter().map(|e| e.event_type.as_str()).collect();

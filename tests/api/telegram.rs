@@ -53,7 +53,7 @@ on_both_backends! {
         assert_eq!(description(in_language("es"), "carousel").as_deref(), Some("Crear un carrusel: /carousel <tema>."));
         for menu in &menus {
             let commands: Vec<&str> = menu["commands"].as_array().expect("commands").iter().filter_map(|c| c["command"].as_str()).collect();
-            assert_eq!(commands, ["start", "help", "carousel", "wisdom", "myid", "ask", "history", "settings", "cancel"]);
+            assert_eq!(commands, ["start", "help", "carousel", "wisdom", "myid", "ask", "history", "settings", "cancel", "brand"]);
         }
     }
 
